@@ -1,0 +1,15 @@
+"""Where things live. Every path can be overridden by an option or an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def home() -> Path:
+    """The data folder: WTO_ASSIST_HOME, else ./indexes (git-ignored in a checkout)."""
+    return Path(os.environ.get("WTO_ASSIST_HOME", "indexes"))
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("WTO_ASSIST_DB", home() / "corpus.sqlite"))

@@ -1,0 +1,62 @@
+"""Ingest stage: a file on disk becomes a Document with numbered, attributed paragraphs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .header import family_for, parse_header
+from .model import Citation, Document, Paragraph
+from .readers import PARAGRAPH_MARK, SUPPORTED_SUFFIXES, ReadError, read_text
+from .segment import segment
+from .speakers import attribute
+from .symbols import symbol_from_filename
+
+__all__ = ["Citation", "Document", "Paragraph", "ReadError", "SUPPORTED_SUFFIXES", "parse_file"]
+
+_MASTHEAD_LINES = 40
+
+
+def _masthead(text: str) -> list[str]:
+    """The lines before the first numbered paragraph, where the symbol and dates are printed."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if PARAGRAPH_MARK in line or len(lines) >= _MASTHEAD_LINES:
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return lines
+
+
+def parse_file(path: Path) -> Document:
+    """Read, segment and attribute one file; raises ReadError with a one-line reason."""
+    data = path.read_bytes()
+    text, encoding = read_text(path)
+    header = parse_header(_masthead(text))
+    symbol, symbol_source = header.symbol, "header"
+    if symbol is None:
+        symbol, symbol_source = symbol_from_filename(path.stem), "filename"
+    if symbol is None:
+        raise ReadError("no WTO document symbol in the document header or the file name")
+    segmented = segment(text, str(symbol))
+    if not segmented.paragraphs:
+        raise ReadError("no paragraphs found after the document header")
+    attribute(segmented.paragraphs)
+    family = family_for(symbol, header.family_hint)
+    is_minutes = family in ("minutes", "tpr-minutes")
+    date = (header.meeting_date or header.circulated) if is_minutes else (header.circulated or header.meeting_date)
+    return Document(
+        symbol=str(symbol),
+        family=family,
+        body=symbol.body,
+        date=date,
+        restricted=header.restricted,
+        title=header.title,
+        paragraphs=segmented.paragraphs,
+        footnotes=segmented.footnotes,
+        circulated=header.circulated,
+        source_path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        symbol_source=symbol_source,
+    )

@@ -1,0 +1,47 @@
+"""Plain records that flow from ingest to the store. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A pinpoint a lawyer can paste: "WT/COMTD/M/101, para. 12"."""
+
+    symbol: str
+    paragraph: str
+
+    def __str__(self) -> str:
+        return f"{self.symbol}, para. {self.paragraph}"
+
+
+@dataclass
+class Paragraph:
+    seq: int  # position in the document, from 1
+    label: str  # the number a citation uses: "12", "7.82", or "[3]" in a wholly unnumbered document
+    numbered: bool  # False for unnumbered text that follows numbered paragraph `label`
+    text: str
+    agenda_item: str | None = None
+    speaker: str | None = None
+    speaker_kind: str | None = None  # member | observer | group | chair | secretariat | organization | person | committee
+    on_behalf_of: str | None = None
+    speaker_inherited: bool = False  # continuation paragraph: speaker carried over from the previous turn
+    co_speakers: list[str] = field(default_factory=list)  # other Members in "The representatives of X and Y"
+
+
+@dataclass
+class Document:
+    symbol: str
+    family: str
+    body: str | None
+    date: str | None  # ISO date: meeting date for minutes, circulation date otherwise
+    restricted: bool
+    title: str | None
+    paragraphs: list[Paragraph]
+    footnotes: list[str] = field(default_factory=list)
+    circulated: str | None = None
+    source_path: str = ""
+    sha256: str = ""
+    encoding: str = ""
+    symbol_source: str = "header"  # header | filename

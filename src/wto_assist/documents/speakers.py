@@ -1,0 +1,168 @@
+"""Who is speaking in a paragraph of minutes, normalised to the WTO's own names.
+
+"The representative of Benin, on behalf of the LDC Group, said..." gives speaker Benin (a Member)
+speaking on behalf of the LDC Group. Paragraphs opening "He added...", "Her delegation..." continue
+the previous turn under the same agenda item and inherit its speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import members
+from .model import Paragraph
+
+_REPRESENTATIVE = re.compile(
+    r"^(?:The|A|An|One|Another)\s+(?:representatives?|delegates?|delegations?|spokesperson|observer)\s+(?:of|from|for)\s+",
+    re.IGNORECASE,
+)
+_CHAIR = re.compile(
+    r"^(?:The\s+)?(?:(?:outgoing|incoming|new|Vice[- ])\s*)?(?P<role>Chair(?:man|person|woman)?|Vice-Chair(?:man|person)?)\b"
+    r"(?:\s+of\s+the\s+(?P<of>[^,]+?))?(?=,|\s+(?:said|stated|noted|recalled|informed|reported|proposed|thanked|welcomed|invited|asked|suggested|drew|explained|concluded|announced|indicated|recommended|opened|introduced|referred|observed|expressed|made|then|also|further|was|had|would|agreed)\b)",
+    re.IGNORECASE,
+)
+_SECRETARIAT = re.compile(
+    r"^(?:The|A)\s+(?P<who>(?:Deputy\s+)?Director-General|Secretariat|representative\s+of\s+the\s+Secretariat"
+    r"|(?:representative|Director|member)\s+of\s+the\s+[A-Z][\w\s,-]*?(?:Division|Institute|Secretariat|ITTC)"
+    r"|Director\s+of\s+the\s+[A-Z][\w\s,-]*?(?:Division|Institute))\b",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(
+    r"^(?:DDG\s+)?(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E\.|Ambassador)\.?\s+(?P<name>[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})"
+)
+_COMMITTEE = re.compile(r"^(?:The\s+)?(?P<who>Committee|Sub-Committee|Council|Members)\b(?!\s+on\b)")
+_CONTINUATION = re.compile(
+    r"^(?:He|She|They|His|Her|Their|In\s+(?:his|her|their)\b|The\s+(?:delegate|delegation|speaker|representative)\b(?!\s+(?:of|from|for)\b)"
+    r"|Moreover|Furthermore|Finally|Lastly|In\s+addition|In\s+conclusion|Turning\s+to|Referring\s+to|With\s+(?:regard|respect)\s+to"
+    r"|As\s+regards|Regarding|Concerning|Also|Further(?:more)?|Additionally|Nonetheless|However|First(?:ly)?|Second(?:ly)?|Third(?:ly)?)\b"
+)
+_ON_BEHALF = re.compile(r"on\s+behalf\s+of\s+", re.IGNORECASE)
+_CLAUSE_END = re.compile(
+    r"\s(?:said|stated|noted|expressed|welcomed|thanked|recalled|indicated|emphasized|emphasised|stressed|supported|"
+    r"believed|considered|asked|reiterated|underlined|highlighted|requested|proposed|informed|presented|made|"
+    r"introduced|referred|shared|agreed|observed|wished)\b|[.;:]"
+)
+_ORGANISATION = re.compile(r"(?:the\s+)?(?P<name>[A-Z][\w&'’().\-]*(?:\s+(?:of|for|and|on|de|du|the|[A-Z][\w&'’().\-]*))*)")
+
+
+@dataclass
+class Turn:
+    name: str
+    kind: str
+    on_behalf_of: str | None = None
+    co_speakers: list[str] = field(default_factory=list)
+
+
+# Damaged paragraph numbers left in the text by old conversions ("13; The", "Al. The") and
+# introductory adverbials before the speaker ("In conclusion, the representative of Senegal").
+_LEAD_IN = re.compile(r"^(?:(?:\d{1,3}|Al|[Il]{1,3})\s*[.,;:)]\s+|(?:In\s+conclusion|In\s+closing|Finally|Lastly),\s+(?=the\s+representative))")
+
+
+def identify(text: str) -> Turn | None:
+    """The speaker a paragraph opens with, or None when it names nobody."""
+    text = text.lstrip(" \t\"“")
+    lead_in = _LEAD_IN.match(text)
+    if lead_in:
+        text = text[lead_in.end() :]
+        text = text[:1].upper() + text[1:]
+    match = _REPRESENTATIVE.match(text)
+    if match:
+        return _representative(text, match.end())
+    match = _SECRETARIAT.match(text)
+    if match:
+        who = re.sub(r"^(?:representative|member)\s+of\s+the\s+", "", match.group("who"), flags=re.I)
+        return Turn(_title(who), "secretariat")
+    match = _CHAIR.match(text)
+    if match:
+        name = "Chairperson" + (f" of the {match.group('of').strip()}" if match.group("of") else "")
+        if match.group("role").lower().startswith("vice"):
+            name = "Vice-" + name
+        return Turn(name, "chair")
+    if text.startswith("The "):
+        found = members.match_at(text, 4)
+        if found and re.match(r"\s+(?:representative|delegate|delegation|said|stated|noted)\b", text[found[1] :]):
+            actor, _ = found
+            return _with_behalf(Turn(actor.name, actor.kind), text)
+    match = _PERSON.match(text)
+    if match:
+        rest = text[match.end() :]
+        of_member = re.match(r"\s+(?:of|from)\s+", rest)
+        if of_member:
+            found = members.match_at(rest, of_member.end())
+            if found:
+                return _with_behalf(Turn(found[0].name, found[0].kind), text)
+        return Turn(match.group("name").rstrip(",."), "person")
+    match = _COMMITTEE.match(text)
+    if match:
+        return Turn(match.group("who"), "committee")
+    return None
+
+
+def _representative(text: str, position: int) -> Turn:
+    found = members.match_at(text, position)
+    if not found:
+        organisation = _ORGANISATION.match(text, position)
+        name = organisation.group("name") if organisation else text[position : position + 40]
+        name = re.split(r"\s+(?:said|stated|noted|made|welcomed|thanked|informed|presented|referred)\b|,", name)[0]
+        kind = "secretariat" if re.search(r"Secretariat|Division|ITTC|Institute for Training", name) else "organization"
+        return Turn(name.strip(), kind)
+    actor, end = found
+    turn = Turn(actor.name, actor.kind)
+    # "The representatives of Guatemala and Chile": further Members joined by "and" or commas.
+    while True:
+        joiner = re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", text[end:])
+        if not joiner:
+            break
+        more = members.match_at(text, end + joiner.end())
+        if not more:
+            break
+        turn.co_speakers.append(more[0].name)
+        end = more[1]
+    return _with_behalf(turn, text)
+
+
+def _with_behalf(turn: Turn, text: str) -> Turn:
+    """Fill `on_behalf_of` from the opening sentence ("speaking on behalf of the African Group")."""
+    opening = text[:400]
+    match = _ON_BEHALF.search(opening)
+    if not match:
+        return turn
+    clause = opening[match.end() :]
+    end = _CLAUSE_END.search(clause)
+    clause = clause[: end.start()] if end else clause[:200]
+    names = []
+    for actor, _, _ in members.find_all(clause):
+        if actor.name != turn.name and actor.name not in names:
+            names.append(actor.name)
+    if names:
+        turn.on_behalf_of = "; ".join(names)
+    return turn
+
+
+def _title(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:1].upper() + text[1:]
+
+
+def attribute(paragraphs: list[Paragraph]) -> None:
+    """Set speaker fields in place; continuations inherit within one agenda item."""
+    previous: Turn | None = None
+    agenda = None
+    for paragraph in paragraphs:
+        if paragraph.agenda_item != agenda:
+            previous, agenda = None, paragraph.agenda_item
+        turn = identify(paragraph.text)
+        inherited = False
+        if turn is None and previous is not None and _CONTINUATION.match(paragraph.text):
+            turn, inherited = previous, True
+        if turn is None:
+            if paragraph.numbered:
+                previous = None
+            continue
+        paragraph.speaker = turn.name
+        paragraph.speaker_kind = turn.kind
+        paragraph.on_behalf_of = turn.on_behalf_of
+        paragraph.co_speakers = list(turn.co_speakers)
+        paragraph.speaker_inherited = inherited
+        previous = turn

@@ -1,0 +1,97 @@
+"""Public entry point of the ingest stage: walk paths, parse each file, write the store.
+
+One bad file never stops the others: its failure is recorded with a one-line reason and the walk
+goes on. An unchanged file (same path, same sha256) is skipped; a changed one replaces its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .documents import SUPPORTED_SUFFIXES, ReadError, parse_file
+from .store import Store
+
+
+@dataclass
+class IngestReport:
+    ingested: list[tuple[str, str, int]] = field(default_factory=list)  # path, symbol, paragraphs
+    unchanged: list[str] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # path, reason (not a document type)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # path, reason
+
+    @property
+    def ok(self) -> bool:
+        """False only when nothing could be ingested at all."""
+        return bool(self.ingested or self.unchanged) or not self.failed
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Files to ingest, plus (path, reason) for files skipped as not documents and for missing paths."""
+    files: list[Path] = []
+    ignored: list[tuple[str, str]] = []
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(child)
+                else:
+                    ignored.append((str(child), f"not a supported document type ({child.suffix or 'no extension'})"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append((str(path), "no such file or folder"))
+    return files, ignored, missing
+
+
+def ingest_paths(
+    paths: Iterable[Path | str],
+    db_path: Path | str,
+    on_file: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    files, ignored, missing = collect_files(Path(p) for p in paths)
+    report = IngestReport(ignored=ignored, failed=list(missing))
+    with Store(db_path) as store:
+        for path in files:
+            if on_file:
+                on_file(path)
+            _ingest_one(store, path, report)
+    return report
+
+
+def _ingest_one(store: Store, path: Path, report: IngestReport) -> None:
+    key = str(path.resolve())
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.failed.append((str(path), f"cannot read file ({error.strerror or error})"))
+        return
+    sha = hashlib.sha256(data).hexdigest()
+    if store.source_sha(key) == sha:
+        report.unchanged.append(str(path))
+        return
+    try:
+        document = parse_file(path)
+    except ReadError as error:
+        store.record_failure(key, sha, str(error))
+        report.failed.append((str(path), str(error)))
+        return
+    except Exception as error:  # a parser bug on one file must not stop the other files
+        reason = f"unexpected {type(error).__name__}: {error}"
+        store.record_failure(key, sha, reason)
+        report.failed.append((str(path), reason))
+        return
+    document.source_path = key
+    owner = store.owner_of(document.symbol)
+    if owner and owner != key and Path(owner).exists():
+        reason = f"{document.symbol} is already ingested from {owner}"
+        store.record_failure(key, sha, reason)
+        report.failed.append((str(path), reason))
+        return
+    store.save_document(document)
+    report.ingested.append((str(path), document.symbol, len(document.paragraphs)))

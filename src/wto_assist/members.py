@@ -1,0 +1,77 @@
+"""WTO Members, observers and negotiating groups: the one place that knows their names and variants.
+
+The data file (data/members.tsv) states its source. Ingest uses it to normalise speakers; the
+entity layer uses the same lexicon to find mentions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str  # canonical, as the WTO writes it
+    kind: str  # member | observer | group
+
+
+def _fold(text: str) -> str:
+    """Case, accent, apostrophe and spacing folding for look-ups ("Côte d’Ivoire" == "cote d'ivoire")."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = re.sub(r"[_\s]+", " ", text).strip().lower()
+    return re.sub(r"^the ", "", text)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, Actor], re.Pattern]:
+    by_variant: dict[str, Actor] = {}
+    alternatives: list[str] = []
+    source = resources.files("wto_assist").joinpath("data/members.tsv").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, kind, variants = (line.split("\t") + [""])[:3]
+        actor = Actor(name, kind)
+        for variant in [name, *filter(None, variants.split("|"))]:
+            by_variant.setdefault(_fold(variant), actor)
+            # Acronyms must match in capitals only: "US" is a Member, "us" is a pronoun.
+            escaped = re.escape(variant)
+            alternatives.append(escaped if variant.upper() == variant else f"(?i:{escaped})")
+    alternatives.sort(key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:(?i:the)\s+)?(?P<name>" + "|".join(alternatives) + r")(?![\w-])")
+    return by_variant, pattern
+
+
+def lookup(name: str) -> Actor | None:
+    """The Member, observer or group a name refers to, or None."""
+    return _lexicon()[0].get(_fold(name))
+
+
+def canonical(name: str) -> str | None:
+    actor = lookup(name)
+    return actor.name if actor else None
+
+
+def match_at(text: str, position: int = 0) -> tuple[Actor, int] | None:
+    """The longest Member/group name starting at text[position] (an optional "the " is allowed).
+
+    Returns the actor and the end offset of the match.
+    """
+    match = _lexicon()[1].match(text, position)
+    if not match:
+        return None
+    return lookup(match.group("name")), match.end()
+
+
+def find_all(text: str) -> list[tuple[Actor, int, int]]:
+    """Every Member/group name in a passage, with its character span."""
+    return [(lookup(m.group("name")), m.start(), m.end()) for m in _lexicon()[1].finditer(text)]
+
+
+def all_actors() -> list[Actor]:
+    return sorted(set(_lexicon()[0].values()), key=lambda actor: actor.name)

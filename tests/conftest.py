@@ -1,0 +1,64 @@
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("WTO_ASSIST_SHARED", REPO.parent / "shared"))
+CORPUS = REPO / "corpora"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The real data beside the checkout; a skip here is a failure when CI requires it."""
+    if not (SHARED / "corpus" / "ctd-minutes").is_dir():
+        message = f"real data not found at {SHARED}"
+        if os.environ.get("WTO_ASSIST_REQUIRE_SHARED") == "1":
+            pytest.fail(message + " (WTO_ASSIST_REQUIRE_SHARED=1)")
+        pytest.skip(message)
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def ctd_db(shared, tmp_path_factory) -> Path:
+    """The full CTD minutes corpus ingested once per test session (about 3 s)."""
+    from wto_assist.ingest import ingest_paths
+
+    db = tmp_path_factory.mktemp("ctd") / "corpus.sqlite"
+    report = ingest_paths([shared / "corpus" / "ctd-minutes"], db)
+    assert not report.failed, report.failed
+    return db
+
+
+@pytest.fixture()
+def sample_db(tmp_path) -> Path:
+    from wto_assist.ingest import ingest_paths
+
+    db = tmp_path / "sample.sqlite"
+    report = ingest_paths([CORPUS], db)
+    assert not report.failed, report.failed
+    return db
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A valid one-page PDF showing `lines` in Helvetica (hand-built so tests need no PDF writer)."""
+    stream = "BT /F1 11 Tf 50 780 Td 14 TL " + " ".join(
+        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines
+    ) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out

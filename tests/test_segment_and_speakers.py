@@ -1,0 +1,100 @@
+import pytest
+
+from wto_assist.documents.segment import segment
+from wto_assist.documents.speakers import attribute, identify
+
+MINUTES = """WORLD TRADE
+RESTRICTED
+WT/COMTD/M/991
+3 March 2026
+NOTE ON THE MEETING OF 1 MARCH 2026
+Chairperson: H.E. Ms. A. Example (Kenya)
+&&
+ADOPTION OF THE AGENDA
+&& The Chairperson said that the agenda was in WTO/AIR/COMTD/1.
+It was so agreed.
+OBSERVERS
+-\tRequest for attendance of ad hoc observers
+&& The representative of Benin, on behalf of the LDC Group, supported the request.
+&& He added that the Secretariat should circulate the list.
+WT/COMTD/M/991
+&& The Committee took note of the statements.
+__________
+ WTO/AIR/COMTD/1 of 1 February 2026.
+"""
+
+
+def test_auto_numbered_paragraphs_headings_and_footnotes():
+    result = segment(MINUTES, "WT/COMTD/M/991")
+    rows = [(p.label, p.numbered, p.agenda_item, p.text[:30]) for p in result.paragraphs]
+    assert rows == [
+        ("1", True, "ADOPTION OF THE AGENDA", "The Chairperson said that the "),
+        ("1", False, "ADOPTION OF THE AGENDA", "It was so agreed."),
+        ("2", True, "OBSERVERS – Request for attendance of ad hoc observers", "The representative of Benin, o"),
+        ("3", True, "OBSERVERS – Request for attendance of ad hoc observers", "He added that the Secretariat "),
+        ("4", True, "OBSERVERS – Request for attendance of ad hoc observers", "The Committee took note of the"),
+    ]
+    assert result.footnotes == ["WTO/AIR/COMTD/1 of 1 February 2026."]
+
+
+def test_explicit_numbers_are_kept_through_gaps_and_restarts():
+    text = "WT/DS991/R\n\n7.81. First.\n\n7.83. After a gap.\n\n8.1. New section.\n\n1. Annex paragraph restarts.\n"
+    labels = [p.label for p in segment(text).paragraphs]
+    assert labels == ["7.81", "7.83", "8.1", "1"]
+
+
+def test_auto_numbering_continues_from_a_typed_number():
+    text = "WT/COMTD/M/992\nChairman: X\n12. && The Chairman said so.\n&& The representative of India agreed.\n"
+    assert [p.label for p in segment(text).paragraphs] == ["12", "13"]
+
+
+def test_unnumbered_document_gets_bracketed_ordinals():
+    text = "WT/COMTD/M/28/Add.1\n2 August 2000\nAddendum\n\nThe seminar was held on 7 March.\n\nIt had six sessions.\n"
+    assert [p.label for p in segment(text).paragraphs] == ["[1]", "[2]"]
+
+
+@pytest.mark.parametrize(
+    "opening, speaker, kind, on_behalf_of",
+    [
+        ("The representative of the European Communities said", "European Union", "member", None),
+        ("The representative of Benin, on behalf of the LDC Group, said", "Benin", "member", "LDC Group"),
+        ("The representative of Bahrein, speaking also on behalf of the United Arab Emirates and Qatar, supported",
+         "Bahrain, Kingdom of", "member", "United Arab Emirates; Qatar"),
+        ("The representative of the Republic of Korea noted", "Korea, Republic of", "member", None),
+        ("The representative of Hong Kong, China said", "Hong Kong, China", "member", None),
+        ("The representative of Turkey said", "Türkiye", "member", None),
+        ("The representative of Cote d' Ivoire enquired", "Côte d'Ivoire", "member", None),
+        ("The United States representative also noted", "United States", "member", None),
+        ("13; The representative of the EC said", "European Union", "member", None),
+        ("In conclusion, the representative of Senegal emphasised", "Senegal", "member", None),
+        ("The Chairman said", "Chairperson", "chair", None),
+        ("The Chairperson of the Sub-Committee on Least-Developed Countries reported",
+         "Chairperson of the Sub-Committee on Least-Developed Countries", "chair", None),
+        ("The Director-General said", "Director-General", "secretariat", None),
+        ("A representative of the Technical Cooperation Division said", "Technical Cooperation Division", "secretariat", None),
+        ("The representative of UNCTAD said", "UNCTAD", "organization", None),
+        ("Mr. Osakwe, Director, said", "Osakwe", "person", None),
+        ("The Committee took note", "Committee", "committee", None),
+        ("It was so agreed.", None, None, None),
+    ],
+)
+def test_identify_speakers(opening, speaker, kind, on_behalf_of):
+    turn = identify(opening + " that the matter was important.")
+    assert (turn.name if turn else None, turn.kind if turn else None, turn.on_behalf_of if turn else None) == (
+        speaker, kind, on_behalf_of
+    )
+
+
+def test_several_members_speaking_together():
+    turn = identify("The representatives of Guatemala and Chile indicated that they wished to speak.")
+    assert (turn.name, turn.co_speakers) == ("Guatemala", ["Chile"])
+
+
+def test_continuations_inherit_within_an_agenda_item_only():
+    paragraphs = segment(MINUTES, "WT/COMTD/M/991").paragraphs
+    attribute(paragraphs)
+    by_text = {p.text[:12]: p for p in paragraphs}
+    assert by_text["He added tha"].speaker == "Benin"
+    assert by_text["He added tha"].speaker_inherited
+    assert by_text["He added tha"].on_behalf_of == "LDC Group"
+    assert by_text["It was so ag"].speaker is None
