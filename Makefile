@@ -20,12 +20,19 @@ demo: $(STAMP)
 	$(BIN)/wto-assist ingest corpora --db $(DEMO_HOME)/corpus.sqlite
 	$(BIN)/wto-assist list --db $(DEMO_HOME)/corpus.sqlite
 	$(BIN)/wto-assist show WT/COMTD/M/990 --para 3 --db $(DEMO_HOME)/corpus.sqlite
+	HF_HUB_OFFLINE=1 $(BIN)/wto-assist index --db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
+	HF_HUB_OFFLINE=1 $(BIN)/wto-assist search "duty-free quota-free market access for LDCs" --k 3 \
+		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
+	$(BIN)/wto-assist search "import ban on processed fruit" --mode bm25 --type panel-report --k 2 \
+		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_faiss_scale.py
 
 clean:
 	rm -rf $(VENV) indexes/demo

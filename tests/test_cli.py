@@ -18,7 +18,7 @@ def test_ingest_list_show_on_the_sample_corpus(tmp_path):
     assert result.exit_code == 0, result.output
     assert "6 ingested" in result.output and "0 failed" in result.output
 
-    documents = json.loads(run("list", "--db", db, "--json").output)
+    documents = json.loads(run("list", "--db", db, "--json").stdout)
     by_symbol = {d["symbol"]: d for d in documents}
     assert set(by_symbol) == {"WT/COMTD/M/990", "G/SPS/R/990", "WT/TPR/M/990", "WT/DS990/1", "WT/DS990/R", "WT/DS990/TPS/NOR"}
     assert by_symbol["WT/DS990/TPS/NOR"]["family"] == "third-party-submission"
@@ -26,7 +26,7 @@ def test_ingest_list_show_on_the_sample_corpus(tmp_path):
     assert by_symbol["WT/COMTD/M/990"]["restricted"] is True
     assert by_symbol["WT/COMTD/M/990"]["date"] == "2026-11-20"
 
-    paragraph = json.loads(run("show", "wt/comtd/m/990", "--para", "3", "--db", db, "--json").output)
+    paragraph = json.loads(run("show", "wt/comtd/m/990", "--para", "3", "--db", db, "--json").stdout)
     assert len(paragraph) == 1
     assert paragraph[0]["citation"] == "WT/COMTD/M/990, para. 3"
     assert paragraph[0]["speaker"] == "Bangladesh"
@@ -34,7 +34,7 @@ def test_ingest_list_show_on_the_sample_corpus(tmp_path):
     assert paragraph[0]["agenda_item"] == "DUTY-FREE AND QUOTA-FREE MARKET ACCESS FOR LEAST-DEVELOPED COUNTRIES"
     assert set(paragraph[0]) >= {"symbol", "paragraph", "citation", "speaker", "on_behalf_of", "agenda_item", "text"}
 
-    report = json.loads(run("show", "WT/DS990/R", "--para", "7.82", "--db", db, "--json").output)
+    report = json.loads(run("show", "WT/DS990/R", "--para", "7.82", "--db", db, "--json").stdout)
     assert report[0]["text"].startswith("The Panel recalls")
 
     human = run("show", "WT/COMTD/M/990", "--db", db).output
@@ -63,3 +63,4 @@ def test_ingest_exits_non_zero_only_when_nothing_could_be_ingested(tmp_path):
     assert result.exit_code == 1
     assert "empty.txt: empty file" in result.output
     assert "Traceback" not in result.output
+    assert "empty.txt: empty file" in run("list", "--db", tmp_path / "c.sqlite").stdout

@@ -13,3 +13,7 @@ def home() -> Path:
 
 def default_db() -> Path:
     return Path(os.environ.get("WTO_ASSIST_DB", home() / "corpus.sqlite"))
+
+
+def default_index() -> Path:
+    return Path(os.environ.get("WTO_ASSIST_INDEX", home() / "default"))

@@ -1,7 +1,8 @@
 """Public entry point of the ingest stage: walk paths, parse each file, write the store.
 
 One bad file never stops the others: its failure is recorded with a one-line reason and the walk
-goes on. An unchanged file (same path, same sha256) is skipped; a changed one replaces its rows.
+goes on. An unchanged file (same path, same sha256) is skipped; a changed one replaces its rows;
+a document whose file was deleted from a folder being ingested is removed from the store.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # path, reason (not a document type)
     failed: list[tuple[str, str]] = field(default_factory=list)  # path, reason
+    removed: list[str] = field(default_factory=list)  # symbols whose file was deleted from an ingested folder
 
     @property
     def ok(self) -> bool:
@@ -54,13 +56,16 @@ def ingest_paths(
     db_path: Path | str,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    files, ignored, missing = collect_files(Path(p) for p in paths)
+    paths = [Path(p) for p in paths]
+    files, ignored, missing = collect_files(paths)
     report = IngestReport(ignored=ignored, failed=list(missing))
     with Store(db_path) as store:
         for path in files:
             if on_file:
                 on_file(path)
             _ingest_one(store, path, report)
+        for folder in {path for path in paths if path.is_dir()}:
+            report.removed += store.remove_missing_under(folder)
     return report
 
 

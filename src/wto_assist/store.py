@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS paragraph_actors (
     role TEXT NOT NULL  -- speaker | co-speaker | on-behalf-of
 );
 CREATE INDEX IF NOT EXISTS paragraph_actors_name ON paragraph_actors(name);
+CREATE INDEX IF NOT EXISTS paragraph_actors_paragraph ON paragraph_actors(paragraph_id);
 CREATE TABLE IF NOT EXISTS footnotes (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
@@ -85,7 +86,8 @@ class Store:
             raise StoreError(f"no corpus database at {self.path}; run `wto-assist ingest` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.connection = sqlite3.connect(self.path)
+            # One request at a time may come from a server thread other than the opener.
+            self.connection = sqlite3.connect(self.path, check_same_thread=False)
             self.connection.row_factory = sqlite3.Row
             self.connection.execute("PRAGMA foreign_keys = ON")
             self.connection.execute("PRAGMA journal_mode = WAL")
@@ -158,6 +160,25 @@ class Store:
                 (document.source_path, document.sha256, "ingested", document.symbol, None, _now()),
             )
 
+    def remove_missing_under(self, folder: Path) -> list[str]:
+        """Delete documents whose source file under `folder` no longer exists; returns their symbols."""
+        prefix = str(Path(folder).resolve()) + "/"
+        rows = self.connection.execute(
+            "SELECT symbol, source_path FROM documents WHERE substr(source_path, 1, ?) = ?", (len(prefix), prefix)
+        ).fetchall()
+        gone = [row for row in rows if not Path(row["source_path"]).exists()]
+        failed = self.connection.execute(
+            "SELECT path FROM sources WHERE status = 'failed' AND substr(path, 1, ?) = ?", (len(prefix), prefix)
+        ).fetchall()
+        with self.connection:
+            for row in gone:
+                self.connection.execute("DELETE FROM documents WHERE symbol = ?", (row["symbol"],))
+                self.connection.execute("DELETE FROM sources WHERE path = ?", (row["source_path"],))
+            for row in failed:
+                if not Path(row["path"]).exists():  # a bad file the user has since deleted
+                    self.connection.execute("DELETE FROM sources WHERE path = ?", (row["path"],))
+        return [row["symbol"] for row in gone]
+
     def record_failure(self, path: str, sha256: str, reason: str) -> None:
         with self.connection:
             self.connection.execute(
@@ -193,17 +214,37 @@ class Store:
 
     def paragraphs(self, symbol: str, label: str | None = None) -> list[dict]:
         """A document's paragraphs in order; with `label`, the numbered paragraph and its unnumbered tail."""
-        query = (
-            "SELECT d.symbol, d.date, d.family, d.body, d.restricted, p.seq, p.label, p.numbered, p.text,"
-            " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited"
-            " FROM paragraphs p JOIN documents d ON d.id = p.document_id WHERE d.symbol = ?"
-        )
+        query = _PARAGRAPH_QUERY + " WHERE d.symbol = ?"
         parameters: list = [symbol]
         if label is not None:
             query += " AND p.label = ?"
             parameters.append(label)
         rows = self.connection.execute(query + " ORDER BY p.seq", parameters).fetchall()
         return [paragraph_record(row) for row in rows]
+
+    def index_rows(self) -> list[dict]:
+        """Every paragraph with what search filters on; `actors` lists speaker, co-speakers and groups spoken for."""
+        rows = self.connection.execute(
+            "SELECT d.symbol, d.date, d.family, d.body, d.restricted, p.seq, p.label, p.text, p.text_sha, p.agenda_item,"
+            " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors"
+            " FROM paragraphs p JOIN documents d ON d.id = p.document_id ORDER BY d.symbol, p.seq"
+        ).fetchall()
+        return [
+            dict(row, restricted=bool(row["restricted"]), actors=row["actors"].split("|") if row["actors"] else [])
+            for row in rows
+        ]
+
+    def paragraph_by_position(self, symbol: str, seq: int) -> dict | None:
+        """One paragraph by document and position, with the SHA-1 of its text for staleness checks."""
+        row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)).fetchone()
+        return dict(paragraph_record(row), text_sha=row["text_sha"]) if row else None
+
+
+_PARAGRAPH_QUERY = (
+    "SELECT d.symbol, d.date, d.family, d.body, d.restricted, p.seq, p.label, p.numbered, p.text, p.text_sha,"
+    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited"
+    " FROM paragraphs p JOIN documents d ON d.id = p.document_id"
+)
 
 
 def paragraph_record(row: sqlite3.Row) -> dict:

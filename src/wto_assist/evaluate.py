@@ -1,0 +1,74 @@
+"""Retrieval metrics over a query file in the format of dev-queries.jsonl.
+
+A result is relevant when its paragraph text contains the query's `relevant_passage`, both folded
+(lower case, punctuation and spacing folded). Every paragraph of the index is checked, so recall
+counts all relevant paragraphs, not only those retrieved.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .quality import fold_text
+from .search import Searcher
+
+
+class QueryFileError(Exception):
+    """A malformed query file; the message names the line."""
+
+
+@dataclass
+class Query:
+    id: str
+    query: str
+    relevant_passage: str
+
+
+def load_queries(path: Path) -> list[Query]:
+    queries = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            queries.append(Query(str(row["id"]), row["query"], row["relevant_passage"]))
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise QueryFileError(f"{path}, line {number}: not a query object with id, query, relevant_passage ({error})") from error
+    if not queries:
+        raise QueryFileError(f"{path}: no queries")
+    return queries
+
+
+def evaluate(searcher: Searcher, queries: list[Query], modes: list[str]) -> dict[str, dict]:
+    """Per mode: MRR@10, Recall@10, Recall@100, nDCG@10 and the first relevant rank of each query."""
+    texts = [fold_text(searcher.store.paragraph_by_position(r["symbol"], r["seq"])["text"]) for r in searcher.rows]
+    relevant = [{i for i, text in enumerate(texts) if fold_text(q.relevant_passage) in text} for q in queries]
+    results = {}
+    for mode in modes:
+        totals = {"MRR@10": 0.0, "Recall@10": 0.0, "Recall@100": 0.0, "nDCG@10": 0.0}
+        ranks = {}
+        for query, wanted in zip(queries, relevant):
+            scores = searcher.scores(query.query, mode, None)
+            order = [int(i) for i in np.argsort(-scores, kind="stable")[:100] if np.isfinite(scores[i])]
+            hits = [rank for rank, row in enumerate(order, 1) if row in wanted]
+            ranks[query.id] = hits[0] if hits else None
+            if not wanted:
+                continue
+            if hits and hits[0] <= 10:
+                totals["MRR@10"] += 1 / hits[0]
+            totals["Recall@10"] += sum(1 for rank in hits if rank <= 10) / len(wanted)
+            totals["Recall@100"] += len(hits) / len(wanted)
+            dcg = sum(1 / math.log2(rank + 1) for rank in hits if rank <= 10)
+            ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(wanted), 10) + 1))
+            totals["nDCG@10"] += dcg / ideal
+        metrics = {name: round(value / len(queries), 4) for name, value in totals.items()}
+        metrics["queries"] = len(queries)
+        metrics["without_relevant_paragraph"] = sum(1 for wanted in relevant if not wanted)
+        metrics["first_relevant_rank"] = ranks
+        results[mode] = metrics
+    return results

@@ -1,0 +1,1 @@
+"""Index stage: BM25 and dense (FAISS) indexes built from the corpus store, written atomically."""

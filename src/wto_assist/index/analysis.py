@@ -1,0 +1,57 @@
+"""Lexical analysis shared by indexing and querying: tokens plus WTO acronym expansion.
+
+Both sides are expanded the same way, so a paragraph saying "DFQF" and a query saying "duty-free
+quota-free" meet on the same terms. No stemming: on the real minutes Porter stemming lowered BM25.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ..quality import fold_text
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said""".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[re.Pattern, dict[str, tuple[str, str]], re.Pattern, dict[str, str]]:
+    """One pattern for all acronyms and one for all expansions, with their look-up tables."""
+    acronyms: dict[str, tuple[str, str]] = {}  # acronym -> (token, first expansion)
+    expansions: dict[str, str] = {}  # folded expansion -> acronym token
+    source = resources.files("wto_assist").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        acronym, phrases = line.split("\t")
+        token = re.sub(r"[^a-z0-9]", "", acronym.lower())
+        folded = [fold_text(phrase) for phrase in phrases.split("|")]
+        acronyms[acronym] = (token, folded[0])
+        for phrase in folded:
+            expansions.setdefault(phrase, token)
+    by_length = lambda items: sorted(items, key=len, reverse=True)  # noqa: E731 - longest match first
+    acronym_pattern = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, by_length(acronyms))) + r")s?(?![\w&])")
+    expansion_pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, by_length(expansions))) + r")(?!\w)")
+    return acronym_pattern, acronyms, expansion_pattern, expansions
+
+
+def expand(text: str) -> str:
+    """The text followed by the expansions of its acronyms and the acronyms of its expansions."""
+    acronym_pattern, acronyms, expansion_pattern, expansions = _glossary()
+    extra = [" ".join(acronyms[match.group(1)]) for match in acronym_pattern.finditer(text)]
+    extra += [expansions[match.group(1)] for match in expansion_pattern.finditer(fold_text(text))]
+    return f"{text} {' '.join(extra)}" if extra else text
+
+
+def tokens(text: str) -> list[str]:
+    return [token for token in _TOKEN.findall(expand(text).lower()) if token not in STOPWORDS]

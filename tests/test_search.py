@@ -1,0 +1,187 @@
+"""Index build and search on the sample corpus: modes, filters, incremental updates, crash safety."""
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wto_assist.cli import main
+from wto_assist.index import dense
+from wto_assist.index.build import build_index, current_version
+from wto_assist.ingest import ingest_paths
+from wto_assist.search import Filters, SearchError, Searcher
+from wto_assist.store import Store
+
+from .conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def sample_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+    db, index_dir = folder / "corpus.sqlite", folder / "index"
+    ingest_paths([CORPUS], db)
+    build_index(db, index_dir)
+    searcher = Searcher(index_dir, db)
+    yield db, index_dir, searcher
+    searcher.close()
+
+
+def test_every_mode_answers_with_pinpoint_citations(sample_index):
+    _, _, searcher = sample_index
+    for mode in ("bm25", "dense", "hybrid"):
+        results = searcher.search("duty-free quota-free market access for LDCs", mode=mode, k=3)
+        assert results, mode
+        top = results[0]
+        assert {"symbol", "paragraph", "citation", "speaker", "date", "text", "score"} <= set(top)
+        assert top["citation"] == f"{top['symbol']}, para. {top['paragraph']}"
+    best = searcher.search("DFQF for at least 97 per cent of tariff lines", k=1)[0]
+    assert best["citation"] == "WT/COMTD/M/990, para. 3"
+    assert best["speaker"] == "Bangladesh" and best["on_behalf_of"] == "LDC Group"
+
+
+def test_acronyms_and_their_expansions_find_each_other(sample_index):
+    _, _, searcher = sample_index
+    cited = [r["citation"] for r in searcher.search("duty-free and quota-free", mode="bm25", k=10)]
+    assert "WT/COMTD/M/990, para. 5" in cited  # says only "DFQF"
+
+
+def test_filters(sample_index):
+    _, _, searcher = sample_index
+    query = "import ban on processed fruit"
+    assert {r["family"] for r in searcher.search(query, k=20, filters=Filters(family="panel-report"))} == {"panel-report"}
+    assert {r["symbol"] for r in searcher.search(query, k=20, filters=Filters(symbol="wt/ds990/"))} <= {
+        "WT/DS990/1", "WT/DS990/R", "WT/DS990/TPS/NOR"
+    }
+    by_speaker = searcher.search("market access", k=20, filters=Filters(speaker="the EC"))
+    assert by_speaker and {r["speaker"] for r in by_speaker} == {"European Union"}
+    for_group = searcher.search("market access", k=20, filters=Filters(speaker="LDC Group"))
+    assert for_group and all(r["on_behalf_of"] == "LDC Group" for r in for_group)
+    dated = searcher.search(query, k=20, filters=Filters(date_from="2026-03", date_to="2026-10-02"))
+    assert dated and all("2026-03-01" <= r["date"] <= "2026-10-02" for r in dated)
+    assert all(not r["restricted"] for r in searcher.search(query, k=20, filters=Filters(restricted=False)))
+    assert all(r["restricted"] for r in searcher.search(query, k=20, filters=Filters(restricted=True)))
+    assert searcher.search(query, k=20, filters=Filters(body="Sanitary"))[0]["symbol"] == "G/SPS/R/990"
+    with pytest.raises(SearchError, match="--type: unknown document family 'minute'"):
+        searcher.search(query, filters=Filters(family="minute"))
+    with pytest.raises(SearchError, match="--from"):
+        searcher.search(query, filters=Filters(date_from="March 2026"))
+
+
+def test_cli_search_json(sample_index):
+    db, index_dir, _ = sample_index
+    result = CliRunner().invoke(main, ["search", "Article XX(b) necessity", "--json", "--k", "2", "--db", str(db), "--index", str(index_dir), "--type", "third-party-submission"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["citation"] for r in rows][0] == "WT/DS990/TPS/NOR, para. 2"
+    assert isinstance(rows[0]["paragraph"], str) and isinstance(rows[0]["score"], float)
+
+
+def test_incremental_reindex_embeds_only_the_new_document_and_drops_removed_ones(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    added = corpus / "minutes" / "WTCOMTDM990.txt"
+    held_back = tmp_path / "WTCOMTDM990.txt"
+    shutil.move(added, held_back)
+    db, index_dir = tmp_path / "corpus.sqlite", tmp_path / "index"
+    ingest_paths([corpus], db)
+    first = build_index(db, index_dir)
+    assert first.encoded == first.windows > 0
+
+    shutil.move(held_back, added)
+    ingest_paths([corpus], db)
+    second = build_index(db, index_dir)
+    with Store(db, create=False) as store:
+        new_windows = sum(len(dense.windows(p["text"])) for p in store.paragraphs("WT/COMTD/M/990"))
+    assert second.encoded == new_windows
+    assert second.reused == first.windows
+
+    (corpus / "disputes" / "WT_DS990_R.txt").unlink()
+    report = ingest_paths([corpus], db)
+    assert report.removed == ["WT/DS990/R"]
+    third = build_index(db, index_dir)
+    assert third.encoded == 0
+    searcher = Searcher(index_dir, db)
+    assert all(r["symbol"] != "WT/DS990/R" for r in searcher.search("the Panel finds the import ban inconsistent", k=50))
+    searcher.close()
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("v")] == [third.version]
+
+
+def test_killing_a_build_at_random_points_never_breaks_the_live_index(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    db, index_dir = tmp_path / "corpus.sqlite", tmp_path / "index"
+    ingest_paths([corpus], db)
+    build_index(db, index_dir, with_dense=False)
+    script = (
+        "import sys; from wto_assist.index.build import build_index; "
+        "build_index(sys.argv[1], sys.argv[2], with_dense=sys.argv[3] == 'dense')"
+    )
+    rng = random.Random(7)
+    outcomes = set()
+    for trial in range(8):
+        kind = "dense" if trial % 2 else "bm25"
+        process = subprocess.Popen([sys.executable, "-c", script, str(db), str(index_dir), kind])
+        time.sleep(rng.uniform(0.2, 6.0))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            outcomes.add("killed")
+        else:
+            outcomes.add("finished")
+        process.wait()
+        searcher = Searcher(index_dir, db)  # must load, whichever version is live
+        assert searcher.search("import ban", mode="bm25", k=1), f"trial {trial}"
+        searcher.close()
+        assert (index_dir / current_version(index_dir).name / "manifest.json").exists()
+    assert "killed" in outcomes
+
+
+def test_bm25_search_never_imports_torch(sample_index):
+    db, index_dir, _ = sample_index
+    code = (
+        "import sys; from click.testing import CliRunner; from wto_assist.cli import main; "
+        f"r = CliRunner().invoke(main, ['search', 'fruit', '--mode', 'bm25', '--db', {str(db)!r}, '--index', {str(index_dir)!r}]); "
+        "assert r.exit_code == 0, r.output; "
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "False False"
+
+
+def test_missing_model_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("WTO_ASSIST_MODEL", str(tmp_path / "no-such-model"))
+    with pytest.raises(dense.ModelError, match="embedding model folder not found"):
+        dense.Encoder()
+
+
+def test_serve_answers_json_on_localhost(sample_index):
+    import threading
+    import urllib.request
+
+    from wto_assist.serve import make_server
+
+    _, _, searcher = sample_index
+    server = make_server(searcher, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        with urllib.request.urlopen(f"{base}/search?q=processed+fruit&k=2&type=panel-report") as response:
+            rows = json.loads(response.read())
+        assert rows and rows[0]["symbol"] == "WT/DS990/R"
+        try:
+            urllib.request.urlopen(f"{base}/search?q=fruit&from=yesterday")
+        except urllib.error.HTTPError as error:
+            assert error.code == 400 and "--from" in json.loads(error.read())["error"]
+        else:
+            raise AssertionError("a bad date must be a 400")
+    finally:
+        server.shutdown()
+        server.server_close()
