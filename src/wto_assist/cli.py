@@ -172,10 +172,10 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
     )
 
 
-def _filters(body, family, speaker, symbol, date_from, date_to, restricted):
+def _filters(**options):
     from .search import Filters
 
-    return Filters(body=body, family=family, speaker=speaker, symbol=symbol, date_from=date_from, date_to=date_to, restricted=restricted)
+    return Filters(**options)
 
 
 def _highlight(text: str, query: str) -> str:
@@ -208,6 +208,9 @@ def filter_options(function):
             click.option("--from", "date_from", default=None, help="Earliest date, YYYY[-MM[-DD]]."),
             click.option("--to", "date_to", default=None, help="Latest date, YYYY[-MM[-DD]]."),
             click.option("--restricted/--no-restricted", default=None, help="Only RESTRICTED, or only unrestricted, documents."),
+            click.option("--member", default=None, help="Member or group named in the paragraph."),
+            click.option("--provision", default=None, help="Provision cited, e.g. GATT1994:XXI (sub-provisions included)."),
+            click.option("--dispute", default=None, help="Dispute cited, e.g. DS512."),
         ]
     ):
         function = option(function)
@@ -223,14 +226,14 @@ def filter_options(function):
 @INDEX_OPTION
 @MODEL_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
-def search(query, mode, k, body, family, speaker, symbol, date_from, date_to, restricted, db_path, index_dir, model, as_json):
+def search(query, mode, k, db_path, index_dir, model, as_json, **filters):
     """Find paragraphs: citation, speaker, date, agenda item and text."""
     from .index.dense import ModelError
     from .search import SearchError
 
     searcher = _open_searcher(db_path, index_dir, model)
     try:
-        results = searcher.search(query, mode=mode, k=k, filters=_filters(body, family, speaker, symbol, date_from, date_to, restricted))
+        results = searcher.search(query, mode=mode, k=k, filters=_filters(**filters))
     except (SearchError, ModelError) as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -240,6 +243,10 @@ def search(query, mode, k, body, family, speaker, symbol, date_from, date_to, re
     if as_json:
         _print_json(results)
         return
+    _print_results(results, query)
+
+
+def _print_results(results: list[dict], query: str) -> None:
     if not results:
         click.echo("no results")
     for result in results:
@@ -247,7 +254,8 @@ def search(query, mode, k, body, family, speaker, symbol, date_from, date_to, re
         if result["on_behalf_of"]:
             who += f" (on behalf of {result['on_behalf_of']})"
         restricted_mark = " RESTRICTED" if result["restricted"] else ""
-        click.echo(f"{result['rank']}. {result['citation']} | {who} | {result['date'] or 'undated'}{restricted_mark} | score {result['score']:.3f}")
+        score = f" | score {result['score']:.3f}" if result["score"] is not None else ""
+        click.echo(f"{result['rank']}. {result['citation']} | {who} | {result['date'] or 'undated'}{restricted_mark}{score}")
         if result["agenda_item"]:
             click.echo(f"   {result['agenda_item']}")
         click.echo(_highlight(textwrap.indent(textwrap.fill(result["text"], width=100), "   "), query) + "\n")
@@ -310,3 +318,141 @@ def serve(host, port, allow_remote, db_path, index_dir, model):
     finally:
         server.server_close()
         searcher.close()
+
+
+@main.command()
+@DB_OPTION
+def enrich(db_path: Path | None) -> None:
+    """Mark Members, groups, provisions, disputes and documents cited in every paragraph (again)."""
+    from .enrich import enrich_store
+
+    _open(db_path).close()
+    report = enrich_store(_db(db_path))
+    click.echo(f"enriched {report.paragraphs} paragraphs: {report.entities} entities in {report.seconds:.1f}s; run `wto-assist index` to search them")
+
+
+@main.command("load-disputes")
+@click.argument("table", type=click.Path(path_type=Path))
+@DB_OPTION
+def load_disputes(table: Path, db_path: Path | None) -> None:
+    """Load a dispute table (CSV like disputes.csv, or JSON lines like disputes-ds1-624.jsonl) into the registry."""
+    from .registry import RegistryError, load_registry
+
+    try:
+        report = load_registry(table, _db(db_path))
+    except RegistryError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{report.loaded} disputes loaded ({report.provisions} provision citations), {len(report.bad_rows)} bad rows, {len(report.notes)} notes")
+    for line, reason in report.bad_rows:
+        click.echo(f"{table}, line {line}: {reason}", err=True)
+    for line, note in report.notes:
+        click.echo(f"{table}, line {line}: note: {note}", err=True)
+    if not report.loaded:
+        raise SystemExit(1)
+
+
+def _normalised_provision(provision: str | None) -> str | None:
+    from .enrich.provisions import ProvisionError, normalise_key
+
+    if provision is None:
+        return None
+    try:
+        return normalise_key(provision)
+    except ProvisionError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _print_disputes(rows: list[dict]) -> None:
+    for row in rows:
+        title = row["short_title"] or row["title"]
+        click.echo(f"{row['ds']:<7} {title} | complainant: {row['complainant'] or '-'} | {row['consultations_requested'] or '-'} | {row['status'] or '-'}")
+        if row["provisions"]:
+            click.echo("        cites: " + ", ".join(row["provisions"]))
+
+
+@main.command()
+@click.option("--member", default=None, help="Member as complainant, respondent or third party.")
+@click.option("--provision", default=None, help="Provision key, e.g. GATT1994:XXI (sub-provisions included).")
+@click.option("--status", default=None, help="Words of the status, e.g. 'in consultations'.")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def disputes(member, provision, status, db_path, as_json):
+    """List disputes from the registry: DS number, short title, complainant, date, status, provisions cited."""
+    from . import members
+
+    if member and members.lookup(member) is None:
+        raise click.ClickException(f"--member: {member!r} is not a WTO Member known to wto-assist")
+    with _open(db_path) as store:
+        rows = store.disputes(members.canonical(member) if member else None, _normalised_provision(provision), status)
+    if as_json:
+        _print_json(rows)
+        return
+    _print_disputes(rows)
+    click.echo(f"{len(rows)} disputes")
+
+
+@main.command()
+@click.argument("provision")
+@click.argument("query", required=False)
+@click.option("--k", default=20, show_default=True, help="Corpus paragraphs to show.")
+@DB_OPTION
+@INDEX_OPTION
+@MODEL_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def precedent(provision, query, k, db_path, index_dir, model, as_json):
+    """Disputes whose consultations cited PROVISION, and corpus paragraphs citing it (ranked by QUERY if given)."""
+    from .precedent import find_precedent
+    from .search import SearchError
+
+    key = _normalised_provision(provision)
+    try:
+        result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model)
+    except (SearchError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        _print_json(result)
+        return
+    click.echo(f"Precedent for {key} (sub-provisions included)")
+    click.echo(f"\nDisputes whose request for consultations cites it ({len(result['disputes'])}):")
+    _print_disputes(result["disputes"])
+    click.echo(f"\nParagraphs in the corpus citing it ({len(result['paragraphs'])} shown):")
+    _print_results(result["paragraphs"], query or "")
+
+
+@main.command("load-legal-text")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--agreement", required=True, help="Agreement key, e.g. GATT1994.")
+@DB_OPTION
+def load_legal_text_command(path: Path, agreement: str, db_path: Path | None) -> None:
+    """Load treaty text by provision (layout of gatt1994.yaml) for `wto-assist provision`."""
+    from .enrich.provisions import agreement as find_agreement
+    from .registry import RegistryError, load_legal_text
+
+    if find_agreement(agreement.upper()) is None:
+        raise click.ClickException(f"--agreement: unknown agreement key {agreement!r}")
+    try:
+        count = load_legal_text(path, agreement.upper(), _db(db_path))
+    except RegistryError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{count} provisions of {agreement.upper()} loaded")
+
+
+@main.command()
+@click.argument("key")
+@DB_OPTION
+def provision(key: str, db_path: Path | None) -> None:
+    """Print the treaty text of a provision, e.g. GATT1994:XXIV (needs `load-legal-text`)."""
+    from .enrich.provisions import agreement, ancestors
+
+    key = _normalised_provision(key)
+    with _open(db_path) as store:
+        for candidate in [key, *ancestors(key)]:
+            text = store.legal_text(candidate)
+            if text is not None:
+                break
+    if text is None:
+        title = agreement(key.split(":")[0]).title
+        raise click.ClickException(f"no text loaded for {key} ({title}); run `wto-assist load-legal-text FILE --agreement {key.split(':')[0]}`")
+    if candidate != key:
+        click.echo(f"(no separate text for {key}; showing {candidate})")
+    click.echo(f"{candidate}\n\n{text}")

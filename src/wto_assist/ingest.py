@@ -23,6 +23,7 @@ class IngestReport:
     ignored: list[tuple[str, str]] = field(default_factory=list)  # path, reason (not a document type)
     failed: list[tuple[str, str]] = field(default_factory=list)  # path, reason
     removed: list[str] = field(default_factory=list)  # symbols whose file was deleted from an ingested folder
+    entities: int = 0  # Members, provisions, disputes and documents marked in the ingested paragraphs
 
     @property
     def ok(self) -> bool:
@@ -55,7 +56,9 @@ def ingest_paths(
     paths: Iterable[Path | str],
     db_path: Path | str,
     on_file: Callable[[Path], None] | None = None,
+    enrich: bool = True,
 ) -> IngestReport:
+    """Ingest files and folders into the store, then run the enrich stage on what was ingested."""
     paths = [Path(p) for p in paths]
     files, ignored, missing = collect_files(paths)
     report = IngestReport(ignored=ignored, failed=list(missing))
@@ -66,6 +69,10 @@ def ingest_paths(
             _ingest_one(store, path, report)
         for folder in {path for path in paths if path.is_dir()}:
             report.removed += store.remove_missing_under(folder)
+    if enrich and report.ingested:
+        from .enrich import enrich_store
+
+        report.entities = enrich_store(Path(db_path), [symbol for _, symbol, _ in report.ingested]).entities
     return report
 
 

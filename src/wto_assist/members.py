@@ -28,16 +28,24 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, Actor], re.Pattern]:
-    by_variant: dict[str, Actor] = {}
-    alternatives: list[str] = []
+def variants_by_actor() -> dict[Actor, list[str]]:
+    """Each Member, observer and group with its canonical name and every variant, from data/members.tsv."""
+    result: dict[Actor, list[str]] = {}
     source = resources.files("wto_assist").joinpath("data/members.tsv").read_text(encoding="utf-8")
     for line in source.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         name, kind, variants = (line.split("\t") + [""])[:3]
-        actor = Actor(name, kind)
-        for variant in [name, *filter(None, variants.split("|"))]:
+        result[Actor(name, kind)] = [name, *filter(None, variants.split("|"))]
+    return result
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, Actor], re.Pattern]:
+    by_variant: dict[str, Actor] = {}
+    alternatives: list[str] = []
+    for actor, variants in variants_by_actor().items():
+        for variant in variants:
             by_variant.setdefault(_fold(variant), actor)
             # Acronyms must match in capitals only: "US" is a Member, "us" is a pronoun.
             escaped = re.escape(variant)

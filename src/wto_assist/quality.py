@@ -43,8 +43,8 @@ class SpeakerAgreement:
         return self.agreed / self.compared if self.compared else 0.0
 
 
-def speaker_agreement(store: Store, gold_path: Path) -> SpeakerAgreement:
-    result = SpeakerAgreement()
+def _aligned(store: Store, gold_path: Path):
+    """(gold actor, stored paragraph or None) for gold paragraphs whose speaker is a Member or group."""
     by_symbol: dict[str, list[dict]] = {}
     for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -55,21 +55,44 @@ def speaker_agreement(store: Store, gold_path: Path) -> SpeakerAgreement:
     for symbol, rows in by_symbol.items():
         ours = [(fold_text(p["text"]), p) for p in store.paragraphs(symbol)]
         for row in rows:
-            gold_text = fold_text(re.sub(r"^\s*\d+\.\s*", "", row["text"]))
-            probe = gold_text[:120]
+            probe = fold_text(re.sub(r"^\s*\d+\.\s*", "", row["text"]))[:120]
             match = next((p for text, p in ours if probe and (text.startswith(probe) or probe in text)), None)
-            if match is None:
-                result.unaligned += 1
-                continue
-            result.compared += 1
-            expected = row["actor"].name
-            if match["speaker"] == expected:
-                result.agreed += 1
-                continue
-            failure = _failure_class(match, expected)
-            result.failures[failure] += 1
-            result.examples.setdefault(failure, (symbol, expected, match["speaker"], match["text"][:160]))
+            yield row["actor"], symbol, match
+
+
+def speaker_agreement(store: Store, gold_path: Path) -> SpeakerAgreement:
+    result = SpeakerAgreement()
+    for actor, symbol, match in _aligned(store, gold_path):
+        if match is None:
+            result.unaligned += 1
+            continue
+        result.compared += 1
+        if match["speaker"] == actor.name:
+            result.agreed += 1
+            continue
+        failure = _failure_class(match, actor.name)
+        result.failures[failure] += 1
+        result.examples.setdefault(failure, (symbol, actor.name, match["speaker"], match["text"][:160]))
     return result
+
+
+def member_recall(store: Store, gold_path: Path) -> tuple[int, int, list[tuple[str, str, str]]]:
+    """Gold paragraphs whose gold speaker is among the Members/groups the enrich stage found in them.
+
+    Returns (found, compared, misses as (citation, gold speaker, paragraph opening)).
+    """
+    found = compared = 0
+    misses = []
+    for actor, _, match in _aligned(store, gold_path):
+        if match is None:
+            continue
+        compared += 1
+        mentioned = set(store.entity_keys(match["symbol"], match["seq"], ("member", "observer", "group")))
+        if actor.name in mentioned:
+            found += 1
+        else:
+            misses.append((match["citation"], actor.name, match["text"][:120]))
+    return found, compared, misses
 
 
 def _failure_class(paragraph: dict, expected: str) -> str:

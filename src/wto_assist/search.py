@@ -16,6 +16,7 @@ import numpy as np
 
 from . import members
 from .documents.symbols import FAMILIES
+from .enrich.provisions import ProvisionError, is_within, normalise_key
 from .index.build import current_version
 from .index.lexical import LexicalIndex
 from .store import Store
@@ -39,6 +40,9 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     restricted: bool | None = None
+    member: str | None = None  # Member or group named anywhere in the paragraph
+    provision: str | None = None  # provision key; sub-provisions roll up (GATT1994:XXI finds XXI(b)(iii))
+    dispute: str | None = None  # "DS512" or "512"
 
 
 def _iso_bound(value: str | None, option: str, end: bool) -> str | None:
@@ -106,6 +110,26 @@ class Searcher:
             wanted = actor.name if actor else filters.speaker
             mask &= np.array([any(name.lower() == wanted.lower() for name in row["actors"]) for row in self.rows])
             active = True
+        if filters.member:
+            actor = members.lookup(filters.member)
+            if actor is None:
+                raise SearchError(f"--member: {filters.member!r} is not a WTO Member, observer or group known to wto-assist")
+            mask &= np.array([actor.name in row.get("mentions", []) or actor.name in row["actors"] for row in self.rows])
+            active = True
+        if filters.provision:
+            try:
+                key = normalise_key(filters.provision)
+            except ProvisionError as error:
+                raise SearchError(f"--provision: {error}") from error
+            mask &= np.array([any(is_within(cited, key) for cited in row.get("provisions", [])) for row in self.rows])
+            active = True
+        if filters.dispute:
+            match = re.fullmatch(r"(?:DS)?\s?(\d{1,4})", filters.dispute.strip(), re.I)
+            if not match:
+                raise SearchError(f"--dispute: {filters.dispute!r} is not a dispute number such as DS512")
+            number = f"DS{int(match.group(1))}"
+            mask &= np.array([number in row.get("disputes", []) for row in self.rows])
+            active = True
         start = _iso_bound(filters.date_from, "--from", end=False)
         end = _iso_bound(filters.date_to, "--to", end=True)
         if start:
@@ -143,7 +167,9 @@ class Searcher:
             raise SearchError("empty query")
         if k < 1:
             raise SearchError("--k must be at least 1")
-        scores = self.scores(query, mode or DEFAULT_MODE, self.mask(filters or Filters()))
+        if mode is None:
+            mode = DEFAULT_MODE if self.manifest.get("dense") else "bm25"  # a --no-dense index can only do BM25
+        scores = self.scores(query, mode, self.mask(filters or Filters()))
         order = np.argsort(-scores, kind="stable")
         results = []
         for row_number in order:

@@ -60,6 +60,38 @@ CREATE TABLE IF NOT EXISTS footnotes (
     number INTEGER NOT NULL,
     text TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS entities (
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,     -- member | observer | group | provision | dispute | document
+    key TEXT NOT NULL,      -- canonical: "European Union", "GATT1994:XXI(b)(iii)", "DS512", "WT/DS512/R"
+    surface TEXT NOT NULL,  -- the words in the paragraph
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entities_key ON entities(kind, key);
+CREATE INDEX IF NOT EXISTS entities_paragraph ON entities(paragraph_id);
+CREATE TABLE IF NOT EXISTS disputes (
+    number INTEGER PRIMARY KEY,  -- 512 for DS512
+    title TEXT NOT NULL,
+    short_title TEXT,
+    complainant TEXT,
+    respondent TEXT,
+    consultations_requested TEXT,
+    status TEXT,
+    summary TEXT,
+    source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dispute_provisions (
+    number INTEGER NOT NULL REFERENCES disputes(number) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    UNIQUE (number, key)
+);
+CREATE TABLE IF NOT EXISTS dispute_third_parties (
+    number INTEGER NOT NULL REFERENCES disputes(number) ON DELETE CASCADE,
+    member TEXT NOT NULL,
+    UNIQUE (number, member)
+);
+CREATE TABLE IF NOT EXISTS legal_texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -186,7 +218,108 @@ class Store:
                 (path, sha256, "failed", None, reason, _now()),
             )
 
+    def replace_entities(self, found: dict[int, list]) -> None:
+        """Replace the entities of the given paragraph ids (Entity records from the enrich stage)."""
+        with self.connection:
+            self.connection.executemany("DELETE FROM entities WHERE paragraph_id = ?", [(pid,) for pid in found])
+            self.connection.executemany(
+                "INSERT INTO entities(paragraph_id, kind, key, surface, start, end) VALUES (?,?,?,?,?,?)",
+                [(pid, e.kind, e.key, e.text, e.start, e.end) for pid, entities in found.items() for e in entities],
+            )
+
+    def save_dispute(self, dispute: dict, provisions: list[str], third_parties: list[str]) -> None:
+        """Insert or update one registry row; non-empty incoming fields win, provisions and third parties add up."""
+        with self.connection:
+            existing = self.connection.execute("SELECT * FROM disputes WHERE number = ?", (dispute["number"],)).fetchone()
+            merged = dict(existing) if existing else {}
+            merged.update({key: value for key, value in dispute.items() if value not in (None, "")})
+            columns = ["number", "title", "short_title", "complainant", "respondent", "consultations_requested", "status", "summary", "source"]
+            # An upsert, not INSERT OR REPLACE: a replace deletes the row and cascades to its provisions.
+            updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
+            self.connection.execute(
+                f"INSERT INTO disputes({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                f" ON CONFLICT(number) DO UPDATE SET {updates}",
+                [merged.get(column) for column in columns],
+            )
+            self.connection.executemany(
+                "INSERT OR IGNORE INTO dispute_provisions(number, key) VALUES (?, ?)", [(dispute["number"], k) for k in provisions]
+            )
+            self.connection.executemany(
+                "INSERT OR IGNORE INTO dispute_third_parties(number, member) VALUES (?, ?)",
+                [(dispute["number"], m) for m in third_parties],
+            )
+
+    def save_legal_texts(self, texts: dict[str, str], source: str) -> None:
+        with self.connection:
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO legal_texts(key, text, source) VALUES (?,?,?)", [(k, t, source) for k, t in texts.items()]
+            )
+
     # --- reading ------------------------------------------------------------------------------
+
+    def paragraph_texts(self, symbols: list[str] | None = None) -> list[tuple[int, str]]:
+        """(paragraph id, text) of the given documents, or of all."""
+        query = "SELECT p.id, p.text FROM paragraphs p JOIN documents d ON d.id = p.document_id"
+        if symbols is None:
+            return self.connection.execute(query + " ORDER BY p.id").fetchall()
+        rows = []
+        for symbol in symbols:
+            rows += self.connection.execute(query + " WHERE d.symbol = ? ORDER BY p.id", (symbol,)).fetchall()
+        return rows
+
+    def short_titles(self) -> dict[str, list[str]]:
+        titles: dict[str, list[str]] = {}
+        for row in self.connection.execute("SELECT number, short_title FROM disputes WHERE short_title IS NOT NULL AND short_title != ''"):
+            titles.setdefault(row["short_title"], []).append(f"DS{row['number']}")
+        return titles
+
+    def disputes(self, member: str | None = None, provision: str | None = None, status: str | None = None) -> list[dict]:
+        """Registry rows, filtered; `provision` rolls up (GATT1994:XXI finds XXI(b)(iii)); `member` as any party."""
+        query = "SELECT * FROM disputes d WHERE 1 = 1"
+        parameters: list = []
+        if member:
+            query += (
+                " AND (d.complainant = ? OR d.respondent = ?"
+                " OR EXISTS (SELECT 1 FROM dispute_third_parties t WHERE t.number = d.number AND t.member = ?))"
+            )
+            parameters += [member, member, member]
+        if provision:
+            query += f" AND EXISTS (SELECT 1 FROM dispute_provisions p WHERE p.number = d.number AND {_WITHIN.format(column='p.key')})"
+            parameters += [provision] * 4
+        if status:
+            query += " AND d.status LIKE ?"
+            parameters.append(f"%{status}%")
+        result = []
+        for row in self.connection.execute(query + " ORDER BY d.number", parameters).fetchall():
+            record = dict(row, ds=f"DS{row['number']}")
+            record["provisions"] = [r["key"] for r in self.connection.execute("SELECT key FROM dispute_provisions WHERE number = ? ORDER BY rowid", (row["number"],))]
+            record["third_parties"] = [r["member"] for r in self.connection.execute("SELECT member FROM dispute_third_parties WHERE number = ? ORDER BY member", (row["number"],))]
+            result.append(record)
+        return result
+
+    def paragraphs_citing(self, provision: str) -> list[dict]:
+        """Paragraphs that cite a provision or one within it, newest meeting first."""
+        rows = self.connection.execute(
+            _PARAGRAPH_QUERY + f" WHERE p.id IN (SELECT e.paragraph_id FROM entities e WHERE e.kind = 'provision' AND {_WITHIN.format(column='e.key')})"
+            " ORDER BY d.date DESC, d.symbol, p.seq",
+            [provision] * 4,
+        ).fetchall()
+        return [paragraph_record(row) for row in rows]
+
+    def entity_keys(self, symbol: str, seq: int, kinds: tuple[str, ...]) -> list[str]:
+        """Keys of one paragraph's entities of the given kinds, in text order."""
+        marks = ", ".join("?" * len(kinds))
+        rows = self.connection.execute(
+            "SELECT e.key FROM entities e JOIN paragraphs p ON p.id = e.paragraph_id JOIN documents d ON d.id = p.document_id"
+            f" WHERE d.symbol = ? AND p.seq = ? AND e.kind IN ({marks}) ORDER BY e.start",
+            (symbol, seq, *kinds),
+        ).fetchall()
+        return [row["key"] for row in rows]
+
+    def legal_text(self, key: str) -> str | None:
+        row = self.connection.execute("SELECT text FROM legal_texts WHERE key = ?", (key,)).fetchone()
+        return row["text"] if row else None
+
 
     def documents(self) -> list[dict]:
         rows = self.connection.execute(
@@ -223,14 +356,20 @@ class Store:
         return [paragraph_record(row) for row in rows]
 
     def index_rows(self) -> list[dict]:
-        """Every paragraph with what search filters on; `actors` lists speaker, co-speakers and groups spoken for."""
+        """Every paragraph with what search filters on: `actors` (speaker, co-speakers, groups spoken for),
+        `mentions` (Members and groups named), `provisions` and `disputes` cited."""
+        entity_list = "(SELECT group_concat(e.key, '|') FROM entities e WHERE e.paragraph_id = p.id AND e.kind IN ({}))"
         rows = self.connection.execute(
             "SELECT d.symbol, d.date, d.family, d.body, d.restricted, p.seq, p.label, p.text, p.text_sha, p.agenda_item,"
-            " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors"
+            " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors, "
+            + entity_list.format("'member', 'observer', 'group'") + " AS mentions, "
+            + entity_list.format("'provision'") + " AS provisions, "
+            + entity_list.format("'dispute'") + " AS disputes"
             " FROM paragraphs p JOIN documents d ON d.id = p.document_id ORDER BY d.symbol, p.seq"
         ).fetchall()
+        lists = ("actors", "mentions", "provisions", "disputes")
         return [
-            dict(row, restricted=bool(row["restricted"]), actors=row["actors"].split("|") if row["actors"] else [])
+            dict(row, restricted=bool(row["restricted"]), **{name: sorted(set(row[name].split("|"))) if row[name] else [] for name in lists})
             for row in rows
         ]
 
@@ -239,6 +378,9 @@ class Store:
         row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)).fetchone()
         return dict(paragraph_record(row), text_sha=row["text_sha"]) if row else None
 
+
+# A provision key column equal to, or lying within, the parameter (bound four times).
+_WITHIN = "({column} = ? OR {column} LIKE ? || ':%' OR {column} LIKE ? || '(%' OR {column} LIKE ? || '.%')"
 
 _PARAGRAPH_QUERY = (
     "SELECT d.symbol, d.date, d.family, d.body, d.restricted, p.seq, p.label, p.numbered, p.text, p.text_sha,"

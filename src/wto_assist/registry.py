@@ -1,0 +1,205 @@
+"""The dispute registry: load and validate the WTO dispute tables, kept in the corpus store.
+
+Two formats are read: the CSV of disputes.csv (DS number, title "Respondent — Subject", complainant,
+consultation date, status, agreements cited as a Python-style list) and the JSON lines of
+disputes-ds1-624.jsonl (adds respondent, short title, third parties and the WTO's summary). Loading
+both merges them by DS number. Each bad row is reported with its line number and the rest load.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import members
+from .enrich.provisions import parse_cited
+from .store import Store
+
+
+class RegistryError(Exception):
+    """A registry file that cannot be read at all."""
+
+
+@dataclass
+class RegistryReport:
+    loaded: int = 0
+    provisions: int = 0
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # line, reason
+    notes: list[tuple[int, str]] = field(default_factory=list)  # line, what was ignored or kept as written
+
+
+def _member(name: str) -> str:
+    """Canonical Member name when known ("KOREA, REPUBLIC OF" -> "Korea, Republic of"), else as written."""
+    name = (name or "").strip()
+    return members.canonical(name) or name
+
+
+def _date(text: str) -> str:
+    """"10 JANUARY 1995", "10 January 1995" or "1995-05-03 00:00:00" -> 1995-01-10."""
+    for pattern in ("%d %B %Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip().title() if "%B" in pattern else text.strip(), pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(f"date {text!r} is not like '10 January 1995' or 1995-01-10")
+
+
+def _number(text: str) -> int:
+    match = re.fullmatch(r"\s*DS\s?(\d{1,4})\s*", text or "")
+    if not match:
+        raise ValueError(f"dispute number {text!r} is not of the form DS123")
+    return int(match.group(1))
+
+
+def load_registry(path: Path, db_path: Path) -> RegistryReport:
+    path = Path(path)
+    if not path.exists():
+        raise RegistryError(f"{path}: no such file")
+    reader = _read_jsonl if path.suffix.lower() in (".jsonl", ".json") else _read_csv
+    report = RegistryReport()
+    with Store(db_path) as store:
+        for line, row in reader(path, report):
+            try:
+                dispute, cited, third_parties = row
+                keys, problems, ignored = parse_cited(cited)
+            except (ValueError, SyntaxError, KeyError, TypeError) as error:
+                report.bad_rows.append((line, str(error)))
+                continue
+            if problems:
+                report.bad_rows.append((line, f"DS{dispute['number']}: " + "; ".join(problems)))
+            report.notes += [(line, f"DS{dispute['number']}: ignored {text!r} in the cited column") for text in ignored]
+            dispute["source"] = path.name
+            store.save_dispute(dispute, keys, third_parties)
+            report.loaded += 1
+            report.provisions += len(keys)
+    return report
+
+
+def _read_csv(path: Path, report: RegistryReport):
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        expected = {"title", "complainant", "consultation_requested", "curr_stat", "cited"}
+        if not expected <= set(reader.fieldnames or []):
+            raise RegistryError(f"{path}: not a dispute table (columns {', '.join(sorted(expected))} expected)")
+        for row in reader:
+            line = reader.line_num
+            try:
+                number = _number(row.get("") or row.get("ds") or "")
+                title = (row["title"] or "").strip()
+                if not title:
+                    raise ValueError("empty title")
+                respondent = title.split("—")[0].strip() if "—" in title else ""
+                cited = ast.literal_eval(row["cited"]) if (row["cited"] or "").strip() else []
+                if not isinstance(cited, list):
+                    raise ValueError("cited is not a list")
+                dispute = {
+                    "number": number,
+                    "title": title,
+                    "complainant": _member(row["complainant"]),
+                    "respondent": _member(respondent) if respondent else None,
+                    "consultations_requested": _date(row["consultation_requested"]) if row["consultation_requested"] else None,
+                    "status": (row["curr_stat"] or "").strip().capitalize() or None,
+                }
+            except (ValueError, SyntaxError) as error:
+                report.bad_rows.append((line, str(error)))
+                continue
+            yield line, (dispute, cited, [])
+
+
+def _read_jsonl(path: Path, report: RegistryReport):
+    rows = []
+    for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not text.strip():
+            continue
+        try:
+            rows.append((line, json.loads(text)))
+        except json.JSONDecodeError as error:
+            report.bad_rows.append((line, f"not JSON ({error.msg})"))
+    # The table names third parties by ISO code only: learn the codes from the parties it names.
+    codes = {}
+    for _, row in rows:
+        for role in ("complainant", "respondent"):
+            if row.get(f"{role}_iso3") and row.get(role):
+                codes.setdefault(row[f"{role}_iso3"], _member(row[role]))
+    for line, row in rows:
+        try:
+            number = _number(row["ds"])
+            respondent = _member(row.get("respondent") or "")
+            title = row.get("title") or ""
+            if not title:
+                raise ValueError("empty title")
+            dispute = {
+                "number": number,
+                "title": f"{respondent} — {title}" if respondent else title,
+                "short_title": (row.get("short_title") or "").strip() or None,
+                "complainant": _member(row.get("complainant") or ""),
+                "respondent": respondent or None,
+                "consultations_requested": _date(row["consultations_requested"]) if row.get("consultations_requested") else None,
+                "summary": row.get("summary") or None,
+            }
+            cited = [item.strip() for item in (row.get("agreements_cited") or "").split(";") if item.strip()]
+            third_parties = []
+            for code in row.get("third_parties_iso3") or []:
+                if code not in codes:
+                    report.notes.append((line, f"DS{number}: third party {code} kept as its ISO code"))
+                third_parties.append(codes.get(code, code))
+        except (ValueError, KeyError, TypeError) as error:
+            report.bad_rows.append((line, str(error)))
+            continue
+        yield line, (dispute, cited, third_parties)
+
+
+def read_legal_text(path: Path) -> dict[str, str]:
+    """Headings and texts of a legal-text file in the layout of gatt1994.yaml.
+
+    That layout looks like YAML but is not valid YAML: a heading ("Article XXIV:8(b):") at the start
+    of a line, then indented, quoted text with literal "\\n" line breaks.
+    """
+    entries: dict[str, str] = {}
+    heading = None
+    lines: list[str] = []
+
+    def close() -> None:
+        if heading is not None:
+            text = " ".join(line.strip() for line in lines).strip()
+            text = text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
+            entries[heading] = re.sub(r"\s*\\n\s*", "\n", text).replace('\\"', '"').strip()
+
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line and not line[0].isspace():
+            close()
+            match = re.fullmatch(r"(Article\s+[^:]+(?::[^:]+)?)\s*:\s*", line)
+            if not match:
+                raise RegistryError(f"{path}, line {number}: expected a heading such as 'Article XXIV:8(b):'")
+            heading, lines = match.group(1).strip(), []
+        elif line.strip():
+            if heading is None:
+                raise RegistryError(f"{path}, line {number}: text before the first 'Article …:' heading")
+            lines.append(line)
+    close()
+    if not entries:
+        raise RegistryError(f"{path}: no 'Article …:' headings found")
+    return entries
+
+
+def load_legal_text(path: Path, agreement_key: str, db_path: Path) -> int:
+    """Load a legal text (layout of gatt1994.yaml) under an agreement key; returns the provisions loaded."""
+    from .enrich.provisions import ProvisionError, normalise_key
+
+    if not Path(path).exists():
+        raise RegistryError(f"{path}: no such file")
+    texts = {}
+    for heading, text in read_legal_text(path).items():
+        reference = re.sub(r"^\s*Article\s+", "", heading).strip()
+        try:
+            texts[normalise_key(f"{agreement_key}:{reference}")] = text
+        except ProvisionError as error:
+            raise RegistryError(f"{path}: heading {heading!r}: {error}") from error
+    with Store(db_path) as store:
+        store.save_legal_texts(texts, Path(path).name)
+    return len(texts)

@@ -1,0 +1,47 @@
+import json
+
+from click.testing import CliRunner
+
+from wto_assist.cli import main
+from wto_assist.enrich.pipeline import build_pipeline, entities
+from wto_assist.registry import load_registry
+from wto_assist.store import Store
+
+TABLE = '''ds,title,complainant,consultation_requested,curr_stat,cited,maker_pr
+DS990,Exampleland — Measures Concerning Processed Fruit,EXAMPLELANDIA,3 JANUARY 2026,IN CONSULTATIONS,"['GATT 1994: Art. XI:1, XX(b)', 'Sanitary and Phytosanitary Measures (SPS): Art. 2.2']",0
+DSX,Broken row,CHILE,1 JANUARY 2026,IN CONSULTATIONS,"[]",0
+DS991,Bad date,CHILE,31 FEBRUARY 2026,IN CONSULTATIONS,"[]",0
+DS992,Unknown agreement,CHILE,1 MARCH 2026,IN CONSULTATIONS,"['Widgets Agreement: Art. 1']",0
+'''
+
+
+def test_pipeline_marks_members_groups_provisions_disputes_and_documents():
+    nlp = build_pipeline({"US — Gasoline": ["DS2", "DS4"]})
+    doc = nlp(
+        "The representative of the Republic of Korea, on behalf of the LDC Group, recalled US – Gasoline, "
+        "DS512 (WT/DS512/R, para. 7.82) and Article XXI(b)(iii) of the GATT 1994. Hong Kong, China agreed; so did us."
+    )
+    found = {(e.kind, e.key) for e in entities(doc)}
+    assert {
+        ("member", "Korea, Republic of"), ("group", "LDC Group"), ("dispute", "DS2"), ("dispute", "DS4"),
+        ("dispute", "DS512"), ("document", "WT/DS512/R"), ("provision", "GATT1994:XXI(b)(iii)"), ("member", "Hong Kong, China"),
+    } <= found
+    assert ("member", "China") not in found  # the longest name wins
+    assert not any(e.text == "us" for e in entities(doc))  # a pronoun is not the United States
+
+
+def test_ingest_enriches_and_registry_reports_bad_rows_by_line(sample_db, tmp_path):
+    with Store(sample_db, create=False) as store:
+        assert store.entity_keys("WT/COMTD/M/990", 8, ("provision",)) == ["GATT1994:XI"]
+        assert set(store.entity_keys("WT/COMTD/M/990", 4, ("member", "group"))) == {"Bangladesh", "LDC Group"}
+    table = tmp_path / "disputes.csv"
+    table.write_text(TABLE, encoding="utf-8")
+    report = load_registry(table, sample_db)
+    assert report.loaded == 2
+    assert [line for line, _ in report.bad_rows] == [3, 4, 5]
+    assert "DSX" in report.bad_rows[0][1] and "31 FEBRUARY 2026" in report.bad_rows[1][1]
+    assert "unknown agreement 'Widgets Agreement'" in report.bad_rows[2][1]
+    rows = json.loads(CliRunner().invoke(main, ["disputes", "--provision", "GATT1994:XX", "--db", str(sample_db), "--json"]).stdout)
+    assert [(r["ds"], r["provisions"]) for r in rows] == [("DS990", ["GATT1994:XI:1", "GATT1994:XX(b)", "SPS:2.2"])]
+    bad = CliRunner().invoke(main, ["disputes", "--provision", "Article 99", "--db", str(sample_db)])
+    assert bad.exit_code == 1 and "is not a provision key" in bad.output
