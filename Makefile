@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME := indexes/demo
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean templates example-real
+SHARED ?= ../shared
+REAL_HOME := out/example-real
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +27,12 @@ demo: $(STAMP)
 		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
 	$(BIN)/wto-assist search "import ban on processed fruit" --mode bm25 --type panel-report --k 2 \
 		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
+	$(BIN)/wto-assist load-disputes corpora/registry/disputes-sample.jsonl --db $(DEMO_HOME)/corpus.sqlite
+	HF_HUB_OFFLINE=1 $(BIN)/wto-assist draft examples/committee-statement.yaml -o $(DEMO_HOME)/committee-statement.docx \
+		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
+	HF_HUB_OFFLINE=1 $(BIN)/wto-assist draft examples/third-party-submission.yaml -o $(DEMO_HOME)/third-party-submission.docx \
+		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index --final
+	@echo "Drafts written to $(DEMO_HOME)/committee-statement.docx and $(DEMO_HOME)/third-party-submission.docx"
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
@@ -34,5 +42,16 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_faiss_scale.py
 
+templates: $(STAMP)
+	$(BIN)/python templates/build_templates.py
+
+# Drafts the committed example brief over the real CTD minutes in $(SHARED) (BM25 index: under a minute).
+example-real: $(STAMP)
+	test -d $(SHARED)/corpus/ctd-minutes || (echo "$(SHARED)/corpus/ctd-minutes not found" && exit 1)
+	$(BIN)/wto-assist ingest $(SHARED)/corpus/ctd-minutes --db $(REAL_HOME)/corpus.sqlite
+	$(BIN)/wto-assist index --no-dense --db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index
+	$(BIN)/wto-assist draft examples/ctd-dfqf-ldc-statement.yaml -o $(REAL_HOME)/ctd-dfqf-ldc-statement.docx \
+		--db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index --final
+
 clean:
-	rm -rf $(VENV) indexes/demo
+	rm -rf $(VENV) indexes/demo out

@@ -456,3 +456,72 @@ def provision(key: str, db_path: Path | None) -> None:
     if candidate != key:
         click.echo(f"(no separate text for {key}; showing {candidate})")
     click.echo(f"{candidate}\n\n{text}")
+
+
+def _print_checks(checks) -> None:
+    for check in checks:
+        quote = f" “{check.quote[:70]}{'…' if len(check.quote) > 70 else ''}”" if check.quote else ""
+        detail = f" ({check.detail})" if check.detail else ""
+        click.echo(f"{check.status.upper():<22} {check.citation}{quote}{detail}")
+
+
+@main.command()
+@click.argument("brief", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), required=True, help="Where to write the DOCX.")
+@click.option("--template", type=click.Path(path_type=Path), default=None, help="A DOCX template (default: templates/<kind>.docx).")
+@click.option("--allow-restricted", is_flag=True, help="Quote RESTRICTED or JOB documents in a draft for public release.")
+@click.option("--final", is_flag=True, help="Fail unless every quotation verifies against its source.")
+@DB_OPTION
+@INDEX_OPTION
+@MODEL_OPTION
+def draft(brief, out, template, allow_restricted, final, db_path, index_dir, model):
+    """Draft a statement or submission from a brief (YAML/JSON), with cited, verified quotations."""
+    from .draft.brief import BriefError, load_brief
+    from .draft.compose import DraftError, compose
+    from .draft.render import default_template, render
+    from .draft.verify import failed, verify_docx
+    from .search import SearchError
+
+    try:
+        parsed = load_brief(brief)
+        template = template or default_template(parsed.kind)
+        if not Path(template).exists():
+            raise click.ClickException(f"template not found: {template} (set --template or $WTO_ASSIST_TEMPLATES)")
+        composed = compose(parsed, _db(db_path), _index(index_dir), allow_restricted=allow_restricted, model=model)
+        render(composed, template, out)
+    except (BriefError, DraftError, SearchError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    for warning in composed.warnings:
+        click.echo(warning, err=True)
+    checks = verify_docx(out, _db(db_path))
+    _print_checks(checks)
+    click.echo(f"{parsed.kind} written to {out}: {len(composed.quotes)} quotations, {len(composed.footnotes)} footnotes")
+    if final and failed(checks):
+        raise click.ClickException(f"--final: {len(failed(checks))} quotations do not verify against their sources")
+
+
+@main.command()
+@click.argument("docx_path", metavar="DOCX", type=click.Path(path_type=Path))
+@click.option("--final", is_flag=True, help="Exit non-zero on any mismatch or missing source.")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def verify(docx_path, final, db_path, as_json):
+    """Check every quotation in a DOCX against the corpus paragraph its footnote cites."""
+    from dataclasses import asdict
+
+    from .draft.verify import VerifyError, failed, verify_docx
+
+    if not docx_path.exists():
+        raise click.ClickException(f"{docx_path}: no such file")
+    _open(db_path).close()
+    try:
+        checks = verify_docx(docx_path, _db(db_path))
+    except VerifyError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        _print_json([asdict(check) for check in checks])
+    else:
+        _print_checks(checks)
+        click.echo(f"{len(checks)} citations: {sum(c.status == 'verified' for c in checks)} verified, {len(failed(checks))} failed")
+    if final and failed(checks):
+        raise SystemExit(1)

@@ -17,3 +17,9 @@ def default_db() -> Path:
 
 def default_index() -> Path:
     return Path(os.environ.get("WTO_ASSIST_INDEX", home() / "default"))
+
+
+def templates_dir() -> Path:
+    """$WTO_ASSIST_TEMPLATES, else the templates/ folder of the checkout this package runs from."""
+    configured = os.environ.get("WTO_ASSIST_TEMPLATES")
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "templates"

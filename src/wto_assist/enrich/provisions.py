@@ -23,6 +23,7 @@ class ProvisionError(ValueError):
 class Agreement:
     key: str
     title: str
+    short: str  # the usual short name, as in "Article XX of the GATT 1994"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _agreements() -> tuple[dict[str, Agreement], dict[str, str], re.Pattern]:
         if not line.strip() or line.startswith("#"):
             continue
         key, title, variants = line.split("\t")
-        by_key[key] = Agreement(key, title)
+        by_key[key] = Agreement(key, title, variants.split("|")[0])
         for name in [key, title, *variants.split("|")]:
             by_name.setdefault(fold_text(name), key)
             names.append(name)

@@ -1,0 +1,312 @@
+"""The brief: what a drafter asks for, as YAML or JSON, validated with errors that name the field.
+
+    kind: committee-statement | tpr-statement | joint-statement | third-party-submission
+    release: public | restricted          # public drafts may not quote RESTRICTED or JOB documents
+    delegation: {member, on_behalf_of?, co_sponsors?: [...]}
+    meeting: {body, date (YYYY-MM-DD), agenda_item?}          # not for third-party submissions
+    title?: text
+    measure?: {imposing_member?, description?, products?: [...], hs_codes?: [...], dispute?: DS###, provisions?: [...]}
+    points: [text, ...]                   # the delegation's own points, in order
+    support?: [{query, k?, use?, filters?} | {citation, quote?, use?}]   # language from the record
+    member_under_review?: Member          # tpr-statement
+    questions?: [{section, question, citation?}]                        # tpr-statement
+    dispute?: DS###                       # third-party-submission
+    issues?: [{provision, heading?, points: [...], support?: [...]}]     # third-party-submission
+    conclusion?: text                     # third-party-submission
+    date?: YYYY-MM-DD                     # the submission's date
+
+Every value is untrusted text: it is validated here and rendered literally.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .. import members
+from ..enrich.provisions import ProvisionError, normalise_key
+
+KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
+CITATION = re.compile(r"^\s*(?P<symbol>\S+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)\s*$")
+
+
+class BriefError(ValueError):
+    """A brief that cannot be drafted; the message names the file and field."""
+
+
+@dataclass
+class Support:
+    field: str  # where it came from in the brief, for error messages
+    query: str | None = None
+    citation: str | None = None
+    quote: str | None = None
+    k: int = 1
+    use: str = "quote"  # quote | paraphrase
+    filters: dict = field(default_factory=dict)
+
+
+@dataclass
+class Issue:
+    provision: str
+    heading: str | None
+    points: list[str]
+    support: list[Support]
+
+
+@dataclass
+class Question:
+    section: str
+    question: str
+    citation: str | None
+
+
+@dataclass
+class Brief:
+    kind: str
+    release: str
+    member: str
+    on_behalf_of: str | None
+    co_sponsors: list[str]
+    body: str | None
+    meeting_date: str | None
+    agenda_item: str | None
+    title: str | None
+    measure: dict
+    points: list[str]
+    support: list[Support]
+    member_under_review: str | None = None
+    questions: list[Question] = field(default_factory=list)
+    dispute: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    conclusion: str | None = None
+    date: str | None = None
+
+
+class _Reader:
+    """Typed access to a mapping, raising BriefError("file: field: problem")."""
+
+    def __init__(self, source: str, data: dict, prefix: str = ""):
+        self.source, self.data, self.prefix = source, data, prefix
+
+    def fail(self, name: str, problem: str) -> BriefError:
+        return BriefError(f"{self.source}: {self.prefix}{name}: {problem}")
+
+    def check_fields(self, allowed: set[str]) -> None:
+        for name in self.data:
+            if name not in allowed:
+                raise self.fail(name, f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.fail(name, "is required")
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise self.fail(name, "must be text")
+        return _clean(str(value))
+
+    def texts(self, name: str, required: bool = False) -> list[str]:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                raise self.fail(name, "is required (a list)")
+            return []
+        if not isinstance(value, list):
+            raise self.fail(name, "must be a list")
+        result = []
+        for index, item in enumerate(value):
+            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
+                raise self.fail(f"{name}[{index}]", "must be non-empty text")
+            result.append(_clean(str(item)))
+        if required and not result:
+            raise self.fail(name, "must not be empty")
+        return result
+
+    def mapping(self, name: str, required: bool = False) -> "_Reader":
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                raise self.fail(name, "is required")
+            value = {}
+        if not isinstance(value, dict):
+            raise self.fail(name, "must be a mapping of fields")
+        return _Reader(self.source, value, f"{self.prefix}{name}.")
+
+    def items(self, name: str) -> list["_Reader"]:
+        value = self.data.get(name) or []
+        if not isinstance(value, list):
+            raise self.fail(name, "must be a list")
+        readers = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise self.fail(f"{name}[{index}]", "must be a mapping of fields")
+            readers.append(_Reader(self.source, item, f"{self.prefix}{name}[{index}]."))
+        return readers
+
+    def member(self, name: str, required: bool = False, groups: bool = False) -> str | None:
+        value = self.text(name, required)
+        if value is None:
+            return None
+        actor = members.lookup(value)
+        if actor is None or (actor.kind == "group" and not groups):
+            kind = "WTO Member or group" if groups else "WTO Member"
+            raise self.fail(name, f"{value!r} is not a {kind} known to wto-assist")
+        return actor.name
+
+    def iso_date(self, name: str, required: bool = False) -> str | None:
+        value = self.data.get(name)
+        if isinstance(value, date):
+            return value.isoformat()
+        text = self.text(name, required)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise self.fail(name, f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _clean(text: str) -> str:
+    # The footnote markers of the renderer must never come from a brief.
+    return text.replace("⟦", "[").replace("⟧", "]").strip()
+
+
+def _support(reader: _Reader, name: str) -> list[Support]:
+    result = []
+    for item in reader.items(name):
+        item.check_fields({"query", "citation", "quote", "k", "use", "filters"})
+        query, citation = item.text("query"), item.text("citation")
+        if bool(query) == bool(citation):
+            raise item.fail("query", "give either a query or a citation")
+        if citation and not CITATION.match(citation):
+            raise item.fail("citation", f"{citation!r} is not a citation like 'WT/COMTD/M/101, para. 12'")
+        use = item.text("use") or "quote"
+        if use not in ("quote", "paraphrase"):
+            raise item.fail("use", f"{use!r} must be quote or paraphrase")
+        k = item.data.get("k", 1)
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 10:
+            raise item.fail("k", "must be a whole number from 1 to 10")
+        filters = item.mapping("filters")
+        filters.check_fields({"body", "family", "speaker", "symbol", "date_from", "date_to", "member", "provision", "dispute"})
+        result.append(
+            Support(
+                field=item.prefix.rstrip("."),
+                query=query,
+                citation=citation,
+                quote=item.text("quote"),
+                k=k,
+                use=use,
+                filters={key: filters.text(key) for key in filters.data},
+            )
+        )
+    return result
+
+
+def parse_brief(data: object, source: str = "brief") -> Brief:
+    if not isinstance(data, dict):
+        raise BriefError(f"{source}: a brief is a mapping of fields (kind, delegation, points...)")
+    top = _Reader(source, data)
+    top.check_fields(
+        {"kind", "release", "delegation", "meeting", "title", "measure", "points", "support", "member_under_review",
+         "questions", "dispute", "issues", "conclusion", "date"}
+    )
+    kind = top.text("kind", required=True)
+    if kind not in KINDS:
+        raise top.fail("kind", f"{kind!r} must be one of {', '.join(KINDS)}")
+    release = top.text("release") or "public"
+    if release not in ("public", "restricted"):
+        raise top.fail("release", f"{release!r} must be public or restricted")
+    delegation = top.mapping("delegation", required=True)
+    delegation.check_fields({"member", "on_behalf_of", "co_sponsors"})
+    member = delegation.member("member", required=True)
+    co_sponsors = []
+    for index, name in enumerate(delegation.texts("co_sponsors")):
+        actor = members.lookup(name)
+        if actor is None or actor.kind == "group":
+            raise delegation.fail(f"co_sponsors[{index}]", f"{name!r} is not a WTO Member known to wto-assist")
+        co_sponsors.append(actor.name)
+    if kind == "joint-statement" and not co_sponsors:
+        raise delegation.fail("co_sponsors", "a joint statement needs at least one co-sponsor")
+    meeting = top.mapping("meeting", required=kind != "third-party-submission")
+    meeting.check_fields({"body", "date", "agenda_item"})
+    measure = top.mapping("measure")
+    measure.check_fields({"imposing_member", "description", "products", "hs_codes", "dispute", "provisions"})
+    provisions = []
+    for index, text in enumerate(measure.texts("provisions")):
+        try:
+            provisions.append(normalise_key(text))
+        except ProvisionError as error:
+            raise measure.fail(f"provisions[{index}]", str(error)) from None
+    brief = Brief(
+        kind=kind,
+        release=release,
+        member=member,
+        on_behalf_of=delegation.member("on_behalf_of", groups=True),
+        co_sponsors=co_sponsors,
+        body=meeting.text("body", required=kind != "third-party-submission"),
+        meeting_date=meeting.iso_date("date", required=kind != "third-party-submission"),
+        agenda_item=meeting.text("agenda_item"),
+        title=top.text("title"),
+        measure={
+            "imposing_member": measure.member("imposing_member"),
+            "description": measure.text("description"),
+            "products": measure.texts("products"),
+            "hs_codes": measure.texts("hs_codes"),
+            "dispute": _dispute(measure, "dispute"),
+            "provisions": provisions,
+        },
+        points=top.texts("points", required=kind != "tpr-statement"),
+        support=_support(top, "support"),
+        member_under_review=top.member("member_under_review", required=kind == "tpr-statement"),
+        dispute=_dispute(top, "dispute", required=kind == "third-party-submission"),
+        conclusion=top.text("conclusion"),
+        date=top.iso_date("date"),
+    )
+    for item in top.items("questions"):
+        item.check_fields({"section", "question", "citation"})
+        citation = item.text("citation")
+        if citation and not CITATION.match(citation):
+            raise item.fail("citation", f"{citation!r} is not a citation like 'WT/TPR/S/478, para. 2.14'")
+        brief.questions.append(Question(item.text("section", required=True), item.text("question", required=True), citation))
+    if kind == "tpr-statement" and not (brief.points or brief.questions):
+        raise top.fail("questions", "a TPR statement needs points or questions")
+    for item in top.items("issues"):
+        item.check_fields({"provision", "heading", "points", "support"})
+        try:
+            provision = normalise_key(item.text("provision", required=True))
+        except ProvisionError as error:
+            raise item.fail("provision", str(error)) from None
+        brief.issues.append(Issue(provision, item.text("heading"), item.texts("points", required=True), _support(item, "support")))
+    if kind == "third-party-submission" and not brief.issues:
+        raise top.fail("issues", "a third-party submission needs at least one legal issue")
+    return brief
+
+
+def _dispute(reader: _Reader, name: str, required: bool = False) -> str | None:
+    value = reader.text(name, required)
+    if value is None:
+        return None
+    match = re.fullmatch(r"(?:DS)?\s?(\d{1,4})", value, re.I)
+    if not match:
+        raise reader.fail(name, f"{value!r} is not a dispute number such as DS512")
+    return f"DS{int(match.group(1))}"
+
+
+def load_brief(path: Path) -> Brief:
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BriefError(f"{path}: cannot read ({error.strerror or error})") from error
+    import yaml
+
+    try:
+        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise BriefError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({first_line})") from error
+    return parse_brief(data, str(path))
