@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME := indexes/demo
 
-.PHONY: demo test install bench clean templates example-real
+.PHONY: demo test install bench clean templates example-real screenshots
 SHARED ?= ../shared
 REAL_HOME := out/example-real
 
@@ -41,6 +41,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_faiss_scale.py
+	$(BIN)/python benchmarks/bench_web.py
+
+# Screenshots of the web app over the demo corpus (needs chromium and chromium-driver).
+screenshots: demo
+	$(BIN)/python scripts/screenshots.py
 
 templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py

@@ -525,3 +525,29 @@ def verify(docx_path, final, db_path, as_json):
         click.echo(f"{len(checks)} citations: {sum(c.status == 'verified' for c in checks)} verified, {len(failed(checks))} failed")
     if final and failed(checks):
         raise SystemExit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True)
+@click.option("--allow-remote", is_flag=True, help="Required to bind an address other than 127.0.0.1.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None, help="Folder for uploads and drafts (default: $WTO_ASSIST_HOME/web).")
+@click.option("--no-dense", is_flag=True, help="Re-index uploads with BM25 only.")
+@DB_OPTION
+@INDEX_OPTION
+@MODEL_OPTION
+def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model):
+    """Serve the local web app: search, read in context, precedent, disputes, draft, verify, corpus."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if not local and not allow_remote:
+        raise click.ClickException(f"refusing to bind {host}: the corpus may hold RESTRICTED documents; pass --allow-remote to do it anyway")
+    app = create_app(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model=model, with_dense=not no_dense)
+    if local:
+        click.echo(f"wto-assist on http://{host}:{port}/ (bound to {host}: reachable from this computer only)")
+    else:
+        click.echo(f"WARNING: serving on {host}:{port}: anyone who can reach this address can read the corpus and upload files", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -162,18 +162,20 @@ class Searcher:
             scores = np.where(mask, scores, -np.inf)
         return scores
 
-    def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:
+    def _ranked(self, query: str, mode: str | None, filters: Filters | None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows with a finite score, best first, and the score vector."""
         if not query or not query.strip():
             raise SearchError("empty query")
-        if k < 1:
-            raise SearchError("--k must be at least 1")
         if mode is None:
             mode = DEFAULT_MODE if self.manifest.get("dense") else "bm25"  # a --no-dense index can only do BM25
         scores = self.scores(query, mode, self.mask(filters or Filters()))
         order = np.argsort(-scores, kind="stable")
+        return order[: int(np.isfinite(scores).sum())], scores
+
+    def _records(self, rows, scores: np.ndarray, first_rank: int, limit: int) -> list[dict]:
         results = []
-        for row_number in order:
-            if not np.isfinite(scores[row_number]) or len(results) >= k:
+        for row_number in rows:
+            if len(results) >= limit:
                 break
             row = self.rows[row_number]
             paragraph = self.store.paragraph_by_position(row["symbol"], row["seq"])
@@ -182,9 +184,22 @@ class Searcher:
                 self.stale_skipped += 1
                 continue
             paragraph["score"] = round(float(scores[row_number]), 6)
-            paragraph["rank"] = len(results) + 1
+            paragraph["rank"] = first_rank + len(results)
             results.append(paragraph)
         return results
+
+    def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:
+        if k < 1:
+            raise SearchError("--k must be at least 1")
+        order, scores = self._ranked(query, mode, filters)
+        return self._records(order, scores, 1, k)
+
+    def search_page(self, query: str, mode: str | None, filters: Filters | None, page: int, size: int, limit: int) -> tuple[int, list[dict]]:
+        """(number of hits up to `limit`, the records of one page): only the page is read from the store."""
+        order, scores = self._ranked(query, mode, filters)
+        total = min(len(order), limit)
+        start = (page - 1) * size
+        return total, self._records(order[start:total], scores, start + 1, size)
 
     def close(self) -> None:
         self.store.close()

@@ -316,6 +316,24 @@ class Store:
         ).fetchall()
         return [row["key"] for row in rows]
 
+    def documents_cited(self, symbol: str) -> list[str]:
+        """Symbols of the documents a document cites, in order of first mention."""
+        rows = self.connection.execute(
+            "SELECT e.key FROM entities e JOIN paragraphs p ON p.id = e.paragraph_id JOIN documents d ON d.id = p.document_id"
+            " WHERE d.symbol = ? AND e.kind = 'document' AND e.key != ? ORDER BY p.seq, e.start",
+            (symbol, symbol),
+        ).fetchall()
+        return list(dict.fromkeys(row["key"] for row in rows))
+
+    def paragraphs_mentioning(self, kind: str, key: str) -> list[dict]:
+        """Paragraphs with an entity of this kind and key, newest first."""
+        rows = self.connection.execute(
+            _PARAGRAPH_QUERY + " WHERE p.id IN (SELECT paragraph_id FROM entities WHERE kind = ? AND key = ?)"
+            " ORDER BY d.date DESC, d.symbol, p.seq",
+            (kind, key),
+        ).fetchall()
+        return [paragraph_record(row) for row in rows]
+
     def legal_text(self, key: str) -> str | None:
         row = self.connection.execute("SELECT text FROM legal_texts WHERE key = ?", (key,)).fetchone()
         return row["text"] if row else None

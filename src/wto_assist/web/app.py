@@ -1,0 +1,298 @@
+"""The local web app: search, read in context, precedent, disputes, draft, verify and corpus pages.
+
+Every page calls the same library functions as the CLI. All document text is untrusted: templates
+autoescape everything. Uploads are size- and type-limited and saved under the data folder with
+names the app makes itself, so no file name from a browser ever becomes a path.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from .. import members
+from ..documents.readers import SUPPORTED_SUFFIXES
+from ..documents.symbols import FAMILIES, SymbolError, normalise_symbol
+from ..index.build import IndexMissing, build_index
+from ..search import MODES, Filters, SearchError, Searcher
+from ..store import Store
+
+HERE = Path(__file__).resolve().parent
+PAGE_SIZE = 20
+MAX_RESULTS = 1000
+MAX_UPLOAD_BYTES = 20 * 2**20
+DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
+
+
+class WebState:
+    """The warm Searcher and paths; one lock keeps the SQLite connection to one request at a time."""
+
+    def __init__(self, db_path: Path, index_dir: Path, data_dir: Path, model: str | None, with_dense: bool):
+        self.db_path, self.index_dir, self.data_dir, self.model = Path(db_path), Path(index_dir), Path(data_dir), model
+        self.with_dense = with_dense
+        self.lock = threading.RLock()
+        self.searcher: Searcher | None = None
+        self.load()
+
+    def load(self) -> None:
+        with self.lock:
+            if self.searcher is not None:
+                self.searcher.close()
+            try:
+                self.searcher = Searcher(self.index_dir, self.db_path, model=self.model)
+            except IndexMissing:
+                self.searcher = None
+
+
+def _filters(params) -> Filters:
+    restricted = {"yes": True, "no": False}.get(params.get("restricted", ""))
+    return Filters(
+        body=params.get("body") or None, family=params.get("type") or None, speaker=params.get("speaker") or None,
+        symbol=params.get("symbol") or None, date_from=params.get("from") or None, date_to=params.get("to") or None,
+        restricted=restricted, member=params.get("member") or None, provision=params.get("provision") or None,
+        dispute=params.get("dispute") or None,
+    )
+
+
+def _highlight_terms(query: str) -> list[str]:
+    from ..index.analysis import tokens
+
+    return sorted({token for token in tokens(query) if len(token) > 2}, key=len, reverse=True)
+
+
+def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None = None, with_dense: bool = True) -> Starlette:
+    Store(db_path).close()  # create an empty corpus on first start
+    state = WebState(db_path, index_dir, data_dir, model, with_dense)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["highlight"] = _highlight_filter
+    templates.env.globals.update(families=FAMILIES, modes=MODES, kinds=DRAFT_KINDS)
+
+    def page(request: Request, name: str, status_code: int = 200, **context) -> Response:
+        return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    def home(request: Request) -> Response:
+        return RedirectResponse("/search")
+
+    def search(request: Request) -> Response:
+        params = request.query_params
+        query = params.get("q", "").strip()
+        requested = params.get("page", "1")
+        page_number = max(1, int(requested)) if requested.isdigit() else 1
+        shown, total, error = [], 0, None
+        if query:
+            if state.searcher is None:
+                error = "There is no index yet: ingest documents on the Corpus page first."
+            else:
+                try:
+                    with state.lock:
+                        total, shown = state.searcher.search_page(
+                            query, params.get("mode") or None, _filters(params), page_number, PAGE_SIZE, MAX_RESULTS
+                        )
+                except SearchError as problem:
+                    error = str(problem)
+        pages = max(1, -(-total // PAGE_SIZE))
+        base = {key: value for key, value in params.items() if key != "page"}
+        return page(
+            request, "search.html", params=params, query=query, results=shown, total=total, page=min(page_number, pages),
+            pages=pages, base=base, error=error, terms=_highlight_terms(query) if query else [],
+        )
+
+    def document(request: Request) -> Response:
+        try:
+            symbol = normalise_symbol(request.path_params["symbol"])
+        except SymbolError as problem:
+            return page(request, "error.html", 400, message=str(problem))
+        with state.lock, Store(state.db_path, create=False) as store:
+            meta = store.document(symbol)
+            if meta is None:
+                return page(request, "error.html", 404, message=f"{symbol} is not in the corpus.")
+            paragraphs = store.paragraphs(symbol)
+            cited = store.documents_cited(symbol)
+            known = {row["symbol"] for row in store.documents()}
+        target = request.query_params.get("para")
+        return page(request, "document.html", meta=meta, paragraphs=paragraphs, target=target,
+                    cited=[(s, s in known) for s in cited], terms=_highlight_terms(request.query_params.get("q", "")))
+
+    def precedent(request: Request) -> Response:
+        from ..enrich.provisions import ProvisionError, normalise_key
+        from ..precedent import find_precedent
+
+        provision = request.query_params.get("provision", "").strip()
+        query = request.query_params.get("q", "").strip()
+        result, error = None, None
+        if provision:
+            try:
+                key = normalise_key(provision)
+                with state.lock:
+                    result = find_precedent(key, state.db_path, state.index_dir, query=query or None, k=50, model=state.model)
+            except (ProvisionError, SearchError) as problem:
+                error = str(problem)
+        return page(request, "precedent.html", provision=provision, query=query, result=result, error=error,
+                    terms=_highlight_terms(query) if query else [])
+
+    def disputes(request: Request) -> Response:
+        from ..enrich.provisions import ProvisionError, normalise_key
+
+        params = request.query_params
+        error, rows = None, []
+        member = params.get("member", "").strip()
+        provision = params.get("provision", "").strip()
+        try:
+            actor = members.lookup(member) if member else None
+            if member and actor is None:
+                raise ValueError(f"{member!r} is not a WTO Member known to wto-assist")
+            key = normalise_key(provision) if provision else None
+            with state.lock, Store(state.db_path, create=False) as store:
+                rows = store.disputes(actor.name if actor else None, key, params.get("status") or None)
+            role = params.get("role", "any")
+            if actor and role in ("complainant", "respondent"):
+                rows = [row for row in rows if row[role] == actor.name]
+            elif actor and role == "third party":
+                rows = [row for row in rows if actor.name in row["third_parties"]]
+        except (ValueError, ProvisionError) as problem:
+            error = str(problem)
+        return page(request, "disputes.html", params=params, rows=rows, error=error)
+
+    def dispute(request: Request) -> Response:
+        number = int(request.path_params["number"])
+        with state.lock, Store(state.db_path, create=False) as store:
+            rows = [row for row in store.disputes() if row["number"] == number]
+            mentions = store.paragraphs_mentioning("dispute", f"DS{number}")
+            filings = [row for row in store.documents() if row["symbol"].startswith(f"WT/DS{number}/")]
+        if not rows:
+            return page(request, "error.html", 404, message=f"DS{number} is not in the dispute registry.")
+        return page(request, "dispute.html", dispute=rows[0], mentions=mentions, filings=filings, terms=[], query="")
+
+    async def draft(request: Request) -> Response:
+        from .drafting import draft_form, preview_or_render
+
+        if request.method == "GET":
+            return page(request, "draft.html", form=draft_form({}), errors={}, preview=None)
+        form = await request.form()
+        return preview_or_render(request, state, dict(form), form.getlist("keep"), page)
+
+    async def verify(request: Request) -> Response:
+        from ..draft.verify import VerifyError, failed, verify_docx
+
+        if request.method == "GET":
+            return page(request, "verify.html", checks=None, error=None)
+        form = await request.form()
+        upload = form.get("file")
+        try:
+            saved = await _save_upload(upload, state.data_dir / "verify", {".docx"})
+            with state.lock:
+                checks = verify_docx(saved, state.db_path)
+        except (UploadRejected, VerifyError) as problem:
+            return page(request, "verify.html", 400, checks=None, error=str(problem))
+        return page(request, "verify.html", checks=[asdict(c) for c in checks], failed=len(failed(checks)), error=None,
+                    filename=getattr(upload, "filename", ""))
+
+    async def corpus(request: Request) -> Response:
+        message, error = None, None
+        if request.method == "POST":
+            form = await request.form()
+            try:
+                saved = await _save_upload(form.get("file"), state.data_dir / "uploads", set(SUPPORTED_SUFFIXES))
+                message, error = _ingest_upload(state, saved)
+            except UploadRejected as problem:
+                error = str(problem)
+        with state.lock, Store(state.db_path, create=False) as store:
+            documents, failures = store.documents(), store.failures()
+        return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
+                    index=_index_status(state), message=message, error=error)
+
+    routes = [
+        Route("/", home),
+        Route("/search", search),
+        Route("/document/{symbol:path}", document),
+        Route("/precedent", precedent),
+        Route("/disputes", disputes),
+        Route("/disputes/DS{number:int}", dispute),
+        Route("/draft", draft, methods=["GET", "POST"]),
+        Route("/verify", verify, methods=["GET", "POST"]),
+        Route("/corpus", corpus, methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.web = state
+    return app
+
+
+class UploadRejected(Exception):
+    """An upload refused for its size, type or content; the message is shown to the user."""
+
+
+async def _save_upload(upload, folder: Path, allowed: set[str]) -> Path:
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise UploadRejected("Choose a file to upload.")
+    original = Path(upload.filename).name  # never a path from the browser
+    suffix = Path(original).suffix.lower()
+    if suffix not in allowed:
+        raise UploadRejected(f"{original}: {suffix or 'no extension'} is not accepted here (allowed: {', '.join(sorted(allowed))}).")
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadRejected(f"{original}: larger than {MAX_UPLOAD_BYTES // 2**20} MiB.")
+    if not data:
+        raise UploadRejected(f"{original}: empty file.")
+    folder.mkdir(parents=True, exist_ok=True)
+    # The stored name is ours: a safe stem from the original (symbols stay readable) plus a unique tag.
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(original).stem)[:80] or "upload"
+    target = folder / f"{stem}{suffix}"
+    if target.exists():
+        target = folder / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        handle.write(data)
+    Path(handle.name).replace(target)
+    return target
+
+
+def _ingest_upload(state: WebState, saved: Path) -> tuple[str | None, str | None]:
+    from ..ingest import ingest_paths
+
+    with state.lock:
+        report = ingest_paths([saved], state.db_path)
+        if report.failed:
+            saved.unlink(missing_ok=True)
+            return None, f"{saved.name}: {report.failed[0][1]}"
+        build_index(state.db_path, state.index_dir, model=state.model, with_dense=state.with_dense)
+        state.load()
+    symbol = report.ingested[0][1] if report.ingested else "the file"
+    return f"Ingested {symbol} and updated the index.", None
+
+
+def _index_status(state: WebState) -> dict | None:
+    if state.searcher is None:
+        return None
+    manifest = state.searcher.manifest
+    created = manifest.get("created", "")
+    age = time.time() - (state.searcher.version / "manifest.json").stat().st_mtime
+    return {"version": state.searcher.version.name, "created": created, "rows": manifest.get("rows"),
+            "dense": manifest.get("dense"), "model": manifest.get("model"), "age_minutes": round(age / 60, 1)}
+
+
+def _highlight_filter(text: str, terms: list[str]):
+    """Mark query terms; every piece of the paragraph is escaped on its own, so <mark> is the only HTML."""
+    from markupsafe import Markup, escape
+
+    if not terms:
+        return escape(text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
+    pieces, position = [], 0
+    for match in pattern.finditer(text):
+        pieces += [str(escape(text[position : match.start()])), f"<mark>{escape(match.group(0))}</mark>"]
+        position = match.end()
+    pieces.append(str(escape(text[position:])))
+    return Markup("".join(pieces))

@@ -1,0 +1,182 @@
+"""End-to-end: the web app on 127.0.0.1 driven by headless Chromium (Debian's chromium + chromium-driver)."""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from wto_assist.index.build import build_index
+from wto_assist.ingest import ingest_paths
+from wto_assist.registry import load_registry
+
+from .conftest import CORPUS
+
+PAYLOAD = """WT/COMTD/M/999
+1 March 2026
+NOTE ON THE MEETING OF 1 MARCH 2026
+Chairperson: Test
+&& The representative of Chile said <script>window.__xss = 1</script> that payloads must stay inert.
+&& The representative of Peru said <img src=x onerror="window.__xss = 2"> that payloads must stay inert too.
+"""
+
+
+def _browser(download_dir: Path):
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver):
+        if os.environ.get("WTO_ASSIST_REQUIRE_SHARED") == "1":
+            pytest.fail("chromium and chromium-driver are required in CI: .ci/run installs them")
+        pytest.skip("chromium / chromedriver not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(download_dir), "download.prompt_for_download": False})
+    browser = webdriver.Chrome(service=Service(driver), options=options)
+    browser.implicitly_wait(15)  # a page that is still loading gets time to show its elements
+    return browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    import uvicorn
+
+    from wto_assist.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("web")
+    corpus = folder / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "WTCOMTDM999.txt").write_text(PAYLOAD, encoding="utf-8")
+    db, index_dir = folder / "corpus.sqlite", folder / "index"
+    ingest_paths([corpus], db)
+    load_registry(CORPUS / "registry" / "disputes-sample.jsonl", db)
+    build_index(db, index_dir, with_dense=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db, index_dir, folder / "data", with_dense=False), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    downloads = folder / "downloads"
+    downloads.mkdir()
+    browser = _browser(downloads)
+    yield f"http://127.0.0.1:{port}", browser, downloads, folder
+    browser.quit()
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def _by(css):
+    from selenium.webdriver.common.by import By
+
+    return By.CSS_SELECTOR, css
+
+
+def _submit(browser, css):
+    """Click and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element = browser.find_element(*_by(css))
+    element.click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(element))
+
+
+def test_search_with_a_filter_and_read_in_context(site):
+    from selenium.webdriver.support.ui import Select
+
+    base, browser, _, _ = site
+    browser.get(f"{base}/search")
+    browser.find_element(*_by("input[name=q]")).send_keys("import ban processed fruit")
+    Select(browser.find_element(*_by("select[name=type]"))).select_by_value("panel-report")
+    _submit(browser, "form.filters button[type=submit]")
+    citations = [e.text for e in browser.find_elements(*_by("article.result a.citation"))]
+    assert citations and all(c.startswith("WT/DS990/R, para. 7.8") for c in citations)
+    assert "type=panel-report" in browser.current_url and "q=import+ban" in browser.current_url  # bookmarkable
+    assert browser.find_elements(*_by("article.result mark"))  # query terms highlighted
+    first = citations[0]
+    _submit(browser, "article.result a.citation")
+    target = browser.find_element(*_by("section.target"))
+    assert first in target.text
+    assert browser.find_element(*_by("h1")).text.startswith("WT/DS990/R")
+
+
+def test_precedent_and_disputes(site):
+    base, browser, _, _ = site
+    browser.get(f"{base}/precedent")
+    browser.find_element(*_by("input[name=provision]")).send_keys("Article XX of the GATT 1994")
+    _submit(browser, "form.filters button")
+    assert "DS990" in browser.find_element(*_by("#precedent-disputes")).text
+    assert any("WT/DS990" in e.text for e in browser.find_elements(*_by("article.result a.citation")))
+    browser.get(f"{base}/disputes?member=Examplelandia&role=complainant")
+    assert browser.find_elements(*_by("#disputes")) and "not a WTO Member" in browser.page_source  # a fictional Member is refused
+    browser.get(f"{base}/disputes/DS990")
+    assert "ILLUSTRATIVE SAMPLE" in browser.page_source and "WT/DS990/TPS/NOR" in browser.page_source
+
+
+def test_draft_download_and_verify(site):
+    from selenium.webdriver.support.ui import Select
+
+    base, browser, downloads, _ = site
+    browser.get(f"{base}/draft")
+    fields = {"member": "Narnia", "body": "Committee on Trade and Development", "date": "2026-12-10",
+              "agenda_item": "Unilateral trade measures", "points": "We share the concern about unnotified measures.",
+              "queries": "import restrictions without notification processed fruit"}
+    for name, value in fields.items():
+        browser.find_element(*_by(f"[name={name}]")).send_keys(value)
+    Select(browser.find_element(*_by("select[name=release]"))).select_by_visible_text("restricted")
+    _submit(browser, "button[value=preview]")
+    assert "'Narnia' is not a WTO Member" in browser.find_element(*_by("#error-member")).text  # beside its field
+    member = browser.find_element(*_by("[name=member]"))
+    member.clear()
+    member.send_keys("Viet Nam")
+    _submit(browser, "button[value=preview]")
+    boxes = browser.find_elements(*_by("input[name=keep]"))
+    assert boxes and "WT/COMTD/M/990, para. 7" in browser.page_source
+    for box in boxes[1:]:
+        box.click()  # keep only the first passage
+    browser.find_element(*_by("#download")).click()
+    for _ in range(100):
+        done = [p for p in downloads.iterdir() if p.suffix == ".docx"]
+        if done:
+            break
+        time.sleep(0.1)
+    assert done, "no DOCX downloaded"
+    browser.get(f"{base}/verify")
+    browser.find_element(*_by("input[type=file]")).send_keys(str(done[0]))
+    _submit(browser, "form button")
+    statuses = [e.text for e in browser.find_elements(*_by("#checks td:first-child"))]
+    assert statuses == ["verified"]
+
+
+def test_bad_upload_shows_the_error(site):
+    base, browser, _, folder = site
+    bad = folder / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 truncated")
+    browser.get(f"{base}/corpus")
+    browser.find_element(*_by("input[type=file]")).send_keys(str(bad))
+    _submit(browser, "form button")
+    alert = browser.find_element(*_by("p.error"))
+    assert alert.text.startswith("broken.pdf:")
+    assert "broken.pdf" in browser.find_element(*_by("#failures")).text
+    assert "WT/COMTD/M/990" in browser.find_element(*_by("#documents")).text
+
+
+def test_html_and_script_payloads_are_inert_on_every_page(site):
+    base, browser, _, _ = site
+    for path in ("/search?q=payloads+inert", "/document/WT/COMTD/M/999", "/corpus", "/search?q=payloads&speaker=Chile"):
+        browser.get(base + path)
+        assert browser.execute_script("return window.__xss === undefined"), path
+        assert "&lt;script&gt;" in browser.page_source or "<script>window" not in browser.page_source
+    browser.get(base + "/document/WT/COMTD/M/999")
+    assert '<script>window.__xss = 1</script>' in browser.find_element(*_by("section#p1")).text
