@@ -73,6 +73,8 @@ def test_newer_dispute_table_reports_bad_rows_by_line_and_merges(shared, registr
         ds512 = next(d for d in transit if d["ds"] == "DS512")
         assert ds512["short_title"] == "Russia — Traffic in Transit" and ds512["summary"]
         assert ds512["status"]  # kept from the CSV, which the JSON lines table does not overwrite with a blank
+        assert {"Australia", "European Union", "Japan"} <= set(ds512["third_parties"])  # from ISO codes
+    assert [note for _, note in report.notes] == ["DS490: third party code 'OR' is not a known Member; kept as written"]
 
 
 def test_legal_text_lookup(shared, tmp_path):

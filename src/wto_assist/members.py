@@ -41,6 +41,24 @@ def variants_by_actor() -> dict[Actor, list[str]]:
 
 
 @lru_cache(maxsize=1)
+def _by_code() -> dict[str, Actor]:
+    codes: dict[str, Actor] = {}
+    source = resources.files("wto_assist").joinpath("data/members.tsv").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, kind, _, code_list = (line.split("\t") + ["", ""])[:4]
+        for code in filter(None, code_list.split("|")):
+            codes[code] = Actor(name, kind)
+    return codes
+
+
+def by_code(code: str) -> Actor | None:
+    """The Member or observer of an ISO 3166 alpha-3 code (or the WTO's EEC/CHT), or None."""
+    return _by_code().get((code or "").strip().upper())
+
+
+@lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, Actor], re.Pattern]:
     by_variant: dict[str, Actor] = {}
     alternatives: list[str] = []
@@ -79,7 +97,3 @@ def match_at(text: str, position: int = 0) -> tuple[Actor, int] | None:
 def find_all(text: str) -> list[tuple[Actor, int, int]]:
     """Every Member/group name in a passage, with its character span."""
     return [(lookup(m.group("name")), m.start(), m.end()) for m in _lexicon()[1].finditer(text)]
-
-
-def all_actors() -> list[Actor]:
-    return sorted(set(_lexicon()[0].values()), key=lambda actor: actor.name)

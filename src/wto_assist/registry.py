@@ -2,7 +2,7 @@
 
 Two formats are read: the CSV of disputes.csv (DS number, title "Respondent — Subject", complainant,
 consultation date, status, agreements cited as a Python-style list) and the JSON lines of
-disputes-ds1-624.jsonl (adds respondent, short title, third parties and the WTO's summary). Loading
+disputes-ds1-624.jsonl (adds respondent, short title, third parties by ISO code, and the WTO's summary). Loading
 both merges them by DS number. Each bad row is reported with its line number and the rest load.
 """
 
@@ -120,12 +120,6 @@ def _read_jsonl(path: Path, report: RegistryReport):
             rows.append((line, json.loads(text)))
         except json.JSONDecodeError as error:
             report.bad_rows.append((line, f"not JSON ({error.msg})"))
-    # The table names third parties by ISO code only: learn the codes from the parties it names.
-    codes = {}
-    for _, row in rows:
-        for role in ("complainant", "respondent"):
-            if row.get(f"{role}_iso3") and row.get(role):
-                codes.setdefault(row[f"{role}_iso3"], _member(row[role]))
     for line, row in rows:
         try:
             number = _number(row["ds"])
@@ -144,10 +138,11 @@ def _read_jsonl(path: Path, report: RegistryReport):
             }
             cited = [item.strip() for item in (row.get("agreements_cited") or "").split(";") if item.strip()]
             third_parties = []
-            for code in row.get("third_parties_iso3") or []:
-                if code not in codes:
-                    report.notes.append((line, f"DS{number}: third party {code} kept as its ISO code"))
-                third_parties.append(codes.get(code, code))
+            for code in row.get("third_parties_iso3") or []:  # the table names third parties by code only
+                actor = members.by_code(code)
+                if actor is None:
+                    report.notes.append((line, f"DS{number}: third party code {code!r} is not a known Member; kept as written"))
+                third_parties.append(actor.name if actor else code)
         except (ValueError, KeyError, TypeError) as error:
             report.bad_rows.append((line, str(error)))
             continue

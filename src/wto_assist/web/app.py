@@ -267,7 +267,9 @@ def _ingest_upload(state: WebState, saved: Path) -> tuple[str | None, str | None
         if report.failed:
             saved.unlink(missing_ok=True)
             return None, f"{saved.name}: {report.failed[0][1]}"
-        build_index(state.db_path, state.index_dir, model=state.model, with_dense=state.with_dense)
+        # Keep the live index's kind: a BM25-only corpus must not be embedded whole on the first upload.
+        with_dense = state.searcher.manifest.get("dense", False) if state.searcher else state.with_dense
+        build_index(state.db_path, state.index_dir, model=state.model, with_dense=with_dense)
         state.load()
     symbol = report.ingested[0][1] if report.ingested else "the file"
     return f"Ingested {symbol} and updated the index.", None

@@ -22,8 +22,11 @@ FIELDS = (
 
 
 def draft_form(values: dict) -> dict:
-    return {name: values.get(name, "") for name in FIELDS} | {"kind": values.get("kind") or "committee-statement",
-                                                               "release": values.get("release") or "public"}
+    return {name: values.get(name, "") for name in FIELDS} | {
+        "kind": values.get("kind") or "committee-statement",
+        "release": values.get("release") or "public",
+        "allow_restricted": values.get("allow_restricted") == "on",  # kept ticked between preview and download
+    }
 
 
 def _lines(text: str) -> list[str]:
@@ -78,7 +81,7 @@ def _error_field(message: str) -> tuple[str, str]:
 
 def preview_or_render(request, state, values: dict, keep: list[str], page):
     form = draft_form(values)
-    allow_restricted = values.get("allow_restricted") == "on"
+    allow_restricted = form["allow_restricted"]
     try:
         brief = parse_brief(brief_from_form(form), "form")
     except BriefError as error:
