@@ -1,14 +1,12 @@
 """Index build and search on the sample corpus: modes, filters, incremental updates, crash safety."""
 
 import json
-import os
 import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
