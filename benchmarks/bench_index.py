@@ -1,4 +1,5 @@
-"""Index build, incremental update, query latency, size, memory and retrieval quality on the real CTD minutes.
+"""Index build, incremental update, query latency, size, memory, retrieval quality and the fusion
+variants behind the default mode, on the real CTD minutes.
 
 Usage: python benchmarks/bench_index.py [SHARED_DIR]   (default ../shared; takes about 10 minutes on 2 cores)
 Prints Markdown tables for the README.
@@ -16,11 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from wto_assist.evaluate import evaluate, load_queries
+from wto_assist import members
+from wto_assist.evaluate import evaluate, load_queries, metrics, ranking, relevant_rows
+from wto_assist.index.analysis import tokens
+from wto_assist.index.build import lexical_text
 from wto_assist.index import dense
 from wto_assist.index.build import build_index
 from wto_assist.ingest import ingest_paths
-from wto_assist.search import MODES, Searcher
+from wto_assist.search import MODES, Searcher, fuse
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -92,12 +96,67 @@ def main() -> None:
             print(f"| {mode} | {statistics.median(latencies):.1f} | {latencies[int(0.95 * len(latencies)) - 1]:.1f} |")
         results = evaluate(searcher, queries, list(MODES))
         print("\n| mode | MRR@10 | Recall@10 | Recall@100 | nDCG@10 |\n|---|---|---|---|---|")
-        for mode, metrics in results.items():
-            print(f"| {mode} | {metrics['MRR@10']:.3f} | {metrics['Recall@10']:.3f} | {metrics['Recall@100']:.3f} | {metrics['nDCG@10']:.3f} |")
+        for mode, result in results.items():
+            print(f"| {mode} | {result['MRR@10']:.3f} | {result['Recall@10']:.3f} | {result['Recall@100']:.3f} | {result['nDCG@10']:.3f} |")
         print("\nfirst relevant rank per query:", json.dumps({m: r["first_relevant_rank"] for m, r in results.items()}))
+        fusion_variants(searcher, queries, db)
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def fusion_variants(searcher: Searcher, queries, db: Path) -> None:
+    """The alternatives measured when choosing the default mode (README, "Modes and the default")."""
+    import bm25s
+    import numpy as np
+
+    from wto_assist.store import Store
+
+    relevant = relevant_rows(searcher, queries)
+    count = len(searcher.rows)
+    lexical = [searcher.lexical.scores(q.query) for q in queries]
+    semantic = [searcher.dense.scores(q.query, count) for q in queries]
+    with Store(db, create=False) as store:
+        texts = {(r["symbol"], r["seq"]): lexical_text(r) for r in store.index_rows()}
+    plain = bm25s.BM25(k1=1.2, b=0.75)
+    plain.index([tokens(texts[(r["symbol"], r["seq"])], expand_acronyms=False) or ["<empty>"] for r in searcher.rows], show_progress=False)
+    vocabulary = plain.vocab_dict
+
+    def plain_scores(query):
+        wanted = [t for t in tokens(query, expand_acronyms=False) if t in vocabulary]
+        return plain.get_scores(wanted) if wanted else np.zeros(count)
+
+    def rrf(b, d, weight, k=60):
+        rank_b, rank_d = np.empty(count), np.empty(count)
+        rank_b[np.argsort(-b)] = np.arange(count)
+        rank_d[np.argsort(-d)] = np.arange(count)
+        return (1 - weight) / (k + rank_b + 1) + weight / (k + rank_d + 1)
+
+    def boost(scores, query, factor):
+        named = {actor.name for actor, _, _ in members.find_all(query) if actor}
+        if not named:
+            return scores
+        mask = np.array([bool(named & set(row["actors"])) for row in searcher.rows])
+        return np.where(mask & np.isfinite(scores), scores * (1 + factor), scores)
+
+    variants = {
+        "BM25 without acronym expansion": [plain_scores(q.query) for q in queries],
+        "BM25 with expansion and agenda field (bm25)": lexical,
+        "dense alone (dense)": semantic,
+    }
+    for weight in (0.2, 0.3, 0.5):
+        variants[f"RRF, dense weight {weight}"] = [rrf(b, d, weight) for b, d in zip(lexical, semantic)]
+    for weight in (0.1, 0.2, 0.3, 0.4, 0.5):
+        variants[f"linear fusion, dense weight {weight}"] = [fuse(b, d, None, weight) for b, d in zip(lexical, semantic)]
+    for factor in (0.1, 0.2):
+        variants[f"linear 0.2 + boost x{1 + factor} for a Member named in the query"] = [
+            boost(fuse(b, d, None, 0.2), q.query, factor) for b, d, q in zip(lexical, semantic, queries)
+        ]
+    print("\n| variant | MRR@10 | Recall@10 |\n|---|---|---|")
+    for name, score_lists in variants.items():
+        scores = [np.where(np.isfinite(s) & (s != 0), s, -np.inf) if "BM25" in name else s for s in score_lists]
+        result = metrics(queries, [ranking(s) for s in scores], relevant)
+        print(f"| {name} | {result['MRR@10']:.3f} | {result['Recall@10']:.3f} |")
 
 
 if __name__ == "__main__":

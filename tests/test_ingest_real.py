@@ -12,7 +12,7 @@ from wto_assist.store import Store
 # M/1's masthead and first paragraph give 5 April 1995; M/6 met on 24 May and 7 June 1996 (first day kept).
 DOCUMENT_OVERRIDES = {"WTCOMTDM1": "1995-04-05", "WTCOMTDM6": "1996-05-24"}
 
-SPEAKER_AGREEMENT_FLOOR = 0.99  # measured 0.9943 (2,977 of 2,994); see README
+SPEAKER_AGREEMENT_FLOOR = 0.99  # measured 0.9947 (2,978 of 2,994): benchmarks/bench_quality.py
 
 
 def _expected_symbol(stem: str) -> str:

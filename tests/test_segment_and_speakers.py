@@ -98,3 +98,38 @@ def test_continuations_inherit_within_an_agenda_item_only():
     assert by_text["He added tha"].speaker_inherited
     assert by_text["He added tha"].on_behalf_of == "LDC Group"
     assert by_text["It was so ag"].speaker is None
+
+
+def test_damaged_and_lost_paragraph_marks_keep_their_numbers():
+    # Forms from WT/COMTD/M/10: separators misread before "&&", a mark lost, a number glued to its
+    # predecessor in hard-wrapped text. A wrong number here would mis-cite every later paragraph.
+    text = (
+        "WT/COMTD/M/994\nChairman: X\n\n"
+        "1.&& The Committee adopted the agenda, which had been circulated in advance to all the\n"
+        "delegations and which contained the items listed in the airgram issued by the\n"
+        "Secretariat.\n"
+        "2s && The Chairman recalled that the purpose of this meeting was to have an exchange\n"
+        "of views with the Chairman of the Development Committee on its work programme and\n"
+        "its relations with the WTO.\n"
+        "8. Turning to the outlook, he said that relations with the WTO were improving and\n"
+        "that further meetings would be held during the year in Washington and in Geneva,\n"
+        "as agreed.\n\n"
+        "13;&& The representative of the European Communities congratulated the Chairman on\n"
+        "his initiative and said that the meeting had been useful for all delegations and\n"
+        "for the Committee.\n\n"
+        "14, The representative of Tanzania thanked the Chairman for his role in the meeting\n"
+        "and said that further exchanges with the Development Committee would be welcome\n"
+        "in future.\n\n"
+        "1. An enumeration inside a statement is not a paragraph number, whatever it says about\n"
+        "the items that were listed for discussion in the Committee at its next meeting in\n"
+        "Geneva.\n"
+    )
+    paragraphs = segment(text).paragraphs
+    assert [(p.label, p.numbered, p.text[:12]) for p in paragraphs] == [
+        ("1", True, "The Committe"),
+        ("2", True, "The Chairman"),
+        ("8", True, "Turning to t"),
+        ("13", True, "The represen"),
+        ("14", True, "The represen"),
+        ("14", False, "1. An enumer"),
+    ]

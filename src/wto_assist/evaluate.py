@@ -44,31 +44,43 @@ def load_queries(path: Path) -> list[Query]:
     return queries
 
 
-def evaluate(searcher: Searcher, queries: list[Query], modes: list[str]) -> dict[str, dict]:
-    """Per mode: MRR@10, Recall@10, Recall@100, nDCG@10 and the first relevant rank of each query."""
+def relevant_rows(searcher: Searcher, queries: list[Query]) -> list[set[int]]:
+    """For each query, every index row whose paragraph contains its passage."""
     texts = [fold_text(searcher.store.paragraph_by_position(r["symbol"], r["seq"])["text"]) for r in searcher.rows]
-    relevant = [{i for i, text in enumerate(texts) if fold_text(q.relevant_passage) in text} for q in queries]
-    results = {}
-    for mode in modes:
-        totals = {"MRR@10": 0.0, "Recall@10": 0.0, "Recall@100": 0.0, "nDCG@10": 0.0}
-        ranks = {}
-        for query, wanted in zip(queries, relevant):
-            scores = searcher.scores(query.query, mode, None)
-            order = [int(i) for i in np.argsort(-scores, kind="stable")[:100] if np.isfinite(scores[i])]
-            hits = [rank for rank, row in enumerate(order, 1) if row in wanted]
-            ranks[query.id] = hits[0] if hits else None
-            if not wanted:
-                continue
-            if hits and hits[0] <= 10:
-                totals["MRR@10"] += 1 / hits[0]
-            totals["Recall@10"] += sum(1 for rank in hits if rank <= 10) / len(wanted)
-            totals["Recall@100"] += len(hits) / len(wanted)
-            dcg = sum(1 / math.log2(rank + 1) for rank in hits if rank <= 10)
-            ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(wanted), 10) + 1))
-            totals["nDCG@10"] += dcg / ideal
-        metrics = {name: round(value / len(queries), 4) for name, value in totals.items()}
-        metrics["queries"] = len(queries)
-        metrics["without_relevant_paragraph"] = sum(1 for wanted in relevant if not wanted)
-        metrics["first_relevant_rank"] = ranks
-        results[mode] = metrics
-    return results
+    return [{i for i, text in enumerate(texts) if fold_text(q.relevant_passage) in text} for q in queries]
+
+
+def ranking(scores: np.ndarray, depth: int = 100) -> list[int]:
+    return [int(i) for i in np.argsort(-scores, kind="stable")[:depth] if np.isfinite(scores[i])]
+
+
+def metrics(queries: list[Query], rankings: list[list[int]], relevant: list[set[int]]) -> dict:
+    """MRR@10, Recall@10, Recall@100, nDCG@10 and the first relevant rank of each query."""
+    totals = {"MRR@10": 0.0, "Recall@10": 0.0, "Recall@100": 0.0, "nDCG@10": 0.0}
+    ranks = {}
+    for query, order, wanted in zip(queries, rankings, relevant):
+        hits = [rank for rank, row in enumerate(order, 1) if row in wanted]
+        ranks[query.id] = hits[0] if hits else None
+        if not wanted:
+            continue
+        if hits and hits[0] <= 10:
+            totals["MRR@10"] += 1 / hits[0]
+        totals["Recall@10"] += sum(1 for rank in hits if rank <= 10) / len(wanted)
+        totals["Recall@100"] += len(hits) / len(wanted)
+        dcg = sum(1 / math.log2(rank + 1) for rank in hits if rank <= 10)
+        ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(wanted), 10) + 1))
+        totals["nDCG@10"] += dcg / ideal
+    result = {name: round(value / len(queries), 4) for name, value in totals.items()}
+    result["queries"] = len(queries)
+    result["without_relevant_paragraph"] = sum(1 for wanted in relevant if not wanted)
+    result["first_relevant_rank"] = ranks
+    return result
+
+
+def evaluate(searcher: Searcher, queries: list[Query], modes: list[str]) -> dict[str, dict]:
+    """Per mode: the metrics above over the query file."""
+    relevant = relevant_rows(searcher, queries)
+    return {
+        mode: metrics(queries, [ranking(searcher.scores(q.query, mode, None)) for q in queries], relevant)
+        for mode in modes
+    }

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import members
+from .documents.symbols import dispute_number
 from .enrich.provisions import parse_cited
 from .store import Store
 
@@ -47,13 +48,6 @@ def _date(text: str) -> str:
         except ValueError:
             continue
     raise ValueError(f"date {text!r} is not like '10 January 1995' or 1995-01-10")
-
-
-def _number(text: str) -> int:
-    match = re.fullmatch(r"\s*DS\s?(\d{1,4})\s*", text or "")
-    if not match:
-        raise ValueError(f"dispute number {text!r} is not of the form DS123")
-    return int(match.group(1))
 
 
 def load_registry(path: Path, db_path: Path) -> RegistryReport:
@@ -89,7 +83,7 @@ def _read_csv(path: Path, report: RegistryReport):
         for row in reader:
             line = reader.line_num
             try:
-                number = _number(row.get("") or row.get("ds") or "")
+                number = dispute_number(row.get("") or row.get("ds") or "")
                 title = (row["title"] or "").strip()
                 if not title:
                     raise ValueError("empty title")
@@ -122,7 +116,7 @@ def _read_jsonl(path: Path, report: RegistryReport):
             report.bad_rows.append((line, f"not JSON ({error.msg})"))
     for line, row in rows:
         try:
-            number = _number(row["ds"])
+            number = dispute_number(row["ds"])
             respondent = _member(row.get("respondent") or "")
             title = row.get("title") or ""
             if not title:

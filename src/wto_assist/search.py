@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import members
-from .documents.symbols import FAMILIES
+from .documents.symbols import FAMILIES, SymbolError, dispute_number
 from .enrich.provisions import ProvisionError, is_within, normalise_key
 from .index.build import current_version
 from .index.lexical import LexicalIndex
@@ -124,10 +124,10 @@ class Searcher:
             mask &= np.array([any(is_within(cited, key) for cited in row.get("provisions", [])) for row in self.rows])
             active = True
         if filters.dispute:
-            match = re.fullmatch(r"(?:DS)?\s?(\d{1,4})", filters.dispute.strip(), re.I)
-            if not match:
-                raise SearchError(f"--dispute: {filters.dispute!r} is not a dispute number such as DS512")
-            number = f"DS{int(match.group(1))}"
+            try:
+                number = f"DS{dispute_number(filters.dispute)}"
+            except SymbolError as error:
+                raise SearchError(f"--dispute: {error}") from error
             mask &= np.array([number in row.get("disputes", []) for row in self.rows])
             active = True
         start = _iso_bound(filters.date_from, "--from", end=False)
@@ -205,7 +205,7 @@ class Searcher:
         self.store.close()
 
 
-def fuse(bm25: np.ndarray, dense: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+def fuse(bm25: np.ndarray, dense: np.ndarray, mask: np.ndarray | None, weight: float = HYBRID_DENSE_WEIGHT) -> np.ndarray:
     """Linear fusion of max-normalised BM25 and min-max-normalised dense scores over the candidates.
 
     Candidates are the top CANDIDATES of each ranking (within the filter); a candidate missing from
@@ -228,5 +228,5 @@ def fuse(bm25: np.ndarray, dense: np.ndarray, mask: np.ndarray | None) -> np.nda
     low = float(semantic[present].min()) if present.any() else 0.0
     high = float(semantic[present].max()) if present.any() else 1.0
     semantic = np.where(present, (semantic - low) / max(high - low, 1e-9), 0.0)
-    result[candidates] = (1 - HYBRID_DENSE_WEIGHT) * lexical + HYBRID_DENSE_WEIGHT * semantic
+    result[candidates] = (1 - weight) * lexical + weight * semantic
     return result

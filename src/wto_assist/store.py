@@ -273,10 +273,15 @@ class Store:
             titles.setdefault(row["short_title"], []).append(f"DS{row['number']}")
         return titles
 
-    def disputes(self, member: str | None = None, provision: str | None = None, status: str | None = None) -> list[dict]:
+    def disputes(
+        self, member: str | None = None, provision: str | None = None, status: str | None = None, numbers: list[int] | None = None
+    ) -> list[dict]:
         """Registry rows, filtered; `provision` rolls up (GATT1994:XXI finds XXI(b)(iii)); `member` as any party."""
         query = "SELECT * FROM disputes d WHERE 1 = 1"
         parameters: list = []
+        if numbers is not None:
+            query += f" AND d.number IN ({', '.join('?' * len(numbers))})"
+            parameters += numbers
         if member:
             query += (
                 " AND (d.complainant = ? OR d.respondent = ?"
@@ -339,11 +344,13 @@ class Store:
         return row["text"] if row else None
 
 
-    def documents(self) -> list[dict]:
+    def documents(self, prefix: str = "") -> list[dict]:
+        """Documents whose symbol starts with `prefix` (all by default), with their paragraph counts."""
         rows = self.connection.execute(
             "SELECT d.symbol, d.family, d.body, d.date, d.restricted, d.title, d.source_path, d.encoding,"
             " (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS paragraphs"
-            " FROM documents d ORDER BY d.symbol"
+            " FROM documents d WHERE substr(d.symbol, 1, ?) = ? ORDER BY d.symbol",
+            (len(prefix), prefix),
         ).fetchall()
         return [dict(row, restricted=bool(row["restricted"])) for row in rows]
 

@@ -15,10 +15,16 @@ from dataclasses import dataclass
 from .model import Paragraph
 from .readers import PARAGRAPH_MARK
 
-_MARK_AFTER_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s*&&\s*")
+# "12. &&", and the damaged forms of old conversions: "13;&&", "22:&&", "2s &&".
+_MARK_AFTER_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)\s*[.,;:]?[a-z]?\s*&&\s*")
 _MARK_BEFORE_NUMBER = re.compile(r"^\s*&&\s*(\d+(?:\.\d+)*)\.\s+")
 _MARK = re.compile(r"^\s*&&\s*")
 _EXPLICIT_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)\.\s+(?=\S)")
+# A typed number that lost its "&&" mark, its full stop sometimes misread ("15, The representative").
+_TYPED_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.,;:]\s+(?=[A-Z“\"(])")
+# In hard-wrapped text a typed number or a lettered heading opens a new block even without a blank line.
+_NEW_BLOCK = re.compile(r"^\s*(?:\d{1,3}\s*[.,;:]|[A-Z]\.)\s+[A-Z“\"(&]")
+_MAX_NUMBER_JUMP = 10  # numbers skipped when marks were lost; larger jumps are not paragraph numbers
 _FOOTNOTE_RULE = re.compile(r"^\s*_{5,}\s*$")
 _SENTENCE_END = re.compile(r"[.;!?][\"'”’)\]\d]*\s*$")
 _SUB_HEADING = re.compile(r"^\s*(?:-|–|\([ivxIVX]+\)|\([a-z]\)|[ivx]+\.|\d+\.)\s")
@@ -86,7 +92,7 @@ def _blocks(lines: list[str]) -> list[_Block]:
             flush()
             pending_mark = True  # "&&" alone on a line marks the next line
             continue
-        if not wrapped or _starts_paragraph(line) or _FOOTNOTE_RULE.match(line):
+        if not wrapped or _starts_paragraph(line) or _FOOTNOTE_RULE.match(line) or _NEW_BLOCK.match(line):
             flush()
         current.append(line)
         if not wrapped or _FOOTNOTE_RULE.match(line):
@@ -149,13 +155,13 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
         if block.marked:
             counter = int(block.number) if block.number and block.number.isdigit() else counter + 1
             continue
-        match = _EXPLICIT_NUMBER.match(block.text)
+        match = (_TYPED_NUMBER if has_marks else _EXPLICIT_NUMBER).match(block.text)
         if not match:
             continue
         number = match.group(1)
-        # Beside auto-numbered paragraphs, a typed number only counts when it continues the sequence,
+        # Beside auto-numbered paragraphs, a typed number only counts when it moves the sequence on,
         # so that enumerations inside a statement ("1. Report by the Chairman") are not paragraphs.
-        if not has_marks or (number.isdigit() and int(number) == counter + 1):
+        if not has_marks or counter < int(number) <= counter + _MAX_NUMBER_JUMP:
             block.number = number
             block.text = block.text[match.end() :].strip()
             counter = int(number) if number.isdigit() else counter

@@ -182,6 +182,14 @@ def normalise_symbol(text: str) -> str:
     return str(parse_symbol(text))
 
 
+def dispute_number(text: str) -> int:
+    """"DS512", "ds 512" or "512" -> 512."""
+    match = re.fullmatch(r"\s*(?:DS)?\s?(\d{1,4})\s*", text or "", re.IGNORECASE)
+    if not match:
+        raise SymbolError(f"{text!r} is not a dispute number such as DS512")
+    return int(match.group(1))
+
+
 # Compact file names as the WTO's own archives name them: WTCOMTDM101, wtcomtdM28A1, WTDS512R, GSPSR104.
 _COMPACT_FILE = re.compile(
     r"^(?P<series>WT|G|JOB|S|IP)"

@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import members
+from ..documents.symbols import SymbolError, dispute_number
 from ..enrich.provisions import ProvisionError, normalise_key
 
 KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
@@ -290,10 +291,10 @@ def _dispute(reader: _Reader, name: str, required: bool = False) -> str | None:
     value = reader.text(name, required)
     if value is None:
         return None
-    match = re.fullmatch(r"(?:DS)?\s?(\d{1,4})", value, re.I)
-    if not match:
-        raise reader.fail(name, f"{value!r} is not a dispute number such as DS512")
-    return f"DS{int(match.group(1))}"
+    try:
+        return f"DS{dispute_number(value)}"
+    except SymbolError as error:
+        raise reader.fail(name, str(error)) from None
 
 
 def load_brief(path: Path) -> Brief:

@@ -286,8 +286,7 @@ def _statement(brief: Brief, composer: Composer) -> dict:
 
 def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     number = int(brief.dispute[2:])
-    disputes = {d["number"]: d for d in composer.store.disputes()}
-    dispute = disputes.get(number)
+    dispute = next(iter(composer.store.disputes(numbers=[number])), None)
     if dispute is None:
         composer.warnings.append(f"{brief.dispute} is not in the dispute registry: short title and table of cases are incomplete")
     short_title = (dispute or {}).get("short_title") or (dispute or {}).get("title") or "[Short title]"
@@ -306,6 +305,7 @@ def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     cited = {number} | {
         int(match) for quote in composer.quotes for match in re.findall(r"\bDS(\d{1,4})\b", quote.symbol + " " + quote.text)
     }
+    disputes = {d["number"]: d for d in composer.store.disputes(numbers=sorted(cited))}
     cases = []
     for case in sorted(cited):
         row = disputes.get(case)

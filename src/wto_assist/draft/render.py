@@ -18,7 +18,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .compose import Draft, Segment
+from .compose import Draft, DraftError, Segment
 
 _MARK = re.compile(r"⟦fn:(\d+)⟧")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -138,7 +138,7 @@ def _footnotes_part(document, notes: list[str]) -> None:
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     for relationship in document.part.rels.values():
         if relationship.reltype == RELATIONSHIP_TYPE.FOOTNOTES:
-            raise ValueError("the template already has footnotes; remove them from the template")
+            raise DraftError("the template already has footnotes of its own; remove them from the template")
     part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, document.part.package)
     document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
 

@@ -53,5 +53,7 @@ def expand(text: str) -> str:
     return f"{text} {' '.join(extra)}" if extra else text
 
 
-def tokens(text: str) -> list[str]:
-    return [token for token in _TOKEN.findall(expand(text).lower()) if token not in STOPWORDS]
+def tokens(text: str, expand_acronyms: bool = True) -> list[str]:
+    """Lower-case word tokens without stopwords; `expand_acronyms=False` only to measure the glossary's worth."""
+    source = expand(text) if expand_acronyms else text
+    return [token for token in _TOKEN.findall(source.lower()) if token not in STOPWORDS]

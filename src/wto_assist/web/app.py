@@ -120,11 +120,10 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             if meta is None:
                 return page(request, "error.html", 404, message=f"{symbol} is not in the corpus.")
             paragraphs = store.paragraphs(symbol)
-            cited = store.documents_cited(symbol)
-            known = {row["symbol"] for row in store.documents()}
+            cited = [(cited_symbol, store.document(cited_symbol) is not None) for cited_symbol in store.documents_cited(symbol)]
         target = request.query_params.get("para")
         return page(request, "document.html", meta=meta, paragraphs=paragraphs, target=target,
-                    cited=[(s, s in known) for s in cited], terms=_highlight_terms(request.query_params.get("q", "")))
+                    cited=cited, terms=_highlight_terms(request.query_params.get("q", "")))
 
     def precedent(request: Request) -> Response:
         from ..enrich.provisions import ProvisionError, normalise_key
@@ -169,9 +168,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     def dispute(request: Request) -> Response:
         number = int(request.path_params["number"])
         with state.lock, Store(state.db_path, create=False) as store:
-            rows = [row for row in store.disputes() if row["number"] == number]
+            rows = store.disputes(numbers=[number])
             mentions = store.paragraphs_mentioning("dispute", f"DS{number}")
-            filings = [row for row in store.documents() if row["symbol"].startswith(f"WT/DS{number}/")]
+            filings = store.documents(prefix=f"WT/DS{number}/")
         if not rows:
             return page(request, "error.html", 404, message=f"DS{number} is not in the dispute registry.")
         return page(request, "dispute.html", dispute=rows[0], mentions=mentions, filings=filings, terms=[], query="")
