@@ -3,6 +3,10 @@ from pathlib import Path
 
 import pytest
 
+# Restriction status depends on the date (documents are derestricted after a period): fix "today" so
+# that the sample minutes of 20 November 2026 stay RESTRICTED in every run, whenever it happens.
+os.environ["WTO_ASSIST_TODAY"] = "2026-11-24"
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WTO_ASSIST_SHARED", REPO.parent / "shared"))
 CORPUS = REPO / "corpora"

@@ -77,7 +77,7 @@ def list_documents(db_path: Path | None, as_json: bool) -> None:
         _print_json(documents)
         return
     for document in documents:
-        status = "RESTRICTED" if document["restricted"] else "unrestricted"
+        status = _status(document)
         click.echo(
             f"{document['symbol']:<24} {document['family']:<26} {document['date'] or '-':<10}  {status:<12} "
             f"{document['paragraphs']:>4} paras  {document['body'] or '-'}"
@@ -85,6 +85,40 @@ def list_documents(db_path: Path | None, as_json: bool) -> None:
     click.echo(f"{len(documents)} documents")
     for failure in failures:
         click.echo(f"not ingested: {failure['path']}: {failure['reason']}")
+
+
+def _status(document: dict) -> str:
+    """RESTRICTED, derestricted (with the date), or unrestricted."""
+    if document["restricted"]:
+        until = document.get("derestricted_on")
+        return "RESTRICTED" + (f" until {until}" if until and until > config.today() else "")
+    if document["restricted_on_circulation"]:
+        return f"derestricted {document['derestricted_on']}" if document.get("derestricted_on") else "derestricted"
+    return "unrestricted"
+
+
+@main.command()
+@click.argument("symbol")
+@click.option("--public", "decision", flag_value="public", help="Record that the document is public (e.g. derestricted on request).")
+@click.option("--restricted", "decision", flag_value="restricted", help="Record that the document stays RESTRICTED.")
+@click.option("--clear", "decision", flag_value="clear", help="Remove a recorded decision: the derestriction rules apply again.")
+@click.option("--reason", default=None, help="Why (required with --public or --restricted), e.g. 'derestricted by WT/L/1234'.")
+@DB_OPTION
+def restriction(symbol: str, decision: str | None, reason: str | None, db_path: Path | None) -> None:
+    """Show a document's restriction status and the rule behind it, or record a decision that overrides the rules."""
+    try:
+        symbol = normalise_symbol(symbol)
+    except SymbolError as error:
+        raise click.ClickException(str(error)) from error
+    if decision in ("public", "restricted") and not (reason or "").strip():
+        raise click.ClickException(f"--{decision} needs --reason: say why, so that a later reader can check it")
+    with _open(db_path) as store:
+        if store.document(symbol) is None:
+            raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
+        if decision:
+            store.set_restriction(symbol, None if decision == "clear" else decision == "restricted", (reason or "").strip())
+        document = store.document(symbol)
+    click.echo(f"{symbol}: {_status(document)} ({document['restriction']})")
 
 
 @main.command()
@@ -108,8 +142,9 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
     if as_json:
         _print_json(paragraphs)
         return
-    status = "RESTRICTED" if document["restricted"] else "unrestricted"
-    click.echo(f"{symbol} | {document['body'] or '-'} | {document['family']} | {document['date'] or 'undated'} | {status}")
+    click.echo(f"{symbol} | {document['body'] or '-'} | {document['family']} | {document['date'] or 'undated'} | {_status(document)}")
+    if document["restricted_on_circulation"]:
+        click.echo(f"  restriction: {document['restriction']}")
     agenda = None
     for paragraph in paragraphs:
         if paragraph["agenda_item"] != agenda and paragraph["agenda_item"]:
@@ -469,61 +504,67 @@ def _print_checks(checks) -> None:
 @click.argument("brief", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), required=True, help="Where to write the DOCX.")
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="A DOCX template (default: templates/<kind>.docx).")
-@click.option("--allow-restricted", is_flag=True, help="Quote RESTRICTED or JOB documents in a draft for public release.")
-@click.option("--final", is_flag=True, help="Fail unless every quotation verifies against its source.")
+@click.option("--allow-restricted", is_flag=True, help="Quote RESTRICTED or JOB documents in a draft for public release (as `accept: [restricted]`).")
+@click.option("--final", is_flag=True, help="Write the draft only if every quotation verifies (external ones only if the brief accepts them).")
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
 def draft(brief, out, template, allow_restricted, final, db_path, index_dir, model):
     """Draft a statement or submission from a brief (YAML/JSON), with cited, verified quotations."""
+    from .draft import DraftError, DraftRejected, draft_document
     from .draft.brief import BriefError, load_brief
-    from .draft.compose import DraftError, compose
-    from .draft.render import default_template, render
-    from .draft.verify import failed, verify_docx
     from .search import SearchError
 
     try:
         parsed = load_brief(brief)
-        template = template or default_template(parsed.kind)
-        if not Path(template).exists():
-            raise click.ClickException(f"template not found: {template} (set --template or $WTO_ASSIST_TEMPLATES)")
-        composed = compose(parsed, _db(db_path), _index(index_dir), allow_restricted=allow_restricted, model=model)
-        render(composed, template, out)
+        result = draft_document(parsed, _db(db_path), _index(index_dir), out, template=template, final=final,
+                                allow_restricted=allow_restricted, model=model)
+    except DraftRejected as error:
+        _print_checks(error.checks)
+        raise click.ClickException(str(error)) from error
     except (BriefError, DraftError, SearchError, StoreError) as error:
         raise click.ClickException(str(error)) from error
-    for warning in composed.warnings:
+    for warning in result.draft.warnings:
         click.echo(warning, err=True)
-    checks = verify_docx(out, _db(db_path))
-    _print_checks(checks)
-    click.echo(f"{parsed.kind} written to {out}: {len(composed.quotes)} quotations, {len(composed.footnotes)} footnotes")
-    if final and failed(checks):
-        raise click.ClickException(f"--final: {len(failed(checks))} quotations do not verify against their sources")
+    _print_checks(result.checks)
+    click.echo(f"{parsed.kind} written to {out}: {len(result.draft.quotes)} quotations, {len(result.draft.footnotes)} footnotes")
+    failing = failed_checks(result.checks, final=final, accept=result.draft.accept)
+    if failing:
+        raise click.ClickException(f"{len(failing)} quotations fail verification; the draft was written for review, not for tabling")
+
+
+def failed_checks(checks, final: bool, accept: tuple[str, ...]):
+    from .draft.verify import failed
+
+    return failed(checks, final=final, accept=accept)
 
 
 @main.command()
 @click.argument("docx_path", metavar="DOCX", type=click.Path(path_type=Path))
-@click.option("--final", is_flag=True, help="Exit non-zero on any mismatch or missing source.")
+@click.option("--final", is_flag=True, help="Also fail on quotations that cannot be checked (sources outside the corpus).")
+@click.option("--accept", "accept", multiple=True, type=click.Choice(["unverified", "restricted"]), help="Let these through (repeatable).")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True)
-def verify(docx_path, final, db_path, as_json):
-    """Check every quotation in a DOCX against the corpus paragraph its footnote cites."""
+def verify(docx_path, final, accept, db_path, as_json):
+    """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
     from dataclasses import asdict
 
-    from .draft.verify import VerifyError, failed, verify_docx
+    from .draft.verify import VerifyError, verify_docx
 
-    if not docx_path.exists():
+    if not docx_path.is_file():
         raise click.ClickException(f"{docx_path}: no such file")
     _open(db_path).close()
     try:
         checks = verify_docx(docx_path, _db(db_path))
     except VerifyError as error:
         raise click.ClickException(str(error)) from error
+    failing = failed_checks(checks, final=final, accept=tuple(accept))
     if as_json:
-        _print_json([asdict(check) for check in checks])
+        _print_json([dict(asdict(check), failed=check in failing) for check in checks])
     else:
         _print_checks(checks)
-        click.echo(f"{len(checks)} citations: {sum(c.status == 'verified' for c in checks)} verified, {len(failed(checks))} failed")
-    if final and failed(checks):
+        click.echo(f"{len(checks)} citations: {sum(c.status == 'verified' for c in checks)} verified, {len(failing)} failed")
+    if failing:
         raise SystemExit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 
@@ -23,3 +24,10 @@ def templates_dir() -> Path:
     """$WTO_ASSIST_TEMPLATES, else the templates/ folder of the checkout this package runs from."""
     configured = os.environ.get("WTO_ASSIST_TEMPLATES")
     return Path(configured) if configured else Path(__file__).resolve().parents[2] / "templates"
+
+
+def today() -> str:
+    """Today's date (ISO), against which derestriction dates are compared; WTO_ASSIST_TODAY fixes it
+    (tests and reproducible runs: a document's status must not change under them as time passes)."""
+    configured = os.environ.get("WTO_ASSIST_TODAY")
+    return date.fromisoformat(configured).isoformat() if configured else date.today().isoformat()

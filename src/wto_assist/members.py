@@ -97,3 +97,11 @@ def match_at(text: str, position: int = 0) -> tuple[Actor, int] | None:
 def find_all(text: str) -> list[tuple[Actor, int, int]]:
     """Every Member/group name in a passage, with its character span."""
     return [(lookup(m.group("name")), m.start(), m.end()) for m in _lexicon()[1].finditer(text)]
+
+
+def display_name(name: str) -> str:
+    """The name a delegate writes in prose: "Korea, Republic of" -> "Korea"; "Hong Kong, China" stays."""
+    actor = lookup(name or "")
+    if actor is None or "," not in actor.name or actor.name.endswith(", China"):
+        return actor.name if actor else (name or "")
+    return variants_by_actor()[actor][1]

@@ -11,9 +11,10 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import config
 from .documents.model import Citation, Document
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -24,7 +25,9 @@ CREATE TABLE IF NOT EXISTS documents (
     body TEXT,
     date TEXT,
     circulated TEXT,
-    restricted INTEGER NOT NULL,
+    restricted INTEGER NOT NULL,  -- RESTRICTED on the masthead when circulated
+    derestricted_on TEXT,         -- when the derestriction procedures make it public (documents/restriction.py)
+    restriction_rule TEXT,
     title TEXT,
     source_path TEXT NOT NULL,
     sha256 TEXT NOT NULL,
@@ -91,6 +94,13 @@ CREATE TABLE IF NOT EXISTS dispute_third_parties (
     member TEXT NOT NULL,
     UNIQUE (number, member)
 );
+-- A user's decision on a document's status; keyed by symbol so that it survives re-ingestion.
+CREATE TABLE IF NOT EXISTS restriction_overrides (
+    symbol TEXT PRIMARY KEY,
+    restricted INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS legal_texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY,
@@ -101,6 +111,24 @@ CREATE TABLE IF NOT EXISTS sources (
     checked_at TEXT NOT NULL
 );
 """
+
+
+# Columns added after a table was first released: (table, column, declaration).
+_ADDED_COLUMNS = [
+    ("documents", "derestricted_on", "TEXT"),
+    ("documents", "restriction_rule", "TEXT"),
+]
+
+
+def _add_missing_columns(connection: sqlite3.Connection) -> None:
+    """Bring a corpus made by an earlier version up to this schema (its rows stay; new columns start empty)."""
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            if table == "documents":  # the next ingest re-reads every file, so the new columns get filled
+                connection.execute("UPDATE sources SET sha256 = '' WHERE status = 'ingested'")
+    connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def _now() -> str:
@@ -121,10 +149,12 @@ class Store:
             # One request at a time may come from a server thread other than the opener.
             self.connection = sqlite3.connect(self.path, check_same_thread=False)
             self.connection.row_factory = sqlite3.Row
+            self.connection.create_function("wto_today", 0, config.today)
             self.connection.execute("PRAGMA foreign_keys = ON")
             self.connection.execute("PRAGMA journal_mode = WAL")
             with self.connection:
                 self.connection.executescript(_SCHEMA)
+                _add_missing_columns(self.connection)
                 self.connection.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
@@ -156,12 +186,12 @@ class Store:
         with connection:
             connection.execute("DELETE FROM documents WHERE symbol = ? OR source_path = ?", (document.symbol, document.source_path))
             cursor = connection.execute(
-                "INSERT INTO documents(symbol, family, body, date, circulated, restricted, title, source_path, sha256,"
-                " encoding, symbol_source, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents(symbol, family, body, date, circulated, restricted, derestricted_on, restriction_rule,"
+                " title, source_path, sha256, encoding, symbol_source, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     document.symbol, document.family, document.body, document.date, document.circulated,
-                    int(document.restricted), document.title, document.source_path, document.sha256,
-                    document.encoding, document.symbol_source, _now(),
+                    int(document.restricted), document.derestricted_on, document.restriction_rule, document.title,
+                    document.source_path, document.sha256, document.encoding, document.symbol_source, _now(),
                 ),
             )
             document_id = cursor.lastrowid
@@ -248,6 +278,17 @@ class Store:
                 "INSERT OR IGNORE INTO dispute_third_parties(number, member) VALUES (?, ?)",
                 [(dispute["number"], m) for m in third_parties],
             )
+
+    def set_restriction(self, symbol: str, restricted: bool | None, reason: str = "") -> None:
+        """Record a user's decision on a document's status (None removes it: the rules apply again)."""
+        with self.connection:
+            if restricted is None:
+                self.connection.execute("DELETE FROM restriction_overrides WHERE symbol = ?", (symbol,))
+            else:
+                self.connection.execute(
+                    "INSERT OR REPLACE INTO restriction_overrides(symbol, restricted, reason, set_at) VALUES (?,?,?,?)",
+                    (symbol, int(restricted), reason, _now()),
+                )
 
     def save_legal_texts(self, texts: dict[str, str], source: str) -> None:
         with self.connection:
@@ -347,22 +388,25 @@ class Store:
     def documents(self, prefix: str = "") -> list[dict]:
         """Documents whose symbol starts with `prefix` (all by default), with their paragraph counts."""
         rows = self.connection.execute(
-            "SELECT d.symbol, d.family, d.body, d.date, d.restricted, d.title, d.source_path, d.encoding,"
+            f"SELECT d.symbol, d.family, d.body, d.date, {_STATUS_COLUMNS}, d.title, d.source_path, d.encoding,"
             " (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS paragraphs"
-            " FROM documents d WHERE substr(d.symbol, 1, ?) = ? ORDER BY d.symbol",
+            f" FROM documents d {_OVERRIDE_JOIN} WHERE substr(d.symbol, 1, ?) = ? ORDER BY d.symbol",
             (len(prefix), prefix),
         ).fetchall()
-        return [dict(row, restricted=bool(row["restricted"])) for row in rows]
+        return [_with_status(dict(row)) for row in rows]
 
     def failures(self) -> list[dict]:
         rows = self.connection.execute("SELECT path, reason, checked_at FROM sources WHERE status = 'failed' ORDER BY path")
         return [dict(row) for row in rows]
 
     def document(self, symbol: str) -> dict | None:
-        row = self.connection.execute("SELECT * FROM documents WHERE symbol = ?", (symbol,)).fetchone()
+        row = self.connection.execute(
+            "SELECT d.id, d.symbol, d.family, d.body, d.date, d.circulated, d.title, d.source_path, d.sha256, d.encoding,"
+            f" d.symbol_source, d.ingested_at, {_STATUS_COLUMNS} FROM documents d {_OVERRIDE_JOIN} WHERE d.symbol = ?", (symbol,)
+        ).fetchone()
         if row is None:
             return None
-        document = dict(row, restricted=bool(row["restricted"]))
+        document = _with_status(dict(row))
         document["footnotes"] = [
             r["text"] for r in self.connection.execute(
                 "SELECT text FROM footnotes WHERE document_id = ? ORDER BY number", (row["id"],)
@@ -385,12 +429,12 @@ class Store:
         `mentions` (Members and groups named), `provisions` and `disputes` cited."""
         entity_list = "(SELECT group_concat(e.key, '|') FROM entities e WHERE e.paragraph_id = p.id AND e.kind IN ({}))"
         rows = self.connection.execute(
-            "SELECT d.symbol, d.date, d.family, d.body, d.restricted, p.seq, p.label, p.text, p.text_sha, p.agenda_item,"
+            f"SELECT d.symbol, d.date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label, p.text, p.text_sha, p.agenda_item,"
             " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors, "
             + entity_list.format("'member', 'observer', 'group'") + " AS mentions, "
             + entity_list.format("'provision'") + " AS provisions, "
             + entity_list.format("'dispute'") + " AS disputes"
-            " FROM paragraphs p JOIN documents d ON d.id = p.document_id ORDER BY d.symbol, p.seq"
+            f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN} ORDER BY d.symbol, p.seq"
         ).fetchall()
         lists = ("actors", "mentions", "provisions", "disputes")
         return [
@@ -407,11 +451,28 @@ class Store:
 # A provision key column equal to, or lying within, the parameter (bound four times).
 _WITHIN = "({column} = ? OR {column} LIKE ? || ':%' OR {column} LIKE ? || '(%' OR {column} LIKE ? || '.%')"
 
-_PARAGRAPH_QUERY = (
-    "SELECT d.symbol, d.date, d.family, d.body, d.restricted, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited"
-    " FROM paragraphs p JOIN documents d ON d.id = p.document_id"
+# Restricted now: a user's decision first, else the masthead marking until the derestriction date passes.
+_OVERRIDE_JOIN = "LEFT JOIN restriction_overrides o ON o.symbol = d.symbol"
+_RESTRICTED_NOW = (
+    "(CASE WHEN o.restricted IS NOT NULL THEN o.restricted WHEN d.restricted = 0 THEN 0"
+    " WHEN d.derestricted_on IS NOT NULL AND d.derestricted_on <= wto_today() THEN 0 ELSE 1 END)"
 )
+_STATUS_COLUMNS = (
+    f"{_RESTRICTED_NOW} AS restricted, d.restricted AS restricted_on_circulation, d.derestricted_on,"
+    " CASE WHEN o.restricted IS NOT NULL THEN 'set by the user: ' || o.reason ELSE d.restriction_rule END AS restriction"
+)
+
+_PARAGRAPH_QUERY = (
+    f"SELECT d.symbol, d.date, d.family, d.body, {_STATUS_COLUMNS}, p.seq, p.label, p.numbered, p.text, p.text_sha,"
+    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited"
+    f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN}"
+)
+
+
+def _with_status(record: dict) -> dict:
+    record["restricted"] = bool(record["restricted"])
+    record["restricted_on_circulation"] = bool(record["restricted_on_circulation"])
+    return record
 
 
 def paragraph_record(row: sqlite3.Row) -> dict:
@@ -426,6 +487,9 @@ def paragraph_record(row: sqlite3.Row) -> dict:
         "family": row["family"],
         "body": row["body"],
         "restricted": bool(row["restricted"]),
+        "restricted_on_circulation": bool(row["restricted_on_circulation"]),
+        "derestricted_on": row["derestricted_on"],
+        "restriction": row["restriction"],
         "agenda_item": row["agenda_item"],
         "speaker": row["speaker"],
         "speaker_kind": row["speaker_kind"],

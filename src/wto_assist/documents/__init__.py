@@ -8,6 +8,7 @@ from pathlib import Path
 from .header import family_for, parse_header
 from .model import Citation, Document, Paragraph
 from .readers import PARAGRAPH_MARK, SUPPORTED_SUFFIXES, ReadError, read_text
+from .restriction import decide as decide_restriction
 from .segment import segment
 from .speakers import attribute
 from .symbols import symbol_from_filename
@@ -45,6 +46,7 @@ def parse_file(path: Path) -> Document:
     family = family_for(symbol, header.family_hint)
     is_minutes = family in ("minutes", "tpr-minutes")
     date = (header.meeting_date or header.circulated) if is_minutes else (header.circulated or header.meeting_date)
+    restriction = decide_restriction(str(symbol), family, header.restricted, header.circulated, header.meeting_date, header.derestricted_note)
     return Document(
         symbol=str(symbol),
         family=family,
@@ -59,4 +61,6 @@ def parse_file(path: Path) -> Document:
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
         symbol_source=symbol_source,
+        derestricted_on=restriction.derestricted_on,
+        restriction_rule=restriction.rule,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .restriction import derestriction_note
 from .symbols import SYMBOL_IN_TEXT, Symbol, SymbolError, parse_symbol
 
 MONTHS = {
@@ -38,6 +39,7 @@ class Header:
     meeting_date: str | None
     family_hint: str | None
     title: str | None
+    derestricted_note: bool = False  # the masthead says the document has been derestricted
 
 
 def _iso(day: str, month: str, year: str) -> str | None:
@@ -91,7 +93,7 @@ def parse_header(lines: list[str]) -> Header:
         if stripped and any(pattern.search(stripped) for pattern, _ in _FAMILY_PHRASES):
             title = re.sub(r"\s+", " ", stripped)
             break
-    return Header(symbol, restricted, circulated, meeting_iso, family_hint, title)
+    return Header(symbol, restricted, circulated, meeting_iso, family_hint, title, derestriction_note(text))
 
 
 def family_for(symbol: Symbol, hint: str | None) -> str:

@@ -45,3 +45,5 @@ class Document:
     sha256: str = ""
     encoding: str = ""
     symbol_source: str = "header"  # header | filename
+    derestricted_on: str | None = None  # when a RESTRICTED document became (or becomes) public
+    restriction_rule: str = ""  # the rule or fact that decided it (documents/restriction.py)

@@ -1,1 +1,73 @@
-"""Draft stage: a brief becomes a DOCX whose every quotation is cited and verified against the store."""
+"""Draft stage: a brief becomes a DOCX whose every quotation is cited and verified against the store.
+
+`draft_document` is the one path the CLI and the web app both take: compose, render to a hidden file
+beside the output, verify it, and only then put it under the requested name. With `final`, a draft
+that fails verification is never written.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zipfile import BadZipFile
+
+from docx.opc.exceptions import PackageNotFoundError
+from jinja2 import TemplateError
+
+from .brief import Brief
+from .compose import Draft, DraftError, compose
+from .render import default_template, render
+from .verify import Check, failed, verify_docx
+
+
+class DraftRejected(DraftError):
+    """`final` was asked and some quotation failed verification; nothing was written."""
+
+    def __init__(self, message: str, checks: list[Check]):
+        super().__init__(message)
+        self.checks = checks
+
+
+@dataclass
+class DraftResult:
+    draft: Draft
+    checks: list[Check]
+    out: Path
+
+
+def _check_output(out: Path, db_path: Path) -> None:
+    if out.is_dir():
+        raise DraftError(f"{out}: is a folder; give a file name such as statement.docx")
+    if out.suffix.lower() != ".docx":
+        raise DraftError(f"{out}: the draft is a Word document; give a name ending in .docx")
+    if out.exists() and db_path.exists() and out.resolve() == Path(db_path).resolve():
+        raise DraftError(f"{out}: is the corpus database; choose another output file")
+
+
+def draft_document(brief: Brief, db_path: Path, index_dir: Path | None, out: Path, template: Path | None = None,
+                   final: bool = False, allow_restricted: bool = False, model: str | None = None) -> DraftResult:
+    out, db_path = Path(out), Path(db_path)
+    _check_output(out, db_path)
+    template = Path(template) if template else default_template(brief.kind)
+    if not template.is_file():
+        raise DraftError(f"template not found: {template} (set --template or $WTO_ASSIST_TEMPLATES)")
+    composed = compose(brief, db_path, index_dir, allow_restricted=allow_restricted, model=model)
+    hidden = out.parent / f".{out.stem}.{os.getpid()}.unverified.docx"
+    try:
+        try:
+            render(composed, template, hidden)
+        except (TemplateError, BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
+            raise DraftError(f"{template}: not a usable DOCX template ({type(error).__name__}: {str(error)[:120]})") from error
+        checks = verify_docx(hidden, db_path)
+        failing = failed(checks, final=final, accept=composed.accept)
+        if final and failing:
+            raise DraftRejected(f"not written: {len(failing)} of {len(checks)} quotations fail verification (see above)", checks)
+        os.replace(hidden, out)
+    finally:
+        if hidden.exists():
+            hidden.unlink()
+    return DraftResult(composed, checks, out)
+
+
+__all__ = ["Brief", "DraftError", "DraftRejected", "DraftResult", "draft_document"]

@@ -7,10 +7,17 @@
     title?: text
     measure?: {imposing_member?, description?, products?: [...], hs_codes?: [...], dispute?: DS###, provisions?: [...]}
     points: [text, ...]                   # the delegation's own points, in order
-    support?: [{query, k?, use?, filters?} | {citation, quote?, use?}]   # language from the record
+    support?: [{query, k?, use?, filters?, point?} | {citation, quote?, use?, point?, external?}]
+                                          # language from the record; `point: N` places the quotation
+                                          # right after point N instead of after all points;
+                                          # use: quote | paraphrase | reference ("See …" footnote on point N);
+                                          # `external: true` cites a document not in the corpus
+                                          # (a `quote` is then required and verify reports it UNVERIFIED)
+    accept?: [unverified, restricted]     # what `draft --final` may let through, said explicitly
     member_under_review?: Member          # tpr-statement
-    questions?: [{section, question, citation?}]                        # tpr-statement
+    questions?: [{section, question, citation?}]                        # tpr-statement; citation = reference line
     dispute?: DS###                       # third-party-submission
+    proceedings?: panel | appellate | compliance | arbitration          # third-party-submission (default panel)
     issues?: [{provision, heading?, points: [...], support?: [...]}]     # third-party-submission
     conclusion?: text                     # third-party-submission
     date?: YYYY-MM-DD                     # the submission's date
@@ -30,6 +37,7 @@ from .. import members
 from ..documents.symbols import SymbolError, dispute_number
 from ..enrich.provisions import ProvisionError, normalise_key
 
+PROCEEDINGS = ("panel", "appellate", "compliance", "arbitration")
 KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
 CITATION = re.compile(r"^\s*(?P<symbol>\S+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)\s*$")
 
@@ -47,6 +55,8 @@ class Support:
     k: int = 1
     use: str = "quote"  # quote | paraphrase
     filters: dict = field(default_factory=dict)
+    point: int | None = None  # 1-based point the quotation supports
+    external: bool = False  # cites a document that is not in the corpus
 
 
 @dataclass
@@ -84,6 +94,8 @@ class Brief:
     issues: list[Issue] = field(default_factory=list)
     conclusion: str | None = None
     date: str | None = None
+    accept: tuple[str, ...] = ()  # unverified | restricted
+    proceedings: str = "panel"
 
 
 class _Reader:
@@ -176,18 +188,35 @@ def _clean(text: str) -> str:
     return text.replace("⟦", "[").replace("⟧", "]").strip()
 
 
-def _support(reader: _Reader, name: str) -> list[Support]:
+def _flag(reader: _Reader, name: str) -> bool:
+    value = reader.data.get(name, False)
+    if not isinstance(value, bool):
+        raise reader.fail(name, "must be true or false")
+    return value
+
+
+def _support(reader: _Reader, name: str, points: int) -> list[Support]:
     result = []
     for item in reader.items(name):
-        item.check_fields({"query", "citation", "quote", "k", "use", "filters"})
+        item.check_fields({"query", "citation", "quote", "k", "use", "filters", "point", "external"})
         query, citation = item.text("query"), item.text("citation")
         if bool(query) == bool(citation):
             raise item.fail("query", "give either a query or a citation")
         if citation and not CITATION.match(citation):
             raise item.fail("citation", f"{citation!r} is not a citation like 'WT/COMTD/M/101, para. 12'")
         use = item.text("use") or "quote"
-        if use not in ("quote", "paraphrase"):
-            raise item.fail("use", f"{use!r} must be quote or paraphrase")
+        if use not in ("quote", "paraphrase", "reference"):
+            raise item.fail("use", f"{use!r} must be quote, paraphrase or reference")
+        external = _flag(item, "external")
+        if external and not citation:
+            raise item.fail("citation", "an external source needs its citation")
+        if external and use != "reference" and not item.text("quote"):
+            raise item.fail("quote", "quoting an external source needs its exact words (or use: reference to cite it without quoting)")
+        point = item.data.get("point")
+        if point is not None and (not isinstance(point, int) or isinstance(point, bool) or not 1 <= point <= points):
+            raise item.fail("point", f"must be the number of one of the {points} points (1 to {points})")
+        if use == "reference" and (not citation or point is None):
+            raise item.fail("use", "a reference cites a paragraph (citation) for one point (point: N)")
         k = item.data.get("k", 1)
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 10:
             raise item.fail("k", "must be a whole number from 1 to 10")
@@ -202,6 +231,8 @@ def _support(reader: _Reader, name: str) -> list[Support]:
                 k=k,
                 use=use,
                 filters={key: filters.text(key) for key in filters.data},
+                point=point,
+                external=external,
             )
         )
     return result
@@ -213,7 +244,7 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
     top = _Reader(source, data)
     top.check_fields(
         {"kind", "release", "delegation", "meeting", "title", "measure", "points", "support", "member_under_review",
-         "questions", "dispute", "issues", "conclusion", "date"}
+         "questions", "dispute", "issues", "conclusion", "date", "accept", "proceedings"}
     )
     kind = top.text("kind", required=True)
     if kind not in KINDS:
@@ -242,6 +273,14 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
             provisions.append(normalise_key(text))
         except ProvisionError as error:
             raise measure.fail(f"provisions[{index}]", str(error)) from None
+    accept = top.texts("accept")
+    for index, value in enumerate(accept):
+        if value not in ("unverified", "restricted"):
+            raise top.fail(f"accept[{index}]", f"{value!r} must be unverified or restricted")
+    proceedings = top.text("proceedings") or "panel"
+    if proceedings not in PROCEEDINGS:
+        raise top.fail("proceedings", f"{proceedings!r} must be one of {', '.join(PROCEEDINGS)}")
+    points = top.texts("points", required=kind not in ("tpr-statement",))
     brief = Brief(
         kind=kind,
         release=release,
@@ -260,12 +299,14 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
             "dispute": _dispute(measure, "dispute"),
             "provisions": provisions,
         },
-        points=top.texts("points", required=kind != "tpr-statement"),
-        support=_support(top, "support"),
+        points=points,
+        support=_support(top, "support", len(points)),
         member_under_review=top.member("member_under_review", required=kind == "tpr-statement"),
         dispute=_dispute(top, "dispute", required=kind == "third-party-submission"),
         conclusion=top.text("conclusion"),
         date=top.iso_date("date"),
+        accept=tuple(accept),
+        proceedings=proceedings,
     )
     for item in top.items("questions"):
         item.check_fields({"section", "question", "citation"})
@@ -281,7 +322,8 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
             provision = normalise_key(item.text("provision", required=True))
         except ProvisionError as error:
             raise item.fail("provision", str(error)) from None
-        brief.issues.append(Issue(provision, item.text("heading"), item.texts("points", required=True), _support(item, "support")))
+        issue_points = item.texts("points", required=True)
+        brief.issues.append(Issue(provision, item.text("heading"), issue_points, _support(item, "support", len(issue_points))))
     if kind == "third-party-submission" and not brief.issues:
         raise top.fail("issues", "a third-party submission needs at least one legal issue")
     return brief

@@ -1,5 +1,10 @@
-"""From a brief to a template context: retrieve supporting language, pick verbatim quotes, number
-paragraphs and attach citations (as footnote markers that render.py turns into Word footnotes).
+"""From a brief to a template context: retrieve supporting language, pick verbatim quotes, place them
+with the point they support, and attach WTO-style citations as footnote markers that render.py turns
+into Word footnotes.
+
+A public draft never quotes a document that is still RESTRICTED (derestriction is decided in
+documents/restriction.py and applied by the store): a passage found by a query is withheld, with the
+reason, and an explicit citation of one is an error unless the brief accepts restricted sources.
 """
 
 from __future__ import annotations
@@ -9,15 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..documents.model import Citation
-from ..documents.symbols import SymbolError, normalise_symbol
+from .. import members
+from ..documents.symbols import SymbolError, normalise_symbol, parse_symbol
 from ..enrich.provisions import agreement
 from ..index.analysis import tokens
 from ..search import Filters, Searcher
 from ..store import Store
+from . import citation_style
+from .attribution import lead_in, reported_words
 from .brief import CITATION, Brief, Support
 
 FOOTNOTE_MARK = "⟦fn:{}⟧"
+TOC_MARK = "⟦toc⟧"  # render.py puts a Word table-of-contents field here
+
+Runs = citation_style.Runs
 
 
 class DraftError(Exception):
@@ -27,30 +37,38 @@ class DraftError(Exception):
 @dataclass
 class Quote:
     text: str  # verbatim words of the cited paragraph
-    citation: str
+    citation: str  # machine form: "WT/COMTD/M/89, para. 12"
     symbol: str
-    speaker: str | None
-    on_behalf_of: str | None
-    date: str | None
-    body: str | None
-    family: str
+    paragraph: str
+    family: str | None
     restricted: bool
+    restriction: str  # why it is (or is not) restricted
     use: str  # quote | paraphrase
+    lead: Runs  # the words before the opening quotation mark
+    note: Runs  # the footnote, in WTO style
+    external: bool = False  # not in the corpus: rendered, reported UNVERIFIED by verify
+    point: int | None = None  # 1-based point it supports
+    field: str = ""  # the brief field it came from
+    withheld: str | None = None  # why it is not used in this draft
 
 
 @dataclass
 class Segment:
     text: str
     highlight: bool = False  # retrieved language the drafter must review
+    italic: bool = False
 
 
 @dataclass
 class Draft:
     kind: str
     context: dict
-    footnotes: list[str]  # footnote n (from 1) -> its text
+    footnotes: list[Runs]  # footnote n (from 1) -> its runs
     quotes: list[Quote]
     warnings: list[str] = field(default_factory=list)
+    withheld: list[Quote] = field(default_factory=list)  # found, but not usable in this release
+    accept: tuple[str, ...] = ()
+    release: str = "public"
 
 
 def _fold_spaces(text: str) -> str:
@@ -61,24 +79,26 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.;])\s+(?=[A-Z“\"(])", text) if s.strip()]
 
 
-_ATTRIBUTION = re.compile(r"^.{0,160}?\b(?:said|stated|noted|stressed|emphasized|emphasised|recalled|considered|believed|added)\s+that\s+", re.S)
-
-
-def choose_passage(text: str, query: str | None) -> str:
-    """The sentence that best matches the query (first sentence without one), minus "X said that"."""
+def choose_sentence(text: str, query: str | None) -> str:
+    """The sentence that best matches the query (the first sentence without one)."""
     sentences = _sentences(text) or [text]
-    if query:
-        wanted = set(tokens(query))
-        sentence = max(sentences, key=lambda s: (len(wanted & set(tokens(s))), -sentences.index(s)))
-    else:
-        sentence = sentences[0]
-    attribution = _ATTRIBUTION.match(sentence)
-    passage = sentence[attribution.end() :] if attribution and len(sentence) - attribution.end() > 40 else sentence
-    return passage.strip().rstrip(";")
+    if not query:
+        return sentences[0]
+    wanted = set(tokens(query))
+    return max(sentences, key=lambda s: (len(wanted & set(tokens(s))), -sentences.index(s)))
 
 
 def is_restricted_source(paragraph: dict) -> bool:
     return bool(paragraph["restricted"]) or paragraph["symbol"].startswith("JOB/")
+
+
+def name(member: str) -> str:
+    """A Member as a delegate writes it in prose ("Korea", not "Korea, Republic of")."""
+    return members.display_name(member)
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class Composer:
@@ -87,16 +107,31 @@ class Composer:
         self.store = Store(db_path, create=False)
         self.index_dir = index_dir
         self.model = model
-        self.allow_restricted = allow_restricted
+        self.accept = set(brief.accept) | ({"restricted"} if allow_restricted else set())
         self._searcher: Searcher | None = None
-        self.footnotes: list[str] = []
+        self.footnotes: list[Runs] = []
         self.quotes: list[Quote] = []
+        self.withheld: list[Quote] = []
         self.warnings: list[str] = []
+        self._disputes: dict[int, dict | None] = {}
 
     def close(self) -> None:
         self.store.close()
         if self._searcher is not None:
             self._searcher.close()
+
+    def dispute(self, number: int | None) -> dict | None:
+        if number is None:
+            return None
+        if number not in self._disputes:
+            self._disputes[number] = next(iter(self.store.disputes(numbers=[number])), None)
+        return self._disputes[number]
+
+    def dispute_of(self, symbol: str) -> dict | None:
+        try:
+            return self.dispute(parse_symbol(symbol).dispute_number)
+        except SymbolError:
+            return None
 
     # --- sources ------------------------------------------------------------------------------
 
@@ -110,123 +145,171 @@ class Composer:
                 raise DraftError(f"{support.field}.query needs a search index: {error}") from error
         return self._searcher
 
-    def _paragraphs(self, support: Support) -> list[tuple[dict, str | None]]:
+    def _cited(self, support: Support) -> tuple[str, str, list[dict]]:
+        match = CITATION.match(support.citation)
+        try:
+            symbol = normalise_symbol(match["symbol"])
+        except SymbolError as error:
+            raise DraftError(f"{support.field}.citation: {error}") from error
+        # A numbered paragraph and the unnumbered text that follows it share one citation.
+        return symbol, match["paragraph"], self.store.paragraphs(symbol, match["paragraph"])
+
+    def _candidates(self, support: Support) -> list[tuple[dict, str]]:
+        """(paragraph, verbatim passage) pairs for one support item."""
         if support.citation:
-            match = CITATION.match(support.citation)
-            try:
-                symbol = normalise_symbol(match["symbol"])
-            except SymbolError as error:
-                raise DraftError(f"{support.field}.citation: {error}") from error
-            found = self.store.paragraphs(symbol, match["paragraph"])
-            if not found:
-                raise DraftError(f"{support.field}.citation: {symbol}, para. {match['paragraph']} is not in the corpus")
-            return [(found[0], None)]
+            symbol, label, block = self._cited(support)
+            if not block:
+                raise DraftError(f"{support.field}.citation: {symbol}, para. {label} is not in the corpus"
+                                 " (set external: true, with its quote, to cite a document outside the corpus)")
+            if support.quote:
+                holder = next((p for p in block if _fold_spaces(support.quote) in _fold_spaces(p["text"])), None)
+                if holder is None:
+                    raise DraftError(f"{support.field}.quote: these words are not in {symbol}, para. {label}")
+                return [(holder, support.quote)]
+            return [(block[0], reported_words(choose_sentence(block[0]["text"], None)).words)]
         searcher = self._searcher_or_fail(support)
         filters = Filters(**{key: value for key, value in support.filters.items() if value})
-        results = searcher.search(support.query, k=support.k, filters=filters)
+        # Ask for more than k: hits a public draft may not quote are set aside, not counted.
+        results = searcher.search(support.query, k=support.k + 10, filters=filters)
         if not results:
             self.warnings.append(f"{support.field}.query: no paragraph found for {support.query!r}")
-        return [(result, support.query) for result in results]
+        candidates = []
+        for result in results:
+            usable = sum(1 for paragraph, _ in candidates if not self._withhold_reason(paragraph))
+            if usable >= support.k:
+                break
+            candidates.append((result, reported_words(choose_sentence(result["text"], support.query)).words.rstrip(";")))
+        return candidates
+
+    def _withhold_reason(self, paragraph: dict) -> str | None:
+        if self.brief.release != "public" or not is_restricted_source(paragraph) or "restricted" in self.accept:
+            return None
+        if paragraph["symbol"].startswith("JOB/"):
+            return "a JOB document (informal, not for public use)"
+        until = f" until {citation_style.long_date(paragraph['derestricted_on'])}" if paragraph.get("derestricted_on") else ""
+        return f"still RESTRICTED{until} ({paragraph.get('restriction') or 'marked RESTRICTED'})"
+
+    def _quote(self, paragraph: dict, passage: str, support: Support) -> Quote:
+        reported = reported_words(passage)
+        if reported.verb:  # the words still carry the Secretariat's frame: quote only what was reported
+            passage = reported.words
+        else:
+            reported = _frame_of(paragraph["text"], passage)
+        case = citation_style.short_case(self.dispute_of(paragraph["symbol"]), paragraph["symbol"])
+        return Quote(
+            text=passage, citation=paragraph["citation"], symbol=paragraph["symbol"], paragraph=paragraph["paragraph"],
+            family=paragraph["family"], restricted=is_restricted_source(paragraph), restriction=paragraph.get("restriction") or "",
+            use=support.use, lead=lead_in(paragraph, reported, case), note=self._note(paragraph), point=support.point,
+            field=support.field,
+        )
+
+    def _note(self, source: dict) -> Runs:
+        return citation_style.footnote(source, source["paragraph"], self.dispute_of(source["symbol"]))
+
+    def _external(self, support: Support) -> Quote:
+        match = CITATION.match(support.citation)
+        try:
+            symbol = normalise_symbol(match["symbol"])
+        except SymbolError as error:
+            raise DraftError(f"{support.field}.citation: {error}") from error
+        parsed = parse_symbol(symbol)
+        kind = citation_style.report_kind(symbol)
+        family = {"Panel Report": "panel-report", "Appellate Body Report": "appellate-body-report"}.get(kind, parsed.family)
+        source = {"symbol": symbol, "paragraph": match["paragraph"], "family": family, "body": parsed.body, "date": None}
+        case = citation_style.short_case(self.dispute_of(symbol), symbol)
+        return Quote(
+            text=support.quote or "", citation=f"{symbol}, para. {match['paragraph']}", symbol=symbol, paragraph=match["paragraph"],
+            family=family, restricted=False, restriction="not in the corpus: status not checked", use=support.use,
+            lead=lead_in(source, reported_words(support.quote), case), note=self._note(source), external=True,
+            point=support.point, field=support.field,
+        )
 
     def resolve(self, supports: list[Support]) -> list[Quote]:
         quotes = []
         for support in supports:
-            for paragraph, query in self._paragraphs(support):
-                if support.quote:
-                    if _fold_spaces(support.quote) not in _fold_spaces(paragraph["text"]):
-                        raise DraftError(f"{support.field}.quote: these words are not in {paragraph['citation']}")
-                    passage = support.quote
-                else:
-                    passage = choose_passage(paragraph["text"], query)
-                if is_restricted_source(paragraph) and self.brief.release == "public":
-                    message = f"{paragraph['citation']} is RESTRICTED (or a JOB document) and the brief is for public release"
-                    if not self.allow_restricted:
-                        raise DraftError(f"{support.field}: {message}; pass --allow-restricted to quote it anyway")
-                    self.warnings.append(f"WARNING: {message}: quoted because --allow-restricted was given")
-                quotes.append(
-                    Quote(passage, paragraph["citation"], paragraph["symbol"], paragraph["speaker"], paragraph["on_behalf_of"],
-                          paragraph["date"], paragraph["body"], paragraph["family"], is_restricted_source(paragraph), support.use)
-                )
+            if support.external:
+                quote = self._external(support)
+                self.warnings.append(f"{support.field}: {quote.citation} is cited from outside the corpus; verify will report it UNVERIFIED")
+                quotes.append(quote)
+                continue
+            if support.use == "reference":  # cited, not quoted: only the paragraph must exist
+                symbol, label, block = self._cited(support)
+                if not block:
+                    raise DraftError(f"{support.field}.citation: {symbol}, para. {label} is not in the corpus"
+                                     " (set external: true to cite a document outside the corpus)")
+                quotes.append(self._quote(block[0], "", support))
+                continue
+            for paragraph, passage in self._candidates(support):
+                quote = self._quote(paragraph, passage, support)
+                reason = self._withhold_reason(paragraph)
+                if reason is None:
+                    quotes.append(quote)
+                    continue
+                quote.withheld = reason
+                if support.citation:
+                    raise DraftError(f"{support.field}: {quote.citation} is {reason} and the draft is for public release;"
+                                     " cite a public record, or add `accept: [restricted]` to the brief")
+                self.withheld.append(quote)
+                self.warnings.append(f"{support.field}: {quote.citation} not quoted: {reason}")
         self.quotes += quotes
         return quotes
 
     # --- paragraphs ---------------------------------------------------------------------------
 
-    def footnote(self, text: str) -> str:
-        self.footnotes.append(text)
+    def footnote(self, runs: Runs) -> str:
+        self.footnotes.append(runs)
         return FOOTNOTE_MARK.format(len(self.footnotes))
 
-    def quote_paragraph(self, quote: Quote) -> list[Segment]:
-        mark = self.footnote(f"{quote.citation}.")
-        lead = _lead_in(quote)
+    def quote_segments(self, quote: Quote) -> list[Segment]:
+        mark = self.footnote(quote.note)
+        lead = [Segment(text, italic=italic) for text, italic in quote.lead]
         if quote.use == "paraphrase":
-            return [
-                Segment(f"[Paraphrase for review – not to be used as a quotation. {lead}: “"),
-                Segment(quote.text, highlight=True),
-                Segment(f"”{mark}]"),
-            ]
-        return [Segment(f"{lead}, “"), Segment(quote.text, highlight=True), Segment(f"”{mark}")]
+            return [Segment("[For paraphrase, not to be quoted as it stands: "), *lead,
+                    Segment("“"), Segment(quote.text, highlight=True), Segment(f"”{mark}]")]
+        return [*lead, Segment("“"), Segment(quote.text, highlight=True), Segment(f"”{mark}")]
 
-    def citation_note(self, citation: str) -> str:
-        """A footnote for a citation given in the brief; missing sources are flagged, not dropped."""
+    def points_with_quotes(self, points: list[str], quotes: list[Quote]) -> list[list[Segment]]:
+        """Each point (with its "See …" references as footnotes), then the quotations attached to it;
+        unattached quotations come last."""
+        paragraphs = []
+        for number, point in enumerate(points, 1):
+            marks = "".join(self.footnote([("See ", False), *q.note]) for q in quotes if q.point == number and q.use == "reference")
+            paragraphs.append([Segment(point + marks)])
+            paragraphs += [self.quote_segments(q) for q in quotes if q.point == number and q.use != "reference"]
+        paragraphs += [self.quote_segments(q) for q in quotes if q.point is None]
+        return paragraphs
+
+    def reference_line(self, citation: str) -> str:
+        """"Reference: WT/TPR/S/478, para. 2.14" for a TPR question; a reference not in the corpus is flagged."""
         match = CITATION.match(citation)
         try:
             symbol = normalise_symbol(match["symbol"])
         except SymbolError as error:
             raise DraftError(f"citation {citation!r}: {error}") from error
         if not self.store.paragraphs(symbol, match["paragraph"]):
-            self.warnings.append(f"{symbol}, para. {match['paragraph']} is not in the corpus: its citation cannot be verified")
-        return self.footnote(f"{Citation(symbol, match['paragraph'])}.")
+            self.warnings.append(f"{symbol}, para. {match['paragraph']} is not in the corpus: the reference could not be checked")
+        return f"Reference: {symbol}, para. {match['paragraph']}"
 
 
-def _lead_in(quote: Quote) -> str:
-    """"As Benin, on behalf of the LDC Group, stated in the Committee on ... at the meeting of 1 May 2026"."""
-    if quote.family == "panel-report":
-        return f"As the panel found in {quote.symbol}"
-    if quote.family == "appellate-body-report":
-        return f"As the Appellate Body found in {quote.symbol}"
-    if quote.family not in ("minutes", "tpr-minutes") or not quote.speaker:
-        return f"As stated in {quote.symbol}"
-    who = quote.speaker
-    if quote.on_behalf_of:
-        group = quote.on_behalf_of
-        who += f", on behalf of the {group}," if "Group" in group else f", on behalf of {group},"
-    where = f" in the {quote.body}" if quote.body else ""
-    when = f" at the meeting of {_long_date(quote.date)}" if quote.date else ""
-    return f"As {who} stated{where}{when}"
-
-
-def _long_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    value = date.fromisoformat(iso)
-    return f"{value.day} {value.strftime('%B')} {value.year}"
+def _frame_of(paragraph_text: str, words: str):
+    """The reporting frame of the sentence the quoted words come from (for the lead-in's verb)."""
+    for sentence in _sentences(paragraph_text) or [paragraph_text]:
+        reported = reported_words(sentence)
+        if _fold_spaces(words) in _fold_spaces(reported.words):
+            return reported
+    return reported_words(words)
 
 
 def provision_label(key: str) -> str:
     """GATT1994:XX(b) -> "Article XX(b) of the GATT 1994"; ENABLING:2(c) -> "paragraph 2(c) of the Enabling Clause"."""
     agreement_key, _, reference = key.partition(":")
     found = agreement(agreement_key)
-    name = short_name(agreement_key) if found else agreement_key
+    short = found.short if found else agreement_key
     if not reference:
-        return f"the {name}"
+        return f"the {short}"
     if agreement_key == "ENABLING":
-        return f"paragraph {reference} of the {name}"
-    return f"Article {reference} of the {name}"
-
-
-def short_name(agreement_key: str) -> str:
-    return agreement(agreement_key).short
-
-
-def _delegation_line(brief: Brief) -> str:
-    if brief.kind == "joint-statement":
-        names = [brief.member, *brief.co_sponsors]
-        return "Joint statement by " + (", ".join(names[:-1]) + " and " + names[-1])
-    line = f"Statement by the delegation of {brief.member}"
-    if brief.on_behalf_of:
-        line += f" on behalf of the {brief.on_behalf_of}" if "Group" in brief.on_behalf_of else f" on behalf of {brief.on_behalf_of}"
-    return line
+        return f"paragraph {reference} of the {short}"
+    return f"Article {reference} of the {short}"
 
 
 def compose(brief: Brief, db_path: Path, index_dir: Path | None, allow_restricted: bool = False, model: str | None = None) -> Draft:
@@ -238,92 +321,114 @@ def compose(brief: Brief, db_path: Path, index_dir: Path | None, allow_restricte
             context = _statement(brief, composer)
     finally:
         composer.close()
-    marking = "RESTRICTED" if brief.release == "restricted" else "For public release"
-    context.update(marking=marking, review_note="DRAFT – highlighted passages are quoted from the WTO record and must be reviewed before use")
-    return Draft(brief.kind, context, composer.footnotes, composer.quotes, composer.warnings)
+    context.update(
+        marking="RESTRICTED" if brief.release == "restricted" else "",
+        review_note="Draft – highlighted passages are quoted from the WTO record and must be reviewed before use",
+    )
+    return Draft(brief.kind, context, composer.footnotes, composer.quotes, composer.warnings, composer.withheld,
+                 tuple(sorted(composer.accept)), brief.release)
+
+
+def _measure_line(brief: Brief) -> str | None:
+    measure = brief.measure
+    if not (measure["description"] or measure["imposing_member"]):
+        return None
+    concern = measure["description"] or "measure"
+    if measure["imposing_member"]:
+        concern += f" maintained by {name(measure['imposing_member'])}"
+    if measure["products"]:
+        concern += f" (products: {', '.join(measure['products'])}"
+        concern += f"; HS {', '.join(measure['hs_codes'])})" if measure["hs_codes"] else ")"
+    return f"Measure of concern: {concern}"
 
 
 def _statement(brief: Brief, composer: Composer) -> dict:
-    header = [_delegation_line(brief)]
+    joint = brief.kind == "joint-statement"
+    sponsors = [name(m) for m in [brief.member, *brief.co_sponsors]]
+    speaker = name(brief.member)
+    if joint:
+        header = []
+        title = brief.title or f"Joint Statement by {_joined(sponsors)}"
+    else:
+        group = brief.on_behalf_of
+        on_behalf = f" on behalf of the {name(group)}" if group and members.lookup(group).kind == "group" else (f" on behalf of {name(group)}" if group else "")
+        title = brief.title or ("Statement by " + speaker + on_behalf if brief.kind == "committee-statement" else f"Trade Policy Review: {name(brief.member_under_review)}")
+        header = [] if brief.kind == "committee-statement" and not brief.title else [f"Statement by {speaker}{on_behalf}"]
     if brief.body:
-        header.append(f"{brief.body} – meeting of {_long_date(brief.meeting_date)}")
+        header.append(f"{brief.body}, meeting of {citation_style.long_date(brief.meeting_date)}")
     if brief.agenda_item:
         header.append(f"Agenda item: {brief.agenda_item}")
-    if brief.kind == "tpr-statement":
-        header.append(f"Trade Policy Review of {brief.member_under_review}")
-    measure = brief.measure
-    if measure["description"] or measure["imposing_member"]:
-        concern = measure["description"] or "measure"
-        if measure["imposing_member"]:
-            concern += f" maintained by {measure['imposing_member']}"
-        if measure["products"]:
-            concern += f" (products: {', '.join(measure['products'])}"
-            concern += f"; HS {', '.join(measure['hs_codes'])})" if measure["hs_codes"] else ")"
-        header.append(f"Measure of concern: {concern}")
-    sections = []
-    paragraphs = [[Segment(point)] for point in brief.points]
-    for provision in measure["provisions"]:
-        paragraphs.append([Segment(f"{brief.member} invites the Members concerned to explain how the measure is consistent with {provision_label(provision)}.")])
-    if paragraphs:
-        sections.append({"heading": "", "paragraphs": paragraphs})
-    quotes = composer.resolve(brief.support)
-    if quotes:
-        sections.append({"heading": "Language from the record", "paragraphs": [composer.quote_paragraph(q) for q in quotes]})
-    if brief.kind == "tpr-statement" and brief.questions:
-        by_section: dict[str, list] = {}
-        for question in brief.questions:
-            mark = composer.citation_note(question.citation) if question.citation else ""
-            by_section.setdefault(question.section, []).append([Segment(question.question + mark)])
-        for section, questions in by_section.items():
-            sections.append({"heading": f"Advance written questions – {section}", "paragraphs": questions})
-    title = brief.title or {
-        "committee-statement": "Statement",
-        "tpr-statement": f"Trade Policy Review: {brief.member_under_review}",
-        "joint-statement": "Joint Statement",
-    }[brief.kind]
-    return {"title": title, "header_lines": header, "sections": sections, "co_sponsors": [brief.member, *brief.co_sponsors]}
+    if _measure_line(brief):
+        header.append(_measure_line(brief))
+    paragraphs = [] if joint else [[Segment("Thank you, Chair.")]]
+    paragraphs += composer.points_with_quotes(brief.points, composer.resolve(brief.support))
+    provisions = brief.measure["provisions"]
+    if provisions:
+        who = "The co-sponsors invite" if joint else ("The Group invites" if brief.on_behalf_of else "We invite")
+        target = name(brief.measure["imposing_member"]) if brief.measure["imposing_member"] else "the Member concerned"
+        labels = [provision_label(p) for p in provisions]
+        paragraphs.append([Segment(f"{who} {target} to explain how the measure is consistent with {_joined(labels)}.")])
+    if not joint:
+        paragraphs.append([Segment("Thank you.")] if brief.kind == "committee-statement" else [Segment("We look forward to the replies of the delegation under review. Thank you, Chair.")])
+    sections = [{"heading": "", "level": 1, "paragraphs": paragraphs}]
+    questions = []
+    for number, question in enumerate(brief.questions, 1):
+        questions.append({
+            "section": question.section,
+            "new_section": number == 1 or brief.questions[number - 2].section != question.section,
+            "label": f"Question {number}",
+            "reference": composer.reference_line(question.citation) if question.citation else "",
+            "text": question.question,
+        })
+    return {"title": title, "header_lines": header, "sections": sections, "questions": questions,
+            "questions_heading": f"Advance written questions to {name(brief.member_under_review)}" if questions else ""}
+
+
+_PROCEEDINGS_LINE = {
+    "panel": "PANEL PROCEEDINGS",
+    "appellate": "APPELLATE REVIEW PROCEEDINGS",
+    "compliance": "COMPLIANCE PANEL PROCEEDINGS (ARTICLE 21.5 OF THE DSU)",
+    "arbitration": "ARBITRATION PROCEEDINGS",
+}
 
 
 def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     number = int(brief.dispute[2:])
-    dispute = next(iter(composer.store.disputes(numbers=[number])), None)
+    dispute = composer.dispute(number)
     if dispute is None:
-        composer.warnings.append(f"{brief.dispute} is not in the dispute registry: short title and table of cases are incomplete")
-    short_title = (dispute or {}).get("short_title") or (dispute or {}).get("title") or "[Short title]"
-    when = _long_date(brief.date or date.today().isoformat())
-    sections = [{"heading": "1. Introduction", "paragraphs": [[Segment(point)] for point in brief.points]}]
-    quotes = composer.resolve(brief.support)
-    if quotes:
-        sections[0]["paragraphs"] += [composer.quote_paragraph(q) for q in quotes]
-    for position, issue in enumerate(brief.issues, 1):
-        heading = issue.heading or provision_label(issue.provision)[0].upper() + provision_label(issue.provision)[1:]
-        paragraphs = [[Segment(point)] for point in issue.points]
-        paragraphs += [composer.quote_paragraph(q) for q in composer.resolve(issue.support)]
-        sections.append({"heading": f"2.{position} {heading}", "paragraphs": paragraphs})
+        composer.warnings.append(f"{brief.dispute} is not in the dispute registry: the cover and table of cases lack its title")
+        full_title = f"[Title of the dispute] ({brief.dispute})"
+        short = f"[Short title] ({brief.dispute})"
+    else:
+        full_title = citation_style.full_case(dispute)
+        short = citation_style.short_case(dispute) or full_title
+    when = citation_style.long_date(brief.date or date.today().isoformat())
+    sections = [{"heading": "I. INTRODUCTION", "level": 1,
+                 "paragraphs": composer.points_with_quotes(brief.points, composer.resolve(brief.support))}]
+    sections.append({"heading": "II. LEGAL ISSUES", "level": 1, "paragraphs": []})
+    for position, issue in enumerate(brief.issues):
+        label = provision_label(issue.provision)
+        heading = issue.heading or label[0].upper() + label[1:]
+        sections.append({"heading": f"{chr(ord('A') + position)}. {heading}", "level": 2,
+                         "paragraphs": composer.points_with_quotes(issue.points, composer.resolve(issue.support))})
     if brief.conclusion:
-        sections.append({"heading": "3. Conclusion", "paragraphs": [[Segment(brief.conclusion)]]})
-    cited = {number} | {
-        int(match) for quote in composer.quotes for match in re.findall(r"\bDS(\d{1,4})\b", quote.symbol + " " + quote.text)
-    }
-    disputes = {d["number"]: d for d in composer.store.disputes(numbers=sorted(cited))}
-    cases = []
-    for case in sorted(cited):
-        row = disputes.get(case)
-        if row:
-            cases.append({"short_title": row["short_title"] or row["title"], "citation": f"{row['title']} (DS{case}), request for consultations by {row['complainant']} of {_long_date(row['consultations_requested'])}"})
-        else:
-            cases.append({"short_title": f"DS{case}", "citation": f"DS{case} (not in the dispute registry)"})
-    used = sorted({key.split(":")[0] for key in [i.provision for i in brief.issues] + brief.measure["provisions"]})
-    abbreviations = [{"abbreviation": short_name(key), "meaning": agreement(key).title} for key in used if agreement(key)]
-    abbreviations += [{"abbreviation": "DSU", "meaning": agreement("DSU").title}] if "DSU" not in used else []
-    abbreviations.append({"abbreviation": "Panel", "meaning": f"the panel in {short_title} ({brief.dispute})"})
+        sections.append({"heading": "III. CONCLUSION", "level": 1, "paragraphs": [[Segment(brief.conclusion)]]})
+    cited_reports = sorted({q.symbol for q in composer.quotes if citation_style.report_kind(q.symbol)})
+    cases = [citation_style.case_entry(symbol, composer.dispute_of(symbol)) for symbol in cited_reports]
+    cases.sort(key=lambda case: citation_style.plain(case["short_title"]).lower())
+    used = sorted({key.split(":")[0] for key in [i.provision for i in brief.issues] + brief.measure["provisions"]} | {"DSU"})
+    abbreviations = [{"abbreviation": agreement(key).short, "meaning": agreement(key).title} for key in used if agreement(key)]
+    abbreviations.append({"abbreviation": "Panel", "meaning": f"the panel in {short}"})
+    if cited_reports:
+        abbreviations.append({"abbreviation": "para./paras.", "meaning": "paragraph/paragraphs"})
     return {
-        "title": f"{short_title} ({brief.dispute})",
-        "cover_lines": [f"{short_title} ({brief.dispute})", f"Third Party Written Submission of {brief.member}", when],
+        "title": f"{short}",
+        "cover_lines": ["BEFORE THE WORLD TRADE ORGANIZATION", _PROCEEDINGS_LINE[brief.proceedings], full_title.upper(), f"({brief.dispute})",
+                        f"THIRD PARTY WRITTEN SUBMISSION OF {name(brief.member).upper()}", f"Geneva, {when}"],
         "header_lines": [],
-        "toc": [section["heading"] for section in sections],
+        "toc": TOC_MARK,
         "cases": cases,
         "abbreviations": sorted(abbreviations, key=lambda row: row["abbreviation"].lower()),
         "sections": sections,
-        "co_sponsors": [],
+        "questions": [],
     }

@@ -3,16 +3,14 @@ retrieved language to tick, and the DOCX download. Drafting itself is the draft 
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
 from starlette.responses import FileResponse
 
+from ..draft import DraftError, DraftRejected, draft_document
 from ..draft.brief import BriefError, parse_brief
-from ..draft.compose import DraftError, compose
-from ..draft.render import default_template, render
-from ..draft.verify import verify_docx
+from ..draft.compose import compose
 from ..search import SearchError
 
 FIELDS = (
@@ -71,47 +69,74 @@ _FIELD_OF = [
 ]
 
 
-def _error_field(message: str) -> tuple[str, str]:
+_LABELS = {
+    "member": "Delegation", "on_behalf_of": "On behalf of", "co_sponsors": "Co-sponsors", "body": "Body", "date": "Date",
+    "agenda_item": "Agenda item", "points": "Points", "queries": "Supporting language", "citations": "Quoted paragraphs",
+    "member_under_review": "Member under review", "dispute": "Dispute", "issues": "Legal issues", "kind": "Template",
+    "release": "Release", "title": "Title",
+}
+# The brief's own words for what the form calls something else.
+_PLAIN = [(r"add `accept: \[restricted\]` to the brief", "tick “Quote documents that are still RESTRICTED”"),
+          (r"set external: true, with its quote, to cite a document outside the corpus", "only documents in the corpus can be quoted here")]
+
+
+def _line_of(path: str, form: dict) -> str:
+    """ "support[3]" -> "line 2" of the field it came from (queries come first, then citations)."""
+    index = re.search(r"\[(\d+)\]", path)
+    if not index:
+        return ""
+    number = int(index.group(1))
+    if path.startswith("support"):
+        queries = len(_lines(form.get("queries", "")))
+        number = number - queries if number >= queries else number
+    return f", line {number + 1}"
+
+
+def _error_field(message: str, form: dict) -> tuple[str, str]:
+    """A brief error in the form's words: the field it belongs to and a message without brief paths."""
     path, _, problem = message.removeprefix("form: ").partition(": ")
+    for pattern, replacement in _PLAIN:
+        problem = re.sub(pattern, replacement, problem)
     for pattern, name in _FIELD_OF:
         if re.match(pattern, path):
-            return name, f"{path}: {problem}"
-    return "form", message
+            return name, f"{_LABELS.get(name, name)}{_line_of(path, form)}: {problem}"
+    return "form", problem or message
 
 
 def preview_or_render(request, state, values: dict, keep: list[str], page):
+    """Preview: the language compose() finds, withheld passages shown unticked with the reason.
+    Download: the ticked passages as explicit citations with their exact words, through draft_document,
+    the path `wto-assist draft --final` takes."""
     form = draft_form(values)
     allow_restricted = form["allow_restricted"]
+
+    def failure(error: Exception, status: int = 400):
+        field, message = _error_field(str(error), form)
+        return page(request, "draft.html", status, form=form, errors={field: message}, preview=None)
+
     try:
         brief = parse_brief(brief_from_form(form), "form")
-    except BriefError as error:
-        field, message = _error_field(str(error))
-        return page(request, "draft.html", 400, form=form, errors={field: message}, preview=None)
-    action = values.get("action", "preview")
-    try:
         with state.lock:
             composed = compose(brief, state.db_path, state.index_dir, allow_restricted=allow_restricted, model=state.model)
-    except (DraftError, SearchError) as error:
-        field, message = _error_field(str(error))
-        return page(request, "draft.html", 400, form=form, errors={field: message}, preview=None)
-    if action != "download":
-        quotes = [{"citation": q.citation, "text": q.text, "restricted": q.restricted} for q in composed.quotes]
-        return page(request, "draft.html", form=form, errors={}, preview={"quotes": quotes, "warnings": composed.warnings})
-    # Keep only the ticked passages, as explicit citations with their exact words.
+    except (BriefError, DraftError, SearchError) as error:
+        return failure(error)
+    if values.get("action", "preview") != "download":
+        quotes = [{"citation": q.citation, "text": q.text, "restricted": q.restricted, "withheld": None} for q in composed.quotes]
+        quotes += [{"citation": q.citation, "text": q.text, "restricted": True, "withheld": q.withheld} for q in composed.withheld]
+        warnings = [w for w in composed.warnings if " not quoted: " not in w]  # withheld passages are listed with their reason
+        return page(request, "draft.html", form=form, errors={}, preview={"quotes": quotes, "warnings": warnings})
     chosen = [composed.quotes[int(i)] for i in keep if i.isdigit() and int(i) < len(composed.quotes)]
     final = brief_from_form(form)
     final["support"] = [{"citation": q.citation, "quote": q.text, "use": q.use} for q in chosen]
+    out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
     try:
         brief = parse_brief(final, "form")
         with state.lock:
-            composed = compose(brief, state.db_path, state.index_dir, allow_restricted=allow_restricted, model=state.model)
-            out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
-            render(composed, default_template(brief.kind), out)
-            failures = [c for c in verify_docx(out, state.db_path) if c.status in ("mismatch", "source missing")]
+            draft_document(brief, state.db_path, state.index_dir, out, final=True, allow_restricted=allow_restricted, model=state.model)
+    except DraftRejected as error:
+        failing = "; ".join(f"{c.citation}: {c.status}" for c in error.checks if c.status != "verified")
+        return page(request, "draft.html", 500, form=form, errors={"form": f"The draft was not written: {failing}"}, preview=None)
     except (BriefError, DraftError, SearchError) as error:
-        field, message = _error_field(str(error))
-        return page(request, "draft.html", 400, form=form, errors={field: message}, preview=None)
-    if failures:
-        return page(request, "draft.html", 500, form=form, errors={"form": json.dumps([c.citation for c in failures])}, preview=None)
+        return failure(error)
     return FileResponse(out, filename=f"{brief.kind}.docx",
                         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

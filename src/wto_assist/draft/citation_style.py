@@ -1,0 +1,125 @@
+"""WTO citation style: how a footnote, a table-of-cases entry and a short title are written.
+
+Formatting only; finding what to cite is compose.py's job and reading citations back is verify.py's.
+The forms follow the WTO's own reports and submissions:
+    Panel Report, *Russia – Traffic in Transit*, para. 7.102.
+    Appellate Body Report, *US – Gasoline*, p. 22.
+    Panel Report, *US – Shrimp (Article 21.5 – Malaysia)*, para. 5.3.
+    Minutes of the meeting of the Committee on Trade and Development held on 16 July 2013, WT/COMTD/M/89, para. 12.
+    Trade Policy Review, Report by the Secretariat, WT/TPR/S/478, para. 2.14.
+and, in a table of cases:
+    Panel Report, *Russia – Measures Concerning Traffic in Transit*, WT/DS512/R, adopted 26 April 2019.
+A run of text is (text, italic).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .. import members
+from ..documents.symbols import SymbolError, parse_symbol
+
+Runs = list[tuple[str, bool]]
+
+# Report kinds by the symbol's series after WT/DSn/, and the words the WTO puts before a short title.
+_REPORT_KINDS = (
+    (("AB", "RW"), "Appellate Body Report"),
+    (("AB", "R"), "Appellate Body Report"),
+    (("RW",), "Panel Report"),
+    (("R",), "Panel Report"),
+    (("ARB",), "Award of the Arbitrator"),
+)
+REPORT_WORDS = ("Appellate Body Report", "Panel Report", "Award of the Arbitrator", "Decision by the Arbitrator")
+
+
+def long_date(iso: str | None) -> str:
+    """2013-07-16 -> 16 July 2013."""
+    if not iso:
+        return ""
+    value = date.fromisoformat(iso)
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def dash_title(text: str) -> str:
+    """The WTO writes short titles with a spaced en dash: "US – Gasoline" (the registry has em dashes)."""
+    return re.sub(r"\s*[—–-]{1,2}\s+|\s+[—–-]{1,2}\s*", " – ", text.strip())
+
+
+def report_kind(symbol: str) -> str | None:
+    """"Panel Report", "Appellate Body Report" or "Award of the Arbitrator" for a dispute report symbol."""
+    try:
+        parsed = parse_symbol(symbol)
+    except SymbolError:
+        return None
+    if parsed.dispute_number is None:
+        return None
+    rest = tuple(part for part in parsed.parts[2:] if not part.isdigit())
+    for series, words in _REPORT_KINDS:
+        if rest == series:
+            return words
+    return None
+
+
+def short_case(dispute: dict | None, symbol: str | None = None) -> str | None:
+    """The short title a footnote uses, with "(Article 21.5 – Complainant)" for compliance reports."""
+    if not dispute:
+        return None
+    title = dispute.get("short_title")
+    if not title:
+        respondent = dispute.get("respondent")
+        title = f"{members.display_name(respondent)} – {dispute['title'].split(' — ')[-1]}" if respondent else None
+    if not title:
+        return None
+    title = dash_title(title)
+    if symbol and "/RW" in symbol and dispute.get("complainant"):
+        title += f" (Article 21.5 – {members.display_name(dispute['complainant'])})"
+    return title
+
+
+def full_case(dispute: dict) -> str:
+    """"Russia – Measures Concerning Traffic in Transit": the short title's Member, then the full title."""
+    title = dispute["title"].split(" — ")[-1].strip()
+    short = dispute.get("short_title") or ""
+    who = dash_title(short).split(" – ")[0] if " – " in dash_title(short) else members.display_name(dispute.get("respondent") or "")
+    return f"{who} – {title}" if who else title
+
+
+def pinpoint(label: str) -> str:
+    return f"para. {label}"
+
+
+def footnote(source: dict, label: str, dispute: dict | None = None) -> Runs:
+    """The footnote for a paragraph of a document: `source` has symbol, family, body and date."""
+    symbol, family = source["symbol"], source.get("family")
+    kind = report_kind(symbol)
+    short = short_case(dispute, symbol) if kind else None
+    if kind and short:
+        return [(f"{kind}, ", False), (short, True), (f", {pinpoint(label)}.", False)]
+    if kind:
+        return [(f"{kind}, {symbol}, {pinpoint(label)}.", False)]
+    if family == "tpr-secretariat-report":
+        return [(f"Trade Policy Review, Report by the Secretariat, {symbol}, {pinpoint(label)}.", False)]
+    if family == "tpr-government-report":
+        return [(f"Trade Policy Review, Report by the Government, {symbol}, {pinpoint(label)}.", False)]
+    if family in ("minutes", "tpr-minutes") and source.get("date"):
+        body = source.get("body") or "the meeting"
+        meeting = "Minutes of the DSB meeting" if symbol.startswith("WT/DSB/") else f"Minutes of the meeting of the {body}"
+        return [(f"{meeting} held on {long_date(source['date'])}, {symbol}, {pinpoint(label)}.", False)]
+    return [(f"{symbol}, {pinpoint(label)}.", False)]
+
+
+def case_entry(symbol: str, dispute: dict | None) -> dict:
+    """A table-of-cases row: short title (italic) and the full citation as runs."""
+    kind = report_kind(symbol) or "Report"
+    if not dispute:
+        return {"short_title": [(symbol, False)], "citation": [(f"{kind}, {symbol}", False)]}
+    adopted = (dispute.get("adopted") or {}).get(kind)
+    tail = f", {symbol}" + (f", adopted {long_date(adopted)}" if adopted else "")
+    short = short_case(dispute, symbol) or symbol
+    compliance = short[short.index(" (Article 21.5"):] if " (Article 21.5" in short else ""
+    return {"short_title": [(short, True)], "citation": [(f"{kind}, ", False), (full_case(dispute) + compliance, True), (tail, False)]}
+
+
+def plain(runs: Runs) -> str:
+    return "".join(text for text, _ in runs)
