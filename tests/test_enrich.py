@@ -37,10 +37,10 @@ def test_ingest_enriches_and_registry_reports_bad_rows_by_line(sample_db, tmp_pa
     table = tmp_path / "disputes.csv"
     table.write_text(TABLE, encoding="utf-8")
     report = load_registry(table, sample_db)
-    assert report.loaded == 2
-    assert [line for line, _ in report.bad_rows] == [3, 4, 5]
+    assert report.loaded == 2  # DS990, and DS992 without its unreadable fragment
+    assert [line for line, _ in report.bad_rows] == [3, 4]
     assert "DSX" in report.bad_rows[0][1] and "31 FEBRUARY 2026" in report.bad_rows[1][1]
-    assert "unknown agreement 'Widgets Agreement'" in report.bad_rows[2][1]
+    assert report.unreadable == [(5, "DS992: unknown agreement 'Widgets Agreement'")]
     rows = json.loads(CliRunner().invoke(main, ["disputes", "--provision", "GATT1994:XX", "--db", str(sample_db), "--json"]).stdout)
     assert [(r["ds"], r["provisions"]) for r in rows] == [("DS990", ["GATT1994:XI:1", "GATT1994:XX(b)", "SPS:2.2"])]
     bad = CliRunner().invoke(main, ["disputes", "--provision", "Article 99", "--db", str(sample_db)])

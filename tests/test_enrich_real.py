@@ -65,14 +65,14 @@ def test_newer_dispute_table_reports_bad_rows_by_line_and_merges(shared, registr
     db = tmp_path / "merged.sqlite"
     shutil.copy(registry_db, db)
     report = load_registry(shared / "data" / "disputes-ds1-624.jsonl", db)
-    assert report.loaded == 624
-    assert report.bad_rows and all(isinstance(line, int) and line > 0 for line, _ in report.bad_rows)
+    assert report.loaded == 624 and report.bad_rows == [] and [line for line, _ in report.unreadable] == [512]
     with Store(db, create=False) as store:
         transit = store.disputes(member="Ukraine", provision="GATT1994:V")
         assert "DS512" in [d["ds"] for d in transit]
         ds512 = next(d for d in transit if d["ds"] == "DS512")
         assert ds512["short_title"] == "Russia — Traffic in Transit" and ds512["summary"]
-        assert ds512["status"]  # kept from the CSV, which the JSON lines table does not overwrite with a blank
+        assert ds512["status"] == "Panel composed"  # the CSV's published status (early 2018), kept beside the stage
+        assert ds512["stage"] == "Report(s) adopted, no further action required"  # from the newer table's status code
         assert {"Australia", "European Union", "Japan"} <= set(ds512["third_parties"])  # from ISO codes
     assert [note for _, note in report.notes] == ["DS490: third party code 'OR' is not a known Member; kept as written"]
 

@@ -377,11 +377,18 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
         report = load_registry(table, _db(db_path))
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"{report.loaded} disputes loaded ({report.provisions} provision citations), {len(report.bad_rows)} bad rows, {len(report.notes)} notes")
+    click.echo(
+        f"{report.loaded} disputes loaded ({report.provisions} provision citations, {report.summaries} summaries as documents), "
+        f"{len(report.bad_rows)} bad rows, {len(report.unreadable)} unreadable fragments, {len(report.notes)} notes"
+    )
     for line, reason in report.bad_rows:
         click.echo(f"{table}, line {line}: {reason}", err=True)
+    for line, fragment in report.unreadable:
+        click.echo(f"{table}, line {line}: unreadable, left out (the rest of the row is loaded): {fragment}", err=True)
     for line, note in report.notes:
         click.echo(f"{table}, line {line}: note: {note}", err=True)
+    if report.summaries:
+        click.echo("run `wto-assist index` to search the dispute summaries")
     if not report.loaded:
         raise SystemExit(1)
 
@@ -397,28 +404,51 @@ def _normalised_provision(provision: str | None) -> str | None:
         raise click.ClickException(str(error)) from error
 
 
+def _parties(row: dict) -> str:
+    parts = [f"complainant: {'; '.join(row['complainants']) or '-'}", f"respondent: {'; '.join(row['respondents']) or '-'}"]
+    if row["third_parties"]:
+        parts.append(f"third parties: {len(row['third_parties'])}")
+    return " | ".join(parts)
+
+
+def _stage(row: dict) -> str:
+    if row.get("stage"):
+        return f"{row['stage']} ({row['stage_date'] or 'undated'})"
+    return f"{row['status']} (status as published in the table loaded)" if row.get("status") else "stage unknown"
+
+
 def _print_disputes(rows: list[dict]) -> None:
     for row in rows:
         title = row["short_title"] or row["title"]
-        click.echo(f"{row['ds']:<7} {title} | complainant: {row['complainant'] or '-'} | {row['consultations_requested'] or '-'} | {row['status'] or '-'}")
-        if row["provisions"]:
+        roles = f" [{', '.join(row['roles'])}]" if row.get("roles") else ""
+        click.echo(f"{row['ds']:<7} {title}{roles}")
+        click.echo(f"        {_parties(row)} | requested {row['consultations_requested'] or '-'}")
+        click.echo(f"        {_stage(row)}")
+        if row.get("involvement") in ("cited", "whole Article"):
+            click.echo(f"        {'cites' if row['involvement'] == 'cited' else 'cites the whole Article'}: {', '.join(row['matched'])}")
+        elif row["provisions"]:
             click.echo("        cites: " + ", ".join(row["provisions"]))
 
 
 @main.command()
-@click.option("--member", default=None, help="Member as complainant, respondent or third party.")
-@click.option("--provision", default=None, help="Provision key, e.g. GATT1994:XXI (sub-provisions included).")
-@click.option("--status", default=None, help="Words of the status, e.g. 'in consultations'.")
+@click.option("--member", default=None, help="Member as a party (complainant, respondent or third party).")
+@click.option("--role", type=click.Choice(["complainant", "respondent", "third-party"]), default=None, help="Only disputes where --member has this role.")
+@click.option("--provision", default=None, help="Provision key, e.g. GATT1994:XXI (sub-provisions included; disputes citing only the whole Article are labelled).")
+@click.option("--status", default=None, help="Words of the current stage, e.g. 'in consultations', 'adopted'.")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True)
-def disputes(member, provision, status, db_path, as_json):
-    """List disputes from the registry: DS number, short title, complainant, date, status, provisions cited."""
+def disputes(member, role, provision, status, db_path, as_json):
+    """List disputes from the registry: DS number, short title, parties by role, current stage, provisions cited."""
     from . import members
+    from .registry.query import find_disputes
 
+    if role and not member:
+        raise click.ClickException("--role needs --member")
     if member and members.lookup(member) is None:
         raise click.ClickException(f"--member: {member!r} is not a WTO Member known to wto-assist")
     with _open(db_path) as store:
-        rows = store.disputes(members.canonical(member) if member else None, _normalised_provision(provision), status)
+        rows = find_disputes(store, members.canonical(member) if member else None, role.replace("-", " ") if role else None,
+                             _normalised_provision(provision), status)
     if as_json:
         _print_json(rows)
         return
@@ -430,12 +460,16 @@ def disputes(member, provision, status, db_path, as_json):
 @click.argument("provision")
 @click.argument("query", required=False)
 @click.option("--k", default=20, show_default=True, help="Corpus paragraphs to show.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Also write the disputes as CSV.")
+@click.option("--docx", "docx_path", type=click.Path(path_type=Path), default=None, help="Also write a table of cases (WTO style) as DOCX.")
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
 @click.option("--json", "as_json", is_flag=True)
-def precedent(provision, query, k, db_path, index_dir, model, as_json):
-    """Disputes whose consultations cited PROVISION, and corpus paragraphs citing it (ranked by QUERY if given)."""
+def precedent(provision, query, k, csv_path, docx_path, db_path, index_dir, model, as_json):
+    """Disputes involving PROVISION (how each is involved, parties, stage), then corpus paragraphs citing it."""
+    from .draft.compose import provision_label
+    from .draft.table_of_cases import write_precedent_csv, write_table_of_cases
     from .precedent import find_precedent
     from .search import SearchError
 
@@ -444,14 +478,26 @@ def precedent(provision, query, k, db_path, index_dir, model, as_json):
         result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model)
     except (SearchError, StoreError) as error:
         raise click.ClickException(str(error)) from error
+    if csv_path:
+        write_precedent_csv(result, csv_path)
+    if docx_path:
+        write_table_of_cases(result, docx_path, f"Disputes involving {provision_label(key)}")
     if as_json:
         _print_json(result)
         return
-    click.echo(f"Precedent for {key} (sub-provisions included)")
-    click.echo(f"\nDisputes whose request for consultations cites it ({len(result['disputes'])}):")
-    _print_disputes(result["disputes"])
+    click.echo(f"Precedent for {key}: {provision_label(key)} (sub-provisions included)")
+    click.echo(f"\nDisputes ({len(result['disputes'])}):")
+    for row in result["disputes"]:
+        click.echo(f"{row['ds']:<7} {row['short_title'] or row['title']}")
+        click.echo(f"        {_parties(row)}")
+        click.echo(f"        {_stage(row)}")
+        for entry in row["involvement"]:
+            where = f" – {entry['citation']}" if entry["citation"] else ""
+            click.echo(f"        {entry['how']}: {entry['detail']}{where}")
     click.echo(f"\nParagraphs in the corpus citing it ({len(result['paragraphs'])} shown):")
     _print_results(result["paragraphs"], query or "")
+    for path in filter(None, (csv_path, docx_path)):
+        click.echo(f"written: {path}")
 
 
 @main.command("load-legal-text")

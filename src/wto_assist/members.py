@@ -105,3 +105,14 @@ def display_name(name: str) -> str:
     if actor is None or "," not in actor.name or actor.name.endswith(", China"):
         return actor.name if actor else (name or "")
     return variants_by_actor()[actor][1]
+
+
+# Members whose names take the definite article in running text ("requested by the European Union").
+_WITH_ARTICLE = re.compile(r"^(?:United|European|Russian|Kyrgyz|Dominican|Slovak|Czech|Central African|Lao|Democratic|Republic)\b"
+                           r"|^(?:Philippines|Netherlands|Gambia|Bahamas|Maldives|Solomon Islands|Comoros|Seychelles)$")
+
+
+def in_prose(name: str) -> str:
+    """"European Union" -> "the European Union"; "Korea, Republic of" -> "Korea"."""
+    shown = display_name(name)
+    return f"the {shown}" if _WITH_ARTICLE.search(shown) else shown

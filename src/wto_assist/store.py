@@ -7,6 +7,7 @@ fully old or fully new. Readers get plain dicts with stable keys (the same keys 
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -80,7 +81,10 @@ CREATE TABLE IF NOT EXISTS disputes (
     complainant TEXT,
     respondent TEXT,
     consultations_requested TEXT,
-    status TEXT,
+    status TEXT,              -- as published in the table loaded (disputes.csv: early 2018)
+    stage TEXT,               -- current stage, from the status code or the summary (registry/status.py)
+    stage_date TEXT,
+    stage_source TEXT,
     summary TEXT,
     source TEXT NOT NULL
 );
@@ -89,10 +93,23 @@ CREATE TABLE IF NOT EXISTS dispute_provisions (
     key TEXT NOT NULL,
     UNIQUE (number, key)
 );
-CREATE TABLE IF NOT EXISTS dispute_third_parties (
+CREATE TABLE IF NOT EXISTS dispute_parties (
     number INTEGER NOT NULL REFERENCES disputes(number) ON DELETE CASCADE,
     member TEXT NOT NULL,
-    UNIQUE (number, member)
+    role TEXT NOT NULL,  -- complainant | respondent | third party
+    UNIQUE (number, member, role)
+);
+CREATE INDEX IF NOT EXISTS dispute_parties_member ON dispute_parties(member);
+CREATE TABLE IF NOT EXISTS dispute_events (  -- dated events of the WTO's summary (registry/status.py)
+    number INTEGER NOT NULL REFERENCES disputes(number) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    event TEXT NOT NULL,
+    sentence TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dispute_links (  -- "See also DS547, DS548" in a summary
+    number INTEGER NOT NULL REFERENCES disputes(number) ON DELETE CASCADE,
+    related INTEGER NOT NULL,
+    UNIQUE (number, related)
 );
 -- A user's decision on a document's status; keyed by symbol so that it survives re-ingestion.
 CREATE TABLE IF NOT EXISTS restriction_overrides (
@@ -117,6 +134,9 @@ CREATE TABLE IF NOT EXISTS sources (
 _ADDED_COLUMNS = [
     ("documents", "derestricted_on", "TEXT"),
     ("documents", "restriction_rule", "TEXT"),
+    ("disputes", "stage", "TEXT"),
+    ("disputes", "stage_date", "TEXT"),
+    ("disputes", "stage_source", "TEXT"),
 ]
 
 
@@ -128,6 +148,7 @@ def _add_missing_columns(connection: sqlite3.Connection) -> None:
             connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
             if table == "documents":  # the next ingest re-reads every file, so the new columns get filled
                 connection.execute("UPDATE sources SET sha256 = '' WHERE status = 'ingested'")
+    connection.execute("DROP TABLE IF EXISTS dispute_third_parties")  # replaced by dispute_parties (schema 2)
     connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
@@ -257,13 +278,16 @@ class Store:
                 [(pid, e.kind, e.key, e.text, e.start, e.end) for pid, entities in found.items() for e in entities],
             )
 
-    def save_dispute(self, dispute: dict, provisions: list[str], third_parties: list[str]) -> None:
-        """Insert or update one registry row; non-empty incoming fields win, provisions and third parties add up."""
+    def save_dispute(self, dispute: dict, provisions: list[str], parties: list[tuple[str, str]],
+                     events: list | None = None, related: list[int] | None = None) -> None:
+        """Insert or update one registry row; non-empty incoming fields win; provisions, parties
+        (member, role) and links add up; events, when given, replace the dispute's events."""
         with self.connection:
             existing = self.connection.execute("SELECT * FROM disputes WHERE number = ?", (dispute["number"],)).fetchone()
             merged = dict(existing) if existing else {}
             merged.update({key: value for key, value in dispute.items() if value not in (None, "")})
-            columns = ["number", "title", "short_title", "complainant", "respondent", "consultations_requested", "status", "summary", "source"]
+            columns = ["number", "title", "short_title", "complainant", "respondent", "consultations_requested", "status",
+                       "stage", "stage_date", "stage_source", "summary", "source"]
             # An upsert, not INSERT OR REPLACE: a replace deletes the row and cascades to its provisions.
             updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
             self.connection.execute(
@@ -271,12 +295,19 @@ class Store:
                 f" ON CONFLICT(number) DO UPDATE SET {updates}",
                 [merged.get(column) for column in columns],
             )
+            number = dispute["number"]
+            self.connection.executemany("INSERT OR IGNORE INTO dispute_provisions(number, key) VALUES (?, ?)", [(number, k) for k in provisions])
             self.connection.executemany(
-                "INSERT OR IGNORE INTO dispute_provisions(number, key) VALUES (?, ?)", [(dispute["number"], k) for k in provisions]
+                "INSERT OR IGNORE INTO dispute_parties(number, member, role) VALUES (?, ?, ?)", [(number, m, r) for m, r in parties]
             )
+            if events is not None:
+                self.connection.execute("DELETE FROM dispute_events WHERE number = ?", (number,))
+                self.connection.executemany(
+                    "INSERT INTO dispute_events(number, date, event, sentence) VALUES (?,?,?,?)",
+                    [(number, e.date, e.event, e.sentence) for e in events],
+                )
             self.connection.executemany(
-                "INSERT OR IGNORE INTO dispute_third_parties(number, member) VALUES (?, ?)",
-                [(dispute["number"], m) for m in third_parties],
+                "INSERT OR IGNORE INTO dispute_links(number, related) VALUES (?, ?)", [(number, r) for r in related or []]
             )
 
     def set_restriction(self, symbol: str, restricted: bool | None, reason: str = "") -> None:
@@ -315,31 +346,44 @@ class Store:
         return titles
 
     def disputes(
-        self, member: str | None = None, provision: str | None = None, status: str | None = None, numbers: list[int] | None = None
+        self, member: str | None = None, provision: str | None = None, status: str | None = None,
+        numbers: list[int] | None = None, role: str | None = None, articles: tuple[str, ...] = (),
     ) -> list[dict]:
-        """Registry rows, filtered; `provision` rolls up (GATT1994:XXI finds XXI(b)(iii)); `member` as any party."""
+        """Registry rows, filtered. `member` as any party, or in `role` (complainant, respondent, third party).
+
+        `provision` finds the disputes whose request cites it or a provision within it, and those citing
+        one of `articles` exactly (the caller passes the Articles that enclose the provision, so that a
+        dispute citing SPS Art. 5 is found for SPS:5.1; registry/query.py labels which is which).
+        """
         query = "SELECT * FROM disputes d WHERE 1 = 1"
         parameters: list = []
         if numbers is not None:
             query += f" AND d.number IN ({', '.join('?' * len(numbers))})"
             parameters += numbers
         if member:
-            query += (
-                " AND (d.complainant = ? OR d.respondent = ?"
-                " OR EXISTS (SELECT 1 FROM dispute_third_parties t WHERE t.number = d.number AND t.member = ?))"
-            )
-            parameters += [member, member, member]
+            query += " AND EXISTS (SELECT 1 FROM dispute_parties t WHERE t.number = d.number AND t.member = ?" + (" AND t.role = ?)" if role else ")")
+            parameters += [member, role] if role else [member]
         if provision:
-            query += f" AND EXISTS (SELECT 1 FROM dispute_provisions p WHERE p.number = d.number AND {_WITHIN.format(column='p.key')})"
-            parameters += [provision] * 4
+            marks = ", ".join("?" * len(articles)) or "NULL"
+            query += (f" AND EXISTS (SELECT 1 FROM dispute_provisions p WHERE p.number = d.number"
+                      f" AND ({_WITHIN.format(column='p.key')} OR p.key IN ({marks})))")
+            parameters += [provision] * 4 + list(articles)
         if status:
-            query += " AND d.status LIKE ?"
-            parameters.append(f"%{status}%")
+            query += " AND (d.stage LIKE ? OR (d.stage IS NULL AND d.status LIKE ?))"
+            parameters += [f"%{status}%"] * 2
         result = []
         for row in self.connection.execute(query + " ORDER BY d.number", parameters).fetchall():
             record = dict(row, ds=f"DS{row['number']}")
-            record["provisions"] = [r["key"] for r in self.connection.execute("SELECT key FROM dispute_provisions WHERE number = ? ORDER BY rowid", (row["number"],))]
-            record["third_parties"] = [r["member"] for r in self.connection.execute("SELECT member FROM dispute_third_parties WHERE number = ? ORDER BY member", (row["number"],))]
+            number = row["number"]
+            record["provisions"] = [r["key"] for r in self.connection.execute("SELECT key FROM dispute_provisions WHERE number = ? ORDER BY rowid", (number,))]
+            parties = self.connection.execute("SELECT member, role FROM dispute_parties WHERE number = ? ORDER BY rowid", (number,)).fetchall()
+            record["complainants"] = [p["member"] for p in parties if p["role"] == "complainant"]
+            record["respondents"] = [p["member"] for p in parties if p["role"] == "respondent"]
+            record["third_parties"] = sorted(p["member"] for p in parties if p["role"] == "third party")
+            record["roles"] = [p["role"] for p in parties if p["member"] == member] if member else []
+            events = self.connection.execute("SELECT date, event, sentence FROM dispute_events WHERE number = ? ORDER BY rowid", (number,)).fetchall()
+            record["events"] = [dict(e) for e in events]
+            record["related"] = [f"DS{r['related']}" for r in self.connection.execute("SELECT related FROM dispute_links WHERE number = ? ORDER BY related", (number,))]
             result.append(record)
         return result
 
@@ -370,6 +414,14 @@ class Store:
             (symbol, symbol),
         ).fetchall()
         return list(dict.fromkeys(row["key"] for row in rows))
+
+    def paragraphs_with_phrase(self, phrase: str, family: str) -> list[dict]:
+        """Paragraphs of one family containing a phrase (case-insensitive), in document order."""
+        pattern = "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.connection.execute(
+            _PARAGRAPH_QUERY + " WHERE d.family = ? AND p.text LIKE ? ESCAPE '\\' ORDER BY d.symbol, p.seq", (family, pattern)
+        ).fetchall()
+        return [paragraph_record(row) for row in rows]
 
     def paragraphs_mentioning(self, kind: str, key: str) -> list[dict]:
         """Paragraphs with an entity of this kind and key, newest first."""
@@ -437,16 +489,22 @@ class Store:
             f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN} ORDER BY d.symbol, p.seq"
         ).fetchall()
         lists = ("actors", "mentions", "provisions", "disputes")
-        return [
-            dict(row, restricted=bool(row["restricted"]), **{name: sorted(set(row[name].split("|"))) if row[name] else [] for name in lists})
-            for row in rows
-        ]
+        records = []
+        for row in rows:
+            record = dict(row, restricted=bool(row["restricted"]), **{name: set(row[name].split("|")) if row[name] else set() for name in lists})
+            own = _OWN_DISPUTE.match(row["symbol"])  # a paragraph of WT/DS512/R or of "DS512 summary" is about DS512
+            if own:
+                record["disputes"].add(f"DS{own.group(1)}")
+            records.append(dict(record, **{name: sorted(record[name]) for name in lists}))
+        return records
 
     def paragraph_by_position(self, symbol: str, seq: int) -> dict | None:
         """One paragraph by document and position, with the SHA-1 of its text for staleness checks."""
         row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)).fetchone()
         return dict(paragraph_record(row), text_sha=row["text_sha"]) if row else None
 
+
+_OWN_DISPUTE = re.compile(r"^(?:WT/)?DS(\d+)\b")
 
 # A provision key column equal to, or lying within, the parameter (bound four times).
 _WITHIN = "({column} = ? OR {column} LIKE ? || ':%' OR {column} LIKE ? || '(%' OR {column} LIKE ? || '.%')"

@@ -64,6 +64,7 @@ BODIES = {
 # Family values are the stable vocabulary used by the store, search filters and drafting.
 FAMILIES = (
     "minutes",
+    "dispute-summary",
     "tpr-secretariat-report",
     "tpr-government-report",
     "tpr-minutes",
@@ -178,7 +179,18 @@ def parse_symbol(text: str) -> Symbol:
     return Symbol(tuple(base), tuple(suffixes))
 
 
+# The WTO's summary of a dispute has no symbol of its own; the corpus names it "DS512 summary".
+_SUMMARY = re.compile(r"^\s*DS\s?(\d{1,4})\s+summary\s*$", re.IGNORECASE)
+
+
+def summary_symbol(number: int) -> str:
+    return f"DS{number} summary"
+
+
 def normalise_symbol(text: str) -> str:
+    summary = _SUMMARY.match(text or "")
+    if summary:
+        return summary_symbol(int(summary.group(1)))
     return str(parse_symbol(text))
 
 

@@ -123,3 +123,25 @@ def case_entry(symbol: str, dispute: dict | None) -> dict:
 
 def plain(runs: Runs) -> str:
     return "".join(text for text, _ in runs)
+
+
+def request_entry(dispute: dict) -> dict:
+    """A table-of-cases row for a dispute without a report: its request for consultations."""
+    short = short_case(dispute) or f"DS{dispute['number']}"
+    names = [members.in_prose(name) for name in dispute.get("complainants") or [dispute.get("complainant") or ""]]
+    complainants = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    dated = f", dated {long_date(dispute['consultations_requested'])}" if dispute.get("consultations_requested") else ""
+    return {"short_title": [(short, True)],
+            "citation": [(f"Request for Consultations by {complainants}, ", False), (full_case(dispute), True),
+                         (f", WT/DS{dispute['number']}/1{dated}", False)]}
+
+
+def dispute_entries(dispute: dict) -> list[dict]:
+    """Table-of-cases rows for a dispute: its reports as the summary records them, else its request."""
+    circulated = {event["event"] for event in dispute.get("events") or []}
+    symbols = []
+    if "Panel report circulated" in circulated or "Panel Report" in (dispute.get("adopted") or {}):
+        symbols.append(f"WT/DS{dispute['number']}/R")
+    if circulated & {"Appellate Body report circulated", "Appellate Body and panel reports adopted"}:
+        symbols.append(f"WT/DS{dispute['number']}/AB/R")
+    return [case_entry(symbol, dispute) for symbol in symbols] or [request_entry(dispute)]

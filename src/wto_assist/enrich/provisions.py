@@ -325,51 +325,101 @@ def find_provisions(text: str) -> list[Mention]:
 
 # Text the WTO dispute table's scraper left inside the "cited" column (DS71); not a provision.
 _TABLE_ARTEFACTS = re.compile(r"^Request for Consultations received:?$", re.I)
+# Agreements whose articles the WTO numbers in Roman numerals; the dispute table writes every
+# agreement's articles that way ("Technical Barriers to Trade (TBT): II:2" is TBT Article 2.2).
+ROMAN_NUMBERED = {"GATT1994", "GATT1947", "GATS", "WTO"}
+
+
+def _arabic(reference: str) -> str:
+    """"II:2" -> "2.2", "V" -> "5", "XII:3(a)" -> "12.3(a)"; other references unchanged."""
+    match = re.fullmatch(r"([IVXL]+)(?::(\d+(?:\.\d+)*))?(\(.*\))?", reference)
+    if not match:
+        return reference
+    return str(_roman_to_int(match.group(1))) + (f".{match.group(2)}" if match.group(2) else "") + (match.group(3) or "")
+
+
+def _cited_groups(item: str) -> list[tuple[str, str]]:
+    """(agreement name, references) pairs of one cell item.
+
+    Two layouts occur: "GATT 1994: Art. I, III:4" (name first) and, in cells the table's scraper
+    ran together, "Art. I:1, III:4 GATT 1994 Art. 2.1, 2.2 Technical Barriers to Trade (TBT)" or
+    "Art. 2, 6.7 of ATC" (references first, then the name)."""
+    item = item.strip()
+    if not re.match(r"Arts?\.", item):
+        name, _, references = item.partition(":")
+        return [(name, references)]
+    groups = []
+    for chunk in re.split(r"\bArts?\.\s*", item):
+        if not chunk.strip():
+            continue
+        name = _agreements()[2].search(chunk)
+        if name is None:
+            groups.append(("", chunk))
+            continue
+        groups.append((name.group("agreement"), re.sub(r"\s+of\s*$", "", chunk[: name.start()]).strip(" ,")))
+    return groups
 
 
 def parse_cited(items: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """["GATT 1994: Art. I, III:4", ...] -> (keys, problems, ignored table artefacts).
+    """["GATT 1994: Art. I, III:4", ...] -> (keys, unreadable fragments, ignored table artefacts).
 
-    Accession protocols are cited as "Part I, para. 1.2" pairs (key ACCESSION:PartI:1.2); an
-    empty reference is no citation, not an error.
+    GATT 1947 articles cited in a WTO dispute are those of the GATT 1994, which incorporates them.
+    Accession protocols are cited as "Part I, para. 1.2" pairs (key ACCESSION:PartI:1.2); an empty
+    reference is no citation, and a truncated one ("GATT 1994 Art.") keeps the agreement and is reported.
     """
     keys: list[str] = []
     problems: list[str] = []
     ignored: list[str] = []
     for item in items:
-        name, _, references = item.strip().partition(":")
-        if not name.strip():
-            continue
-        key_of_agreement = agreement_key(name.strip())
-        if key_of_agreement is None:
-            problems.append(f"unknown agreement {name.strip()!r}")
-            continue
-        references = re.sub(r"^\s*Arts?\.\s*", "", references.strip())
-        if not references.strip(" ,"):
-            keys.append(key_of_agreement)
-            continue
-        parts = [part.strip() for part in re.split(r",\s*", references)]
-        position = 0
-        while position < len(parts):
-            reference = parts[position]
-            position += 1
-            if not reference:
+        for name, references in _cited_groups(item):
+            name = name.strip()
+            truncated = re.search(r"\s+Arts?\.?$", name)
+            if truncated:
+                name = name[: truncated.start()]
+                problems.append(f"truncated cell {item.strip()!r}: the article is missing")
+            if not name:
+                if references.strip():
+                    problems.append(f"cannot tell which agreement {references.strip()!r} belongs to")
                 continue
-            if _TABLE_ARTEFACTS.match(reference):
-                ignored.append(reference)
+            key_of_agreement = agreement_key(name)
+            if key_of_agreement is None:
+                problems.append(f"unknown agreement {name!r}")
                 continue
-            part = re.fullmatch(r"Part\s+([IVX]+)", reference)
-            if part and position < len(parts) and re.fullmatch(r"para\.\s*[\d.]+", parts[position]):
-                reference = f"Part{part.group(1)}:{parts[position].split('.', 1)[1].strip()}"
-                position += 1
-            elif part:
-                reference = f"Part{part.group(1)}"
-            reference = re.sub(r"^Annex\s*", "Annex", reference)
-            try:
-                key = _key(key_of_agreement, reference)
-            except ProvisionError:
-                problems.append(f"{name.strip()}: cannot read {reference!r}")
+            key_of_agreement = "GATT1994" if key_of_agreement == "GATT1947" else key_of_agreement
+            references = re.sub(r"^\s*Arts?\.\s*", "", references.strip())
+            if not references.strip(" ,"):
+                if key_of_agreement not in keys:
+                    keys.append(key_of_agreement)
                 continue
-            if key not in keys:
-                keys.append(key)
+            _read_references(name.strip(), key_of_agreement, references, keys, problems, ignored)
     return keys, problems, ignored
+
+
+def _read_references(name: str, key_of_agreement: str, references: str, keys: list[str], problems: list[str], ignored: list[str]) -> None:
+    parts = [part.strip() for part in re.split(r",\s*", references)]
+    position = 0
+    while position < len(parts):
+        reference = parts[position]
+        position += 1
+        if not reference:
+            continue
+        if _TABLE_ARTEFACTS.match(reference):
+            ignored.append(reference)
+            continue
+        part = re.fullmatch(r"Part\s+([IVX]+)", reference)
+        if part and position < len(parts) and re.fullmatch(r"para\.\s*[\d.]+", parts[position]):
+            reference = f"Part{part.group(1)}:{parts[position].split('.', 1)[1].strip()}"
+            position += 1
+        elif part:
+            reference = f"Part{part.group(1)}"
+        # "Annex C para. 1(a)" -> AnnexC:1(a)
+        reference = re.sub(r"^Annex\s*([A-Z0-9]+)(?:\s+paras?\.\s*)?", lambda m: f"Annex{m.group(1)}" + (":" if m.end() < len(reference) else ""), reference)
+        if key_of_agreement not in ROMAN_NUMBERED:
+            reference = _arabic(reference)
+        try:
+            key = _key(key_of_agreement, reference)
+        except ProvisionError:
+            problems.append(f"{name}: cannot read {reference!r}")
+            continue
+        if key not in keys:
+            keys.append(key)

@@ -2,8 +2,11 @@
 
 Two formats are read: the CSV of disputes.csv (DS number, title "Respondent — Subject", complainant,
 consultation date, status, agreements cited as a Python-style list) and the JSON lines of
-disputes-ds1-624.jsonl (adds respondent, short title, third parties by ISO code, and the WTO's summary). Loading
-both merges them by DS number. Each bad row is reported with its line number and the rest load.
+disputes-ds1-624.jsonl (adds respondents, short title, third parties by ISO code, a dated status
+code and the WTO's summary). Loading both merges them by DS number. A row is never dropped for an
+unreadable fragment of its "agreements cited" cell: what can be read is kept and the fragment is
+reported with the row's line. The summaries become documents of the corpus (registry/summaries.py),
+and the current stage comes from the status code or the summary (registry/status.py).
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import members
-from .documents.symbols import dispute_number
-from .enrich.provisions import parse_cited
-from .store import Store
+from .. import members
+from ..documents.symbols import dispute_number
+from ..enrich.provisions import parse_cited
+from ..store import Store
+from .status import current_stage, events, related_disputes
+from .summaries import summary_document
 
 
 class RegistryError(Exception):
@@ -30,7 +35,9 @@ class RegistryError(Exception):
 class RegistryReport:
     loaded: int = 0
     provisions: int = 0
-    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # line, reason
+    summaries: int = 0  # dispute summaries stored as documents
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # line, reason (the row is not loaded)
+    unreadable: list[tuple[int, str]] = field(default_factory=list)  # line, fragment (the row is loaded without it)
     notes: list[tuple[int, str]] = field(default_factory=list)  # line, what was ignored or kept as written
 
 
@@ -38,6 +45,11 @@ def _member(name: str) -> str:
     """Canonical Member name when known ("KOREA, REPUBLIC OF" -> "Korea, Republic of"), else as written."""
     name = (name or "").strip()
     return members.canonical(name) or name
+
+
+def _members(names: str) -> list[str]:
+    """"European Union; France; Lithuania" -> each Member, canonical."""
+    return [_member(name) for name in (names or "").split(";") if name.strip()]
 
 
 def _date(text: str) -> str:
@@ -56,21 +68,36 @@ def load_registry(path: Path, db_path: Path) -> RegistryReport:
         raise RegistryError(f"{path}: no such file")
     reader = _read_jsonl if path.suffix.lower() in (".jsonl", ".json") else _read_csv
     report = RegistryReport()
+    summaries = []
     with Store(db_path) as store:
         for line, row in reader(path, report):
             try:
-                dispute, cited, third_parties = row
+                dispute, cited, parties = row
                 keys, problems, ignored = parse_cited(cited)
             except (ValueError, SyntaxError, KeyError, TypeError) as error:
                 report.bad_rows.append((line, str(error)))
                 continue
-            if problems:
-                report.bad_rows.append((line, f"DS{dispute['number']}: " + "; ".join(problems)))
-            report.notes += [(line, f"DS{dispute['number']}: ignored {text!r} in the cited column") for text in ignored]
+            number = dispute["number"]
+            report.unreadable += [(line, f"DS{number}: {problem}") for problem in problems]
+            report.notes += [(line, f"DS{number}: ignored {text!r} in the cited column") for text in ignored]
             dispute["source"] = path.name
-            store.save_dispute(dispute, keys, third_parties)
+            summary = dispute.get("summary")
+            found = events(summary) if summary else None
+            if "status_code" in dispute:
+                stage = current_stage(dispute.pop("status_code"), summary)
+                dispute.update(stage=stage.stage, stage_date=stage.date, stage_source=stage.source)
+            store.save_dispute(dispute, keys, parties, found, related_disputes(summary, number))
+            if summary:
+                date = dispute.get("stage_date") or dispute.get("consultations_requested")
+                store.save_document(summary_document(number, summary, date, str(path.resolve())))
+                summaries.append(f"DS{number} summary")
             report.loaded += 1
             report.provisions += len(keys)
+    if summaries:
+        from ..enrich import enrich_store
+
+        enrich_store(db_path, summaries)
+        report.summaries = len(summaries)
     return report
 
 
@@ -88,13 +115,14 @@ def _read_csv(path: Path, report: RegistryReport):
                 if not title:
                     raise ValueError("empty title")
                 respondent = title.split("—")[0].strip() if "—" in title else ""
+                complainants = _members(row["complainant"])
                 cited = ast.literal_eval(row["cited"]) if (row["cited"] or "").strip() else []
                 if not isinstance(cited, list):
                     raise ValueError("cited is not a list")
                 dispute = {
                     "number": number,
                     "title": title,
-                    "complainant": _member(row["complainant"]),
+                    "complainant": "; ".join(complainants),
                     "respondent": _member(respondent) if respondent else None,
                     "consultations_requested": _date(row["consultation_requested"]) if row["consultation_requested"] else None,
                     "status": (row["curr_stat"] or "").strip().capitalize() or None,
@@ -102,7 +130,8 @@ def _read_csv(path: Path, report: RegistryReport):
             except (ValueError, SyntaxError) as error:
                 report.bad_rows.append((line, str(error)))
                 continue
-            yield line, (dispute, cited, [])
+            parties = [(m, "complainant") for m in complainants] + ([(dispute["respondent"], "respondent")] if respondent else [])
+            yield line, (dispute, cited, parties)
 
 
 def _read_jsonl(path: Path, report: RegistryReport):
@@ -117,7 +146,9 @@ def _read_jsonl(path: Path, report: RegistryReport):
     for line, row in rows:
         try:
             number = dispute_number(row["ds"])
-            respondent = _member(row.get("respondent") or "")
+            respondents = _members(row.get("respondent") or "")
+            complainants = _members(row.get("complainant") or "")
+            respondent = "; ".join(respondents)
             title = row.get("title") or ""
             if not title:
                 raise ValueError("empty title")
@@ -125,10 +156,11 @@ def _read_jsonl(path: Path, report: RegistryReport):
                 "number": number,
                 "title": f"{respondent} — {title}" if respondent else title,
                 "short_title": (row.get("short_title") or "").strip() or None,
-                "complainant": _member(row.get("complainant") or ""),
+                "complainant": "; ".join(complainants),
                 "respondent": respondent or None,
                 "consultations_requested": _date(row["consultations_requested"]) if row.get("consultations_requested") else None,
                 "summary": row.get("summary") or None,
+                "status_code": row.get("status_code") or "",
             }
             cited = [item.strip() for item in (row.get("agreements_cited") or "").split(";") if item.strip()]
             third_parties = []
@@ -140,7 +172,8 @@ def _read_jsonl(path: Path, report: RegistryReport):
         except (ValueError, KeyError, TypeError) as error:
             report.bad_rows.append((line, str(error)))
             continue
-        yield line, (dispute, cited, third_parties)
+        parties = [(m, "complainant") for m in complainants] + [(m, "respondent") for m in respondents]
+        yield line, (dispute, cited, parties + [(m, "third party") for m in third_parties])
 
 
 def read_legal_text(path: Path) -> dict[str, str]:
@@ -178,7 +211,7 @@ def read_legal_text(path: Path) -> dict[str, str]:
 
 def load_legal_text(path: Path, agreement_key: str, db_path: Path) -> int:
     """Load a legal text (layout of gatt1994.yaml) under an agreement key; returns the provisions loaded."""
-    from .enrich.provisions import ProvisionError, normalise_key
+    from ..enrich.provisions import ProvisionError, normalise_key
 
     if not Path(path).exists():
         raise RegistryError(f"{path}: no such file")

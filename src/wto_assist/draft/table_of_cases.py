@@ -1,0 +1,63 @@
+"""Precedent exports: a table of cases in WTO style (DOCX) and the dispute list as CSV."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+from . import citation_style
+
+
+def _atomic(path: Path, write) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=path.suffix + ".part")
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def write_precedent_csv(result: dict, path: Path) -> None:
+    def write(target: str) -> None:
+        with open(target, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["dispute", "short_title", "complainants", "respondents", "third_parties", "stage", "stage_date",
+                             "involvement", "citations"])
+            for row in result["disputes"]:
+                writer.writerow([
+                    row["ds"], row["short_title"] or row["title"], "; ".join(row["complainants"]), "; ".join(row["respondents"]),
+                    "; ".join(row["third_parties"]), row.get("stage") or row.get("status") or "", row.get("stage_date") or "",
+                    "; ".join(f"{e['how']}: {e['detail']}" for e in row["involvement"]),
+                    "; ".join(e["citation"] for e in row["involvement"] if e["citation"]),
+                ])
+
+    _atomic(path, write)
+
+
+def write_table_of_cases(result: dict, path: Path, heading: str) -> None:
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(11)
+    title = document.add_paragraph()
+    title.add_run("TABLE OF CASES").bold = True
+    document.add_paragraph(heading)
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Short title", "Full title and citation")):
+        cell.paragraphs[0].add_run(text).bold = True
+    entries = [entry for row in result["disputes"] for entry in citation_style.dispute_entries(row)]
+    for entry in sorted(entries, key=lambda e: citation_style.plain(e["short_title"]).lower()):
+        cells = table.add_row().cells
+        for cell, runs in zip(cells, (entry["short_title"], entry["citation"])):
+            for text, italic in runs:
+                cell.paragraphs[0].add_run(text).italic = italic or None
+    _atomic(path, lambda target: document.save(target))
