@@ -34,7 +34,7 @@ def test_auto_numbered_paragraphs_headings_and_footnotes():
         ("3", True, "OBSERVERS – Request for attendance of ad hoc observers", "He added that the Secretariat "),
         ("4", True, "OBSERVERS – Request for attendance of ad hoc observers", "The Committee took note of the"),
     ]
-    assert result.footnotes == ["WTO/AIR/COMTD/1 of 1 February 2026."]
+    assert [(note.number, note.text, note.paragraph) for note in result.footnotes] == [(1, "WTO/AIR/COMTD/1 of 1 February 2026.", None)]
 
 
 def test_explicit_numbers_are_kept_through_gaps_and_restarts():

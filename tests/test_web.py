@@ -40,3 +40,16 @@ def test_pagination_keeps_the_query_in_the_url(sample_db, tmp_path):
 def test_web_binds_localhost_unless_told_otherwise(tmp_path):
     refused = CliRunner().invoke(main, ["web", "--host", "0.0.0.0", "--db", str(tmp_path / "c.sqlite")])
     assert refused.exit_code == 1 and "pass --allow-remote" in refused.output
+
+
+def test_draft_preview_lists_restricted_passages_unticked_with_the_reason(sample_db, tmp_path):
+    client, _ = _client(sample_db, tmp_path)
+    form = {"kind": "committee-statement", "release": "public", "member": "Viet Nam", "body": "Committee on Trade and Development",
+            "date": "2026-12-10", "points": "We share the concern.", "queries": "import restrictions without notification processed fruit",
+            "action": "preview"}
+    preview = client.post("/draft", data=form)
+    assert preview.status_code == 200  # one RESTRICTED hit no longer fails the whole preview
+    assert "Not used: still RESTRICTED until 28 January 2027" in preview.text and "<input type=\"checkbox\" disabled>" in preview.text
+    assert "--allow-restricted" not in preview.text and "support[" not in preview.text
+    bad = client.post("/draft", data=dict(form, queries="", citations="WT/COMTD/M/990, para. 99"))
+    assert bad.status_code == 400 and "Quoted paragraphs, line 1: WT/COMTD/M/990, para. 99 is not in the corpus" in bad.text

@@ -134,7 +134,7 @@ def test_draft_download_and_verify(site):
               "queries": "import restrictions without notification processed fruit"}
     for name, value in fields.items():
         browser.find_element(*_by(f"[name={name}]")).send_keys(value)
-    Select(browser.find_element(*_by("select[name=release]"))).select_by_visible_text("restricted")
+    Select(browser.find_element(*_by("select[name=release]"))).select_by_value("restricted")
     _submit(browser, "button[value=preview]")
     assert "'Narnia' is not a WTO Member" in browser.find_element(*_by("#error-member")).text  # beside its field
     member = browser.find_element(*_by("[name=member]"))

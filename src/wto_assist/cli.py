@@ -137,6 +137,7 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         if document is None:
             raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
         paragraphs = store.paragraphs(symbol, label)
+        cited = store.disputes_cited(symbol) if label is None else []
     if label is not None and not paragraphs:
         raise click.ClickException(f"{symbol} has no paragraph {label}")
     if as_json:
@@ -145,6 +146,8 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
     click.echo(f"{symbol} | {document['body'] or '-'} | {document['family']} | {document['date'] or 'undated'} | {_status(document)}")
     if document["restricted_on_circulation"]:
         click.echo(f"  restriction: {document['restriction']}")
+    if cited:
+        click.echo("  disputes cited (precedent links): " + ", ".join(cited))
     agenda = None
     for paragraph in paragraphs:
         if paragraph["agenda_item"] != agenda and paragraph["agenda_item"]:
@@ -156,10 +159,14 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         marker = "" if paragraph["numbered"] else " (unnumbered)"
         click.echo(f"\n[{paragraph['citation']}{marker}] {who}".rstrip())
         click.echo(textwrap.fill(paragraph["text"], width=100, initial_indent="  ", subsequent_indent="  "))
-    if label is None and document["footnotes"]:
+    shown = {paragraph["seq"] for paragraph in paragraphs}
+    notes = [note for note in document["footnotes"] if label is None or note["paragraph_seq"] in shown]
+    if notes:
         click.echo("\nFootnotes:")
-        for number, text in enumerate(document["footnotes"], 1):
-            click.echo(f"  {number}. {text}")
+        labels = {paragraph["seq"]: paragraph["paragraph"] for paragraph in paragraphs}
+        for note in notes:
+            where = f" (called in para. {labels[note['paragraph_seq']]})" if note["paragraph_seq"] in labels else ""
+            click.echo(f"  {note['number']}. {note['text']}{where}")
 
 
 INDEX_OPTION = click.option(

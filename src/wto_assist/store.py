@@ -62,7 +62,8 @@ CREATE INDEX IF NOT EXISTS paragraph_actors_paragraph ON paragraph_actors(paragr
 CREATE TABLE IF NOT EXISTS footnotes (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    paragraph_seq INTEGER  -- the paragraph that calls it (NULL when the source lost the call markers)
 );
 CREATE TABLE IF NOT EXISTS entities (
     paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
@@ -137,6 +138,7 @@ _ADDED_COLUMNS = [
     ("disputes", "stage", "TEXT"),
     ("disputes", "stage_date", "TEXT"),
     ("disputes", "stage_source", "TEXT"),
+    ("footnotes", "paragraph_seq", "INTEGER"),
 ]
 
 
@@ -146,7 +148,7 @@ def _add_missing_columns(connection: sqlite3.Connection) -> None:
         present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-            if table == "documents":  # the next ingest re-reads every file, so the new columns get filled
+            if table in ("documents", "footnotes"):  # the next ingest re-reads every file, so the new columns get filled
                 connection.execute("UPDATE sources SET sha256 = '' WHERE status = 'ingested'")
     connection.execute("DROP TABLE IF EXISTS dispute_third_parties")  # replaced by dispute_parties (schema 2)
     connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
@@ -235,8 +237,8 @@ class Store:
                     [(row.lastrowid, name, role) for name, role in actors],
                 )
             connection.executemany(
-                "INSERT INTO footnotes(document_id, number, text) VALUES (?,?,?)",
-                [(document_id, number, text) for number, text in enumerate(document.footnotes, 1)],
+                "INSERT INTO footnotes(document_id, number, text, paragraph_seq) VALUES (?,?,?,?)",
+                [(document_id, note.number, note.text, note.paragraph) for note in document.footnotes],
             )
             connection.execute(
                 "INSERT OR REPLACE INTO sources(path, sha256, status, symbol, reason, checked_at) VALUES (?,?,?,?,?,?)",
@@ -270,7 +272,8 @@ class Store:
             )
 
     def replace_entities(self, found: dict[int, list]) -> None:
-        """Replace the entities of the given paragraph ids (Entity records from the enrich stage)."""
+        """Replace the entities of the given paragraph ids (Entity records from the enrich stage; offsets
+        -1 for what the paragraph's footnotes cite)."""
         with self.connection:
             self.connection.executemany("DELETE FROM entities WHERE paragraph_id = ?", [(pid,) for pid in found])
             self.connection.executemany(
@@ -338,6 +341,25 @@ class Store:
         for symbol in symbols:
             rows += self.connection.execute(query + " WHERE d.symbol = ? ORDER BY p.id", (symbol,)).fetchall()
         return rows
+
+    def footnote_texts(self, symbols: list[str] | None = None) -> dict[int, str]:
+        """Paragraph id -> the text of the footnotes it calls (documents whose footnotes are tied to paragraphs)."""
+        query = ("SELECT p.id, group_concat(f.text, ' ') AS notes FROM footnotes f JOIN documents d ON d.id = f.document_id"
+                 " JOIN paragraphs p ON p.document_id = d.id AND p.seq = f.paragraph_seq")
+        if symbols is None:
+            rows = self.connection.execute(query + " GROUP BY p.id").fetchall()
+        else:
+            rows = [row for symbol in symbols for row in self.connection.execute(query + " WHERE d.symbol = ? GROUP BY p.id", (symbol,))]
+        return {row["id"]: row["notes"] for row in rows}
+
+    def disputes_cited(self, symbol: str) -> list[str]:
+        """Disputes a document cites (in its text or its footnotes), in order of first mention: ["DS2", "DS512"]."""
+        rows = self.connection.execute(
+            "SELECT e.key FROM entities e JOIN paragraphs p ON p.id = e.paragraph_id JOIN documents d ON d.id = p.document_id"
+            " WHERE d.symbol = ? AND e.kind = 'dispute' ORDER BY p.seq, e.start",
+            (symbol,),
+        ).fetchall()
+        return list(dict.fromkeys(row["key"] for row in rows))
 
     def short_titles(self) -> dict[str, list[str]]:
         titles: dict[str, list[str]] = {}
@@ -460,8 +482,9 @@ class Store:
             return None
         document = _with_status(dict(row))
         document["footnotes"] = [
-            r["text"] for r in self.connection.execute(
-                "SELECT text FROM footnotes WHERE document_id = ? ORDER BY number", (row["id"],)
+            {"number": r["number"], "text": r["text"], "paragraph_seq": r["paragraph_seq"]}
+            for r in self.connection.execute(
+                "SELECT number, text, paragraph_seq FROM footnotes WHERE document_id = ? ORDER BY number", (row["id"],)
             )
         ]
         return document

@@ -31,6 +31,13 @@ class Paragraph:
 
 
 @dataclass
+class Footnote:
+    number: int  # as printed
+    text: str
+    paragraph: int | None = None  # seq of the paragraph that calls it; None when the source lost the markers
+
+
+@dataclass
 class Document:
     symbol: str
     family: str
@@ -39,7 +46,7 @@ class Document:
     restricted: bool
     title: str | None
     paragraphs: list[Paragraph]
-    footnotes: list[str] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
     circulated: str | None = None
     source_path: str = ""
     sha256: str = ""

@@ -14,10 +14,15 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc")
 PARAGRAPH_MARK = "&&"
+# Footnotes as the readers hand them to the segmenter: "[^12]" where the text calls footnote 12, and a
+# line "⟦note 12⟧ text" holding the footnote itself (from Word's footnote part or a PDF page's foot).
+FOOTNOTE_CALL = "[^{}]"
+FOOTNOTE_LINE = "⟦note {}⟧ {}"
 
 
 class ReadError(Exception):
@@ -111,23 +116,58 @@ def _read_docx(path: Path) -> str:
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
+        from docx.oxml.ns import qn
     except ImportError as error:  # pragma: no cover - python-docx is a dependency
         raise ReadError(f"python-docx is not installed ({error})") from error
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        notes = docx_footnotes(document)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
         raise ReadError("not a valid .docx file (damaged, or not a Word document)") from error
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as WordParagraph
+
     lines = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
+    # Body order, tables in place: a report's "Cases cited" table belongs where it stands.
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:tbl"):
+            for row in Table(element, document).rows:
+                lines.append("\t".join(cell.text.strip() for cell in row.cells))
+            lines.append("")
+            continue
+        if element.tag != qn("w:p"):
+            continue
+        paragraph = WordParagraph(element, document)
+        text = "".join(
+            (node.text or "") if node.tag == qn("w:t") else ("\t" if node.tag == qn("w:tab") else FOOTNOTE_CALL.format(node.get(qn("w:id"))))
+            for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:footnoteReference"))
+        ).strip()
         if not text:
             lines.append("")
             continue
         lines.append(f"{PARAGRAPH_MARK} {text}" if _is_auto_numbered(paragraph) else text)
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text.strip() for cell in row.cells))
+        lines.append("")  # a Word paragraph is a block of its own, never a wrapped line
+    lines += [FOOTNOTE_LINE.format(number, text) for number, text in notes.items()]
     return "\n".join(lines)
+
+
+def docx_footnotes(document) -> dict[str, str]:
+    """Footnote id -> text from a DOCX's footnote part (separators left out)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    for relationship in document.part.rels.values():
+        if relationship.reltype == RELATIONSHIP_TYPE.FOOTNOTES:
+            part = relationship.target_part
+            root = part._element if hasattr(part, "_element") else etree.fromstring(part.blob)
+            notes = {}
+            for note in root.iter(qn("w:footnote")):
+                if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                notes[note.get(qn("w:id"))] = "".join(t.text or "" for t in note.iter(qn("w:t"))).strip()
+            return notes
+    return {}
 
 
 def _is_auto_numbered(paragraph) -> bool:
@@ -150,12 +190,113 @@ def _read_pdf(path: Path) -> str:
 
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        pages = [_page_chunks(page) for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, ZeroDivisionError) as error:
         raise ReadError(f"damaged or truncated PDF ({error})") from error
     if not pages:
         raise ReadError("PDF has no pages")
-    return "\n\n".join(pages)
+    return _pdf_text(pages)
+
+
+@dataclass
+class _Chunk:
+    text: str
+    size: float  # font size as printed, in points
+    x: float
+    y: float
+
+
+def _page_chunks(page) -> list[_Chunk]:
+    chunks: list[_Chunk] = []
+
+    def visit(text, cm, tm, font, size):  # pypdf's visitor: text matrix `tm` within the page's `cm`
+        if text.strip():
+            scale = abs(tm[3] * cm[3]) or 1.0
+            chunks.append(_Chunk(text, round(size * scale, 1), tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return chunks
+
+
+# A page's running head or foot: "WT/DS990/R - 23 -", "- 23 -", "Page 23", "WT/DS990/R".
+_PAGE_FURNITURE = re.compile(r"^\s*(?:(?:WT|G|JOB|S|IP)/[A-Za-z0-9/().\-]+)?\s*(?:-\s*\d+\s*-|Page:?\s*\d+(?:/\d+)?)?\s*$")
+
+
+def _pdf_text(pages: list[list[_Chunk]]) -> str:
+    """Lines of text in reading order, with footnote calls as "[^N]" and each page's footnotes as
+    "⟦note N⟧ …" lines; running heads and page numbers dropped; a blank line where the spacing
+    between lines says a new paragraph starts (PDFs have no paragraph marks)."""
+    from collections import Counter
+
+    sizes = Counter()
+    for chunks in pages:
+        for chunk in chunks:
+            sizes[chunk.size] += len(chunk.text.strip())
+    if not sizes:
+        return ""
+    body = sizes.most_common(1)[0][0]
+    out: list[str] = []
+    for chunks in pages:
+        lines = _lines(chunks, body)
+        while lines and _PAGE_FURNITURE.match(lines[0][0]) and lines[0][0].strip():
+            lines.pop(0)
+        while lines and _PAGE_FURNITURE.match(lines[-1][0]) and lines[-1][0].strip():
+            lines.pop()
+        # The foot of the page: the smaller-type lines after the last line of body type.
+        foot = len(lines)
+        while foot > 0 and lines[foot - 1][1] < body * 0.95:
+            foot -= 1
+        gaps = sorted(lines[i][2] - lines[i + 1][2] for i in range(foot - 1)) or [0.0]
+        leading = gaps[len(gaps) // 2]
+        for position, (text, _, y) in enumerate(lines[:foot]):
+            wide_gap = position and leading and y < lines[position - 1][2] - leading * 1.3
+            # A numbered paragraph or section, or an annex, opens a new block after a finished line.
+            opens = re.match(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\.?\s+[A-Z“\"(]|ANNEX\b)", text)
+            width = max((len(line[0]) for line in lines[:foot]), default=0)
+            finished = not out or not out[-1] or re.search(r"[.:;)\]]\s*$|^[^a-z]*$", out[-1]) or len(out[-1]) < width * 0.7
+            if wide_gap or (opens and finished):
+                out.append("")
+            out.append(text)
+        note_number, note_text = None, []
+        for text, _, _ in lines[foot:]:
+            start = re.match(r"^\s*(\d{1,4})\s+(.*)$", text)
+            if start:
+                if note_number is not None:
+                    out.append(FOOTNOTE_LINE.format(note_number, " ".join(note_text)))
+                note_number, note_text = start.group(1), [start.group(2)]
+            elif note_number is not None:
+                note_text.append(text.strip())
+        if note_number is not None:
+            out.append(FOOTNOTE_LINE.format(note_number, " ".join(note_text)))
+    return "\n".join(out)
+
+
+def _lines(chunks: list[_Chunk], body: float) -> list[tuple[str, float, float]]:
+    """(text, font size of most of it, y) per printed line, top to bottom; small raised digits become "[^N]"."""
+    calls = [c for c in chunks if c.size <= body * 0.8 and c.text.strip().isdigit()]
+    rows: list[list[_Chunk]] = []
+    for chunk in sorted((c for c in chunks if c not in calls), key=lambda c: (-c.y, c.x)):
+        if rows and abs(rows[-1][0].y - chunk.y) <= 2:
+            rows[-1].append(chunk)
+        else:
+            rows.append([chunk])
+    for call in calls:  # a superscript sits a few points above the line it belongs to
+        row = min(rows, key=lambda r: abs(r[0].y - call.y), default=None)
+        if row is not None and abs(row[0].y - call.y) <= body * 0.8:
+            row.append(_Chunk(FOOTNOTE_CALL.format(call.text.strip()), body, call.x, row[0].y))
+    result = []
+    for row in rows:
+        row.sort(key=lambda c: c.x)
+        text = ""
+        for previous, chunk in zip([None, *row], row):
+            # Columns of a table stand far apart: keep them apart with a tab.
+            gap = chunk.x - previous.x - len(previous.text) * previous.size * 0.45 if previous else 0
+            text += ("\t" if gap > body * 3 and not chunk.text.startswith("[^") else "") + chunk.text
+        sizes = {}
+        for chunk in row:
+            sizes[chunk.size] = sizes.get(chunk.size, 0) + len(chunk.text)
+        result.append((re.sub(r"[ ]{2,}", " ", text).rstrip(), max(sizes, key=sizes.get), row[0].y))
+    return result
 
 
 class _HtmlText(html.parser.HTMLParser):
@@ -221,7 +362,7 @@ _FIELD_CODES = [
 # Running heads and page footers: "WT/COMTD/M/19 Page 19", "Page  PAGE 2", "-  PAGE 1 -". A bare symbol
 # line is also a running head, but only the segmenter knows the document's own symbol.
 _RUNNING_HEADER = re.compile(
-    r"^\s*-\s*(?:PAGE\s+)?\d+\s*-\s*$"
+    r"^\s*(?:(?:WT|G|JOB|S|IP)/[A-Za-z0-9/().\-]+\s+)?-\s*(?:PAGE\s+)?\d+\s*-\s*$"
     r"|^\s*(?:(?:WT|G|JOB|S|IP)/[A-Za-z0-9/().\-]+\s+)?Page\s+(?:PAGE\s+)?\d+\s*$"
     r"|^\s*PAGE\s+\d+\s*$"
 )

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Paragraph
+from .model import Footnote, Paragraph
 from .readers import PARAGRAPH_MARK
+
+_NOTE_LINE = re.compile(r"^\s*⟦note (\d+)⟧\s*(.*)$")
+_NOTE_CALL = re.compile(r"\s?\[\^(\d+)\]")
 
 # "12. &&", and the damaged forms of old conversions: "13;&&", "22:&&", "2s &&".
 _MARK_AFTER_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)\s*[.,;:]?[a-z]?\s*&&\s*")
@@ -40,7 +43,7 @@ _MASTHEAD = re.compile(
 class Segmented:
     header_lines: list[str]
     paragraphs: list[Paragraph]
-    footnotes: list[str]
+    footnotes: list[Footnote]
 
 
 @dataclass
@@ -48,11 +51,12 @@ class _Block:
     text: str
     marked: bool = False
     number: str | None = None
+    table: bool = False  # a table row (cells apart by tabs): text, never a heading
 
 
 def _is_wrapped(lines: list[str]) -> bool:
     """Hard-wrapped text (old converted minutes, PDFs): long lines mostly stop mid-sentence."""
-    long_lines = [line for line in lines if len(line.strip()) >= 60]
+    long_lines = [_NOTE_CALL.sub("", line) for line in lines if len(line.strip()) >= 60]
     if len(long_lines) < 5:
         return False
     open_ended = sum(1 for line in long_lines if not _SENTENCE_END.search(line))
@@ -78,6 +82,8 @@ def _blocks(lines: list[str]) -> list[_Block]:
             text = text + line.strip() if text.endswith("-") and not text.endswith(" -") else f"{text} {line.strip()}"
         current.clear()
         block = _classify(text)
+        # Cells apart by tabs make a table row; "-<tab>Title" is a heading's list marker, not a cell.
+        block.table = "\t" in text and not re.fullmatch(r"(?:-|–|•|\(?[A-Za-z0-9]{1,4}[.)])?", text.split("\t")[0].strip())
         if pending_mark and not block.marked:
             block.marked = True
         pending_mark = False
@@ -139,12 +145,19 @@ def _is_top_heading(text: str) -> bool:
 
 
 def _heading_text(text: str) -> str:
-    return re.sub(r"^\s*(?:-|–)\s*", "", text).strip()
+    return _NOTE_CALL.sub("", re.sub(r"^\s*(?:-|–)\s*", "", text)).strip()
 
 
 def segment(text: str, own_symbol: str | None = None) -> Segmented:
     """Split a document's clean text; `own_symbol` lets bare running-head lines be dropped."""
-    lines = text.split("\n")
+    lines = []
+    notes: dict[int, str] = {}  # footnotes the reader found (Word's footnote part, a PDF page's foot)
+    for line in text.split("\n"):
+        note = _NOTE_LINE.match(line)
+        if note:
+            notes[int(note.group(1))] = note.group(2).strip()
+        else:
+            lines.append(line)
     blocks = _blocks(lines)
     for block in blocks:
         if block.marked and _MASTHEAD.search(block.text):
@@ -178,13 +191,14 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
     header_lines = [block.text for block in blocks[:masthead_end]]
     body = blocks[masthead_end:]
 
-    footnotes: list[str] = []
+    footnotes: list[Footnote] = []
     rules = [i for i, block in enumerate(body) if _FOOTNOTE_RULE.match(block.text)]
-    if rules and numbered:
+    if rules and numbered and not notes:
         last_rule = rules[-1]
         tail = body[last_rule + 1 :]
         if not any(block.marked or block.number for block in tail):
-            footnotes = [re.sub(r"^\d+\s+", "", block.text) for block in tail if not _is_own_symbol(block.text, own_symbol)]
+            texts = [re.sub(r"^\d+\s+", "", block.text) for block in tail if not _is_own_symbol(block.text, own_symbol)]
+            footnotes = [Footnote(number, text) for number, text in enumerate(texts, 1)]
             body = body[:last_rule]
 
     paragraphs: list[Paragraph] = []
@@ -212,7 +226,7 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
             last_label = label
             paragraphs.append(Paragraph(len(paragraphs) + 1, label, True, block.text, _agenda(top, sub)))
             continue
-        if is_heading(block.text):
+        if is_heading(block.text) and not block.table:
             top, sub = _apply_heading(block.text, top, sub)
             continue
         if last_label is None:
@@ -221,7 +235,19 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
         else:
             label = last_label
         paragraphs.append(Paragraph(len(paragraphs) + 1, label, False, block.text, _agenda(top, sub)))
+    if notes:
+        footnotes = _attach(paragraphs, notes)
     return Segmented(header_lines, paragraphs, footnotes)
+
+
+def _attach(paragraphs: list[Paragraph], notes: dict[int, str]) -> list[Footnote]:
+    """Take the "[^N]" calls out of the paragraphs and tie footnote N to the paragraph that calls it."""
+    called: dict[int, int] = {}
+    for paragraph in paragraphs:
+        for number in _NOTE_CALL.findall(paragraph.text):
+            called.setdefault(int(number), paragraph.seq)
+        paragraph.text = _NOTE_CALL.sub("", paragraph.text).strip()
+    return [Footnote(number, text, called.get(number)) for number, text in sorted(notes.items())]
 
 
 def _apply_heading(text: str, top: str | None, sub: str | None) -> tuple[str | None, str | None]:

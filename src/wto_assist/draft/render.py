@@ -233,16 +233,6 @@ def _footnotes_part(document, notes: list[str]) -> None:
 
 def read_footnotes(document) -> dict[str, str]:
     """Footnote id -> text, from a DOCX opened with python-docx."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
+    from ..documents.readers import docx_footnotes
 
-    for relationship in document.part.rels.values():
-        if relationship.reltype == RELATIONSHIP_TYPE.FOOTNOTES:
-            part = relationship.target_part
-            root = part._element if hasattr(part, "_element") else etree.fromstring(part.blob)
-            notes = {}
-            for note in root.iter(qn("w:footnote")):
-                if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
-                    continue
-                notes[note.get(qn("w:id"))] = "".join(t.text or "" for t in note.iter(qn("w:t"))).strip()
-            return notes
-    return {}
+    return docx_footnotes(document)

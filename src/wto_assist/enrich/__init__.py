@@ -8,7 +8,7 @@ resolve to dispute numbers).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..store import Store
@@ -31,5 +31,10 @@ def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichRepor
         found = {}
         for (paragraph_id, _), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=256)):
             found[paragraph_id] = entities(doc)
+        # A report cites most reports in its footnotes: what a paragraph's footnotes cite, the paragraph
+        # cites (kept with offsets -1, as the words are not in the paragraph's own text).
+        notes = store.footnote_texts(symbols)
+        for paragraph_id, doc in zip(notes, nlp.pipe(notes.values(), batch_size=256)):
+            found.setdefault(paragraph_id, []).extend(replace(e, start=-1, end=-1) for e in entities(doc))
         store.replace_entities(found)
     return EnrichReport(len(rows), sum(len(items) for items in found.values()), time.perf_counter() - started)
