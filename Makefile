@@ -51,12 +51,16 @@ screenshots: demo
 templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py
 
-# Drafts the committed example brief over the real CTD minutes in $(SHARED) (BM25 index: under a minute).
+# Drafts the committed example briefs over the real data in $(SHARED) (BM25 index: under a minute):
+# a public LDC Group statement quoting derestricted CTD minutes, and a third-party submission in DS512.
 example-real: $(STAMP)
 	test -d $(SHARED)/corpus/ctd-minutes || (echo "$(SHARED)/corpus/ctd-minutes not found" && exit 1)
 	$(BIN)/wto-assist ingest $(SHARED)/corpus/ctd-minutes --db $(REAL_HOME)/corpus.sqlite
+	$(BIN)/wto-assist load-disputes $(SHARED)/data/disputes-ds1-624.jsonl --db $(REAL_HOME)/corpus.sqlite
 	$(BIN)/wto-assist index --no-dense --db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index
 	$(BIN)/wto-assist draft examples/ctd-dfqf-ldc-statement.yaml -o $(REAL_HOME)/ctd-dfqf-ldc-statement.docx \
+		--db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index --final
+	$(BIN)/wto-assist draft examples/ds512-third-party-submission.yaml -o $(REAL_HOME)/ds512-third-party-submission.docx \
 		--db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index --final
 
 clean:

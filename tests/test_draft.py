@@ -366,3 +366,28 @@ def test_real_public_statement_quotes_derestricted_ldc_group_language(shared, ct
     texts = _texts(out)
     assert sum(t.startswith("As recorded in the minutes of the meeting of the Committee on Trade and Development held on") for t in texts) == 3
     assert not any("“The representative" in t for t in texts)
+
+
+def test_real_third_party_submission_cites_a_report_outside_the_corpus(shared, ctd_db, tmp_path):
+    db = tmp_path / "corpus.sqlite"
+    shutil.copy(ctd_db, db)
+    load_registry(shared / "data" / "disputes-ds1-624.jsonl", db)
+    out = tmp_path / "ds512.docx"
+    brief = EXAMPLES / "ds512-third-party-submission.yaml"
+    result = CliRunner().invoke(main, ["draft", str(brief), "-o", str(out), "--final", "--db", str(db), "--index", str(tmp_path / "none")])
+    assert result.exit_code == 0, result.output
+    assert [(c.citation, c.status) for c in verify_docx(out, db)] == [
+        ("DS512 summary, para. [5]", "verified"), ("WT/DS512/R, para. 7.102", "unverified")]
+    paragraphs, document = _styles(out)
+    texts = [text for _, text in paragraphs]
+    assert texts[texts.index("BEFORE THE WORLD TRADE ORGANIZATION") :][:6] == [
+        "BEFORE THE WORLD TRADE ORGANIZATION", "PANEL PROCEEDINGS", "RUSSIA – MEASURES CONCERNING TRAFFIC IN TRANSIT", "(DS512)",
+        "THIRD PARTY WRITTEN SUBMISSION OF AUSTRALIA", "Geneva, 1 December 2026"]
+    assert "See Panel Report, Russia – Traffic in Transit, para. 7.102." in read_footnotes(document).values()
+    assert [cell.text for cell in document.tables[0].rows[1].cells] == [
+        "Russia – Traffic in Transit", "Panel Report, Russia – Measures Concerning Traffic in Transit, WT/DS512/R, adopted 26 April 2019"]
+    # Without `accept: [unverified]`, --final writes nothing.
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(brief.read_text().replace("accept: [unverified]", ""))
+    refused = CliRunner().invoke(main, ["draft", str(strict), "-o", str(tmp_path / "strict.docx"), "--final", "--db", str(db), "--index", str(tmp_path / "none")])
+    assert refused.exit_code == 1 and not (tmp_path / "strict.docx").exists()

@@ -11,11 +11,11 @@ How a dispute can be involved, strongest first:
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .documents.symbols import dispute_of
 from .enrich.provisions import ancestors
 from .index.build import IndexMissing
 from .registry.query import find_disputes
@@ -45,11 +45,6 @@ def subject_phrases(key: str) -> list[str]:
     return found
 
 
-def _dispute_number(symbol: str) -> int | None:
-    match = re.match(r"^(?:WT/)?DS(\d+)\b", symbol)
-    return int(match.group(1)) if match else None
-
-
 def find_precedent(key: str, db_path: Path, index_dir: Path, query: str | None = None, k: int = 20, model: str | None = None) -> dict:
     """{"provision", "disputes", "paragraphs"}: every dispute with `involvement` (a list of
     {"how", "detail", "citation"}), ordered by how strongly it is involved; then corpus paragraphs
@@ -73,7 +68,7 @@ def find_precedent(key: str, db_path: Path, index_dir: Path, query: str | None =
             citing += [dict(p, article=article) for p in store.paragraphs_citing(article) if p["family"] == SUMMARY_FAMILY]
         corpus = []
         for paragraph in citing:
-            number = _dispute_number(paragraph["symbol"])
+            number = dispute_of(paragraph["symbol"])
             if paragraph["family"] == SUMMARY_FAMILY:
                 detail = f"the summary cites {paragraph['article']} (the enclosing Article)" if "article" in paragraph else "the summary cites it"
                 add(number, "mentioned in the summary", detail, paragraph["citation"])
@@ -85,7 +80,7 @@ def find_precedent(key: str, db_path: Path, index_dir: Path, query: str | None =
                 add(dispute, "cited in a corpus paragraph", paragraph["symbol"], paragraph["citation"])
         for phrase in subject_phrases(key):
             for paragraph in store.paragraphs_with_phrase(phrase, SUMMARY_FAMILY):
-                add(_dispute_number(paragraph["symbol"]), "subject raised in the summary", phrase, paragraph["citation"])
+                add(dispute_of(paragraph["symbol"]), "subject raised in the summary", phrase, paragraph["citation"])
         rows = {row["number"]: row for row in find_disputes(store, numbers=sorted(involvement))} if involvement else {}
     disputes = []
     for number, entries in involvement.items():

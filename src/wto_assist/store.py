@@ -7,13 +7,13 @@ fully old or fully new. Readers get plain dicts with stable keys (the same keys 
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import config
 from .documents.model import Citation, Document
+from .documents.symbols import dispute_of
 
 SCHEMA_VERSION = 2
 
@@ -515,9 +515,9 @@ class Store:
         records = []
         for row in rows:
             record = dict(row, restricted=bool(row["restricted"]), **{name: set(row[name].split("|")) if row[name] else set() for name in lists})
-            own = _OWN_DISPUTE.match(row["symbol"])  # a paragraph of WT/DS512/R or of "DS512 summary" is about DS512
-            if own:
-                record["disputes"].add(f"DS{own.group(1)}")
+            own = dispute_of(row["symbol"])  # a paragraph of WT/DS512/R or of "DS512 summary" is about DS512
+            if own is not None:
+                record["disputes"].add(f"DS{own}")
             records.append(dict(record, **{name: sorted(record[name]) for name in lists}))
         return records
 
@@ -526,8 +526,6 @@ class Store:
         row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)).fetchone()
         return dict(paragraph_record(row), text_sha=row["text_sha"]) if row else None
 
-
-_OWN_DISPUTE = re.compile(r"^(?:WT/)?DS(\d+)\b")
 
 # A provision key column equal to, or lying within, the parameter (bound four times).
 _WITHIN = "({column} = ? OR {column} LIKE ? || ':%' OR {column} LIKE ? || '(%' OR {column} LIKE ? || '.%')"

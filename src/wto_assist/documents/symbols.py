@@ -187,6 +187,15 @@ def summary_symbol(number: int) -> str:
     return f"DS{number} summary"
 
 
+_OWN_DISPUTE = re.compile(r"^(?:WT/)?DS(\d+)\b")
+
+
+def dispute_of(symbol: str) -> int | None:
+    """The dispute a document belongs to: 512 for WT/DS512/R, WT/DS512/AB/R/Add.1 or "DS512 summary"."""
+    match = _OWN_DISPUTE.match(symbol or "")
+    return int(match.group(1)) if match else None
+
+
 def normalise_symbol(text: str) -> str:
     summary = _SUMMARY.match(text or "")
     if summary:

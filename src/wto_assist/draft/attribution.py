@@ -80,6 +80,8 @@ def lead_in(source: dict, reported: Reported, case: str | None = None) -> list[t
         if case:
             return [(f"As {author} in ", False), (case, True), (" found, ", False)]
         return [(f"As {author} found in {source['symbol']}, ", False)]
+    if family == "dispute-summary":
+        return [("As the WTO's summary of the dispute records, ", False)]
     if family not in ("minutes", "tpr-minutes"):
         return [(f"As stated in {source['symbol']}, ", False)]
     record = "As recorded in the minutes"

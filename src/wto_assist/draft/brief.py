@@ -39,7 +39,8 @@ from ..enrich.provisions import ProvisionError, normalise_key
 
 PROCEEDINGS = ("panel", "appellate", "compliance", "arbitration")
 KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
-CITATION = re.compile(r"^\s*(?P<symbol>\S+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)\s*$")
+# "WT/COMTD/M/101, para. 12"; the WTO's summary of a dispute is cited as "DS512 summary, para. [5]".
+CITATION = re.compile(r"^\s*(?P<symbol>DS\s?\d{1,4}\s+summary|\S+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)\s*$", re.I)
 
 
 class BriefError(ValueError):

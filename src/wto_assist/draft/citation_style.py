@@ -98,6 +98,10 @@ def footnote(source: dict, label: str, dispute: dict | None = None) -> Runs:
         return [(f"{kind}, ", False), (short, True), (f", {pinpoint(label)}.", False)]
     if kind:
         return [(f"{kind}, {symbol}, {pinpoint(label)}.", False)]
+    if family == "dispute-summary":
+        case = short_case(dispute)
+        named = [(case, True), (f" ({symbol})", False)] if case else [(symbol, False)]
+        return [("WTO, summary of the dispute to date, ", False), *named, (f", {pinpoint(label)}.", False)]
     if family == "tpr-secretariat-report":
         return [(f"Trade Policy Review, Report by the Secretariat, {symbol}, {pinpoint(label)}.", False)]
     if family == "tpr-government-report":

@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from .. import members
-from ..documents.symbols import SymbolError, normalise_symbol, parse_symbol
+from ..documents.symbols import SymbolError, dispute_of, normalise_symbol, parse_symbol
 from ..enrich.provisions import agreement
 from ..index.analysis import tokens
+from ..registry.query import find_disputes
 from ..search import Filters, Searcher
 from ..store import Store
 from . import citation_style
@@ -124,14 +125,11 @@ class Composer:
         if number is None:
             return None
         if number not in self._disputes:
-            self._disputes[number] = next(iter(self.store.disputes(numbers=[number])), None)
+            self._disputes[number] = next(iter(find_disputes(self.store, numbers=[number])), None)
         return self._disputes[number]
 
     def dispute_of(self, symbol: str) -> dict | None:
-        try:
-            return self.dispute(parse_symbol(symbol).dispute_number)
-        except SymbolError:
-            return None
+        return self.dispute(dispute_of(symbol))
 
     # --- sources ------------------------------------------------------------------------------
 
@@ -220,7 +218,7 @@ class Composer:
         return Quote(
             text=support.quote or "", citation=f"{symbol}, para. {match['paragraph']}", symbol=symbol, paragraph=match["paragraph"],
             family=family, restricted=False, restriction="not in the corpus: status not checked", use=support.use,
-            lead=lead_in(source, reported_words(support.quote), case), note=self._note(source), external=True,
+            lead=lead_in(source, reported_words(support.quote or ""), case), note=self._note(source), external=True,
             point=support.point, field=support.field,
         )
 

@@ -3,6 +3,7 @@
 A quotation is the text between quotation marks that ends right before a footnote reference. Its
 footnote is read in any of the forms citation_style.py writes, or as a bare pinpoint:
     WT/COMTD/M/89, para. 12
+    WTO, summary of the dispute to date, Russia – Traffic in Transit (DS512 summary), para. [5].
     Minutes of the meeting of the … held on …, WT/COMTD/M/89, para. 12.
     Panel Report, Russia – Traffic in Transit, para. 7.102.        (short title read through the registry)
 Each quotation is verified (the words are in the cited paragraph, spacing and quote styles aside),
@@ -43,6 +44,7 @@ class Check:
 
 
 _SYMBOL_PINPOINT = re.compile(r"(?P<symbol>\b(?:WT|G|JOB|S|IP|TN|WTO|PC|GPA)/[^\s,;]+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)")
+_SUMMARY_PINPOINT = re.compile(r"(?P<symbol>\bDS\d{1,4} summary)\)?,\s*paras?\.\s*(?P<paragraph>\[\d+\])")
 _REPORT_PINPOINT = re.compile(
     rf"(?P<kind>{'|'.join(citation_style.REPORT_WORDS)}),\s*(?P<title>.+?)"
     r"(?:\s*\((?P<compliance>Article 21\.5[^)]*)\))?,\s*paras?\.\s*(?P<paragraph>[\w.]+)"
@@ -104,7 +106,7 @@ def _report_symbol(store: Store, match: re.Match) -> str | None:
 
 
 def _pinpoint(store: Store, note: str) -> tuple[str, str] | None:
-    found = _SYMBOL_PINPOINT.search(note)
+    found = _SUMMARY_PINPOINT.search(note) or _SYMBOL_PINPOINT.search(note)
     if found:
         return found["symbol"].rstrip("."), found["paragraph"].rstrip(".")
     found = _REPORT_PINPOINT.search(note)

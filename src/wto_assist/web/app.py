@@ -27,6 +27,7 @@ from .. import members
 from ..documents.readers import SUPPORTED_SUFFIXES
 from ..documents.symbols import FAMILIES, SymbolError, normalise_symbol
 from ..index.build import IndexMissing, build_index
+from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
 from ..store import Store
 
@@ -154,13 +155,10 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             if member and actor is None:
                 raise ValueError(f"{member!r} is not a WTO Member known to wto-assist")
             key = normalise_key(provision) if provision else None
-            with state.lock, Store(state.db_path, create=False) as store:
-                rows = store.disputes(actor.name if actor else None, key, params.get("status") or None)
             role = params.get("role", "any")
-            if actor and role in ("complainant", "respondent"):
-                rows = [row for row in rows if row[role] == actor.name]
-            elif actor and role == "third party":
-                rows = [row for row in rows if actor.name in row["third_parties"]]
+            with state.lock, Store(state.db_path, create=False) as store:
+                rows = find_disputes(store, actor.name if actor else None, role if actor and role in ROLES else None, key,
+                                     params.get("status") or None)
         except (ValueError, ProvisionError) as problem:
             error = str(problem)
         return page(request, "disputes.html", params=params, rows=rows, error=error)
@@ -168,7 +166,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     def dispute(request: Request) -> Response:
         number = int(request.path_params["number"])
         with state.lock, Store(state.db_path, create=False) as store:
-            rows = store.disputes(numbers=[number])
+            rows = find_disputes(store, numbers=[number])
             mentions = store.paragraphs_mentioning("dispute", f"DS{number}")
             filings = store.documents(prefix=f"WT/DS{number}/")
         if not rows:
