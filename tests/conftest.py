@@ -1,4 +1,5 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,13 @@ def minimal_pdf(lines: list[str]) -> bytes:
     out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
+def soffice() -> str:
+    """LibreOffice for DOCX -> PDF; a skip here is a failure when CI requires it (.ci/run installs it)."""
+    found = shutil.which("soffice")
+    if not found:
+        if os.environ.get("WTO_ASSIST_REQUIRE_SHARED") == "1":
+            pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-writer")
+        pytest.skip("LibreOffice (soffice) not installed")
+    return found

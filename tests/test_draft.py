@@ -1,6 +1,5 @@
 """Drafting: every template renders, opens, converts with LibreOffice; verify catches bad quotes."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from wto_assist.ingest import ingest_paths
 from wto_assist.registry import load_registry
 from wto_assist.store import Store
 
-from .conftest import CORPUS, REPO
+from .conftest import CORPUS, REPO, soffice
 
 EXAMPLES = REPO / "examples"
 JOINT = {
@@ -175,15 +174,6 @@ def test_template_injection_and_xml_characters_render_literally(sample):
         assert archive.testzip() is None
 
 
-def _soffice():
-    found = shutil.which("soffice")
-    if not found:
-        if os.environ.get("WTO_ASSIST_REQUIRE_SHARED") == "1":
-            pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-writer")
-        pytest.skip("LibreOffice (soffice) not installed")
-    return found
-
-
 def _pdf_text(soffice, outputs, folder):
     profile = folder / "profile"
     result = subprocess.run(
@@ -197,7 +187,7 @@ def _pdf_text(soffice, outputs, folder):
 
 
 def test_every_template_renders_to_pdf_in_wto_form(sample, tmp_path):
-    soffice = _soffice()
+    office = soffice()
     outputs = [
         _draft(sample, EXAMPLES / "committee-statement.yaml", "lo-committee")[0],
         _draft(sample, EXAMPLES / "third-party-submission.yaml", "lo-tps")[0],
@@ -205,7 +195,7 @@ def test_every_template_renders_to_pdf_in_wto_form(sample, tmp_path):
         _draft(sample, TPR, "lo-tpr")[0],
         _draft(sample, dict(JOINT, points=["{{ x }} <&>"]), "lo-injection")[0],
     ]
-    pdfs = _pdf_text(soffice, outputs, tmp_path)
+    pdfs = _pdf_text(office, outputs, tmp_path)
     tps = pdfs["lo-tps"]
     assert "BEFORE THE WORLD TRADE ORGANIZATION" in tps[0] and "THIRD PARTY WRITTEN SUBMISSION OF NORWAY" in tps[0]
     assert "Geneva, 12 March 2026" in tps[0]

@@ -3,7 +3,6 @@ paragraph numbers as printed, section headings, footnotes tied to the paragraph 
 running heads and page numbers dropped, tables kept, and the reports a report cites linked."""
 
 import json
-import os
 import shutil
 
 import pytest
@@ -12,6 +11,7 @@ from wto_assist.ingest import ingest_paths
 from wto_assist.registry import load_registry
 from wto_assist.store import Store
 
+from .conftest import soffice
 from .report_fixtures import build_report_docx, build_report_pdf
 
 REGISTRY = [
@@ -22,15 +22,6 @@ REGISTRY = [
 ]
 
 
-def _soffice():
-    found = shutil.which("soffice")
-    if not found:
-        if os.environ.get("WTO_ASSIST_REQUIRE_SHARED") == "1":
-            pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-writer")
-        pytest.skip("LibreOffice (soffice) not installed")
-    return found
-
-
 @pytest.fixture(scope="module", params=["docx", "pdf"])
 def report(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"report-{request.param}")
@@ -38,7 +29,7 @@ def report(request, tmp_path_factory):
     source.mkdir()
     built = build_report_docx(folder / "WT_DS990_R.docx")
     if request.param == "pdf":
-        built = build_report_pdf(built, _soffice())
+        built = build_report_pdf(built, soffice())
     shutil.copy(built, source / built.name)
     db = folder / "corpus.sqlite"
     registry = folder / "registry.jsonl"

@@ -23,6 +23,7 @@ PARAGRAPH_MARK = "&&"
 # line "⟦note 12⟧ text" holding the footnote itself (from Word's footnote part or a PDF page's foot).
 FOOTNOTE_CALL = "[^{}]"
 FOOTNOTE_LINE = "⟦note {}⟧ {}"
+TABLE_ROW = "⟦row⟧"  # opens a line that is a row of a table (cells apart by tabs): text, never a heading
 
 
 class ReadError(Exception):
@@ -132,7 +133,7 @@ def _read_docx(path: Path) -> str:
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:tbl"):
             for row in Table(element, document).rows:
-                lines.append("\t".join(cell.text.strip() for cell in row.cells))
+                lines.append(TABLE_ROW + "\t".join(cell.text.strip() for cell in row.cells))
             lines.append("")
             continue
         if element.tag != qn("w:p"):
@@ -222,6 +223,11 @@ def _page_chunks(page) -> list[_Chunk]:
 _PAGE_FURNITURE = re.compile(r"^\s*(?:(?:WT|G|JOB|S|IP)/[A-Za-z0-9/().\-]+)?\s*(?:-\s*\d+\s*-|Page:?\s*\d+(?:/\d+)?)?\s*$")
 
 
+def _is_furniture(text: str) -> bool:
+    plain = text.replace(TABLE_ROW, "").replace("\t", " ").strip()
+    return bool(plain) and bool(_PAGE_FURNITURE.match(plain))
+
+
 def _pdf_text(pages: list[list[_Chunk]]) -> str:
     """Lines of text in reading order, with footnote calls as "[^N]" and each page's footnotes as
     "⟦note N⟧ …" lines; running heads and page numbers dropped; a blank line where the spacing
@@ -238,9 +244,9 @@ def _pdf_text(pages: list[list[_Chunk]]) -> str:
     out: list[str] = []
     for chunks in pages:
         lines = _lines(chunks, body)
-        while lines and _PAGE_FURNITURE.match(lines[0][0]) and lines[0][0].strip():
+        while lines and _is_furniture(lines[0][0]):
             lines.pop(0)
-        while lines and _PAGE_FURNITURE.match(lines[-1][0]) and lines[-1][0].strip():
+        while lines and _is_furniture(lines[-1][0]):
             lines.pop()
         # The foot of the page: the smaller-type lines after the last line of body type.
         foot = len(lines)
@@ -295,7 +301,8 @@ def _lines(chunks: list[_Chunk], body: float) -> list[tuple[str, float, float]]:
         sizes = {}
         for chunk in row:
             sizes[chunk.size] = sizes.get(chunk.size, 0) + len(chunk.text)
-        result.append((re.sub(r"[ ]{2,}", " ", text).rstrip(), max(sizes, key=sizes.get), row[0].y))
+        text = re.sub(r"[ ]{2,}", " ", text).rstrip()
+        result.append((TABLE_ROW + text if "\t" in text else text, max(sizes, key=sizes.get), row[0].y))
     return result
 
 

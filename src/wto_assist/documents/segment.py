@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Footnote, Paragraph
-from .readers import PARAGRAPH_MARK
+from .readers import PARAGRAPH_MARK, TABLE_ROW
 
 _NOTE_LINE = re.compile(r"^\s*⟦note (\d+)⟧\s*(.*)$")
 _NOTE_CALL = re.compile(r"\s?\[\^(\d+)\]")
@@ -82,8 +82,7 @@ def _blocks(lines: list[str]) -> list[_Block]:
             text = text + line.strip() if text.endswith("-") and not text.endswith(" -") else f"{text} {line.strip()}"
         current.clear()
         block = _classify(text)
-        # Cells apart by tabs make a table row; "-<tab>Title" is a heading's list marker, not a cell.
-        block.table = "\t" in text and not re.fullmatch(r"(?:-|–|•|\(?[A-Za-z0-9]{1,4}[.)])?", text.split("\t")[0].strip())
+        block.table = TABLE_ROW in text  # the readers mark the rows of Word and PDF tables
         if pending_mark and not block.marked:
             block.marked = True
         pending_mark = False
@@ -119,7 +118,7 @@ def _classify(text: str) -> _Block:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace(PARAGRAPH_MARK, " ")).strip()
+    return re.sub(r"\s+", " ", text.replace(PARAGRAPH_MARK, " ").replace(TABLE_ROW, " ")).strip()
 
 
 def is_heading(text: str, strict: bool = False) -> bool:
