@@ -83,13 +83,23 @@ def _by(css):
 
 
 def _submit(browser, css):
-    """Click and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    """Click and wait until the next page has replaced this one and finished loading.
+
+    The old page is marked with a token; the wait ends when a document without the token is complete.
+    Nothing touches the old page's elements while it is being torn down: asking an element whether it
+    went stale (staleness_of) is what made Chrome answer "Node with given id does not belong to the
+    document" now and then. Errors while the navigation is under way are retried until the condition holds.
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    element = browser.find_element(*_by(css))
-    element.click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(element))
+    browser.execute_script("window.__wto_page = 'before-submit'")
+    browser.find_element(*_by(css)).click()
+
+    def next_page_loaded(driver):
+        return driver.execute_script("return window.__wto_page === undefined && document.readyState === 'complete'")
+
+    WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)
 
 
 def test_search_with_a_filter_and_read_in_context(site):

@@ -566,6 +566,7 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
     """Draft a statement or submission from a brief (YAML/JSON), with cited, verified quotations."""
     from .draft import DraftError, DraftRejected, draft_document
     from .draft.brief import BriefError, load_brief
+    from .draft.verify import failed
     from .search import SearchError
 
     try:
@@ -581,15 +582,9 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
         click.echo(warning, err=True)
     _print_checks(result.checks)
     click.echo(f"{parsed.kind} written to {out}: {len(result.draft.quotes)} quotations, {len(result.draft.footnotes)} footnotes")
-    failing = failed_checks(result.checks, final=final, accept=result.draft.accept)
+    failing = failed(result.checks, final=final, accept=result.draft.accept)
     if failing:
         raise click.ClickException(f"{len(failing)} quotations fail verification; the draft was written for review, not for tabling")
-
-
-def failed_checks(checks, final: bool, accept: tuple[str, ...]):
-    from .draft.verify import failed
-
-    return failed(checks, final=final, accept=accept)
 
 
 @main.command()
@@ -602,7 +597,7 @@ def verify(docx_path, final, accept, db_path, as_json):
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
     from dataclasses import asdict
 
-    from .draft.verify import VerifyError, verify_docx
+    from .draft.verify import VerifyError, failed, verify_docx
 
     if not docx_path.is_file():
         raise click.ClickException(f"{docx_path}: no such file")
@@ -611,7 +606,7 @@ def verify(docx_path, final, accept, db_path, as_json):
         checks = verify_docx(docx_path, _db(db_path))
     except VerifyError as error:
         raise click.ClickException(str(error)) from error
-    failing = failed_checks(checks, final=final, accept=tuple(accept))
+    failing = failed(checks, final=final, accept=tuple(accept))
     if as_json:
         _print_json([dict(asdict(check), failed=check in failing) for check in checks])
     else:
