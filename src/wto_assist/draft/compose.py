@@ -153,7 +153,7 @@ class Composer:
         return symbol, match["paragraph"], self.store.paragraphs(symbol, match["paragraph"])
 
     def _candidates(self, support: Support) -> list[tuple[dict, str]]:
-        """(paragraph, verbatim passage) pairs for one support item."""
+        """(paragraph, verbatim passage) pairs for one support item; _quote takes the Secretariat's frame off."""
         if support.citation:
             symbol, label, block = self._cited(support)
             if not block:
@@ -164,7 +164,7 @@ class Composer:
                 if holder is None:
                     raise DraftError(f"{support.field}.quote: these words are not in {symbol}, para. {label}")
                 return [(holder, support.quote)]
-            return [(block[0], reported_words(choose_sentence(block[0]["text"], None)).words)]
+            return [(block[0], choose_sentence(block[0]["text"], None))]
         searcher = self._searcher_or_fail(support)
         filters = Filters(**{key: value for key, value in support.filters.items() if value})
         # Ask for more than k: hits a public draft may not quote are set aside, not counted.
@@ -176,7 +176,7 @@ class Composer:
             usable = sum(1 for paragraph, _ in candidates if not self._withhold_reason(paragraph))
             if usable >= support.k:
                 break
-            candidates.append((result, reported_words(choose_sentence(result["text"], support.query)).words.rstrip(";")))
+            candidates.append((result, choose_sentence(result["text"], support.query).rstrip(";")))
         return candidates
 
     def _withhold_reason(self, paragraph: dict) -> str | None:
