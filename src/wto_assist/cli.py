@@ -65,6 +65,42 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
         raise SystemExit(1)
 
 
+@main.command()
+@click.argument("symbols", nargs=-1)
+@click.option("--range", "ranges", multiple=True, help="A meeting series, e.g. WT/COMTD/M/100-120 (repeatable).")
+@click.option("--dispute", "disputes", multiple=True, help="A dispute's usual documents: /1, /R, /AB/R, /RW, /AB/RW, /ARB (repeatable).")
+@click.option("--lang", "language", type=click.Choice(["en", "fr", "es"]), default="en", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder for the PDFs (default: $WTO_ASSIST_HOME/documents).")
+@click.option("--base-url", default=None, help="Documents Online or a mirror (default: $WTO_ASSIST_FETCH_BASE_URL or docs.wto.org).")
+@click.option("--delay", default=1.0, show_default=True, help="Seconds between requests.")
+def fetch(symbols, ranges, disputes, language, out, base_url, delay):
+    """Download WTO documents by symbol from Documents Online (then `wto-assist ingest` the folder)."""
+    from .fetch import FetchError, dispute_symbols, expand_range, fetch_documents
+
+    try:
+        wanted = list(symbols) + [s for r in ranges for s in expand_range(r)]
+        tried = [s for d in disputes for s in dispute_symbols(d)]
+        if not wanted and not tried:
+            raise FetchError("name at least one symbol, --range or --dispute")
+        out = out or config.home() / "documents"
+        report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
+                                 on_symbol=lambda symbol: click.echo(f"fetching {symbol}", err=True))
+    except FetchError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{len(report.fetched)} fetched, {len(report.unchanged)} already there, {len(report.missing)} not found, "
+               f"{len(report.failed)} failed -> {out}")
+    for symbol, reason in report.missing:
+        label = "not available" if symbol in set(tried) else "NOT FOUND"
+        click.echo(f"{label} {symbol}: {reason}", err=True)
+    for symbol, reason in report.failed:
+        click.echo(f"FAILED {symbol}: {reason}", err=True)
+    if report.fetched:
+        click.echo(f"next: wto-assist ingest {out}")
+    named_missing = [symbol for symbol, _ in report.missing + report.failed if symbol not in set(tried)]
+    if named_missing or not (report.fetched or report.unchanged):
+        raise SystemExit(1)
+
+
 @main.command("list")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
@@ -146,6 +182,8 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
     click.echo(f"{symbol} | {document['body'] or '-'} | {document['family']} | {document['date'] or 'undated'} | {_status(document)}")
     if document["restricted_on_circulation"]:
         click.echo(f"  restriction: {document['restriction']}")
+    if document.get("source_url"):
+        click.echo(f"  fetched from {document['source_url']} on {document['retrieved_at']} (SHA-256 {document['sha256']})")
     if cited:
         click.echo("  disputes cited (precedent links): " + ", ".join(cited))
     agenda = None

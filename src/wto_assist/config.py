@@ -21,9 +21,13 @@ def default_index() -> Path:
 
 
 def templates_dir() -> Path:
-    """$WTO_ASSIST_TEMPLATES, else the templates/ folder of the checkout this package runs from."""
+    """$WTO_ASSIST_TEMPLATES, else the templates installed with the package (templates/ of a checkout)."""
     configured = os.environ.get("WTO_ASSIST_TEMPLATES")
-    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "templates"
+    if configured:
+        return Path(configured)
+    from importlib import resources
+
+    return Path(str(resources.files("wto_assist.templates")))
 
 
 def today() -> str:

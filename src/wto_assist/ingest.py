@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .documents import SUPPORTED_SUFFIXES, ReadError, parse_file
+from .fetch import provenance
 from .store import Store
 
 
@@ -99,6 +100,9 @@ def _ingest_one(store: Store, path: Path, report: IngestReport) -> None:
         report.failed.append((str(path), reason))
         return
     document.source_path = key
+    fetched = provenance(path)  # the folder's fetch manifest, when this is the very file fetched
+    if fetched:
+        document.source_url, document.retrieved_at = fetched["url"], fetched["retrieved_at"]
     owner = store.owner_of(document.symbol)
     if owner and owner != key and Path(owner).exists():
         reason = f"{document.symbol} is already ingested from {owner}"

@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT,
     source_path TEXT NOT NULL,
     sha256 TEXT NOT NULL,
+    source_url TEXT,      -- provenance recorded by `fetch`
+    retrieved_at TEXT,
     encoding TEXT,
     symbol_source TEXT NOT NULL,
     ingested_at TEXT NOT NULL
@@ -139,6 +141,8 @@ _ADDED_COLUMNS = [
     ("disputes", "stage_date", "TEXT"),
     ("disputes", "stage_source", "TEXT"),
     ("footnotes", "paragraph_seq", "INTEGER"),
+    ("documents", "source_url", "TEXT"),
+    ("documents", "retrieved_at", "TEXT"),
 ]
 
 
@@ -210,11 +214,13 @@ class Store:
             connection.execute("DELETE FROM documents WHERE symbol = ? OR source_path = ?", (document.symbol, document.source_path))
             cursor = connection.execute(
                 "INSERT INTO documents(symbol, family, body, date, circulated, restricted, derestricted_on, restriction_rule,"
-                " title, source_path, sha256, encoding, symbol_source, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " title, source_path, sha256, source_url, retrieved_at, encoding, symbol_source, ingested_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     document.symbol, document.family, document.body, document.date, document.circulated,
                     int(document.restricted), document.derestricted_on, document.restriction_rule, document.title,
-                    document.source_path, document.sha256, document.encoding, document.symbol_source, _now(),
+                    document.source_path, document.sha256, document.source_url, document.retrieved_at,
+                    document.encoding, document.symbol_source, _now(),
                 ),
             )
             document_id = cursor.lastrowid
@@ -475,8 +481,9 @@ class Store:
 
     def document(self, symbol: str) -> dict | None:
         row = self.connection.execute(
-            "SELECT d.id, d.symbol, d.family, d.body, d.date, d.circulated, d.title, d.source_path, d.sha256, d.encoding,"
-            f" d.symbol_source, d.ingested_at, {_STATUS_COLUMNS} FROM documents d {_OVERRIDE_JOIN} WHERE d.symbol = ?", (symbol,)
+            "SELECT d.id, d.symbol, d.family, d.body, d.date, d.circulated, d.title, d.source_path, d.sha256, d.source_url,"
+            f" d.retrieved_at, d.encoding, d.symbol_source, d.ingested_at, {_STATUS_COLUMNS}"
+            f" FROM documents d {_OVERRIDE_JOIN} WHERE d.symbol = ?", (symbol,)
         ).fetchone()
         if row is None:
             return None

@@ -1,0 +1,1 @@
+"""The default DOCX templates, shipped inside the package (see pyproject.toml)."""
