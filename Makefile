@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME := indexes/demo
+# Every demo command finds its database and index through WTO_ASSIST_HOME, as a user's shell would.
+DEMO := WTO_ASSIST_HOME=$(DEMO_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
 
 .PHONY: demo test install bench clean templates example-real screenshots
 SHARED ?= ../shared
@@ -19,20 +21,20 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	rm -rf $(DEMO_HOME)
-	$(BIN)/wto-assist ingest corpora --db $(DEMO_HOME)/corpus.sqlite
-	$(BIN)/wto-assist list --db $(DEMO_HOME)/corpus.sqlite
-	$(BIN)/wto-assist show WT/COMTD/M/990 --para 3 --db $(DEMO_HOME)/corpus.sqlite
-	HF_HUB_OFFLINE=1 $(BIN)/wto-assist index --db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
-	HF_HUB_OFFLINE=1 $(BIN)/wto-assist search "duty-free quota-free market access for LDCs" --k 3 \
-		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
-	$(BIN)/wto-assist search "import ban on processed fruit" --mode bm25 --type panel-report --k 2 \
-		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
-	$(BIN)/wto-assist load-disputes corpora/registry/disputes-sample.jsonl --db $(DEMO_HOME)/corpus.sqlite
-	HF_HUB_OFFLINE=1 $(BIN)/wto-assist draft examples/committee-statement.yaml -o $(DEMO_HOME)/committee-statement.docx \
-		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index
-	HF_HUB_OFFLINE=1 $(BIN)/wto-assist draft examples/third-party-submission.yaml -o $(DEMO_HOME)/third-party-submission.docx \
-		--db $(DEMO_HOME)/corpus.sqlite --index $(DEMO_HOME)/index --final
+	$(DEMO) ingest corpora
+	$(DEMO) list
+	$(DEMO) show WT/COMTD/M/990 --para 3
+	$(DEMO) load-disputes corpora/registry/disputes-sample.jsonl
+	$(DEMO) index
+	$(DEMO) search "duty-free quota-free market access for LDCs" --k 3
+	$(DEMO) search "import ban on processed fruit" --mode bm25 --type panel-report --k 2
+	$(DEMO) draft examples/committee-statement.yaml -o $(DEMO_HOME)/committee-statement.docx
+	$(DEMO) draft examples/third-party-submission.yaml -o $(DEMO_HOME)/third-party-submission.docx --final
+	@echo
 	@echo "Drafts written to $(DEMO_HOME)/committee-statement.docx and $(DEMO_HOME)/third-party-submission.docx"
+	@echo "To go on with the demo corpus in this shell:"
+	@echo "    . $(VENV)/bin/activate && export WTO_ASSIST_HOME=$(DEMO_HOME)"
+	@echo "    wto-assist search \"rules of origin for LDCs\""
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q

@@ -15,7 +15,8 @@ from .documents.symbols import SymbolError, normalise_symbol
 from .store import Store, StoreError
 
 DB_OPTION = click.option(
-    "--db", "db_path", type=click.Path(path_type=Path), default=None, help="Corpus database (default: $WTO_ASSIST_DB or indexes/corpus.sqlite)."
+    "--db", "db_path", type=click.Path(path_type=Path), default=None,
+    help="Corpus database (default: $WTO_ASSIST_DB, else $WTO_ASSIST_HOME/corpus.sqlite).",
 )
 
 
@@ -209,7 +210,7 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None,
-    help="Index folder (default: $WTO_ASSIST_HOME/default, i.e. indexes/default).",
+    help="Index folder (default: $WTO_ASSIST_INDEX, else $WTO_ASSIST_HOME/default).",
 )
 MODEL_OPTION = click.option("--model", default=None, help="Sentence-transformers model folder (default: $WTO_ASSIST_MODEL or the bundled MiniLM).")
 
@@ -305,8 +306,9 @@ def filter_options(function):
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
-def search(query, mode, k, db_path, index_dir, model, as_json, **filters):
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results (with scores).")
+@click.option("--scores", is_flag=True, help="Show each hit's ranking score (relative within one query, not a probability).")
+def search(query, mode, k, db_path, index_dir, model, as_json, scores, **filters):
     """Find paragraphs: citation, speaker, date, agenda item and text."""
     from .index.dense import ModelError
     from .search import SearchError
@@ -323,10 +325,10 @@ def search(query, mode, k, db_path, index_dir, model, as_json, **filters):
     if as_json:
         _print_json(results)
         return
-    _print_results(results, query)
+    _print_results(results, query, scores)
 
 
-def _print_results(results: list[dict], query: str) -> None:
+def _print_results(results: list[dict], query: str, scores: bool = False) -> None:
     if not results:
         click.echo("no results")
     for result in results:
@@ -334,7 +336,7 @@ def _print_results(results: list[dict], query: str) -> None:
         if result["on_behalf_of"]:
             who += f" (on behalf of {result['on_behalf_of']})"
         restricted_mark = " RESTRICTED" if result["restricted"] else ""
-        score = f" | score {result['score']:.3f}" if result["score"] is not None else ""
+        score = f" | score {result['score']:.3f}" if scores and result["score"] is not None else ""
         click.echo(f"{result['rank']}. {result['citation']} | {who} | {result['date'] or 'undated'}{restricted_mark}{score}")
         if result["agenda_item"]:
             click.echo(f"   {result['agenda_item']}")

@@ -8,8 +8,14 @@ from pathlib import Path
 
 
 def home() -> Path:
-    """The data folder: WTO_ASSIST_HOME, else ./indexes (git-ignored in a checkout)."""
-    return Path(os.environ.get("WTO_ASSIST_HOME", "indexes"))
+    """The data folder (database, index, fetched documents, web uploads): $WTO_ASSIST_HOME, else
+    ./indexes when run from a checkout (git-ignored there), else ~/.local/share/wto-assist."""
+    configured = os.environ.get("WTO_ASSIST_HOME")
+    if configured:
+        return Path(configured).expanduser()
+    if Path("indexes").is_dir():
+        return Path("indexes")
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "wto-assist"
 
 
 def default_db() -> Path:
