@@ -43,7 +43,7 @@ def main() -> None:
                 searcher.search(query, mode="bm25", k=10)
                 direct.append((time.perf_counter() - clock) * 1000)
         searcher.close()
-        client = TestClient(create_app(db, index_dir, Path(folder) / "web", with_dense=False))
+        client = TestClient(create_app(db, index_dir, Path(folder) / "web", with_dense=False), base_url="http://127.0.0.1")
         client.get("/search?q=warm-up")
         through_app = []
         for _ in range(3):

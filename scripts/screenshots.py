@@ -34,7 +34,7 @@ def main() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(DEMO / "corpus.sqlite", DEMO / "index", DEMO / "web")
+    app = create_app(DEMO / "corpus.sqlite", DEMO / "default", DEMO / "web")
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:

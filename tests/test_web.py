@@ -8,22 +8,30 @@ from wto_assist.index.build import build_index
 from wto_assist.web.app import MAX_UPLOAD_BYTES, PAGE_SIZE, create_app
 
 
-def _client(sample_db, tmp_path):
+ORIGIN = {"origin": "http://127.0.0.1"}
+
+
+def _client(sample_db, tmp_path, access=None):
+    """A client as a browser on this computer: Host 127.0.0.1, same-origin POSTs with the form token."""
     index_dir = tmp_path / "index"
     build_index(sample_db, index_dir, with_dense=False)
-    return TestClient(create_app(sample_db, index_dir, tmp_path / "data", with_dense=False)), tmp_path / "data"
+    app = create_app(sample_db, index_dir, tmp_path / "data", with_dense=False, access=access)
+    client = TestClient(app, base_url="http://127.0.0.1", headers=ORIGIN)
+    client.form_token = app.access.form_token
+    return client, tmp_path / "data"
 
 
 def test_uploads_cannot_escape_the_data_folder_or_exceed_limits(sample_db, tmp_path):
     client, data = _client(sample_db, tmp_path)
     text = b"WT/COMTD/M/993\n&& The representative of Chile said that uploads stay inside the data folder.\n"
-    response = client.post("/corpus", files={"file": ("../../../../tmp/evil/WTCOMTDM993.txt", text, "text/plain")})
+    token = {"csrf_token": client.form_token}
+    response = client.post("/corpus", data=token, files={"file": ("../../../../tmp/evil/WTCOMTDM993.txt", text, "text/plain")})
     assert response.status_code == 200 and "Ingested WT/COMTD/M/993" in response.text
     saved = list((data / "uploads").iterdir())
     assert [p.name for p in saved] == ["WTCOMTDM993.txt"] and saved[0].resolve().is_relative_to(data.resolve())
-    too_big = client.post("/corpus", files={"file": ("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1), "text/plain")})
+    too_big = client.post("/corpus", data=token, files={"file": ("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1), "text/plain")})
     assert too_big.status_code == 400 and "larger than 20 MiB" in too_big.text
-    wrong_type = client.post("/verify", files={"file": ("notes.pdf", b"%PDF", "application/pdf")})
+    wrong_type = client.post("/verify", data=token, files={"file": ("notes.pdf", b"%PDF", "application/pdf")})
     assert wrong_type.status_code == 400 and ".pdf is not accepted here" in wrong_type.text
     assert "WT/COMTD/M/993, para. 1" in client.get("/search?q=uploads+data+folder").text  # re-indexed after upload
 
@@ -46,10 +54,48 @@ def test_draft_preview_lists_restricted_passages_unticked_with_the_reason(sample
     client, _ = _client(sample_db, tmp_path)
     form = {"kind": "committee-statement", "release": "public", "member": "Viet Nam", "body": "Committee on Trade and Development",
             "date": "2026-12-10", "points": "We share the concern.", "queries": "import restrictions without notification processed fruit",
-            "action": "preview"}
+            "action": "preview", "csrf_token": client.form_token}
     preview = client.post("/draft", data=form)
     assert preview.status_code == 200  # one RESTRICTED hit no longer fails the whole preview
     assert "Not used: still RESTRICTED until 28 January 2027" in preview.text and "<input type=\"checkbox\" disabled>" in preview.text
     assert "--allow-restricted" not in preview.text and "support[" not in preview.text
     bad = client.post("/draft", data=dict(form, queries="", citations="WT/COMTD/M/990, para. 99"))
     assert bad.status_code == 400 and "Quoted paragraphs, line 1: WT/COMTD/M/990, para. 99 is not in the corpus" in bad.text
+
+
+def test_cross_site_requests_and_foreign_hosts_are_refused(sample_db, tmp_path):
+    client, data = _client(sample_db, tmp_path)
+    upload = {"file": ("WTCOMTDM993.txt", b"WT/COMTD/M/993\n&& The representative of Chile said so.\n", "text/plain")}
+    # Another site making the delegate's browser post to the app (CSRF) ...
+    forged = client.post("/corpus", data={"csrf_token": client.form_token}, files=upload, headers={"origin": "http://evil.example"})
+    assert forged.status_code == 403
+    # ... or posting from a page without the form token, or with no origin at all.
+    assert client.post("/corpus", files=upload).status_code == 403
+    assert client.post("/corpus", data={"csrf_token": client.form_token}, files=upload, headers={"origin": ""}).status_code == 403
+    # DNS rebinding: the browser thinks it talks to evil.example.
+    rebound = client.get("/search?q=restricted", headers={"host": "evil.example"})
+    assert rebound.status_code == 400 and "not one this wto-assist server answers to" in rebound.text
+    assert not (data / "uploads").exists()  # nothing was ingested
+    page = client.get("/search")
+    assert "script-src 'self'" in page.headers["content-security-policy"] and "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff" and page.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in page.text.replace('<script src="/static/app.js" defer></script>', "")  # no inline script
+    accepted = client.post("/corpus", data={"csrf_token": client.form_token}, files=upload)
+    assert accepted.status_code == 200 and "Ingested WT/COMTD/M/993" in accepted.text
+
+
+def test_beyond_loopback_every_request_needs_a_token_and_readers_cannot_change_the_corpus(sample_db, tmp_path):
+    from wto_assist.web.security import Access
+
+    access = Access.for_binding("192.0.2.10")
+    client, _ = _client(sample_db, tmp_path, access)
+    remote = {"host": "192.0.2.10:8765", "origin": "http://192.0.2.10:8765"}
+    assert client.get("/search", headers=remote).status_code == 401
+    reader = client.get(f"/search?token={access.reader_token}", headers=remote)
+    assert reader.status_code == 200 and "HttpOnly" in reader.headers["set-cookie"]
+    upload = {"file": ("WTCOMTDM994.txt", b"WT/COMTD/M/994\n&& The representative of Peru said so.\n", "text/plain")}
+    refused = client.post("/corpus", data={"csrf_token": client.form_token}, files=upload, headers=remote)  # reader's cookie
+    assert refused.status_code == 403 and "read-only" in refused.text
+    client.cookies.clear()
+    assert client.get(f"/search?token={access.editor_token}", headers=remote).status_code == 200
+    assert client.post("/corpus", data={"csrf_token": client.form_token}, files=upload, headers=remote).status_code == 200

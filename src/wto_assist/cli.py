@@ -670,13 +670,17 @@ def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model)
     import uvicorn
 
     from .web.app import create_app
+    from .web.security import Access
 
     local = host in ("127.0.0.1", "localhost", "::1")
     if not local and not allow_remote:
         raise click.ClickException(f"refusing to bind {host}: the corpus may hold RESTRICTED documents; pass --allow-remote to do it anyway")
-    app = create_app(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model=model, with_dense=not no_dense)
+    access = Access.for_binding(host)
+    app = create_app(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model=model, with_dense=not no_dense, access=access)
     if local:
         click.echo(f"wto-assist on http://{host}:{port}/ (bound to {host}: reachable from this computer only)")
     else:
-        click.echo(f"WARNING: serving on {host}:{port}: anyone who can reach this address can read the corpus and upload files", err=True)
+        click.echo(f"WARNING: serving on {host}:{port}: anyone who has one of these addresses can read the corpus", err=True)
+        click.echo(f"editors (may change the corpus): http://{host}:{port}/search?token={access.editor_token}")
+        click.echo(f"readers (search, draft, verify): http://{host}:{port}/search?token={access.reader_token}")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -30,6 +30,7 @@ from ..index.build import IndexMissing, build_index
 from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
 from ..store import Store
+from .security import Access, Guard
 
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 20
@@ -74,15 +75,26 @@ def _highlight_terms(query: str) -> list[str]:
     return sorted({token for token in tokens(query) if len(token) > 2}, key=len, reverse=True)
 
 
-def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None = None, with_dense: bool = True) -> Starlette:
+def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None = None, with_dense: bool = True,
+               access: Access | None = None):
+    """The app behind its Guard (web/security.py); `access` defaults to loopback use."""
     Store(db_path).close()  # create an empty corpus on first start
     state = WebState(db_path, index_dir, data_dir, model, with_dense)
+    access = access or Access()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = _highlight_filter
-    templates.env.globals.update(families=FAMILIES, modes=MODES, kinds=DRAFT_KINDS)
+    templates.env.globals.update(families=FAMILIES, modes=MODES, kinds=DRAFT_KINDS, csrf_token=access.form_token)
 
     def page(request: Request, name: str, status_code: int = 200, **context) -> Response:
         return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    async def checked_form(request: Request):
+        """The posted form, or None when its form token is missing or wrong (a forged request)."""
+        form = await request.form()
+        return form if access.form_token_ok(form.get("csrf_token")) else None
+
+    def forged(request: Request) -> Response:
+        return page(request, "error.html", 403, message="This form has expired or did not come from wto-assist: reload the page and submit it again.")
 
     def home(request: Request) -> Response:
         return RedirectResponse("/search")
@@ -178,7 +190,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
 
         if request.method == "GET":
             return page(request, "draft.html", form=draft_form({}), errors={}, preview=None)
-        form = await request.form()
+        form = await checked_form(request)
+        if form is None:
+            return forged(request)
         return preview_or_render(request, state, dict(form), form.getlist("keep"), page)
 
     async def verify(request: Request) -> Response:
@@ -186,7 +200,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
 
         if request.method == "GET":
             return page(request, "verify.html", checks=None, error=None)
-        form = await request.form()
+        form = await checked_form(request)
+        if form is None:
+            return forged(request)
         upload = form.get("file")
         try:
             saved = await _save_upload(upload, state.data_dir / "verify", {".docx"})
@@ -200,7 +216,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     async def corpus(request: Request) -> Response:
         message, error = None, None
         if request.method == "POST":
-            form = await request.form()
+            form = await checked_form(request)
+            if form is None:
+                return forged(request)
             try:
                 saved = await _save_upload(form.get("file"), state.data_dir / "uploads", set(SUPPORTED_SUFFIXES))
                 message, error = _ingest_upload(state, saved)
@@ -223,9 +241,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         Route("/corpus", corpus, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes)
-    app.state.web = state
-    return app
+    return Guard(Starlette(routes=routes), access)
 
 
 class UploadRejected(Exception):

@@ -1,0 +1,114 @@
+"""Web safety by default: the app holds RESTRICTED records, so a page on another site must not be
+able to read from it or make the delegate's browser change it.
+
+- Host allow-list: loopback names, plus the address `--host` binds; anything else (DNS rebinding) is
+  refused before any route runs.
+- State-changing requests (POST) must come from this origin (Origin or Referer of the same host) and
+  carry the per-start form token (`csrf_token`, embedded in every form).
+- Bound beyond loopback, every request needs an access token, as notebook servers do: the editor
+  token (all pages) or the reader token (read, draft and verify, but not change the corpus), given once
+  in the URL printed at start and then kept in a same-site, HTTP-only cookie.
+- Security headers on every answer: a content security policy without inline script, no framing,
+  no MIME sniffing, no referrer beyond this origin, no caching of pages.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlparse
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+COOKIE = "wto_access"
+HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                                 b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),  # "no-referrer" would make browsers send "Origin: null" on our own forms
+    (b"cache-control", b"no-store"),
+]
+EDITOR_ONLY = {("POST", "/corpus")}  # what a reader may not do
+
+
+@dataclass
+class Access:
+    """Who may use the app: hosts it answers to, the form token, and the access tokens when remote."""
+
+    hosts: set[str] = field(default_factory=lambda: set(LOOPBACK))
+    form_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    editor_token: str | None = None
+    reader_token: str | None = None
+
+    @classmethod
+    def for_binding(cls, host: str) -> "Access":
+        access = cls()
+        if host not in LOOPBACK:
+            access.hosts.add(host.strip("[]"))
+            access.editor_token, access.reader_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        return access
+
+    def form_token_ok(self, value: str | None) -> bool:
+        return bool(value) and hmac.compare_digest(str(value), self.form_token)
+
+
+def _host_name(value: str) -> str:
+    """"127.0.0.1:8765" -> "127.0.0.1"; "[::1]:8765" -> "::1"."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+class Guard:
+    """Pure ASGI middleware applying `Access` to every HTTP request (the app's outermost layer)."""
+
+    def __init__(self, app, access: Access):
+        self.app, self.access = app, access
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
+        host = headers.get("host", "")
+        if _host_name(host) not in self.access.hosts:
+            return await _refuse(send, 400, "This address is not one this wto-assist server answers to.")
+        method = scope["method"]
+        if method not in ("GET", "HEAD"):
+            source = headers.get("origin") or headers.get("referer")
+            if not source or urlparse(source).netloc.lower() != host.lower():
+                return await _refuse(send, 403, "Refused: the request did not come from a wto-assist page.")
+        cookie = None
+        if self.access.editor_token:
+            role, cookie = self._role(scope, headers)
+            if role is None:
+                return await _refuse(send, 401, "Open the address printed when the server started: it carries the access token.")
+            if role == "reader" and (method, scope["path"]) in EDITOR_ONLY:
+                return await _refuse(send, 403, "Your access is read-only: ask an editor to change the corpus.")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + HEADERS + ([(b"set-cookie", cookie)] if cookie else [])
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+    def _role(self, scope, headers) -> tuple[str | None, bytes | None]:
+        offered = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [None])[0]
+        cookie = SimpleCookie(headers.get("cookie", ""))
+        kept = cookie[COOKIE].value if COOKIE in cookie else None
+        for token in (offered, kept):
+            for role, expected in (("editor", self.access.editor_token), ("reader", self.access.reader_token)):
+                if token and expected and hmac.compare_digest(token, expected):
+                    setting = f"{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/".encode() if token == offered else None
+                    return role, setting
+        return None, None
+
+
+async def _refuse(send, status: int, message: str) -> None:
+    body = message.encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())] + HEADERS})
+    await send({"type": "http.response.body", "body": body})
