@@ -99,3 +99,27 @@ def test_beyond_loopback_every_request_needs_a_token_and_readers_cannot_change_t
     client.cookies.clear()
     assert client.get(f"/search?token={access.editor_token}", headers=remote).status_code == 200
     assert client.post("/corpus", data={"csrf_token": client.form_token}, files=upload, headers=remote).status_code == 200
+
+
+def test_odd_parameters_are_answered_not_crashed_on(sample_db, tmp_path):
+    client, _ = _client(sample_db, tmp_path)
+    for path in ("/search?q=fruit&page=%C2%B2", "/search?q=fruit&page=" + "9" * 5000, "/disputes/DS99999999999999999999"):
+        assert client.get(path).status_code in (200, 404), path
+    draft = {"kind": "committee-statement", "member": "Viet Nam", "body": "CTD", "date": "2026-12-10", "points": "A point.",
+             "citations": "WT/COMTD/M/990, para. 7", "action": "download", "keep": "²", "release": "restricted",
+             "csrf_token": client.form_token}
+    assert client.post("/draft", data=draft).status_code in (200, 400)
+
+
+def test_the_app_follows_an_index_built_outside_it(sample_db, tmp_path):
+    client, _ = _client(sample_db, tmp_path)
+    assert "WT/COMTD/M/995" not in client.get("/search?q=outside+rebuild+marker&mode=bm25").text
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "WTCOMTDM995.txt").write_text("WT/COMTD/M/995\n&& The representative of Chile said outside rebuild marker words.\n")
+    from wto_assist.ingest import ingest_paths
+
+    ingest_paths([extra], sample_db)
+    build_index(sample_db, tmp_path / "index", with_dense=False)  # as `wto-assist index` in another shell
+    assert "WT/COMTD/M/995, para. 1" in client.get("/search?q=outside+rebuild+marker&mode=bm25").text
+    assert client.get("/corpus").status_code == 200

@@ -226,7 +226,7 @@ def _index(index_dir: Path | None) -> Path:
 @click.option("--no-dense", is_flag=True, help="BM25 only: no model, no vectors.")
 def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_dense: bool) -> None:
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
-    from .index.build import build_index
+    from .index.build import IndexMissing, build_index
     from .index.dense import ModelError
 
     _open(db_path).close()  # a clear error when the database is missing
@@ -241,7 +241,7 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
 
     try:
         report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=progress)
-    except ModelError as error:
+    except (ModelError, IndexMissing, StoreError) as error:
         raise click.ClickException(str(error)) from error
     finally:
         if bar is not None:

@@ -8,6 +8,7 @@ a document whose file was deleted from a folder being ingested is removed from t
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,25 +33,60 @@ class IngestReport:
         return bool(self.ingested or self.unchanged) or not self.failed
 
 
+def shown(path: Path | str) -> str:
+    """A path as one printable line: a newline or an undecodable byte in a file name cannot forge a report line."""
+    text = path if isinstance(path, str) else os.fsdecode(path)
+
+    def safe(char: str) -> str:
+        if 0xDC80 <= ord(char) <= 0xDCFF:  # a byte the file system name held that is not UTF-8
+            return f"\\x{ord(char) - 0xDC00:02x}"
+        return char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+
+    return "".join(safe(char) for char in text)
+
+
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]], list[tuple[str, str]]]:
-    """Files to ingest, plus (path, reason) for files skipped as not documents and for missing paths."""
+    """Files to ingest, plus (path, reason) for what is skipped as not a document and for what cannot be read.
+
+    Nothing is skipped silently: an unreadable folder, a FIFO, a device, a broken link or a link loop is
+    reported with its reason, and the walk goes on."""
     files: list[Path] = []
     ignored: list[tuple[str, str]] = []
-    missing: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
+
+    def visit(path: Path, top: bool) -> None:
+        try:
+            if path.is_symlink() and not path.exists():
+                problems.append((shown(path), "a link to nothing (broken or looping link)"))
+                return
+            if path.is_dir():
+                if not top and path.name.startswith("."):
+                    return
+                try:
+                    children = sorted(path.iterdir())
+                except OSError as error:
+                    problems.append((shown(path), f"cannot read folder ({error.strerror or error})"))
+                    return
+                for child in children:
+                    visit(child, False)
+                return
+            if not path.exists():
+                problems.append((shown(path), "no such file or folder"))
+                return
+            if not top and path.name.startswith("."):
+                return
+            if not path.is_file():
+                ignored.append((shown(path), "not a regular file (a device, FIFO or socket)"))
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(path)
+            else:
+                ignored.append((shown(path), f"not a supported document type ({path.suffix or 'no extension'})"))
+        except OSError as error:  # a link loop or a name the system refuses
+            problems.append((shown(path), f"cannot read ({error.strerror or error})"))
+
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(child)
-                else:
-                    ignored.append((str(child), f"not a supported document type ({child.suffix or 'no extension'})"))
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append((str(path), "no such file or folder"))
-    return files, ignored, missing
+        visit(Path(path), True)
+    return files, ignored, problems
 
 
 def ingest_paths(
@@ -70,34 +106,36 @@ def ingest_paths(
             _ingest_one(store, path, report)
         for folder in {path for path in paths if path.is_dir()}:
             report.removed += store.remove_missing_under(folder)
-    if enrich and report.ingested:
+        # What this run stored, and what an earlier run stored but was killed before enriching.
+        pending = store.unenriched() if enrich else []
+    if pending:
         from .enrich import enrich_store
 
-        report.entities = enrich_store(Path(db_path), [symbol for _, symbol, _ in report.ingested]).entities
+        report.entities = enrich_store(Path(db_path), pending).entities
     return report
 
 
 def _ingest_one(store: Store, path: Path, report: IngestReport) -> None:
-    key = str(path.resolve())
+    key = shown(path.resolve())  # the store holds text: an undecodable byte in a name is kept escaped
     try:
         data = path.read_bytes()
     except OSError as error:
-        report.failed.append((str(path), f"cannot read file ({error.strerror or error})"))
+        report.failed.append((shown(path), f"cannot read file ({error.strerror or error})"))
         return
     sha = hashlib.sha256(data).hexdigest()
     if store.source_sha(key) == sha:
-        report.unchanged.append(str(path))
+        report.unchanged.append(shown(path))
         return
     try:
         document = parse_file(path)
     except ReadError as error:
         store.record_failure(key, sha, str(error))
-        report.failed.append((str(path), str(error)))
+        report.failed.append((shown(path), str(error)))
         return
     except Exception as error:  # a parser bug on one file must not stop the other files
         reason = f"unexpected {type(error).__name__}: {error}"
         store.record_failure(key, sha, reason)
-        report.failed.append((str(path), reason))
+        report.failed.append((shown(path), reason))
         return
     document.source_path = key
     fetched = provenance(path)  # the folder's fetch manifest, when this is the very file fetched
@@ -107,7 +145,7 @@ def _ingest_one(store: Store, path: Path, report: IngestReport) -> None:
     if owner and owner != key and Path(owner).exists():
         reason = f"{document.symbol} is already ingested from {owner}"
         store.record_failure(key, sha, reason)
-        report.failed.append((str(path), reason))
+        report.failed.append((shown(path), reason))
         return
     store.save_document(document)
-    report.ingested.append((str(path), document.symbol, len(document.paragraphs)))
+    report.ingested.append((shown(path), document.symbol, len(document.paragraphs)))

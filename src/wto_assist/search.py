@@ -17,7 +17,7 @@ import numpy as np
 from . import members
 from .documents.symbols import FAMILIES, SymbolError, dispute_number
 from .enrich.provisions import ProvisionError, is_within, normalise_key
-from .index.build import current_version
+from .index.build import IndexMissing, current_version, hold_version
 from .index.lexical import LexicalIndex
 from .store import Store
 
@@ -62,8 +62,19 @@ class Searcher:
     """Loads the live index and the corpus store once; answers many queries."""
 
     def __init__(self, index_dir: Path, db_path: Path, model: str | None = None):
-        self.version = current_version(Path(index_dir))
-        self.manifest = json.loads((self.version / "manifest.json").read_text(encoding="utf-8"))
+        for attempt in range(3):  # a build may switch CURRENT and remove the old version in between
+            self.version = current_version(Path(index_dir))
+            hold = None
+            try:
+                hold = hold_version(self.version)  # the version stays until close()
+                self.manifest = json.loads((self.version / "manifest.json").read_text(encoding="utf-8"))
+                self._hold = hold
+                break
+            except FileNotFoundError:
+                if hold is not None:
+                    hold.close()
+                if attempt == 2:
+                    raise IndexMissing(f"the index in {index_dir} changed while opening it; try again") from None
         self.rows = json.loads((self.version / "rows.json").read_text(encoding="utf-8"))
         self.lexical = LexicalIndex(self.version / "bm25")
         self.store = Store(db_path, create=False)
@@ -203,6 +214,7 @@ class Searcher:
 
     def close(self) -> None:
         self.store.close()
+        self._hold.close()
 
 
 def fuse(bm25: np.ndarray, dense: np.ndarray, mask: np.ndarray | None, weight: float = HYBRID_DENSE_WEIGHT) -> np.ndarray:

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS documents (
     sha256 TEXT NOT NULL,
     source_url TEXT,      -- provenance recorded by `fetch`
     retrieved_at TEXT,
+    enriched_at TEXT,     -- set when the enrich stage has marked its paragraphs (NULL: still to do)
     encoding TEXT,
     symbol_source TEXT NOT NULL,
     ingested_at TEXT NOT NULL
@@ -143,6 +144,7 @@ _ADDED_COLUMNS = [
     ("footnotes", "paragraph_seq", "INTEGER"),
     ("documents", "source_url", "TEXT"),
     ("documents", "retrieved_at", "TEXT"),
+    ("documents", "enriched_at", "TEXT"),
 ]
 
 
@@ -171,12 +173,21 @@ class Store:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"no corpus database at {self.path}; run `wto-assist ingest` first")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a corpus database file (give a file such as corpus.sqlite)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder for {self.path} ({error.strerror or error})") from error
         try:
             # One request at a time may come from a server thread other than the opener.
             self.connection = sqlite3.connect(self.path, check_same_thread=False)
             self.connection.row_factory = sqlite3.Row
             self.connection.create_function("wto_today", 0, config.today)
+            tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "meta" not in tables:  # never write into a database that is not a corpus
+                self.connection.close()
+                raise StoreError(f"{self.path} is an SQLite database but not a wto-assist corpus; it was left unchanged")
             self.connection.execute("PRAGMA foreign_keys = ON")
             self.connection.execute("PRAGMA journal_mode = WAL")
             with self.connection:
@@ -276,6 +287,17 @@ class Store:
                 "INSERT OR REPLACE INTO sources(path, sha256, status, symbol, reason, checked_at) VALUES (?,?,?,?,?,?)",
                 (path, sha256, "failed", None, reason, _now()),
             )
+
+    def unenriched(self) -> list[str]:
+        """Documents stored but not yet enriched: a run killed between the two stages left them so."""
+        return [row["symbol"] for row in self.connection.execute("SELECT symbol FROM documents WHERE enriched_at IS NULL ORDER BY symbol")]
+
+    def mark_enriched(self, symbols: list[str] | None) -> None:
+        with self.connection:
+            if symbols is None:
+                self.connection.execute("UPDATE documents SET enriched_at = ?", (_now(),))
+            else:
+                self.connection.executemany("UPDATE documents SET enriched_at = ? WHERE symbol = ?", [(_now(), s) for s in symbols])
 
     def replace_entities(self, found: dict[int, list]) -> None:
         """Replace the entities of the given paragraph ids (Entity records from the enrich stage; offsets

@@ -16,6 +16,8 @@ from .symbols import symbol_from_filename
 __all__ = ["Citation", "Document", "Paragraph", "ReadError", "SUPPORTED_SUFFIXES", "parse_file"]
 
 _MASTHEAD_LINES = 40
+MAX_PARAGRAPHS = 50_000  # the longest WTO reports have a few thousand
+MAX_PARAGRAPH_CHARS = 100_000  # a long WTO paragraph is a few thousand characters
 
 
 def _masthead(text: str) -> list[str]:
@@ -42,6 +44,12 @@ def parse_file(path: Path) -> Document:
     segmented = segment(text, str(symbol))
     if not segmented.paragraphs:
         raise ReadError("no paragraphs found after the document header")
+    if len(segmented.paragraphs) > MAX_PARAGRAPHS:
+        raise ReadError(f"{len(segmented.paragraphs):,} paragraphs: more than any WTO document has ({MAX_PARAGRAPHS:,}); not read")
+    longest = max(segmented.paragraphs, key=lambda paragraph: len(paragraph.text))
+    if len(longest.text) > MAX_PARAGRAPH_CHARS:
+        raise ReadError(f"paragraph {longest.label} is {len(longest.text):,} characters long: no WTO paragraph is;"
+                        " a file without paragraph breaks?")
     attribute(segmented.paragraphs)
     family = family_for(symbol, header.family_hint)
     is_minutes = family in ("minutes", "tpr-minutes")

@@ -77,14 +77,44 @@ def _plausibility(text: str) -> float:
     return score
 
 
+_BOMS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16/32 by byte-order mark, or by the zero bytes of mostly-ASCII text without one."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    sample = data[:4096]
+    if len(sample) >= 8:
+        for encoding, width, position in (("utf-32-le", 4, 0), ("utf-32-be", 4, 3), ("utf-16-le", 2, 0), ("utf-16-be", 2, 1)):
+            units = [sample[i : i + width] for i in range(0, len(sample) - width + 1, width)]
+            if sum(1 for unit in units if unit[position] != 0 and not any(unit[j] for j in range(width) if j != position)) > 0.9 * len(units):
+                return encoding
+    return None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode text bytes: UTF-8 when valid, else the most plausible of the detector's candidates."""
+    """Decode text bytes: UTF-16/32 by their marks, UTF-8 when valid (a few stray bytes replaced and
+    said so), else the most plausible of the detector's candidates."""
+    wide = _wide_encoding(data)
+    if wide:
+        try:
+            return data.decode(wide).lstrip("\ufeff"), wide
+        except UnicodeDecodeError as error:
+            raise ReadError(f"damaged {wide.upper()} text ({error.reason} at byte {error.start})") from error
     if b"\x00" in data[:4096] or _control_ratio(data) > 0.05:
         raise ReadError("binary content, not text (wrong extension?)")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    repaired = data.decode("utf-8-sig", errors="replace")
+    bad = repaired.count("\ufffd")
+    proven = sum(1 for char in repaired if not char.isascii() and char != "\ufffd")  # well-formed UTF-8 sequences
+    if proven and bad <= max(3, len(data) // 10000):
+        # Valid UTF-8 but for a stray byte or two: keep UTF-8 rather than re-read the whole file in a code page.
+        return repaired, f"utf-8 ({bad} invalid byte{'s' if bad > 1 else ''} replaced)"
     from charset_normalizer import from_bytes
 
     candidates = [match.encoding for match in from_bytes(data)][:5]
@@ -120,6 +150,7 @@ def _read_docx(path: Path) -> str:
         from docx.oxml.ns import qn
     except ImportError as error:  # pragma: no cover - python-docx is a dependency
         raise ReadError(f"python-docx is not installed ({error})") from error
+    check_docx_size(path)
     try:
         document = docx.Document(str(path))
         notes = docx_footnotes(document)
@@ -150,6 +181,20 @@ def _read_docx(path: Path) -> str:
         lines.append("")  # a Word paragraph is a block of its own, never a wrapped line
     lines += [FOOTNOTE_LINE.format(number, text) for number, text in notes.items()]
     return "\n".join(lines)
+
+
+MAX_DOCX_INFLATED = 200 * 2**20  # a long WTO report is a few MB unzipped; more is a zip bomb
+
+
+def check_docx_size(path: Path) -> None:
+    """Refuse a .docx whose parts would inflate past MAX_DOCX_INFLATED, before anything is unzipped."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ReadError("not a valid .docx file (damaged, or not a Word document)") from error
+    if inflated > MAX_DOCX_INFLATED:
+        raise ReadError(f"refused: its parts inflate to {inflated // 2**20} MiB (more than {MAX_DOCX_INFLATED // 2**20} MiB; a zip bomb?)")
 
 
 def docx_footnotes(document) -> dict[str, str]:
@@ -377,9 +422,14 @@ _RUNNING_HEADER = re.compile(
 _TOC_LINE = re.compile(r"PAGEREF\s+_Toc|^\s*(?:[A-Z]\.|\(?[ivxIVX]+\)|\([A-Za-z]\)|-)?\s*\t[^\t]+\t\s*\d+\s*$")
 
 
+# Terminal escape sequences and control characters: never text of a document, never to be printed.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def clean_converted_text(text: str) -> str:
-    """Normalise line ends and strip Word field-code debris, TOC lines and running page heads."""
+    """Normalise line ends and strip control characters, Word field-code debris, TOC lines and running page heads."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\x0b", "\n")
+    text = _CONTROL.sub("", text)
     lines = []
     for line in text.split("\n"):
         if _TOC_LINE.search(line):

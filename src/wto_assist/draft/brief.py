@@ -121,7 +121,7 @@ class _Reader:
             return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise self.fail(name, "must be text")
-        return _clean(str(value))
+        return _checked(self, name, str(value))
 
     def texts(self, name: str, required: bool = False) -> list[str]:
         value = self.data.get(name)
@@ -135,7 +135,7 @@ class _Reader:
         for index, item in enumerate(value):
             if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
                 raise self.fail(f"{name}[{index}]", "must be non-empty text")
-            result.append(_clean(str(item)))
+            result.append(_checked(self, f"{name}[{index}]", str(item)))
         if required and not result:
             raise self.fail(name, "must not be empty")
         return result
@@ -184,9 +184,24 @@ class _Reader:
             raise self.fail(name, f"{text!r} is not a date YYYY-MM-DD") from None
 
 
+MAX_BRIEF_BYTES = 1_000_000
+MAX_FIELD_CHARS = 20_000
+_BAD_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
     # The footnote markers of the renderer must never come from a brief.
     return text.replace("⟦", "[").replace("⟧", "]").strip()
+
+
+def _checked(reader: "_Reader", name: str, text: str) -> str:
+    """Untrusted text: refused when too long or holding control characters or lone surrogates."""
+    if len(text) > MAX_FIELD_CHARS:
+        raise reader.fail(name, f"is {len(text):,} characters long (at most {MAX_FIELD_CHARS:,})")
+    bad = _BAD_CHARACTERS.search(text)
+    if bad:
+        raise reader.fail(name, f"contains a control character or an invalid one (U+{ord(bad.group(0)):04X}) at position {bad.start() + 1}")
+    return _clean(text)
 
 
 def _flag(reader: _Reader, name: str) -> bool:
@@ -343,14 +358,37 @@ def _dispute(reader: _Reader, name: str, required: bool = False) -> str | None:
 def load_brief(path: Path) -> Brief:
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8")
+        if path.is_dir():
+            raise BriefError(f"{path}: is a folder, not a brief")
+        if path.stat().st_size > MAX_BRIEF_BYTES:
+            raise BriefError(f"{path}: larger than {MAX_BRIEF_BYTES // 1000} kB; a brief is a page or two of YAML")
+        raw = path.read_bytes().decode("utf-8")
     except OSError as error:
         raise BriefError(f"{path}: cannot read ({error.strerror or error})") from error
+    except UnicodeDecodeError as error:
+        raise BriefError(f"{path}: not UTF-8 text (byte {error.start + 1}); save the brief as UTF-8") from error
     import yaml
 
     try:
-        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.load(raw, Loader=_no_alias_loader())  # noqa: S506 - a SafeLoader
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise BriefError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({first_line})") from error
+    except RecursionError as error:
+        raise BriefError(f"{path}: nested too deeply to be a brief") from error
     return parse_brief(data, str(path))
+
+
+def _no_alias_loader():
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        """YAML without anchors and aliases: a brief never needs them, and they can expand without bound."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a brief", event.start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader

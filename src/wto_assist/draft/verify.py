@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
+from ..documents.readers import ReadError, check_docx_size
 from ..documents.symbols import SymbolError, normalise_symbol
 from ..store import Store
 from . import citation_style
@@ -54,14 +55,19 @@ _REPORT_SERIES = {"Panel Report": "R", "Appellate Body Report": "AB/R", "Award o
 
 def _quotations(path: Path) -> tuple[list[tuple[str | None, str]], bool]:
     """((quotation or None, footnote text) for every footnote reference in the body, is the draft public)."""
+    import zipfile
+
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        check_docx_size(path)
         document = docx.Document(str(path))
         notes = read_footnotes(document)
-    except (PackageNotFoundError, KeyError, ValueError, OSError, SyntaxError) as error:
-        raise VerifyError(f"{path}: not a readable .docx file ({type(error).__name__})") from error
+    except ReadError as error:
+        raise VerifyError(f"{path}: {error}") from error
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, RecursionError) as error:
+        raise VerifyError(f"{path}: not a readable .docx file (damaged or not a Word document)") from error
     found = []
     for paragraph in document.element.body.iter(qn("w:p")):
         text = ""

@@ -13,10 +13,17 @@ Layout of an index folder (all plain files):
 A build is written to a hidden folder and only becomes live when CURRENT is replaced, so a crash or
 kill at any point leaves the previous index loadable. Window vectors of the live version are reused
 by SHA-1 of the window text: re-indexing after ingesting one document encodes only that document.
+
+Concurrency: one build at a time (an exclusive lock on `.lock`; a second build waits for the first),
+so CURRENT never names a version another build removed; hidden folders found under the lock are
+left-overs of killed builds and go at once. A reader holds a shared lock on its version's `.readers`
+for as long as it is open, and an old version is removed only when nobody holds it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -64,6 +71,23 @@ def current_version(index_dir: Path) -> Path:
     return version
 
 
+@contextlib.contextmanager
+def _writer_lock(index_dir: Path):
+    with open(index_dir / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a concurrent build waits here until the other one is done
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def hold_version(version: Path):
+    """Open and share-lock a version's `.readers` file: the version stays while the handle is open."""
+    handle = open(version / ".readers", "a")  # noqa: SIM115 - held for the reader's lifetime
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
 def _write_json(path: Path, value) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
 
@@ -94,9 +118,18 @@ def build_index(
 ) -> BuildReport:
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(index_dir):
+        for leftover in index_dir.glob(".building-*"):  # under the lock, only a killed build leaves these
+            shutil.rmtree(leftover, ignore_errors=True)
+        return _build(db_path, index_dir, model, with_dense, on_progress)
+
+
+def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, on_progress) -> BuildReport:
     started = time.perf_counter()
     with Store(db_path, create=False) as store:
         rows = store.index_rows()
+    if not rows:
+        raise IndexMissing(f"the corpus {db_path} has no paragraphs yet: run `wto-assist ingest` first")
     version_name = f"v{time.time_ns()}"
     report = BuildReport(version=version_name, rows=len(rows))
     report.seconds["read"] = time.perf_counter() - started
@@ -177,12 +210,18 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
 
 
 def _remove_old_versions(index_dir: Path, keep: str) -> None:
+    """Remove versions nobody reads (a reader's shared lock keeps its version) and stray pointers."""
     for child in index_dir.iterdir():
-        if child.name == keep or child.name == "CURRENT":
+        if child.name == keep:
             continue
-        stale_build = child.name.startswith(".building-") and time.time() - child.stat().st_mtime > 3600
-        if child.is_dir() and (child.name.startswith("v") or stale_build):
-            # Builds younger than an hour may belong to a concurrent run; killed ones go later.
-            shutil.rmtree(child, ignore_errors=True)
+        if child.is_dir() and child.name.startswith("v"):
+            try:
+                with open(child / ".readers", "a") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    shutil.rmtree(child, ignore_errors=True)
+            except BlockingIOError:
+                continue  # still open in a search or the web app: removed by a later build
+            except OSError:
+                shutil.rmtree(child, ignore_errors=True)
         elif child.name.startswith(".CURRENT-"):
             child.unlink(missing_ok=True)

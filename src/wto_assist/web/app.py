@@ -26,7 +26,7 @@ from starlette.templating import Jinja2Templates
 from .. import members
 from ..documents.readers import SUPPORTED_SUFFIXES
 from ..documents.symbols import FAMILIES, SymbolError, normalise_symbol
-from ..index.build import IndexMissing, build_index
+from ..index.build import IndexMissing, build_index, current_version
 from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
 from ..store import Store
@@ -57,6 +57,16 @@ class WebState:
                 self.searcher = Searcher(self.index_dir, self.db_path, model=self.model)
             except IndexMissing:
                 self.searcher = None
+
+    def follow(self) -> None:
+        """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT."""
+        with self.lock:
+            try:
+                live = current_version(self.index_dir)
+            except IndexMissing:
+                return
+            if self.searcher is None or self.searcher.version != live:
+                self.load()
 
 
 def _filters(params) -> Filters:
@@ -103,8 +113,10 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         params = request.query_params
         query = params.get("q", "").strip()
         requested = params.get("page", "1")
-        page_number = max(1, int(requested)) if requested.isdigit() else 1
+        # isdecimal and a length cap: "²" or a 5,000-digit number is page 1, not an error
+        page_number = max(1, int(requested)) if requested.isdecimal() and len(requested) <= 6 else 1
         shown, total, error = [], 0, None
+        state.follow()
         if query:
             if state.searcher is None:
                 error = "There is no index yet: ingest documents on the Corpus page first."
@@ -177,6 +189,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
 
     def dispute(request: Request) -> Response:
         number = int(request.path_params["number"])
+        if number > 9999:  # DS numbers have four digits at most; a longer one overflows SQLite
+            return page(request, "error.html", 404, message=f"DS{str(number)[:12]}… is not a dispute number.")
         with state.lock, Store(state.db_path, create=False) as store:
             rows = find_disputes(store, numbers=[number])
             mentions = store.paragraphs_mentioning("dispute", f"DS{number}")
@@ -224,6 +238,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                 message, error = _ingest_upload(state, saved)
             except UploadRejected as problem:
                 error = str(problem)
+        state.follow()
         with state.lock, Store(state.db_path, create=False) as store:
             documents, failures = store.documents(), store.failures()
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,

@@ -125,7 +125,7 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
         quotes += [{"citation": q.citation, "text": q.text, "restricted": True, "withheld": q.withheld} for q in composed.withheld]
         warnings = [w for w in composed.warnings if " not quoted: " not in w]  # withheld passages are listed with their reason
         return page(request, "draft.html", form=form, errors={}, preview={"quotes": quotes, "warnings": warnings})
-    chosen = [composed.quotes[int(i)] for i in keep if i.isdigit() and int(i) < len(composed.quotes)]
+    chosen = [composed.quotes[int(i)] for i in keep if i.isdecimal() and len(i) <= 4 and int(i) < len(composed.quotes)]
     final = brief_from_form(form)
     final["support"] = [{"citation": q.citation, "quote": q.text, "use": q.use} for q in chosen]
     out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
