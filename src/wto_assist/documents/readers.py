@@ -103,7 +103,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode(wide).lstrip("\ufeff"), wide
         except UnicodeDecodeError as error:
             raise ReadError(f"damaged {wide.upper()} text ({error.reason} at byte {error.start})") from error
-    if b"\x00" in data[:4096] or _control_ratio(data) > 0.05:
+    if data[:4096].count(b"\x00") > 8 or _control_ratio(data) > 0.05:  # a stray NUL is dropped later, many are binary
         raise ReadError("binary content, not text (wrong extension?)")
     try:
         return data.decode("utf-8-sig"), "utf-8"

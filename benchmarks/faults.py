@@ -1,0 +1,289 @@
+"""Fault campaign: generated malformed inputs and kill -9 trials against the real CLI.
+
+    python benchmarks/faults.py [--kills N] [--big-mib M]     (about 10 minutes with the defaults)
+
+Inputs (`malformed_inputs`): empty, truncated and renamed PDF/DOCX/HTML; UTF-16/32 with and without
+byte-order mark, cp1252, MacRoman, invalid UTF-8, NUL bytes, terminal escapes; a single-line file of
+M MiB; deeply nested HTML; a DOCX zip bomb; a DOCX declaring an external XML entity; symlink loops,
+links to nothing and to /dev/zero, a FIFO, a folder that cannot be read, odd file names. Each case is
+ingested beside the valid sample corpus in a process of its own, and judged: one line naming the file
+and the reason (or the file ingested), the valid files still ingested, no traceback, no hang (60 s),
+the database passing integrity_check; peak memory is recorded.
+
+Kills (`kill_trial`): `ingest`, `index`, `enrich` and `load-disputes` are killed with SIGKILL at a
+random moment; every time the database must pass integrity_check, search must answer from the
+previous or the new index, and re-running the command must leave the full state (same entities).
+Tests run a subset of both (tests/test_faults.py); the README table comes from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpora"
+CLI = [sys.executable, "-c", "from wto_assist.cli import main; main()"]
+MINUTES = "WT/COMTD/M/{n}\n&& The representative of Chile said that Développement matters under Article XI of the GATT 1994.\n"
+
+
+def _docx_bytes() -> bytes:
+    return (CORPUS / "tpr" / "WT_TPR_M_990.docx").read_bytes()
+
+
+def _pdf_bytes(folder: Path) -> bytes:
+    """A real PDF, made by LibreOffice from the sample minutes (None without LibreOffice)."""
+    office = shutil.which("soffice")
+    if office is None:
+        return b""
+    source = folder / "pdf-source.txt"
+    source.write_text((CORPUS / "minutes" / "WTCOMTDM990.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run([office, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(folder), str(source)], capture_output=True, timeout=300, check=False)
+    pdf = folder / "pdf-source.pdf"
+    return pdf.read_bytes() if pdf.exists() else b""
+
+
+def _zip_bomb(inflated_mib: int) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(CORPUS / "tpr" / "WT_TPR_M_990.docx") as source:
+            for item in source.infolist():
+                archive.writestr(item, source.read(item))
+        with archive.open("word/media/padding.bin", "w", force_zip64=True) as padding:
+            block = b"\0" * 2**20
+            for _ in range(inflated_mib):
+                padding.write(block)
+    return buffer.getvalue()
+
+
+def _xxe_docx() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(CORPUS / "tpr" / "WT_TPR_M_990.docx") as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                declaration = '<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+                text = text.replace("?>", "?>" + declaration, 1).replace("<w:t>", "<w:t>&secret;", 1)
+                data = text.encode("utf-8")
+            archive.writestr(item, data)
+    return buffer.getvalue()
+
+
+def malformed_inputs(folder: Path, big_mib: int = 50, scale: int = 1) -> list[tuple[str, str, callable]]:
+    """(class, case name, make(folder) -> the path it wrote): `scale` repeats the byte-level families
+    with different truncation points and seeds (scale 5 gives over 200 cases)."""
+    docx_data = _docx_bytes()
+    pdf_data = _pdf_bytes(folder)
+    html = "<html><body><p>WT/COMTD/M/{n}</p><p>&amp;&amp; The representative of Peru said that rules matter.</p></body></html>"
+    cases: list[tuple[str, str, callable]] = []
+
+    def file_case(kind: str, name: str, data: bytes):
+        def make(target: Path) -> Path:
+            path = target / name
+            path.write_bytes(data)
+            return path
+
+        cases.append((kind, name, make))
+
+    rng = random.Random(7)
+    for round_ in range(scale):
+        n = 800 + round_ * 20
+        for suffix in (".txt", ".pdf", ".docx", ".html"):
+            file_case("empty", f"empty{round_}{suffix}", b"")
+        for data, suffix in ((pdf_data, ".pdf"), (docx_data, ".docx")):
+            if data:
+                cut = rng.randint(10, max(11, len(data) - 10))
+                file_case("truncated", f"truncated{round_}-{cut}{suffix}", data[:cut])
+        file_case("truncated", f"truncated{round_}.html", html.format(n=n).encode()[: rng.randint(20, 80)])
+        file_case("renamed", f"pdf-as-docx{round_}.docx", pdf_data or b"%PDF-1.4")
+        file_case("renamed", f"docx-as-pdf{round_}.pdf", docx_data)
+        file_case("renamed", f"png-as-text{round_}.txt", b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(2000)))
+        file_case("renamed", f"docx-as-html{round_}.html", docx_data)
+        text = MINUTES.format(n=n + 1)
+        file_case("encoding", f"WTCOMTDM{n + 1}.txt", text.encode("utf-16"))
+        file_case("encoding", f"WTCOMTDM{n + 2}.txt", text.replace(str(n + 1), str(n + 2)).encode("utf-16-le"))
+        file_case("encoding", f"WTCOMTDM{n + 3}.txt", text.replace(str(n + 1), str(n + 3)).encode("utf-32"))
+        file_case("encoding", f"WTCOMTDM{n + 4}.txt", text.replace(str(n + 1), str(n + 4)).encode("cp1252"))
+        file_case("encoding", f"WTCOMTDM{n + 5}.txt", text.replace(str(n + 1), str(n + 5)).encode("mac_roman"))
+        stray = text.replace(str(n + 1), str(n + 6)).encode("utf-8")
+        file_case("encoding", f"WTCOMTDM{n + 6}.txt", stray[:30] + b"\xff" + stray[30:])
+        file_case("encoding", f"invalid-utf8-{round_}.txt", bytes(rng.randrange(128, 256) for _ in range(3000)))
+        file_case("encoding", f"WTCOMTDM{n + 7}.html", b"\xef\xbb\xbf" + html.format(n=n + 7).encode("utf-8"))
+        file_case("encoding", f"WTCOMTDM{n + 8}.html", html.format(n=n + 8).encode("utf-16"))
+        file_case("control", f"WTCOMTDM{n + 9}.txt", MINUTES.format(n=n + 9).replace("Chile", "Ch\x00ile\x1b[31m").encode())
+        file_case("control", f"nul-bytes-{round_}.txt", b"\x00" * 5000)
+        file_case("nested", f"nested{round_}.html", ("<div>" * (5000 + round_)).encode() + b"WT/COMTD/M/1" + b"</div>" * 10)
+    file_case("size", "single-line.txt", b"WT/COMTD/M/899\n&& " + b"word " * (big_mib * 2**20 // 5))
+    file_case("zip", "zip-bomb.docx", _zip_bomb(300))
+    file_case("zip", "xxe.docx", _xxe_docx())
+
+    def special(kind: str, name: str, make):
+        cases.append((kind, name, make))
+
+    special("links", "loop", lambda t: (os.symlink("loop-b", t / "loop-a"), os.symlink("loop-a", t / "loop-b"), t / "loop-a")[-1])
+    special("links", "dangling.txt", lambda t: (os.symlink(t / "nowhere.txt", t / "dangling.txt"), t / "dangling.txt")[-1])
+    special("links", "dev-zero.txt", lambda t: (os.symlink("/dev/zero", t / "dev-zero.txt"), t / "dev-zero.txt")[-1])
+    special("special", "fifo.txt", lambda t: (os.mkfifo(t / "fifo.txt"), t / "fifo.txt")[-1])
+
+    def unreadable(target: Path) -> Path:
+        folder_ = target / "locked"
+        folder_.mkdir()
+        (folder_ / "WTCOMTDM898.txt").write_text(MINUTES.format(n=898))
+        folder_.chmod(0)
+        return folder_
+
+    special("permissions", "locked-folder", unreadable)
+    for name in ("line\nFAILED forged.txt", "caf\udce9.txt", "-dash.txt", "x" * 200 + ".txt", "spaces and ‘quotes’.txt"):
+        encoded = os.fsencode(name)
+        cases.append(("names", name, lambda t, encoded=encoded: (
+            open(os.path.join(os.fsencode(t), encoded), "wb").write(MINUTES.format(n=897).encode()), Path(os.fsdecode(os.path.join(os.fsencode(t), encoded))))[-1]))
+    return cases
+
+
+def _integrity(db: Path) -> str:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def run_case(make, folder: Path, timeout: float = 60) -> dict:
+    """Ingest one malformed input beside the sample corpus in a fresh process; judge the outcome."""
+    cases = folder / "files"
+    cases.mkdir(parents=True)
+    made = make(cases)
+    db = folder / "corpus.sqlite"
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    try:
+        run = subprocess.run(CLI + ["ingest", str(cases), str(CORPUS), "--db", str(db)], capture_output=True, timeout=timeout,
+                             env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        hung = False
+    except subprocess.TimeoutExpired as expired:
+        run, hung = expired, True
+    finally:
+        for path in cases.rglob("*"):
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o755)
+    stderr = (run.stderr or b"").decode("utf-8", "replace")
+    stdout = (run.stdout or b"").decode("utf-8", "replace")
+    lines = [line for line in stderr.splitlines() if line.startswith(("FAILED ", "ignored "))]
+    name = made.name.encode("utf-8", "backslashreplace").decode()
+    ingested_sample = "WT/COMTD/M/990" in subprocess.run(CLI + ["list", "--db", str(db)], capture_output=True, text=True).stdout
+    reported = any(name[:40] in line or name.encode("unicode_escape").decode()[:40] in line for line in lines)
+    return {
+        "hung": hung,
+        "traceback": "Traceback" in stderr,
+        "clear": reported and all(line.count("\n") == 0 for line in lines),
+        "ingested": f"({made.name[:30]}" not in stdout and "1 failed" not in stdout and not reported,
+        "valid_still_ingested": ingested_sample,
+        "integrity": _integrity(db) if db.exists() else "no database",
+        "seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mib": max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024,
+        "stderr": stderr[-400:],
+    }
+
+
+_DURATIONS: dict[tuple[str, Path], float] = {}
+
+
+def kill_trial(command: str, folder: Path, shared: Path | None, rng: random.Random) -> dict:
+    """Run one writer, SIGKILL it at a random moment of its run, check the state, re-run it, check again."""
+    db, index_dir = folder / "corpus.sqlite", folder / "index"
+    source = shared / "corpus" / "ctd-minutes" if shared else CORPUS
+    table = shared / "data" / "disputes-ds1-624.jsonl" if shared else CORPUS / "registry" / "disputes-sample.jsonl"
+    if not db.exists():  # a first complete state: corpus, registry and index
+        subprocess.run(CLI + ["ingest", str(source), "--db", str(db)], capture_output=True, check=True)
+        subprocess.run(CLI + ["index", "--no-dense", "--db", str(db), "--index", str(index_dir)], capture_output=True, check=True)
+    arguments = {
+        "ingest": ["ingest", str(source), str(CORPUS)],
+        "index": ["index", "--no-dense", "--index", str(index_dir)],
+        "enrich": ["enrich"],
+        "load-disputes": ["load-disputes", str(table)],
+    }[command] + ["--db", str(db)]
+    if command == "ingest":  # make the files new, so that the run really writes
+        with sqlite3.connect(db) as connection:
+            connection.execute("UPDATE sources SET sha256 = 'x'")
+    environment = dict(os.environ, HF_HUB_OFFLINE="1")
+    if (command, folder) not in _DURATIONS:  # time one whole run, to kill the others somewhere inside theirs
+        clock = time.perf_counter()
+        subprocess.run(CLI + arguments, capture_output=True, env=environment)
+        _DURATIONS[(command, folder)] = time.perf_counter() - clock
+        if command == "ingest":
+            with sqlite3.connect(db) as connection:
+                connection.execute("UPDATE sources SET sha256 = 'x'")
+    process = subprocess.Popen(CLI + arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+    time.sleep(rng.uniform(0.1, 0.95) * _DURATIONS[(command, folder)])
+    killed = process.poll() is None
+    if killed:
+        process.send_signal(signal.SIGKILL)
+    process.wait()
+    integrity = _integrity(db)
+    search = subprocess.run(CLI + ["search", "duty-free", "--mode", "bm25", "--k", "1", "--db", str(db), "--index", str(index_dir)],
+                            capture_output=True, text=True)
+    rerun = subprocess.run(CLI + arguments, capture_output=True, text=True, env=environment)
+    with sqlite3.connect(db) as connection:
+        entities = connection.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+        unenriched = connection.execute("SELECT COUNT(*) FROM documents WHERE enriched_at IS NULL").fetchone()[0]
+    return {"command": command, "killed": killed, "integrity": integrity, "search_ok": search.returncode == 0 and "1." in search.stdout,
+            "rerun_ok": rerun.returncode == 0, "entities": entities, "unenriched": unenriched,
+            "leftovers": sorted(p.name for p in index_dir.glob(".building-*"))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kills", type=int, default=20, help="kill trials per writer")
+    parser.add_argument("--big-mib", type=int, default=50)
+    parser.add_argument("--scale", type=int, default=5)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    options = parser.parse_args()
+    results: dict[str, list[dict]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        cases = malformed_inputs(scratch, options.big_mib, options.scale)
+        for number, (kind, name, make) in enumerate(cases):
+            outcome = run_case(make, scratch / f"case{number}")
+            results.setdefault(kind, []).append(outcome)
+            if outcome["traceback"] or outcome["hung"] or outcome["integrity"] != "ok":
+                print(f"PROBLEM {kind} {name!r}: {outcome}", file=sys.stderr)
+        print(f"{len(cases)} malformed inputs")
+        print("| class | cases | clear one-line error or ingested | tracebacks | hangs | database not ok | valid files still ingested | peak RSS (MiB) |")
+        print("|---|---|---|---|---|---|---|---|")
+        for kind, outcomes in results.items():
+            print(f"| {kind} | {len(outcomes)} | {sum(o['clear'] or o['ingested'] for o in outcomes)} | {sum(o['traceback'] for o in outcomes)} | "
+                  f"{sum(o['hung'] for o in outcomes)} | {sum(o['integrity'] != 'ok' for o in outcomes)} | "
+                  f"{sum(o['valid_still_ingested'] for o in outcomes)} | {max(o['peak_rss_mib'] for o in outcomes)} |")
+        rng = random.Random(11)
+        shared = options.shared if (options.shared / "corpus" / "ctd-minutes").is_dir() else None
+        print(f"\nkill -9 trials ({'real CTD corpus' if shared else 'sample corpus'}), {options.kills} per writer")
+        print("| writer | trials | killed mid-run | integrity ok | search answered | re-run ok | entities whole after re-run | leftover builds |")
+        print("|---|---|---|---|---|---|---|---|")
+        for command in ("ingest", "index", "enrich", "load-disputes"):
+            folder = scratch / f"kills-{command}"
+            folder.mkdir()
+            trials = [kill_trial(command, folder, shared, rng) for _ in range(options.kills)]
+            baseline = max(t["entities"] for t in trials)
+            print(f"| {command} | {len(trials)} | {sum(t['killed'] for t in trials)} | {sum(t['integrity'] == 'ok' for t in trials)} | "
+                  f"{sum(t['search_ok'] for t in trials)} | {sum(t['rerun_ok'] for t in trials)} | "
+                  f"{sum(t['entities'] == baseline and not t['unenriched'] for t in trials)} | {sum(bool(t['leftovers']) for t in trials)} |")
+        json.dump(results, open(scratch / "results.json", "w"), default=str)
+
+
+if __name__ == "__main__":
+    main()
