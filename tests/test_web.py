@@ -21,12 +21,24 @@ def _client(sample_db, tmp_path, access=None):
     return client, tmp_path / "data"
 
 
+def _job_outcome(client, response) -> str:
+    """Follow an upload's background job until it ends (a condition, not a timer): the corpus page text."""
+    import time
+
+    for _ in range(600):
+        page = client.get(str(response.url))
+        if 'data-status="running"' not in page.text:
+            return page.text
+        time.sleep(0.05)
+    raise AssertionError("the upload job did not end in 30 s")
+
+
 def test_uploads_cannot_escape_the_data_folder_or_exceed_limits(sample_db, tmp_path):
     client, data = _client(sample_db, tmp_path)
     text = b"WT/COMTD/M/993\n&& The representative of Chile said that uploads stay inside the data folder.\n"
     token = {"csrf_token": client.form_token}
     response = client.post("/corpus", data=token, files={"file": ("../../../../tmp/evil/WTCOMTDM993.txt", text, "text/plain")})
-    assert response.status_code == 200 and "Ingested WT/COMTD/M/993" in response.text
+    assert response.status_code == 200 and "Ingested WT/COMTD/M/993" in _job_outcome(client, response)
     saved = list((data / "uploads").iterdir())
     assert [p.name for p in saved] == ["WTCOMTDM993.txt"] and saved[0].resolve().is_relative_to(data.resolve())
     too_big = client.post("/corpus", data=token, files={"file": ("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1), "text/plain")})
@@ -81,7 +93,7 @@ def test_cross_site_requests_and_foreign_hosts_are_refused(sample_db, tmp_path):
     assert page.headers["x-content-type-options"] == "nosniff" and page.headers["x-frame-options"] == "DENY"
     assert "<script>" not in page.text.replace('<script src="/static/app.js" defer></script>', "")  # no inline script
     accepted = client.post("/corpus", data={"csrf_token": client.form_token}, files=upload)
-    assert accepted.status_code == 200 and "Ingested WT/COMTD/M/993" in accepted.text
+    assert accepted.status_code == 200 and "Ingested WT/COMTD/M/993" in _job_outcome(client, accepted)
 
 
 def test_beyond_loopback_every_request_needs_a_token_and_readers_cannot_change_the_corpus(sample_db, tmp_path):
@@ -98,7 +110,8 @@ def test_beyond_loopback_every_request_needs_a_token_and_readers_cannot_change_t
     assert refused.status_code == 403 and "read-only" in refused.text
     client.cookies.clear()
     assert client.get(f"/search?token={access.editor_token}", headers=remote).status_code == 200
-    assert client.post("/corpus", data={"csrf_token": client.form_token}, files=upload, headers=remote).status_code == 200
+    done = client.post("/corpus", data={"csrf_token": client.form_token}, files=upload, headers=remote)
+    assert done.status_code == 200 and "Ingested WT/COMTD/M/994" in _job_outcome(client, done)
 
 
 def test_odd_parameters_are_answered_not_crashed_on(sample_db, tmp_path):

@@ -176,8 +176,16 @@ def test_bad_upload_shows_the_error(site):
     browser.get(f"{base}/corpus")
     browser.find_element(*_by("input[type=file]")).send_keys(str(bad))
     _submit(browser, "form button")
-    alert = browser.find_element(*_by("p.error"))
-    assert alert.text.startswith("broken.pdf:")
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def job_ended(driver):  # the upload is ingested in the background: reload until its job has ended
+        driver.get(driver.current_url)
+        return driver.find_element(*_by("#job")).get_attribute("data-status") != "running"
+
+    WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(job_ended)
+    alert = browser.find_element(*_by("#job"))
+    assert alert.get_attribute("data-status") == "failed" and alert.text.startswith("broken.pdf:")
     assert "broken.pdf" in browser.find_element(*_by("#failures")).text
     assert "WT/COMTD/M/990" in browser.find_element(*_by("#documents")).text
 

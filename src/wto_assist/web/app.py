@@ -47,6 +47,7 @@ class WebState:
         self.with_dense = with_dense
         self.lock = threading.RLock()
         self.searcher: Searcher | None = None
+        self.jobs: dict[str, dict] = {}  # upload id -> {"file", "status": running | done | failed, "message"}
         self.load()
 
     def load(self) -> None:
@@ -220,10 +221,13 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         upload = form.get("file")
         try:
             saved = await _save_upload(upload, state.data_dir / "verify", {".docx"})
-            with state.lock:
-                checks = verify_docx(saved, state.db_path)
+            try:
+                with state.lock:
+                    checks = verify_docx(saved, state.db_path)
+            finally:
+                saved.unlink(missing_ok=True)  # a checked file is not kept
         except (UploadRejected, VerifyError) as problem:
-            return page(request, "verify.html", 400, checks=None, error=str(problem))
+            return page(request, "verify.html", 400, checks=None, error=str(problem).replace(str(state.data_dir), "(upload)"))
         return page(request, "verify.html", checks=[asdict(c) for c in checks], failed=len(failed(checks)), error=None,
                     filename=getattr(upload, "filename", ""))
 
@@ -235,14 +239,20 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                 return forged(request)
             try:
                 saved = await _save_upload(form.get("file"), state.data_dir / "uploads", set(SUPPORTED_SUFFIXES))
-                message, error = _ingest_upload(state, saved)
             except UploadRejected as problem:
                 error = str(problem)
+            else:
+                # Ingesting and re-indexing take seconds to minutes: a job of its own, so every other page stays live.
+                job = uuid.uuid4().hex[:12]
+                state.jobs[job] = {"file": saved.name, "status": "running", "message": f"Ingesting {saved.name}…"}
+                threading.Thread(target=_ingest_upload, args=(state, saved, job), daemon=True).start()
+                return RedirectResponse(f"/corpus?job={job}", status_code=303)
         state.follow()
         with state.lock, Store(state.db_path, create=False) as store:
             documents, failures = store.documents(), store.failures()
+        job = state.jobs.get(request.query_params.get("job", ""))
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
-                    index=_index_status(state), message=message, error=error)
+                    index=_index_status(state), message=message, error=error, job=job)
 
     routes = [
         Route("/", home),
@@ -287,20 +297,25 @@ async def _save_upload(upload, folder: Path, allowed: set[str]) -> Path:
     return target
 
 
-def _ingest_upload(state: WebState, saved: Path) -> tuple[str | None, str | None]:
+def _ingest_upload(state: WebState, saved: Path, job: str) -> None:
+    """Ingest an uploaded file and update the index, outside any request; the job records the outcome."""
     from ..ingest import ingest_paths
 
-    with state.lock:
+    record = state.jobs[job]
+    try:
         report = ingest_paths([saved], state.db_path)
         if report.failed:
             saved.unlink(missing_ok=True)
-            return None, f"{saved.name}: {report.failed[0][1]}"
+            record.update(status="failed", message=f"{saved.name}: {report.failed[0][1]}")
+            return
         # Keep the live index's kind: a BM25-only corpus must not be embedded whole on the first upload.
         with_dense = state.searcher.manifest.get("dense", False) if state.searcher else state.with_dense
         build_index(state.db_path, state.index_dir, model=state.model, with_dense=with_dense)
-        state.load()
-    symbol = report.ingested[0][1] if report.ingested else "the file"
-    return f"Ingested {symbol} and updated the index.", None
+        state.follow()
+        symbol = report.ingested[0][1] if report.ingested else "the file"
+        record.update(status="done", message=f"Ingested {symbol} and updated the index.")
+    except Exception as error:  # noqa: BLE001 - the job must end with a status whatever happens
+        record.update(status="failed", message=f"{saved.name}: could not be ingested ({type(error).__name__})")
 
 
 def _index_status(state: WebState) -> dict | None:

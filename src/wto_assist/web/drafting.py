@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from ..draft import DraftError, DraftRejected, draft_document
@@ -138,5 +139,5 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
         return page(request, "draft.html", 500, form=form, errors={"form": f"The draft was not written: {failing}"}, preview=None)
     except (BriefError, DraftError, SearchError) as error:
         return failure(error)
-    return FileResponse(out, filename=f"{brief.kind}.docx",
+    return FileResponse(out, filename=f"{brief.kind}.docx", background=BackgroundTask(out.unlink, missing_ok=True),
                         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
