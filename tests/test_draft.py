@@ -381,3 +381,21 @@ def test_real_third_party_submission_cites_a_report_outside_the_corpus(shared, c
     strict.write_text(brief.read_text().replace("accept: [unverified]", ""))
     refused = CliRunner().invoke(main, ["draft", str(strict), "-o", str(tmp_path / "strict.docx"), "--final", "--db", str(db), "--index", str(tmp_path / "none")])
     assert refused.exit_code == 1 and not (tmp_path / "strict.docx").exists()
+
+
+def test_verify_fails_stitched_quotes_and_quotes_whose_reference_was_removed(sample, tmp_path):
+    from wto_assist.draft.verify import _contains_in_order
+
+    text = "Members that had not yet done so " + "x " * 400 + "should provide DFQF access for all products."
+    assert not _contains_in_order(text, "Members that had not … should provide DFQF access")  # joins distant text
+    assert _contains_in_order("Members that had not yet done so should provide DFQF access.", "Members that had not … should provide DFQF access")
+    assert not _contains_in_order(text, "…")
+    out, _ = _draft(sample, EXAMPLES / "third-party-submission.yaml", "unreferenced")
+    bare = tmp_path / "bare.docx"
+    shutil.copy(out, bare)
+    with zipfile.ZipFile(bare) as archive:
+        body = archive.read("word/document.xml").decode()
+    reference = re.search(r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>', body).group(0)
+    _rewrite(bare, "word/document.xml", reference, "")
+    statuses = [c.status for c in verify_docx(bare, sample[0])]
+    assert "no citation" in statuses and failed(verify_docx(bare, sample[0]))

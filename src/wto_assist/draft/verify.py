@@ -70,31 +70,48 @@ def _quotations(path: Path) -> tuple[list[tuple[str | None, str]], bool]:
         raise VerifyError(f"{path}: not a readable .docx file (damaged or not a Word document)") from error
     found = []
     for paragraph in document.element.body.iter(qn("w:p")):
-        text = ""
+        text, marked = "", ""  # marked: retrieved language the renderer highlighted, not yet followed by a reference
         for element in paragraph.iter(qn("w:t"), qn("w:footnoteReference")):
             if element.tag == qn("w:t"):
                 text += element.text or ""
+                if _highlighted(element):
+                    marked += element.text or ""
                 continue
             note = notes.get(element.get(qn("w:id")), "")
             # Curly quotation marks, as drafts are written; straight ones as a user may retype them.
             quoted = re.search(r"“([^“”]+)”\s*$", text) or re.search(r"\"([^\"]+)\"\s*$", text)
             found.append((quoted.group(1) if quoted else None, note))
+            marked = ""
+        if marked.strip():  # quoted language whose footnote reference was removed
+            found.append((marked.strip(), ""))
     # The renderer prints RESTRICTED at the top of a draft for restricted circulation; anything else is public.
     opening = [p.text.strip() for p in document.paragraphs[:4]]
     return found, "RESTRICTED" not in opening
 
 
+def _highlighted(text_element) -> bool:
+    """A run the renderer shaded for review (docxtpl writes the highlight as shading)."""
+    properties = text_element.getparent().find(qn("w:rPr"))
+    if properties is None:
+        return False
+    shading, highlight = properties.find(qn("w:shd")), properties.find(qn("w:highlight"))
+    return (shading is not None and (shading.get(qn("w:fill")) or "").upper() == "FFFF00") or highlight is not None
+
+
+MAX_ELIDED = 300  # characters an ellipsis may stand for: more joins distant text into a sentence never said
+
+
 def _contains_in_order(paragraph_text: str, quote: str) -> bool:
     haystack = _fold_spaces(paragraph_text)
-    position = 0
+    position = None
     parts = [_fold_spaces(part) for part in re.split(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*", quote)]
     if not any(len(part.split()) >= 2 for part in parts):
         return False  # nothing left to check once the elisions are taken out
     for part in parts:
         if not part:
             continue
-        found = haystack.find(part, position)
-        if found < 0:
+        found = haystack.find(part, position or 0)
+        if found < 0 or (position is not None and found - position > MAX_ELIDED):
             return False
         position = found + len(part)
     return True
