@@ -136,3 +136,28 @@ def test_the_app_follows_an_index_built_outside_it(sample_db, tmp_path):
     build_index(sample_db, tmp_path / "index", with_dense=False)  # as `wto-assist index` in another shell
     assert "WT/COMTD/M/995, para. 1" in client.get("/search?q=outside+rebuild+marker&mode=bm25").text
     assert client.get("/corpus").status_code == 200
+
+
+def test_the_json_service_refuses_foreign_hosts(sample_db, tmp_path):
+    import http.client
+    import threading
+
+    from wto_assist.search import Searcher
+    from wto_assist.serve import make_server
+
+    index_dir = tmp_path / "index"
+    build_index(sample_db, index_dir, with_dense=False)
+    searcher = Searcher(index_dir, sample_db)
+    server = make_server(searcher, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for host, status in (("127.0.0.1", 200), ("evil.example", 400)):
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            connection.request("GET", "/search?q=fruit&mode=bm25", headers={"Host": host})
+            assert connection.getresponse().status == status, host
+            connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        searcher.close()

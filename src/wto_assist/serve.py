@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 from .index.dense import ModelError
 from .search import DEFAULT_MODE, Filters, SearchError, Searcher
+from .web.security import LOOPBACK, host_name
 
 _FILTER_PARAMETERS = {"body": "body", "type": "family", "speaker": "speaker", "symbol": "symbol", "from": "date_from", "to": "date_to"}
 
@@ -28,6 +29,7 @@ def _restricted(value: str | None) -> bool | None:
 
 
 def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
+    allowed_hosts = LOOPBACK | {host.strip("[]")}
     if DEFAULT_MODE != "bm25" and searcher.manifest.get("dense"):
         searcher.search("warm-up", k=1)  # load the model before the first real query
 
@@ -41,6 +43,9 @@ def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
             self.wfile.write(body)
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            if host_name(self.headers.get("Host", "")) not in allowed_hosts:  # DNS rebinding: refuse
+                self._send(400, {"error": "this address is not one this server answers to"})
+                return
             url = urlparse(self.path)
             parameters = {key: values[-1] for key, values in parse_qs(url.query).items()}
             if url.path == "/health":

@@ -54,7 +54,7 @@ class Access:
         return bool(value) and hmac.compare_digest(str(value), self.form_token)
 
 
-def _host_name(value: str) -> str:
+def host_name(value: str) -> str:
     """"127.0.0.1:8765" -> "127.0.0.1"; "[::1]:8765" -> "::1"."""
     value = value.strip().lower()
     if value.startswith("["):
@@ -73,7 +73,7 @@ class Guard:
             return await self.app(scope, receive, send)
         headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
         host = headers.get("host", "")
-        if _host_name(host) not in self.access.hosts:
+        if host_name(host) not in self.access.hosts:
             return await _refuse(send, 400, "This address is not one this wto-assist server answers to.")
         method = scope["method"]
         if method not in ("GET", "HEAD"):
