@@ -181,7 +181,8 @@ class Store:
             raise StoreError(f"cannot create the folder for {self.path} ({error.strerror or error})") from error
         try:
             # One request at a time may come from a server thread other than the opener.
-            self.connection = sqlite3.connect(self.path, check_same_thread=False)
+            # A second writer (two ingests at once) waits for the first instead of failing at once.
+            self.connection = sqlite3.connect(self.path, check_same_thread=False, timeout=120)
             self.connection.row_factory = sqlite3.Row
             self.connection.create_function("wto_today", 0, config.today)
             tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -7,6 +7,7 @@ names the app makes itself, so no file name from a browser ever becomes a path.
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 import threading
@@ -314,8 +315,9 @@ def _ingest_upload(state: WebState, saved: Path, job: str) -> None:
         state.follow()
         symbol = report.ingested[0][1] if report.ingested else "the file"
         record.update(status="done", message=f"Ingested {symbol} and updated the index.")
-    except Exception as error:  # noqa: BLE001 - the job must end with a status whatever happens
-        record.update(status="failed", message=f"{saved.name}: could not be ingested ({type(error).__name__})")
+    except Exception:  # noqa: BLE001 - the job must end with a status whatever happens
+        logging.getLogger("wto_assist.web").exception("upload %s", saved.name)
+        record.update(status="failed", message=f"{saved.name}: could not be ingested (an unexpected error; the server's log has the details)")
 
 
 def _index_status(state: WebState) -> dict | None:
