@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc")
+MAX_LINE_CHARS = 200_000  # a whole WTO paragraph on one line is a few thousand characters
 PARAGRAPH_MARK = "&&"
 # Footnotes as the readers hand them to the segmenter: "[^12]" where the text calls footnote 12, and a
 # line "⟦note 12⟧ text" holding the footnote itself (from Word's footnote part or a PDF page's foot).
@@ -49,10 +50,23 @@ def read_text(path: Path) -> tuple[str, str]:
         text = _html_to_text(decoded)
     else:
         text, encoding = _read_doc(path), "doc"
+    if _has_endless_line(text):  # checked before any line-by-line work, which would copy it several times
+        raise ReadError(f"a line of more than {MAX_LINE_CHARS:,} characters: not a document as written (no line breaks?)")
     text = clean_converted_text(text)
     if not text.strip():
         raise ReadError("no text could be extracted")
     return text, encoding
+
+
+def _has_endless_line(text: str) -> bool:
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end == -1:
+            return len(text) - start > MAX_LINE_CHARS
+        if end - start > MAX_LINE_CHARS:
+            return True
+        start = end + 1
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -429,7 +443,8 @@ _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0e-\x1f\
 def clean_converted_text(text: str) -> str:
     """Normalise line ends and strip control characters, Word field-code debris, TOC lines and running page heads."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\x0b", "\n")
-    text = _CONTROL.sub("", text)
+    # Word's own control characters first: non-breaking hyphen, optional hyphen, table cell end.
+    text = _CONTROL.sub("", text.replace("\x1e", "-").replace("\x1f", "").replace("\x07", "\t"))
     lines = []
     for line in text.split("\n"):
         if _TOC_LINE.search(line):
