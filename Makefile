@@ -7,7 +7,7 @@ DEMO_HOME := indexes/demo
 # Every demo command finds its database and index through WTO_ASSIST_HOME, as a user's shell would.
 DEMO := WTO_ASSIST_HOME=$(DEMO_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
 
-.PHONY: demo test install bench clean templates example-real screenshots
+.PHONY: demo test install bench faults clean templates example-real screenshots
 SHARED ?= ../shared
 REAL_HOME := out/example-real
 
@@ -42,9 +42,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_quality.py
+	$(BIN)/python benchmarks/bench_registry.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_faiss_scale.py
 	$(BIN)/python benchmarks/bench_web.py
+
+# The fault campaign: 220 malformed inputs and 80 kill -9 trials (about 25 minutes on 2 cores).
+faults: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/faults.py --scale 9 --big-mib 50 --kills 20
 
 # Screenshots of the web app over the demo corpus (needs chromium and chromium-driver).
 screenshots: demo

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -170,9 +171,9 @@ def run_case(make, folder: Path, timeout: float = 60) -> dict:
     made = make(cases)
     db = folder / "corpus.sqlite"
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    timer = ["/usr/bin/time", "-f", "maxrss=%M"] if os.path.exists("/usr/bin/time") else []  # this case's own peak
     try:
-        run = subprocess.run(CLI + ["ingest", str(cases), str(CORPUS), "--db", str(db)], capture_output=True, timeout=timeout,
+        run = subprocess.run(timer + CLI + ["ingest", str(cases), str(CORPUS), "--db", str(db)], capture_output=True, timeout=timeout,
                              env=dict(os.environ, HF_HUB_OFFLINE="1"))
         hung = False
     except subprocess.TimeoutExpired as expired:
@@ -183,6 +184,8 @@ def run_case(make, folder: Path, timeout: float = 60) -> dict:
                 path.chmod(0o755)
     stderr = (run.stderr or b"").decode("utf-8", "replace")
     stdout = (run.stdout or b"").decode("utf-8", "replace")
+    peak = re.search(r"maxrss=(\d+)\s*$", stderr)
+    stderr = stderr[: peak.start()] if peak else stderr
     lines = [line for line in stderr.splitlines() if line.startswith(("FAILED ", "ignored "))]
     name = made.name.encode("utf-8", "backslashreplace").decode()
     ingested_sample = "WT/COMTD/M/990" in subprocess.run(CLI + ["list", "--db", str(db)], capture_output=True, text=True).stdout
@@ -195,7 +198,7 @@ def run_case(make, folder: Path, timeout: float = 60) -> dict:
         "valid_still_ingested": ingested_sample,
         "integrity": _integrity(db) if db.exists() else "no database",
         "seconds": round(time.perf_counter() - started, 2),
-        "peak_rss_mib": max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024,
+        "peak_rss_mib": (int(peak.group(1)) if peak else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024,
         "stderr": stderr[-400:],
     }
 
@@ -269,6 +272,8 @@ def main() -> None:
             print(f"| {kind} | {len(outcomes)} | {sum(o['clear'] or o['ingested'] for o in outcomes)} | {sum(o['traceback'] for o in outcomes)} | "
                   f"{sum(o['hung'] for o in outcomes)} | {sum(o['integrity'] != 'ok' for o in outcomes)} | "
                   f"{sum(o['valid_still_ingested'] for o in outcomes)} | {max(o['peak_rss_mib'] for o in outcomes)} |")
+        if not options.kills:
+            return
         rng = random.Random(11)
         shared = options.shared if (options.shared / "corpus" / "ctd-minutes").is_dir() else None
         print(f"\nkill -9 trials ({'real CTD corpus' if shared else 'sample corpus'}), {options.kills} per writer")
