@@ -240,14 +240,20 @@ def test_verify_fails_on_an_altered_quote_or_a_missing_paragraph_without_final(s
     assert CliRunner().invoke(main, ["verify", str(out), "--final", "--db", str(sample[0])]).exit_code == 0
 
 
+def _tampered(sample, tmp_path, name, part, pattern, replacement):
+    """A copy of the example submission with the first match of `pattern` in `part` replaced."""
+    out, _ = _draft(sample, EXAMPLES / "third-party-submission.yaml", name)
+    copy = tmp_path / f"{name}.docx"
+    shutil.copy(out, copy)
+    with zipfile.ZipFile(copy) as archive:
+        found = re.search(pattern, archive.read(part).decode()).group(0)
+    _rewrite(copy, part, found, replacement)
+    return copy
+
+
 def test_verify_fails_a_quotation_whose_citation_was_stripped(sample, tmp_path):
-    out, _ = _draft(sample, EXAMPLES / "third-party-submission.yaml", "stripped")
-    stripped = tmp_path / "stripped.docx"
-    shutil.copy(out, stripped)
-    with zipfile.ZipFile(stripped) as archive:
-        notes = archive.read("word/footnotes.xml").decode()
-    first = re.search(r'<w:footnote w:id="1">.*?</w:footnote>', notes).group(0)
-    _rewrite(stripped, "word/footnotes.xml", first, '<w:footnote w:id="1"><w:p/></w:footnote>')
+    stripped = _tampered(sample, tmp_path, "stripped", "word/footnotes.xml", r'<w:footnote w:id="1">.*?</w:footnote>',
+                         '<w:footnote w:id="1"><w:p/></w:footnote>')
     statuses = [c.status for c in verify_docx(stripped, sample[0])]
     assert statuses == ["no citation", "verified"]
     assert CliRunner().invoke(main, ["verify", str(stripped), "--db", str(sample[0])]).exit_code == 1
@@ -390,12 +396,7 @@ def test_verify_fails_stitched_quotes_and_quotes_whose_reference_was_removed(sam
     assert not _contains_in_order(text, "Members that had not … should provide DFQF access")  # joins distant text
     assert _contains_in_order("Members that had not yet done so should provide DFQF access.", "Members that had not … should provide DFQF access")
     assert not _contains_in_order(text, "…")
-    out, _ = _draft(sample, EXAMPLES / "third-party-submission.yaml", "unreferenced")
-    bare = tmp_path / "bare.docx"
-    shutil.copy(out, bare)
-    with zipfile.ZipFile(bare) as archive:
-        body = archive.read("word/document.xml").decode()
-    reference = re.search(r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>', body).group(0)
-    _rewrite(bare, "word/document.xml", reference, "")
+    bare = _tampered(sample, tmp_path, "unreferenced", "word/document.xml",
+                     r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>', "")
     statuses = [c.status for c in verify_docx(bare, sample[0])]
     assert "no citation" in statuses and failed(verify_docx(bare, sample[0]))
