@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .. import members
-from .citation_style import long_date
+from .citation_style import joined, long_date
 
 # Reporting verbs of WTO minutes, in the past tense the Secretariat uses.
 _VERBS = (
@@ -88,8 +88,7 @@ def lead_in(source: dict, reported: Reported, case: str | None = None) -> list[t
     if source.get("body") and source.get("date"):
         record += f" of the meeting of the {source['body']} held on {long_date(source['date'])}"
     if len(reported.joint_speakers) > 1:
-        names = [members.display_name(name) for name in reported.joint_speakers]
-        who = ", ".join(names[:-1]) + " and " + names[-1]
+        who = joined([members.display_name(name) for name in reported.joint_speakers])
     else:
         who = speaker_phrase(source.get("speaker"), source.get("on_behalf_of"))
     if who is None:

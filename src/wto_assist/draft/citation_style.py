@@ -41,6 +41,11 @@ def long_date(iso: str | None) -> str:
     return f"{value.day} {value.strftime('%B')} {value.year}"
 
 
+def joined(names: list[str]) -> str:
+    """["Fiji", "Samoa", "Vanuatu"] -> "Fiji, Samoa and Vanuatu"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def dash_title(text: str) -> str:
     """The WTO writes short titles with a spaced en dash: "US – Gasoline" (the registry has em dashes)."""
     return re.sub(r"\s*[—–-]{1,2}\s+|\s+[—–-]{1,2}\s*", " – ", text.strip())
@@ -132,8 +137,7 @@ def plain(runs: Runs) -> str:
 def request_entry(dispute: dict) -> dict:
     """A table-of-cases row for a dispute without a report: its request for consultations."""
     short = short_case(dispute) or f"DS{dispute['number']}"
-    names = [members.in_prose(name) for name in dispute.get("complainants") or [dispute.get("complainant") or ""]]
-    complainants = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    complainants = joined([members.in_prose(name) for name in dispute.get("complainants") or [dispute.get("complainant") or ""]])
     dated = f", dated {long_date(dispute['consultations_requested'])}" if dispute.get("consultations_requested") else ""
     return {"short_title": [(short, True)],
             "citation": [(f"Request for Consultations by {complainants}, ", False), (full_case(dispute), True),

@@ -98,10 +98,6 @@ def name(member: str) -> str:
     return members.display_name(member)
 
 
-def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 class Composer:
     def __init__(self, brief: Brief, db_path: Path, index_dir: Path | None, allow_restricted: bool = False, model: str | None = None):
         self.brief = brief
@@ -144,13 +140,9 @@ class Composer:
         return self._searcher
 
     def _cited(self, support: Support) -> tuple[str, str, list[dict]]:
-        match = CITATION.match(support.citation)
-        try:
-            symbol = normalise_symbol(match["symbol"])
-        except SymbolError as error:
-            raise DraftError(f"{support.field}.citation: {error}") from error
+        symbol, label = _pinpoint(support.citation, f"{support.field}.citation")
         # A numbered paragraph and the unnumbered text that follows it share one citation.
-        return symbol, match["paragraph"], self.store.paragraphs(symbol, match["paragraph"])
+        return symbol, label, self.store.paragraphs(symbol, label)
 
     def _candidates(self, support: Support) -> list[tuple[dict, str]]:
         """(paragraph, verbatim passage) pairs for one support item; _quote takes the Secretariat's frame off."""
@@ -205,18 +197,14 @@ class Composer:
         return citation_style.footnote(source, source["paragraph"], self.dispute_of(source["symbol"]))
 
     def _external(self, support: Support) -> Quote:
-        match = CITATION.match(support.citation)
-        try:
-            symbol = normalise_symbol(match["symbol"])
-        except SymbolError as error:
-            raise DraftError(f"{support.field}.citation: {error}") from error
+        symbol, label = _pinpoint(support.citation, f"{support.field}.citation")
         parsed = parse_symbol(symbol)
         kind = citation_style.report_kind(symbol)
         family = {"Panel Report": "panel-report", "Appellate Body Report": "appellate-body-report"}.get(kind, parsed.family)
-        source = {"symbol": symbol, "paragraph": match["paragraph"], "family": family, "body": parsed.body, "date": None}
+        source = {"symbol": symbol, "paragraph": label, "family": family, "body": parsed.body, "date": None}
         case = citation_style.short_case(self.dispute_of(symbol), symbol)
         return Quote(
-            text=support.quote or "", citation=f"{symbol}, para. {match['paragraph']}", symbol=symbol, paragraph=match["paragraph"],
+            text=support.quote or "", citation=f"{symbol}, para. {label}", symbol=symbol, paragraph=label,
             family=family, restricted=False, restriction="not in the corpus: status not checked", use=support.use,
             lead=lead_in(source, reported_words(support.quote or ""), case), note=self._note(source), external=True,
             point=support.point, field=support.field,
@@ -279,14 +267,19 @@ class Composer:
 
     def reference_line(self, citation: str) -> str:
         """"Reference: WT/TPR/S/478, para. 2.14" for a TPR question; a reference not in the corpus is flagged."""
-        match = CITATION.match(citation)
-        try:
-            symbol = normalise_symbol(match["symbol"])
-        except SymbolError as error:
-            raise DraftError(f"citation {citation!r}: {error}") from error
-        if not self.store.paragraphs(symbol, match["paragraph"]):
-            self.warnings.append(f"{symbol}, para. {match['paragraph']} is not in the corpus: the reference could not be checked")
-        return f"Reference: {symbol}, para. {match['paragraph']}"
+        symbol, label = _pinpoint(citation, f"citation {citation!r}")
+        if not self.store.paragraphs(symbol, label):
+            self.warnings.append(f"{symbol}, para. {label} is not in the corpus: the reference could not be checked")
+        return f"Reference: {symbol}, para. {label}"
+
+
+def _pinpoint(citation: str, field: str) -> tuple[str, str]:
+    """A citation the brief validated -> (normalised symbol, paragraph label)."""
+    match = CITATION.match(citation)
+    try:
+        return normalise_symbol(match["symbol"]), match["paragraph"]
+    except SymbolError as error:
+        raise DraftError(f"{field}: {error}") from error
 
 
 def _frame_of(paragraph_text: str, words: str):
@@ -346,18 +339,21 @@ def _statement(brief: Brief, composer: Composer) -> dict:
     speaker = name(brief.member)
     if joint:
         header = []
-        title = brief.title or f"Joint Statement by {_joined(sponsors)}"
+        title = brief.title or f"Joint Statement by {citation_style.joined(sponsors)}"
     else:
-        group = brief.on_behalf_of
-        on_behalf = f" on behalf of the {name(group)}" if group and members.lookup(group).kind == "group" else (f" on behalf of {name(group)}" if group else "")
+        on_behalf = ""
+        if brief.on_behalf_of:  # "on behalf of the LDC Group", "on behalf of Qatar"
+            article = "the " if members.lookup(brief.on_behalf_of).kind == "group" else ""
+            on_behalf = f" on behalf of {article}{name(brief.on_behalf_of)}"
         title = brief.title or ("Statement by " + speaker + on_behalf if brief.kind == "committee-statement" else f"Trade Policy Review: {name(brief.member_under_review)}")
         header = [] if brief.kind == "committee-statement" and not brief.title else [f"Statement by {speaker}{on_behalf}"]
     if brief.body:
         header.append(f"{brief.body}, meeting of {citation_style.long_date(brief.meeting_date)}")
     if brief.agenda_item:
         header.append(f"Agenda item: {brief.agenda_item}")
-    if _measure_line(brief):
-        header.append(_measure_line(brief))
+    measure = _measure_line(brief)
+    if measure:
+        header.append(measure)
     paragraphs = [] if joint else [[Segment("Thank you, Chair.")]]
     paragraphs += composer.points_with_quotes(brief.points, composer.resolve(brief.support))
     provisions = brief.measure["provisions"]
@@ -365,7 +361,7 @@ def _statement(brief: Brief, composer: Composer) -> dict:
         who = "The co-sponsors invite" if joint else ("The Group invites" if brief.on_behalf_of else "We invite")
         target = name(brief.measure["imposing_member"]) if brief.measure["imposing_member"] else "the Member concerned"
         labels = [provision_label(p) for p in provisions]
-        paragraphs.append([Segment(f"{who} {target} to explain how the measure is consistent with {_joined(labels)}.")])
+        paragraphs.append([Segment(f"{who} {target} to explain how the measure is consistent with {citation_style.joined(labels)}.")])
     if not joint:
         paragraphs.append([Segment("Thank you.")] if brief.kind == "committee-statement" else [Segment("We look forward to the replies of the delegation under review. Thank you, Chair.")])
     sections = [{"heading": "", "level": 1, "paragraphs": paragraphs}]

@@ -122,8 +122,8 @@ def _report_symbol(store: Store, match: re.Match) -> str | None:
     wanted = citation_style.dash_title(match["title"]).lower()
     numbers = [int(ds[2:]) for title, found in store.short_titles().items() if citation_style.dash_title(title).lower() == wanted for ds in found]
     series = _REPORT_SERIES[match["kind"]]
-    if match["compliance"]:
-        series = series.replace("R", "RW")
+    if match["compliance"] and series.endswith("R"):  # WT/DS58/RW, WT/DS58/AB/RW
+        series += "W"
     symbols = [f"WT/DS{number}/{series}" for number in sorted(numbers)]
     return next((s for s in symbols if store.document(s) is not None), symbols[0] if symbols else None)
 
