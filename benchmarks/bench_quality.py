@@ -45,6 +45,8 @@ def main() -> None:
                     else:
                         print(f"  date differs: {row['symbol']} {row['date']} (table: {meetings[key]})")
             print(f"symbols right: {symbols_right} of {len(documents)} ({from_file_name} from the file name)")
+            print(f"RESTRICTED on circulation: {sum(d['restricted_on_circulation'] for d in documents)} of {len(documents)};"
+                  f" still restricted today under data/derestriction.tsv: {sum(d['restricted'] for d in documents)}")
             print(f"meeting dates equal to ctd-meetings.csv: {dates_equal} of {dates_compared}")
             gold = shared / "corpus" / "ctd-paragraphs-dev.jsonl"
             agreement = speaker_agreement(store, gold)

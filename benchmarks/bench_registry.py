@@ -89,13 +89,28 @@ def measure(shared: Path) -> dict:
                 found = {row["ds"] for row in find_disputes(store, provision=key) if row["involvement"] == "cited"}
                 results[key] = {"expected": len(expected), "found": len(expected & found), "extra": sorted(found - expected),
                                 "missed": sorted(expected - found)}
-    return {"loaded": report.loaded, "rows": len(rows), "bad_rows": report.bad_rows, "unreadable": report.unreadable, "provisions": results}
+            facts = {
+                "stage sources": dict(store.connection.execute(
+                    "SELECT CASE WHEN stage_source LIKE 'WTO status code%' THEN 'status code' ELSE stage_source END, COUNT(*)"
+                    " FROM disputes GROUP BY 1").fetchall()),
+                "summary paragraphs": store.connection.execute(
+                    "SELECT COUNT(*) FROM paragraphs p JOIN documents d ON d.id = p.document_id WHERE d.family = 'dispute-summary'").fetchone()[0],
+                "see-also links": store.connection.execute("SELECT COUNT(*) FROM dispute_links").fetchone()[0],
+            }
+        from wto_assist.precedent import find_precedent
+
+        xxi = find_precedent("GATT1994:XXI", db, Path(folder) / "no-index")
+        facts["precedent GATT1994:XXI"] = {how: [d["ds"] for d in xxi["disputes"] if d["involvement"][0]["how"] == how]
+                                           for how in dict.fromkeys(d["involvement"][0]["how"] for d in xxi["disputes"])}
+    return {"facts": facts, "loaded": report.loaded, "rows": len(rows), "bad_rows": report.bad_rows, "unreadable": report.unreadable, "provisions": results}
 
 
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
     result = measure(shared)
     print(f"rows {result['rows']}, loaded {result['loaded']}, bad rows {len(result['bad_rows'])}, unreadable fragments {len(result['unreadable'])}")
+    for name, value in result["facts"].items():
+        print(f"{name}: {value}")
     for line, fragment in result["unreadable"]:
         print(f"  line {line}: {fragment}")
     print("| provision | disputes naming it (independent count) | found by `disputes --provision` | recall | found beyond the count |")
