@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from wto_assist.ingest import ingest_paths
-from wto_assist.quality import member_recall, speaker_agreement
+from wto_assist.quality import member_recall, speaker_report
 from wto_assist.registry import load_registry
 from wto_assist.store import Store
 
@@ -49,11 +49,14 @@ def main() -> None:
                   f" still restricted today under data/derestriction.tsv: {sum(d['restricted'] for d in documents)}")
             print(f"meeting dates equal to ctd-meetings.csv: {dates_equal} of {dates_compared}")
             gold = shared / "corpus" / "ctd-paragraphs-dev.jsonl"
-            agreement = speaker_agreement(store, gold)
-            print(f"speaker agreement: {agreement.agreed} of {agreement.compared} = {agreement.rate:.2%} "
-                  f"({agreement.unaligned} gold paragraphs not aligned)")
-            for failure, count in agreement.failures.most_common():
-                print(f"  {failure}: {count}, e.g. {agreement.examples[failure]}")
+            report = speaker_report(store, gold)
+            for name, agreement in [("speaker agreement (Members and groups)", report.members),
+                                    ("continuation blocks inside those paragraphs", report.continuations),
+                                    *[(f"role {role}", agreement) for role, agreement in sorted(report.roles.items())]]:
+                print(f"{name}: {agreement.agreed} of {agreement.compared} = {agreement.rate:.2%} "
+                      f"({agreement.unaligned} gold paragraphs not aligned)")
+                for failure, count in agreement.failures.most_common():
+                    print(f"    {failure}: {count}, e.g. {agreement.examples[failure]}")
             found, compared, misses = member_recall(store, gold)
             print(f"Member recognition recall: {found} of {compared} = {found / compared:.2%}; misses: {misses}")
         for table in ("disputes.csv", "disputes-ds1-624.jsonl"):

@@ -74,6 +74,15 @@ def test_unnumbered_document_gets_bracketed_ordinals():
         ("A representative of the Technical Cooperation Division said", "Technical Cooperation Division", "secretariat", None),
         ("The representative of UNCTAD said", "UNCTAD", "organization", None),
         ("Mr. Osakwe, Director, said", "Osakwe", "person", None),
+        ("The Chairman encouraged Members", "Chairperson", "chair", None),
+        ("The Chairman in closing said", "Chairperson", "chair", None),
+        ("The Vice-Chairman went on to say", "Vice-Chairperson", "chair", None),
+        ("The Chairman of the JAG provided an overview", "Chairperson of the JAG", "chair", None),
+        ("The Deputy-Director General of the WTO said", "Deputy-Director General", "secretariat", None),
+        ("The Executive Director of the ITC replied", "ITC", "organization", None),
+        ("Mr. Chairman, India is a co-sponsor of the paper and", None, None, None),
+        ("Madam Chair, my delegation", None, None, None),
+        ("The Chairman's proposal was adopted", None, None, None),
         ("The Committee took note", "Committee", "committee", None),
         ("It was so agreed.", None, None, None),
     ],
@@ -98,6 +107,27 @@ def test_continuations_inherit_within_an_agenda_item_only():
     assert by_text["He added tha"].speaker_inherited
     assert by_text["He added tha"].on_behalf_of == "LDC Group"
     assert by_text["It was so ag"].speaker is None
+
+
+def test_unnumbered_blocks_and_vocatives_continue_the_turn_but_decisions_do_not():
+    text = (
+        "B. Item\n&& The representative of India made the following statement:\n"
+        "\"Mr. Chairman, India is a co-sponsor of the paper.\n"
+        "The Ministerial Declaration proclaimed that development is central.\n"
+        "It was so agreed.\n&& The Chairman clarified that the item would stay on the agenda.\n"
+    )
+    paragraphs = segment(text, "WT/COMTD/M/991").paragraphs
+    attribute(paragraphs)
+    assert [(p.label, p.speaker, p.speaker_inherited) for p in paragraphs] == [
+        ("1", "India", False), ("1", "India", True), ("1", "India", True), ("1", None, False), ("2", "Chairperson", False),
+    ]
+
+
+def test_an_agenda_heading_ending_with_its_symbol_is_a_heading():
+    text = "&& The Chairman said the item was closed.\nPARAGRAPH 51 OF THE DOHA DECLARATION ON DEVELOPMENT (WT/COMTD/W/143/REV.1)\n&& The Chairman recalled the paper."
+    paragraphs = segment(text, "WT/COMTD/M/991").paragraphs
+    assert [p.text[:20] for p in paragraphs] == ["The Chairman said th", "The Chairman recalle"]
+    assert paragraphs[1].agenda_item == "PARAGRAPH 51 OF THE DOHA DECLARATION ON DEVELOPMENT (WT/COMTD/W/143/REV.1)"
 
 
 def test_damaged_and_lost_paragraph_marks_keep_their_numbers():

@@ -30,6 +30,11 @@ def gold_actor(label: str) -> members.Actor | None:
     return members.lookup(quirk or name)
 
 
+# Gold labels for the Chair and the Secretariat, with the role our speaker layer gives them. "Director"
+# is left out: the labelling team used it for WTO Directors and the ITC's Executive Director alike.
+GOLD_ROLES = {"Chairperson": "chair", "Secretariat": "secretariat", "Deputy": "secretariat"}
+
+
 @dataclass
 class SpeakerAgreement:
     compared: int = 0
@@ -42,38 +47,80 @@ class SpeakerAgreement:
     def rate(self) -> float:
         return self.agreed / self.compared if self.compared else 0.0
 
+    def count(self, agreed: bool, failure: str | None = None, example: tuple | None = None) -> None:
+        self.compared += 1
+        if agreed:
+            self.agreed += 1
+            return
+        self.failures[failure] += 1
+        self.examples.setdefault(failure, example)
+
+
+@dataclass
+class SpeakerReport:
+    """Agreement with the gold labels: paragraphs opening a Member's or group's turn, the unnumbered
+    continuation blocks inside those gold paragraphs, and the Chair's and Secretariat's roles."""
+
+    members: SpeakerAgreement = field(default_factory=SpeakerAgreement)
+    roles: dict[str, SpeakerAgreement] = field(default_factory=dict)
+    continuations: SpeakerAgreement = field(default_factory=SpeakerAgreement)
+
 
 def _aligned(store: Store, gold_path: Path):
-    """(gold actor, stored paragraph or None) for gold paragraphs whose speaker is a Member or group."""
+    """(gold label, symbol, stored paragraph or None) for gold paragraphs naming a Member, group or role.
+
+    The label is an Actor for Members and groups, a role name ("chair", "secretariat") otherwise.
+    """
     by_symbol: dict[str, list[dict]] = {}
     for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        actor = gold_actor(str(row.get("speaker") or ""))
-        if actor is None or actor.kind not in ("member", "group") or not row.get("text"):
+        label = str(row.get("speaker") or "")
+        actor = gold_actor(label)
+        if actor is not None and actor.kind in ("member", "group"):
+            wanted = actor
+        elif label in GOLD_ROLES:
+            wanted = GOLD_ROLES[label]
+        else:
             continue
-        by_symbol.setdefault(row["symbol"], []).append({**row, "actor": actor})
+        if row.get("text"):
+            by_symbol.setdefault(row["symbol"], []).append({**row, "wanted": wanted})
     for symbol, rows in by_symbol.items():
         ours = [(fold_text(p["text"]), p) for p in store.paragraphs(symbol)]
         for row in rows:
             probe = fold_text(re.sub(r"^\s*\d+\.\s*", "", row["text"]))[:120]
             match = next((p for text, p in ours if probe and (text.startswith(probe) or probe in text)), None)
-            yield row["actor"], symbol, match
+            yield row["wanted"], symbol, match
+            if match is not None and not isinstance(row["wanted"], str):
+                # Unnumbered blocks printed inside the gold paragraph continue its speaker's turn.
+                whole = fold_text(row["text"])
+                for text, paragraph in ours:
+                    if not paragraph["numbered"] and paragraph is not match and len(text) > 40 and text in whole:
+                        yield row["wanted"], symbol, {**paragraph, "continuation": True}
+
+
+def speaker_report(store: Store, gold_path: Path) -> SpeakerReport:
+    report = SpeakerReport()
+    for wanted, symbol, match in _aligned(store, gold_path):
+        if isinstance(wanted, str):
+            agreement = report.roles.setdefault(wanted, SpeakerAgreement())
+            if match is None:
+                agreement.unaligned += 1
+            else:
+                failure = f"speaker of kind {match['speaker_kind']}" if match["speaker"] else "no speaker found"
+                agreement.count(match["speaker_kind"] == wanted, failure, (symbol, wanted, match["speaker"], match["text"][:160]))
+            continue
+        if match is None:
+            report.members.unaligned += 1
+            continue
+        agreed = match["speaker"] == wanted.name
+        failure = None if agreed else _failure_class(match, wanted.name)
+        example = (symbol, wanted.name, match["speaker"], match["text"][:160])
+        (report.continuations if match.get("continuation") else report.members).count(agreed, failure, example)
+    return report
 
 
 def speaker_agreement(store: Store, gold_path: Path) -> SpeakerAgreement:
-    result = SpeakerAgreement()
-    for actor, symbol, match in _aligned(store, gold_path):
-        if match is None:
-            result.unaligned += 1
-            continue
-        result.compared += 1
-        if match["speaker"] == actor.name:
-            result.agreed += 1
-            continue
-        failure = _failure_class(match, actor.name)
-        result.failures[failure] += 1
-        result.examples.setdefault(failure, (symbol, actor.name, match["speaker"], match["text"][:160]))
-    return result
+    return speaker_report(store, gold_path).members
 
 
 def member_recall(store: Store, gold_path: Path) -> tuple[int, int, list[tuple[str, str, str]]]:
@@ -84,7 +131,7 @@ def member_recall(store: Store, gold_path: Path) -> tuple[int, int, list[tuple[s
     found = compared = 0
     misses = []
     for actor, _, match in _aligned(store, gold_path):
-        if match is None:
+        if match is None or isinstance(actor, str) or match.get("continuation"):
             continue
         compared += 1
         mentioned = set(store.entity_keys(match["symbol"], match["seq"], ("member", "observer", "group")))

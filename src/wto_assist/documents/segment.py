@@ -130,7 +130,8 @@ def is_heading(text: str, strict: bool = False) -> bool:
     upper = bool(letters) and sum(char.isupper() for char in letters) / len(letters) > 0.8
     if text.rstrip().endswith(":"):
         return upper
-    if _SENTENCE_END.search(text):
+    # A heading may end with the symbol it is about: "… APPROPRIATELY REFLECTED (WT/COMTD/W/143/REV.1)".
+    if _SENTENCE_END.search(re.sub(r"\s*\([^()]*\)\s*$", "", text)):
         return False
     if strict:
         return upper or len(words) <= 12

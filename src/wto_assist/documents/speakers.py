@@ -18,18 +18,30 @@ _REPRESENTATIVE = re.compile(
     re.IGNORECASE,
 )
 _CHAIR = re.compile(
-    r"^(?:The\s+)?(?:(?:outgoing|incoming|new|Vice[- ])\s*)?(?P<role>Chair(?:man|person|woman)?|Vice-Chair(?:man|person)?)\b"
-    r"(?:\s+of\s+the\s+(?P<of>[^,]+?))?(?=,|\s+(?:said|stated|noted|recalled|informed|reported|proposed|thanked|welcomed|invited|asked|suggested|drew|explained|concluded|announced|indicated|recommended|opened|introduced|referred|observed|expressed|made|then|also|further|was|had|would|agreed)\b)",
-    re.IGNORECASE,
+    r"^(?:[Tt]he\s+)?(?:(?:[Oo]utgoing|[Ii]ncoming|[Nn]ew|Vice[- ])\s*)?(?P<role>(?i:Chair(?:man|person|woman)?|Vice-Chair(?:man|person)?))\b"
+    r"(?:\s+of\s+the\s+(?P<of>[A-Z][\w\-]*(?:\s+(?:on|of|for|and|the|[A-Z][\w\-]*))*))?"
+    # Any verb may follow ("The Chairman encouraged", "clarified", "went on"); "Mr. Chairman," inside a
+    # quoted statement is a vocative and never reaches here (see _VOCATIVE).
+    r"(?=\s*,|\s+(?!of\b|and\b|or\b|to\b|for\b)[a-z]+\b)"
 )
 _SECRETARIAT = re.compile(
-    r"^(?:The|A)\s+(?P<who>(?:Deputy\s+)?Director-General|Secretariat|representative\s+of\s+the\s+Secretariat"
+    r"^(?:The|A)\s+(?P<who>(?:Deputy[\s-]+)?Director[\s-]+General|Secretariat|representative\s+of\s+the\s+Secretariat"
     r"|(?:representative|Director|member)\s+of\s+the\s+[A-Z][\w\s,-]*?(?:Division|Institute|Secretariat|ITTC)"
     r"|Director\s+of\s+the\s+[A-Z][\w\s,-]*?(?:Division|Institute))\b",
     re.IGNORECASE,
 )
+# Heads of other organisations: "The Executive Director of the ITC said", "The Deputy Secretary-General
+# of the Economic Cooperation Organisation (ECO), said".
+_OFFICIAL = re.compile(
+    r"^(?:The|A)\s+(?:Deputy\s+|Executive[\s-]+|Assistant\s+)?(?:Director|Secretary)(?:[\s-]+General)?,?\s+of\s+(?:the\s+)?"
+    r"(?P<org>[A-Z][\w&()\-]*(?:\s+(?:of|for|on|and|the|[A-Z(][\w&()\-]*))*)"
+)
 _PERSON = re.compile(
     r"^(?:DDG\s+)?(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E\.|Ambassador)\.?\s+(?P<name>[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})"
+)
+# "Mr. Chairman, India is a co-sponsor…": an address inside a quoted statement, never a speaker.
+_VOCATIVE = re.compile(
+    r"^(?:(?:Mr|Madam|Madame|Mme|Mister)\.?\s+(?:Vice-)?(?:Chair(?:man|person|woman)?|President)|Excellenc|Distinguished|Dear\s+colleagues)\b"
 )
 _COMMITTEE = re.compile(r"^(?:The\s+)?(?P<who>Committee|Sub-Committee|Council|Members)\b(?!\s+on\b)")
 _CONTINUATION = re.compile(
@@ -73,10 +85,13 @@ def identify(text: str) -> Turn | None:
     if match:
         who = re.sub(r"^(?:representative|member)\s+of\s+the\s+", "", match.group("who"), flags=re.I)
         return Turn(_title(who), "secretariat")
+    match = _OFFICIAL.match(text)
+    if match:
+        return Turn(match.group("org"), "organization")
     match = _CHAIR.match(text)
     if match:
         name = "Chairperson" + (f" of the {match.group('of').strip()}" if match.group("of") else "")
-        if match.group("role").lower().startswith("vice"):
+        if "vice" in match.group(0).lower():
             name = "Vice-" + name
         return Turn(name, "chair")
     if text.startswith("The "):
@@ -84,6 +99,8 @@ def identify(text: str) -> Turn | None:
         if found and re.match(r"\s+(?:representative|delegate|delegation|said|stated|noted)\b", text[found[1] :]):
             actor, _ = found
             return _with_behalf(Turn(actor.name, actor.kind), text)
+    if _VOCATIVE.match(text):
+        return None
     match = _PERSON.match(text)
     if match:
         rest = text[match.end() :]
@@ -145,6 +162,23 @@ def _title(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# The record of a decision, never part of a delegation's turn.
+_DECISION = re.compile(r"^(?:It\s+was\s+(?:so\s+)?(?:agreed|decided)|(?:The\s+)?(?:Committee|Sub-Committee|Council)\b)")
+
+
+def _continues(paragraph: Paragraph) -> bool:
+    """A paragraph naming nobody that goes on with the previous turn.
+
+    Unnumbered text belongs to the numbered paragraph above it ("He went on to say…", the full text of
+    a statement quoted in the minutes, an address such as "Mr. Chairman, …"), unless it records a
+    decision; a numbered paragraph continues only when it opens as a continuation does ("He added").
+    """
+    text = paragraph.text.lstrip(" \t\"“")
+    if _DECISION.match(text):
+        return False
+    return not paragraph.numbered or bool(_CONTINUATION.match(text) or _VOCATIVE.match(text))
+
+
 def attribute(paragraphs: list[Paragraph]) -> None:
     """Set speaker fields in place; continuations inherit within one agenda item."""
     previous: Turn | None = None
@@ -154,7 +188,7 @@ def attribute(paragraphs: list[Paragraph]) -> None:
             previous, agenda = None, paragraph.agenda_item
         turn = identify(paragraph.text)
         inherited = False
-        if turn is None and previous is not None and _CONTINUATION.match(paragraph.text):
+        if turn is None and previous is not None and _continues(paragraph):
             turn, inherited = previous, True
         if turn is None:
             if paragraph.numbered:
