@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 # Restriction status depends on the date (documents are derestricted after a period): fix "today" so
 # that the sample minutes of 20 November 2026 stay RESTRICTED in every run, whenever it happens.
 os.environ["WTO_ASSIST_TODAY"] = "2026-11-24"
+# The ONNX export of the embedding model is cached per run, never in the user's ~/.cache.
+os.environ.setdefault("WTO_ASSIST_CACHE", tempfile.mkdtemp(prefix="wto-assist-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WTO_ASSIST_SHARED", REPO.parent / "shared"))

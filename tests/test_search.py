@@ -155,6 +155,26 @@ def test_bm25_search_never_imports_torch(sample_index):
     assert output.strip() == "False False"
 
 
+def test_default_mode_queries_run_on_the_onnx_export_without_torch(sample_index):
+    db, index_dir, _ = sample_index
+    from wto_assist.index import onnx_encoder
+
+    export = onnx_encoder.export_folder(dense.default_model())
+    assert sorted(path.name for path in export.iterdir()) == sorted(onnx_encoder.EXPORT_FILES)  # made by the build
+    code = (
+        "import sys, json; from click.testing import CliRunner; from wto_assist.cli import main; "
+        f"r = CliRunner().invoke(main, ['search', 'DFQF for at least 97 per cent of tariff lines', '--json', '--db', {str(db)!r}, '--index', {str(index_dir)!r}]); "
+        "assert r.exit_code == 0, r.output; "
+        "print(json.loads(r.output)[0]['citation'], 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "WT/COMTD/M/990, para. 3 False False"
+    texts = ["duty-free quota-free market access", "The representative of India said that " * 40, "x"]
+    exported = onnx_encoder.OnnxEncoder(export).encode(texts, batch_size=2)
+    reference = dense.Encoder().encode(texts)
+    assert (exported * reference).sum(axis=1).min() > 0.9999
+
+
 def test_missing_model_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("WTO_ASSIST_MODEL", str(tmp_path / "no-such-model"))
     with pytest.raises(dense.ModelError, match="embedding model folder not found"):
@@ -185,3 +205,46 @@ def test_serve_answers_json_on_localhost(sample_index):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_nonsense_returns_nothing_in_every_mode_and_filters_never_add_hits(sample_index):
+    _, _, searcher = sample_index
+    for mode in ("bm25", "dense", "hybrid"):
+        for query in ("xyzzyplugh", "*", "qwertyuiop asdf"):
+            assert searcher.run(query, mode=mode).total == 0, (mode, query)
+        query = "market access for least-developed countries"
+        everything = searcher.run(query, mode=mode, size=100)
+        assert everything.total == len(everything.records) > 0
+        for filters in (Filters(date_from="2026"), Filters(speaker="Bangladesh"), Filters(family="minutes"), Filters(restricted=False)):
+            filtered = searcher.run(query, mode=mode, filters=filters, size=100)
+            assert filtered.total <= everything.total, (mode, filters)
+            assert {r["citation"] for r in filtered.records} <= {r["citation"] for r in everything.records}, (mode, filters)
+
+
+def test_hits_say_whether_they_share_the_query_words(sample_index):
+    _, _, searcher = sample_index
+    records = searcher.run("duty-free quota-free market access for LDCs", mode="hybrid", size=100).records
+    assert {r["match"] for r in records} <= {"words", "similar"} and records[0]["match"] == "words"
+    for record in records:
+        if record["match"] == "similar":
+            assert not searcher.lexical.scores("duty-free quota-free market access for LDCs")[
+                next(i for i, row in enumerate(searcher.rows) if row["symbol"] == record["symbol"] and row["seq"] == record["seq"])
+            ]
+
+
+def test_search_errors_name_the_option_and_exit_non_zero(sample_index):
+    db, index_dir, _ = sample_index
+    where = ["--db", str(db), "--index", str(index_dir), "--mode", "bm25"]
+    runner = CliRunner()
+    misspelt = runner.invoke(main, ["search", "market access", "--speaker", "Bangaldesh", *where])
+    assert misspelt.exit_code == 1 and "did you mean Bangladesh?" in misspelt.output
+    assert "--speaker: no Member, group or speaker called 'Phillipines'" in runner.invoke(main, ["search", "access", "--speaker", "Phillipines", *where]).output
+    bad_month = runner.invoke(main, ["search", "market access", "--from", "2019-13", *where])
+    assert bad_month.exit_code == 1 and "--from: '2019-13' has no month 13" in bad_month.output
+    assert "is not a day of February 2019" in runner.invoke(main, ["search", "access", "--to", "2019-02-30", *where]).output
+    past_end = runner.invoke(main, ["search", "market access", "--page", "50", *where])
+    assert past_end.exit_code == 1 and "page 50 is past the last page of results (1;" in past_end.output
+    unloaded = runner.invoke(main, ["search", "fruit", "--dispute", "DS990", *where])
+    assert unloaded.exit_code == 0 and "the dispute registry is not loaded" in unloaded.output
+    chair = runner.invoke(main, ["search", "agenda", "--speaker", "Chair", "--json", *where])
+    assert chair.exit_code == 0 and {r["speaker_kind"] for r in json.loads(chair.stdout)} == {"chair"}

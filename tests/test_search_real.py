@@ -1,15 +1,12 @@
 """Search acceptance on the real CTD minutes (../shared). Full-corpus dense runs live in benchmarks/."""
 
-import json
-import shutil
 import sqlite3
 
 import pytest
 
 from wto_assist.evaluate import evaluate, load_queries
 from wto_assist.index.build import build_index
-from wto_assist.ingest import ingest_paths
-from wto_assist.search import DEFAULT_MODE, Filters, Searcher
+from wto_assist.search import Filters, Searcher
 
 # Measured on the full corpus with bm25 (README): MRR@10 0.591, Recall@10 0.691.
 BM25_FLOORS = {"MRR@10": 0.58, "Recall@10": 0.68}
@@ -53,21 +50,65 @@ def test_date_range_follows_meeting_dates(ctd_bm25):
     assert symbols <= {f"WT/COMTD/M/{n}" for n in range(50, 58)}  # meetings of 10 Jan 2005 to 11 May 2006
 
 
-def test_default_mode_is_at_least_bm25_on_the_dev_queries_documents(shared, tmp_path):
-    """Hybrid vs BM25 on the 21 source meetings of the dev queries (the full corpus takes ~9 min to embed)."""
+def test_ranking_beats_the_bm25_baseline_on_the_full_corpus(shared, ctd_db, ctd_bm25):
+    """`--mode bm25` (light stemming and the minutes' structure) against plain BM25 in the same run.
+
+    The default hybrid mode's full-corpus figures need the whole corpus embedded (8 minutes on 2 cores),
+    so they come from benchmarks/bench_index.py, not from this suite.
+    """
+    import bm25s
+    import numpy as np
+
+    from wto_assist.evaluate import metrics, ranking, relevant_rows
+    from wto_assist.index.analysis import tokens
+    from wto_assist.index.build import lexical_text
+    from wto_assist.store import Store
+
     queries = load_queries(shared / "eval" / "dev-queries.jsonl")
-    sources = {json.loads(line)["source_symbol"] for line in (shared / "eval" / "dev-queries.jsonl").read_text().splitlines() if line}
-    folder = tmp_path / "minutes"
-    folder.mkdir()
-    for symbol in sources:
-        number = symbol.rsplit("/", 1)[1]
-        matches = [p for p in (shared / "corpus" / "ctd-minutes").iterdir() if p.stem.lower() == f"wtcomtdm{number}"]
-        shutil.copy(matches[0], folder)
-    db, index_dir = tmp_path / "corpus.sqlite", tmp_path / "index"
-    ingest_paths([folder], db)
-    build_index(db, index_dir)
-    searcher = Searcher(index_dir, db)
-    results = evaluate(searcher, queries, ["bm25", DEFAULT_MODE])
-    searcher.close()
-    for metric in ("MRR@10", "Recall@10"):
-        assert results[DEFAULT_MODE][metric] >= results["bm25"][metric], (metric, results)
+    with Store(ctd_db, create=False) as store:
+        texts = {(r["symbol"], r["seq"]): lexical_text(r) for r in store.index_rows()}
+    baseline = bm25s.BM25(k1=1.2, b=0.75)
+    baseline.index([tokens(texts[(r["symbol"], r["seq"])], stemmed=False) for r in ctd_bm25.rows], show_progress=False)
+    rankings = []
+    for query in queries:
+        wanted = [t for t in tokens(query.query, stemmed=False) if t in baseline.vocab_dict]
+        scores = baseline.get_scores(wanted)
+        rankings.append(ranking(np.where(scores > 0, scores, -np.inf)))
+    plain = metrics(queries, rankings, relevant_rows(ctd_bm25, queries))
+    ours = evaluate(ctd_bm25, queries, ["bm25"])["bm25"]
+    assert ours["MRR@10"] >= 1.10 * plain["MRR@10"], (ours, plain)
+    assert ours["Recall@10"] >= plain["Recall@10"], (ours, plain)
+
+
+def test_nonsense_finds_nothing_and_filters_never_add_hits(ctd_bm25):
+    for query in ("xyzzyplugh", "*", "qwertyuiop asdf"):
+        assert ctd_bm25.run(query, mode="bm25").total == 0, query
+    query = "technical assistance"
+    unfiltered = ctd_bm25.run(query, mode="bm25").total
+    for filters in (Filters(date_from="2010"), Filters(speaker="Chair"), Filters(member="LDC Group"), Filters(symbol="WT/COMTD/M/8")):
+        assert ctd_bm25.run(query, mode="bm25", filters=filters).total <= unfiltered, filters
+
+
+def test_the_chair_is_a_speaker(ctd_bm25):
+    for name in ("Chair", "Chairman", "the Chairperson"):
+        result = ctd_bm25.run("encouraged Members", mode="bm25", filters=Filters(speaker=name), size=50)
+        assert result.total > 20 and all(r["speaker_kind"] == "chair" for r in result.records), name
+    assert any(r["text"].startswith("The Chairman encouraged") for r in result.records)
+
+
+def test_a_pasted_citation_opens_that_paragraph_first(ctd_bm25):
+    for query, citation in (("WT/COMTD/M/101, para. 12", "WT/COMTD/M/101, para. 12"),
+                            ("LDC market access WT/COMTD/M/87, para. 76", "WT/COMTD/M/87, para. 76"),
+                            ("wt/comtd/m/55", "WT/COMTD/M/55, para. 1")):
+        result = ctd_bm25.run(query, mode="bm25")
+        assert result.records[0]["citation"] == citation and result.records[0]["match"] == "citation", query
+    assert [r["citation"] for r in ctd_bm25.run("WT/COMTD/M/101, para. 12", mode="bm25").records] == ["WT/COMTD/M/101, para. 12"]
+    missing = ctd_bm25.run("WT/COMTD/M/999, para. 3 market access", mode="bm25")
+    assert missing.notices == ["WT/COMTD/M/999, para. 3 is not in the corpus"] and missing.total > 0
+
+
+def test_hits_are_one_per_citation_and_never_a_heading_alone(ctd_bm25):
+    result = ctd_bm25.run("notification Japan Switzerland", mode="bm25", size=200)
+    citations = [r["citation"] for r in result.records]
+    assert len(citations) == len(set(citations))
+    assert not any(r["text"].startswith("Notification by Japan (") for r in result.records)

@@ -107,18 +107,35 @@ def test_search_with_a_filter_and_read_in_context(site):
 
     base, browser, _, _ = site
     browser.get(f"{base}/search")
+    assert not browser.find_element(*_by("select[name=type]")).is_displayed()  # advanced filters folded away
     browser.find_element(*_by("input[name=q]")).send_keys("import ban processed fruit")
+    browser.find_element(*_by("details.advanced summary")).click()
     Select(browser.find_element(*_by("select[name=type]"))).select_by_value("panel-report")
-    _submit(browser, "form.filters button[type=submit]")
+    _submit(browser, "form.search button[type=submit]")
     citations = [e.text for e in browser.find_elements(*_by("article.result a.citation"))]
     assert citations and all(c.startswith("WT/DS990/R, para. 7.8") for c in citations)
     assert "type=panel-report" in browser.current_url and "q=import+ban" in browser.current_url  # bookmarkable
     assert browser.find_elements(*_by("article.result mark"))  # query terms highlighted
+    assert "score" not in browser.find_element(*_by("article.result .meta")).text  # scores hidden by default
     first = citations[0]
     _submit(browser, "article.result a.citation")
     target = browser.find_element(*_by("section.target"))
     assert first in target.text
     assert browser.find_element(*_by("h1")).text.startswith("WT/DS990/R")
+    assert browser.find_elements(*_by("section.hit nav.hit-nav a[rel=next]"))  # next match within the document
+
+
+def test_first_result_is_visible_on_a_phone_screen(site):
+    base, browser, _, _ = site
+    size = browser.get_window_size()
+    try:
+        browser.set_window_size(390, 844)
+        browser.get(f"{base}/search?q=duty-free+quota-free+market+access")
+        viewport = browser.execute_script("return window.innerHeight")
+        first = browser.find_element(*_by("article.result"))
+        assert first.is_displayed() and first.rect["y"] < viewport, (first.rect, viewport)
+    finally:
+        browser.set_window_size(size["width"], size["height"])
 
 
 def test_precedent_and_disputes(site):

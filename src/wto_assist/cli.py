@@ -301,31 +301,40 @@ def filter_options(function):
 @main.command()
 @click.argument("query")
 @click.option("--mode", type=click.Choice(["bm25", "dense", "hybrid"]), default=None, help="Default: the best mode by measurement (see README).")
-@click.option("--k", default=10, show_default=True, help="Number of results.")
+@click.option("--k", default=10, show_default=True, help="Number of results per page.")
+@click.option("--page", default=1, show_default=True, help="Page of results to show.")
 @filter_options
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results (with scores).")
 @click.option("--scores", is_flag=True, help="Show each hit's ranking score (relative within one query, not a probability).")
-def search(query, mode, k, db_path, index_dir, model, as_json, scores, **filters):
-    """Find paragraphs: citation, speaker, date, agenda item and text."""
+def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **filters):
+    """Find paragraphs: citation, speaker, date, agenda item and text.
+
+    A symbol or citation in QUERY ("WT/COMTD/M/101, para. 12") opens that paragraph first.
+    """
     from .index.dense import ModelError
     from .search import SearchError
 
     searcher = _open_searcher(db_path, index_dir, model)
     try:
-        results = searcher.search(query, mode=mode, k=k, filters=_filters(**filters))
+        result = searcher.run(query, mode=mode, filters=_filters(**filters), page=page, size=k)
     except (SearchError, ModelError) as error:
         raise click.ClickException(str(error)) from error
     finally:
         searcher.close()
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
     if searcher.stale_skipped:
         click.echo(f"warning: {searcher.stale_skipped} results skipped because the corpus changed since indexing; run `wto-assist index`", err=True)
     if as_json:
-        _print_json(results)
+        _print_json(result.records)
         return
-    _print_results(results, query, scores)
+    if result.total:
+        first = result.records[0]["rank"] if result.records else 0
+        click.echo(f"{result.total} hits; {first}–{first + len(result.records) - 1} shown (page {result.page} of {result.pages})")
+    _print_results(result.records, query, scores)
 
 
 def _print_results(results: list[dict], query: str, scores: bool = False) -> None:
@@ -337,7 +346,8 @@ def _print_results(results: list[dict], query: str, scores: bool = False) -> Non
             who += f" (on behalf of {result['on_behalf_of']})"
         restricted_mark = " RESTRICTED" if result["restricted"] else ""
         score = f" | score {result['score']:.3f}" if scores and result["score"] is not None else ""
-        click.echo(f"{result['rank']}. {result['citation']} | {who} | {result['date'] or 'undated'}{restricted_mark}{score}")
+        match = {"similar": " | similar, not matching", "citation": " | cited in the query"}.get(result.get("match"), "")
+        click.echo(f"{result['rank']}. {result['citation']} | {who} | {result['date'] or 'undated'}{restricted_mark}{match}{score}")
         if result["agenda_item"]:
             click.echo(f"   {result['agenda_item']}")
         click.echo(_highlight(textwrap.indent(textwrap.fill(result["text"], width=100), "   "), query) + "\n")

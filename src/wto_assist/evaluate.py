@@ -78,9 +78,9 @@ def metrics(queries: list[Query], rankings: list[list[int]], relevant: list[set[
 
 
 def evaluate(searcher: Searcher, queries: list[Query], modes: list[str]) -> dict[str, dict]:
-    """Per mode: the metrics above over the query file."""
+    """Per mode: the metrics above over the hits as the search returns them (one per citation)."""
     relevant = relevant_rows(searcher, queries)
     return {
-        mode: metrics(queries, [ranking(searcher.scores(q.query, mode, None)) for q in queries], relevant)
+        mode: metrics(queries, [searcher.ranked_rows(q.query, mode)[:100] for q in queries], relevant)
         for mode in modes
     }

@@ -2,29 +2,45 @@
 
 Modes: "bm25" (WTO-aware lexical), "dense" (MiniLM windows in FAISS) and "hybrid" (score fusion);
 DEFAULT_MODE is the best by measurement on the dev queries (see README). The bm25 path never
-imports torch, so it starts fast.
+imports torch, so it starts fast; the other modes encode the query with the ONNX export of the model.
+
+A hit matches the query's words or passes SIMILAR_THRESHOLD on the embedding ("similar, not
+matching"); nothing else is returned, so a query that means nothing returns nothing and adding a
+filter can only remove hits. Paragraphs sharing one citation count once. A document symbol or
+citation typed in the query opens that paragraph (or the document's first) as the first hit.
 """
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import members
+from . import members, ranking
+from .documents.citations import find_citations
 from .documents.symbols import FAMILIES, SymbolError, dispute_number
 from .enrich.provisions import ProvisionError, is_within, normalise_key
-from .index.build import IndexMissing, current_version, hold_version
+from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
 from .index.lexical import LexicalIndex
 from .store import Store
 
 MODES = ("bm25", "dense", "hybrid")
 DEFAULT_MODE = "hybrid"
-HYBRID_DENSE_WEIGHT = 0.2  # share of the normalised dense score in hybrid mode, chosen on the dev queries (README)
-CANDIDATES = 200  # depth of each ranking that hybrid fusion re-scores
+HYBRID_DENSE_WEIGHT = 0.1  # share of the normalised dense score in hybrid mode, chosen on the dev queries (README)
+CANDIDATES = 200  # depth of the dense ranking whose scores enter hybrid fusion
+# Cosine of a paragraph's best window above which it is "similar" to the query without sharing its
+# words: above every off-topic and nonsense query measured (README, "Honest result sets").
+SIMILAR_THRESHOLD = 0.45
+# "--speaker Chair" and its variants name a role, not a delegation.
+SPEAKER_ROLES = {
+    "chair": "chair", "chairman": "chair", "chairperson": "chair", "chairwoman": "chair", "vice-chair": "chair",
+    "vice-chairman": "chair", "vice-chairperson": "chair", "secretariat": "secretariat",
+}
 
 
 class SearchError(Exception):
@@ -35,7 +51,7 @@ class SearchError(Exception):
 class Filters:
     body: str | None = None
     family: str | None = None
-    speaker: str | None = None
+    speaker: str | None = None  # a Member, group, role ("Chair", "Secretariat") or any speaker name
     symbol: str | None = None  # prefix, e.g. WT/COMTD/M/
     date_from: str | None = None
     date_to: str | None = None
@@ -45,17 +61,35 @@ class Filters:
     dispute: str | None = None  # "DS512" or "512"
 
 
+@dataclass
+class ResultPage:
+    """One page of hits: `total` counts every hit after the filters (one per citation)."""
+
+    total: int
+    records: list[dict]
+    page: int
+    pages: int
+    notices: list[str] = field(default_factory=list)  # what the user should know about this result set
+
+
 def _iso_bound(value: str | None, option: str, end: bool) -> str | None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD; widen partial dates to the whole year or month."""
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (a real date); widen partial dates to the whole year or month."""
     if value is None:
         return None
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        raise SearchError(f"{option}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    if len(value) == 4:
-        return value + ("-12-31" if end else "-01-01")
-    if len(value) == 7:
-        return value + ("-31" if end else "-01")
-    return value
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    problem = f"{option}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+    if not match:
+        raise SearchError(problem)
+    year, month, day = int(match[1]), match[2] and int(match[2]), match[3] and int(match[3])
+    if month is not None and not 1 <= month <= 12:
+        raise SearchError(f"{option}: {value!r} has no month {month:02d}")
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise SearchError(f"{option}: {value!r} is not a day of {calendar.month_name[month]} {year}")
+    if month is None:
+        return f"{year:04d}-" + ("12-31" if end else "01-01")
+    if day is None:
+        return f"{year:04d}-{month:02d}-" + (f"{calendar.monthrange(year, month)[1]:02d}" if end else "01")
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 class Searcher:
@@ -75,6 +109,9 @@ class Searcher:
                     hold.close()
                 if attempt == 2:
                     raise IndexMissing(f"the index in {index_dir} changed while opening it; try again") from None
+        if self.manifest.get("format") != FORMAT_VERSION:
+            self._hold.close()
+            raise IndexMissing(f"the index in {index_dir} was built by an older wto-assist: run `wto-assist index` to rebuild it")
         self.rows = json.loads((self.version / "rows.json").read_text(encoding="utf-8"))
         self.lexical = LexicalIndex(self.version / "bm25")
         self.store = Store(db_path, create=False)
@@ -82,24 +119,36 @@ class Searcher:
         self._dense = None
         self.stale_skipped = 0
         self._symbols = np.array([row["symbol"] for row in self.rows])
+        self._document_ids = np.unique(self._symbols, return_inverse=True)[1]
         self._dates = np.array([row["date"] or "" for row in self.rows])
         self._families = np.array([row["family"] for row in self.rows])
         self._bodies = np.array([(row["body"] or "").lower() for row in self.rows])
         self._restricted = np.array([row["restricted"] for row in self.rows], dtype=bool)
+        self._speaker_kinds = np.array([row["speaker_kind"] or "" for row in self.rows])
+        self._heading_like = np.array([row["heading_like"] for row in self.rows], dtype=bool)
+        self._members = [set(row["actors"]) | set(row.get("mentions", [])) for row in self.rows]
+        # Unnumbered text cites its numbered paragraph: one citation, one hit.
+        self._citation_ids = np.unique([f"{row['symbol']}\n{row['label']}" for row in self.rows], return_inverse=True)[1]
 
     @property
     def dense(self):
         if self._dense is None:
             if not self.manifest.get("dense"):
                 raise SearchError("this index was built without dense vectors (--no-dense); use --mode bm25")
-            from .index.dense import DenseIndex, Encoder
+            from .index.dense import DenseIndex
+            from .index.onnx_encoder import query_encoder
 
-            self._dense = DenseIndex(self.version / "dense", Encoder(self.model))
+            self._dense = DenseIndex(self.version / "dense", query_encoder(self.model))
         return self._dense
+
+    def warm(self) -> None:
+        """Load the query encoder now (the web app and `serve` call this at start, not on the first query)."""
+        if self.manifest.get("dense"):
+            self.dense.scores("warm-up", len(self.rows))
 
     # --- filters ------------------------------------------------------------------------------
 
-    def mask(self, filters: Filters) -> np.ndarray | None:
+    def mask(self, filters: Filters, notices: list[str] | None = None) -> np.ndarray | None:
         """Boolean mask of rows passing the filters, or None when there are none."""
         mask = np.ones(len(self.rows), dtype=bool)
         active = False
@@ -117,14 +166,13 @@ class Searcher:
             mask &= np.array([symbol.upper().startswith(prefix) for symbol in self._symbols])
             active = True
         if filters.speaker:
-            actor = members.lookup(filters.speaker)
-            wanted = actor.name if actor else filters.speaker
-            mask &= np.array([any(name.lower() == wanted.lower() for name in row["actors"]) for row in self.rows])
+            mask &= self._speaker_mask(filters.speaker)
             active = True
         if filters.member:
             actor = members.lookup(filters.member)
             if actor is None:
-                raise SearchError(f"--member: {filters.member!r} is not a WTO Member, observer or group known to wto-assist")
+                raise SearchError(f"--member: {filters.member!r} is not a WTO Member, observer or group known to wto-assist"
+                                  + _suggestion(filters.member, _actor_names()))
             mask &= np.array([actor.name in row.get("mentions", []) or actor.name in row["actors"] for row in self.rows])
             active = True
         if filters.provision:
@@ -139,10 +187,15 @@ class Searcher:
                 number = f"DS{dispute_number(filters.dispute)}"
             except SymbolError as error:
                 raise SearchError(f"--dispute: {error}") from error
+            if notices is not None and self.store.dispute_count() == 0:
+                notices.append(f"--dispute: the dispute registry is not loaded (run `wto-assist load-disputes FILE`), so only "
+                               f"paragraphs that cite {number} or belong to its documents are found, not its summary")
             mask &= np.array([number in row.get("disputes", []) for row in self.rows])
             active = True
         start = _iso_bound(filters.date_from, "--from", end=False)
         end = _iso_bound(filters.date_to, "--to", end=True)
+        if start and end and start > end:
+            raise SearchError(f"--from {filters.date_from} is after --to {filters.date_to}")
         if start:
             mask &= (self._dates != "") & (self._dates >= start)
             active = True
@@ -154,36 +207,84 @@ class Searcher:
             active = True
         return mask if active else None
 
+    def _speaker_mask(self, wanted: str) -> np.ndarray:
+        """A role (Chair, Secretariat), a Member or group by any variant, or a speaker named in the corpus."""
+        role = SPEAKER_ROLES.get(re.sub(r"^the\s+", "", wanted.strip().lower()))
+        if role:
+            return self._speaker_kinds == role
+        actor = members.lookup(wanted)
+        name = (actor.name if actor else wanted.strip()).lower()
+        mask = np.array([any(speaker.lower() == name for speaker in row["actors"]) for row in self.rows])
+        if actor is None and not mask.any():
+            speakers = sorted({speaker for row in self.rows for speaker in row["actors"]})
+            raise SearchError(f"--speaker: no Member, group or speaker called {wanted!r} in this corpus"
+                              + _suggestion(wanted, _actor_names() + speakers + ["Chair", "Secretariat"]))
+        return mask
+
     # --- ranking ------------------------------------------------------------------------------
 
-    def scores(self, query: str, mode: str, mask: np.ndarray | None) -> np.ndarray:
-        """A score per row; rows outside the mask or not retrieved get -inf."""
+    def scores(self, query: str, mode: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(score per row, True where the row matches the query's words); rows that are not hits get -inf."""
         if mode not in MODES:
             raise SearchError(f"--mode: unknown mode {mode!r} (one of: {', '.join(MODES)})")
-        allowed = np.nonzero(mask)[0] if mask is not None else None
+        lexical = self.lexical.scores(query)
+        matched = lexical > 0
         if mode == "bm25":
-            scores = self.lexical.scores(query)
-            scores = np.where(scores > 0, scores, -np.inf)
-        elif mode == "dense":
-            scores = self.dense.scores(query, len(self.rows), allowed)
-            scores = np.where(scores > -1, scores, -np.inf)
+            scores, hits = np.where(matched, lexical, -np.inf), matched
         else:
-            scores = fuse(self.lexical.scores(query), self.dense.scores(query, len(self.rows), allowed), mask)
+            allowed = np.nonzero(mask)[0] if mask is not None else None
+            semantic = self.dense.scores(query, len(self.rows), allowed, depth=CANDIDATES, floor=SIMILAR_THRESHOLD)
+            hits = matched | (semantic >= SIMILAR_THRESHOLD)
+            scores = np.where(hits, semantic, -np.inf) if mode == "dense" else fuse(lexical, semantic, hits)
+        if mode != "dense":
+            scores = ranking.member_boost(ranking.meeting_context(scores, self._document_ids), query, self._members)
+        keep = hits & ~self._heading_like
         if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-        return scores
+            keep &= mask
+        return np.where(keep, scores, -np.inf), matched
 
-    def _ranked(self, query: str, mode: str | None, filters: Filters | None) -> tuple[np.ndarray, np.ndarray]:
-        """Rows with a finite score, best first, and the score vector."""
+    def ranked_rows(self, query: str, mode: str | None = None, filters: Filters | None = None) -> list[int]:
+        """Index rows in the order run() pages through them (evaluation reads this)."""
+        return self._ranked(query, mode, filters, [])[0]
+
+    def _ranked(self, query: str, mode: str | None, filters: Filters | None, notices: list[str]):
+        """(rows best first, one per citation; scores; lexical-match flags; rows opened by a citation)."""
         if not query or not query.strip():
             raise SearchError("empty query")
         if mode is None:
             mode = DEFAULT_MODE if self.manifest.get("dense") else "bm25"  # a --no-dense index can only do BM25
-        scores = self.scores(query, mode, self.mask(filters or Filters()))
-        order = np.argsort(-scores, kind="stable")
-        return order[: int(np.isfinite(scores).sum())], scores
+        mask = self.mask(filters or Filters(), notices)
+        opened, rest = self._cited_rows(query, notices)
+        if rest.strip():
+            scores, matched = self.scores(rest, mode, mask)
+        else:
+            scores, matched = np.full(len(self.rows), -np.inf), np.zeros(len(self.rows), dtype=bool)
+        order = np.argsort(-scores, kind="stable")[: int(np.isfinite(scores).sum())]
+        seen = {int(self._citation_ids[row]) for row in opened}
+        grouped = []
+        for row in order:
+            citation = int(self._citation_ids[row])
+            if citation not in seen:
+                seen.add(citation)
+                grouped.append(int(row))
+        return opened + grouped, scores, matched, set(opened)
 
-    def _records(self, rows, scores: np.ndarray, first_rank: int, limit: int) -> list[dict]:
+    def _cited_rows(self, query: str, notices: list[str]) -> tuple[list[int], str]:
+        """Rows a symbol or citation in the query names, and the query without it."""
+        opened: list[int] = []
+        rest = query
+        for found in reversed(find_citations(query)):
+            rest = rest[: found.start] + " " + rest[found.end :]
+            rows = [i for i in np.nonzero(self._symbols == found.symbol)[0]
+                    if found.paragraph is None or self.rows[i]["label"] == found.paragraph]
+            if not rows:
+                where = f"{found.symbol}, para. {found.paragraph}" if found.paragraph else found.symbol
+                notices.append(f"{where} is not in the corpus")
+                continue
+            opened = [int(rows[0])] + opened
+        return opened, rest
+
+    def _records(self, rows, scores: np.ndarray, matched: np.ndarray, opened: set[int], first_rank: int, limit: int) -> list[dict]:
         results = []
         for row_number in rows:
             if len(results) >= limit:
@@ -194,51 +295,62 @@ class Searcher:
                 # The store changed since the index was built: never cite a paragraph that moved.
                 self.stale_skipped += 1
                 continue
-            paragraph["score"] = round(float(scores[row_number]), 6)
+            score = scores[row_number]
+            paragraph["score"] = round(float(score), 6) if np.isfinite(score) else None
+            paragraph["match"] = "citation" if row_number in opened else "words" if matched[row_number] else "similar"
             paragraph["rank"] = first_rank + len(results)
             results.append(paragraph)
         return results
 
-    def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:
-        if k < 1:
+    def run(self, query: str, mode: str | None = None, filters: Filters | None = None, page: int = 1, size: int = 10) -> ResultPage:
+        """One page of hits with the total; a page past the last is an error that names the last page."""
+        if size < 1:
             raise SearchError("--k must be at least 1")
-        order, scores = self._ranked(query, mode, filters)
-        return self._records(order, scores, 1, k)
-
-    def search_page(self, query: str, mode: str | None, filters: Filters | None, page: int, size: int, limit: int) -> tuple[int, list[dict]]:
-        """(number of hits up to `limit`, the records of one page): only the page is read from the store."""
-        order, scores = self._ranked(query, mode, filters)
-        total = min(len(order), limit)
+        if page < 1:
+            raise SearchError(f"page {page} does not exist: pages start at 1")
+        notices: list[str] = []
+        order, scores, matched, opened = self._ranked(query, mode, filters, notices)
+        pages = max(1, -(-len(order) // size))
+        if page > pages:
+            raise SearchError(f"page {page} is past the last page of results ({pages}; {len(order)} hits)")
         start = (page - 1) * size
-        return total, self._records(order[start:total], scores, start + 1, size)
+        records = self._records(order[start:], scores, matched, opened, start + 1, size)
+        return ResultPage(len(order), records, page, pages, notices)
+
+    def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:
+        """The first k hits (drafting and precedent use this; the CLI and the web app use run())."""
+        return self.run(query, mode, filters, 1, k).records
 
     def close(self) -> None:
         self.store.close()
         self._hold.close()
 
 
-def fuse(bm25: np.ndarray, dense: np.ndarray, mask: np.ndarray | None, weight: float = HYBRID_DENSE_WEIGHT) -> np.ndarray:
-    """Linear fusion of max-normalised BM25 and min-max-normalised dense scores over the candidates.
+def _actor_names() -> list[str]:
+    return [variant for variants in members.variants_by_actor().values() for variant in variants]
 
-    Candidates are the top CANDIDATES of each ranking (within the filter); a candidate missing from
-    one ranking gets that ranking's floor (0).
+
+def _suggestion(wanted: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(wanted.lower(), [name.lower() for name in names], n=3, cutoff=0.75)
+    by_lower = {name.lower(): name for name in names}
+    suggested = list(dict.fromkeys(by_lower[name] for name in close))
+    return f"; did you mean {' or '.join(suggested)}?" if suggested else ""
+
+
+def fuse(bm25: np.ndarray, dense: np.ndarray, hits: np.ndarray, weight: float = HYBRID_DENSE_WEIGHT) -> np.ndarray:
+    """Linear fusion over the hits: (1 - weight) × BM25/max(BM25) + weight × min-max(dense).
+
+    A hit missing from one ranking (no shared word, or beyond the dense search depth) gets that
+    ranking's floor (0); rows that are not hits get -inf.
     """
-    if mask is not None:
-        bm25 = np.where(mask, bm25, 0.0)
-        dense = np.where(mask, dense, -1.0)
-    candidates = np.zeros(bm25.shape, dtype=bool)
-    for scores in (bm25, dense):
-        top = np.argpartition(-scores, min(CANDIDATES, scores.size - 1))[:CANDIDATES]
-        candidates[top] = True
-    candidates &= (bm25 > 0) | (dense > -1)
     result = np.full(bm25.shape, -np.inf, dtype=np.float32)
-    if not candidates.any():
+    if not hits.any():
         return result
-    lexical = bm25[candidates] / max(float(bm25[candidates].max()), 1e-9)
-    semantic = dense[candidates]
+    lexical = bm25[hits] / max(float(bm25[hits].max()), 1e-9)
+    semantic = dense[hits]
     present = semantic > -1
     low = float(semantic[present].min()) if present.any() else 0.0
     high = float(semantic[present].max()) if present.any() else 1.0
     semantic = np.where(present, (semantic - low) / max(high - low, 1e-9), 0.0)
-    result[candidates] = (1 - weight) * lexical + weight * semantic
+    result[hits] = (1 - weight) * lexical + weight * semantic
     return result

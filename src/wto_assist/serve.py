@@ -30,8 +30,8 @@ def _restricted(value: str | None) -> bool | None:
 
 def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
     allowed_hosts = LOOPBACK | {host.strip("[]")}
-    if DEFAULT_MODE != "bm25" and searcher.manifest.get("dense"):
-        searcher.search("warm-up", k=1)  # load the model before the first real query
+    if DEFAULT_MODE != "bm25":
+        searcher.warm()  # load the query encoder before the first real query
 
     class Handler(BaseHTTPRequestHandler):
         def _send(self, status: int, value) -> None:

@@ -396,6 +396,10 @@ class Store:
             titles.setdefault(row["short_title"], []).append(f"DS{row['number']}")
         return titles
 
+    def dispute_count(self) -> int:
+        """Disputes in the loaded registry (0 until `load-disputes`)."""
+        return self.connection.execute("SELECT COUNT(*) FROM disputes").fetchone()[0]
+
     def disputes(
         self, member: str | None = None, provision: str | None = None, status: str | None = None,
         numbers: list[int] | None = None, role: str | None = None, articles: tuple[str, ...] = (),
@@ -534,7 +538,8 @@ class Store:
         `mentions` (Members and groups named), `provisions` and `disputes` cited."""
         entity_list = "(SELECT group_concat(e.key, '|') FROM entities e WHERE e.paragraph_id = p.id AND e.kind IN ({}))"
         rows = self.connection.execute(
-            f"SELECT d.symbol, d.date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label, p.text, p.text_sha, p.agenda_item,"
+            f"SELECT d.symbol, d.date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label, p.numbered, p.text, p.text_sha,"
+            " p.agenda_item, p.speaker_kind,"
             " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors, "
             + entity_list.format("'member', 'observer', 'group'") + " AS mentions, "
             + entity_list.format("'provision'") + " AS provisions, "

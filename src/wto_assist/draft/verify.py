@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
+from ..documents.citations import PINPOINT, SUMMARY_PINPOINT
 from ..documents.readers import ReadError, check_docx_size
 from ..documents.symbols import SymbolError, normalise_symbol
 from ..store import Store
@@ -44,8 +45,6 @@ class Check:
     detail: str = ""
 
 
-_SYMBOL_PINPOINT = re.compile(r"(?P<symbol>\b(?:WT|G|JOB|S|IP|TN|WTO|PC|GPA)/[^\s,;]+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)")
-_SUMMARY_PINPOINT = re.compile(r"(?P<symbol>\bDS\d{1,4} summary)\)?,\s*paras?\.\s*(?P<paragraph>\[\d+\])")
 _REPORT_PINPOINT = re.compile(
     rf"(?P<kind>{'|'.join(citation_style.REPORT_WORDS)}),\s*(?P<title>.+?)"
     r"(?:\s*\((?P<compliance>Article 21\.5[^)]*)\))?,\s*paras?\.\s*(?P<paragraph>[\w.]+)"
@@ -129,7 +128,7 @@ def _report_symbol(store: Store, match: re.Match) -> str | None:
 
 
 def _pinpoint(store: Store, note: str) -> tuple[str, str] | None:
-    found = _SUMMARY_PINPOINT.search(note) or _SYMBOL_PINPOINT.search(note)
+    found = SUMMARY_PINPOINT.search(note) or PINPOINT.search(note)
     if found:
         return found["symbol"].rstrip("."), found["paragraph"].rstrip(".")
     found = _REPORT_PINPOINT.search(note)

@@ -36,10 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..documents.segment import is_heading
 from ..store import Store
-from . import dense, lexical
+from . import dense, lexical, onnx_encoder
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: light stemming, speaker kinds and heading-like rows
 
 
 class IndexMissing(Exception):
@@ -53,7 +54,13 @@ class BuildReport:
     windows: int = 0
     encoded: int = 0
     reused: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, encode, faiss, write
+    seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, encode, faiss, export, write
+    query_encoder: str | None = None  # "onnx" when queries can skip torch, else "torch" and why
+
+
+def is_heading_like(row: dict) -> bool:
+    """An unnumbered one-line title ("- Ministerial Meeting of LDCs"): never a search hit on its own."""
+    return not row["numbered"] and is_heading(row["text"])
 
 
 def lexical_text(row: dict) -> str:
@@ -137,7 +144,9 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     building = index_dir / f".building-{uuid.uuid4().hex}"
     building.mkdir()
     try:
-        _write_json(building / "rows.json", [{key: value for key, value in row.items() if key != "text"} for row in rows])
+        _write_json(building / "rows.json", [
+            {**{key: value for key, value in row.items() if key != "text"}, "heading_like": is_heading_like(row)} for row in rows
+        ])
         clock = time.perf_counter()
         lexical.build([lexical_text(row) for row in rows], building / "bm25")
         report.seconds["bm25"] = time.perf_counter() - clock
@@ -206,6 +215,12 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
     np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
     _write_json(folder / "window_keys.json", keys)
     report.seconds["faiss"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    try:
+        report.query_encoder = "onnx" if onnx_encoder.export(encoder) else "torch"
+    except Exception as error:  # queries then load the torch model: slower to start, same results
+        report.query_encoder = f"torch (ONNX export failed: {error})"
+    report.seconds["export"] = time.perf_counter() - clock
     return encoder.name
 
 

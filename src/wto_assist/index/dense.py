@@ -91,22 +91,26 @@ class DenseIndex:
         self.window_rows = np.load(folder / "window_rows.npy")
         self.encoder = encoder
 
-    def scores(self, query: str, row_count: int, allowed_rows: np.ndarray | None = None, depth: int = 2000) -> np.ndarray:
-        """Best-window cosine per paragraph row; rows beyond the search depth get -1."""
+    def scores(self, query: str, row_count: int, allowed_rows: np.ndarray | None = None, depth: int = 2000,
+               floor: float | None = None) -> np.ndarray:
+        """Best-window cosine per paragraph row: the top `depth` windows (within `allowed_rows`) and every
+        window at or above `floor`; other rows get -1."""
         import faiss
 
         vector = self.encoder.encode([query])
+        result = np.full(row_count, -1.0, dtype=np.float32)
+        if floor is not None:
+            _, similarities, window_ids = self.index.range_search(vector, floor)
+            np.maximum.at(result, self.window_rows[window_ids], similarities)
         parameters = None
         if allowed_rows is not None:
             allowed_windows = np.nonzero(np.isin(self.window_rows, allowed_rows))[0].astype(np.int64)
             if allowed_windows.size == 0:
-                return np.full(row_count, -1.0, dtype=np.float32)
+                return result
             parameters = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed_windows))
             depth = min(depth, allowed_windows.size)
         depth = min(depth, self.index.ntotal)
         similarities, window_ids = self.index.search(vector, depth, params=parameters)
-        result = np.full(row_count, -1.0, dtype=np.float32)
         found = window_ids[0] >= 0
-        rows = self.window_rows[window_ids[0][found]]
-        np.maximum.at(result, rows, similarities[0][found])
+        np.maximum.at(result, self.window_rows[window_ids[0][found]], similarities[0][found])
         return result

@@ -35,7 +35,8 @@ from .security import Access, Guard
 
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 20
-MAX_RESULTS = 1000
+# The search form's advanced filters (folded away unless one is set).
+FILTER_FIELDS = ("mode", "speaker", "member", "provision", "dispute", "body", "type", "symbol", "from", "to", "restricted")
 MAX_UPLOAD_BYTES = 20 * 2**20
 DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
 
@@ -57,6 +58,7 @@ class WebState:
                 self.searcher.close()
             try:
                 self.searcher = Searcher(self.index_dir, self.db_path, model=self.model)
+                self.searcher.warm()  # the query encoder loads now, not on the first search
             except IndexMissing:
                 self.searcher = None
 
@@ -85,6 +87,26 @@ def _highlight_terms(query: str) -> list[str]:
     from ..index.analysis import tokens
 
     return sorted({token for token in tokens(query) if len(token) > 2}, key=len, reverse=True)
+
+
+def _context_start(paragraphs: list[dict], target: str | None) -> int | None:
+    """Where the page opens for a cited paragraph: its agenda heading when it is the first under it,
+    else the paragraph before it, so the reader sees what it answers."""
+    index = next((i for i, p in enumerate(paragraphs) if target and p["paragraph"] == target), None)
+    if index is None:
+        return None
+    if index == 0 or paragraphs[index - 1]["agenda_item"] != paragraphs[index]["agenda_item"]:
+        return -paragraphs[index]["seq"]  # negative: the anchor goes before the heading of this paragraph
+    return paragraphs[index - 1]["seq"]
+
+
+def _hits_in(paragraphs: list[dict], terms: list[str]) -> dict[int, tuple[int | None, int | None]]:
+    """For each paragraph containing a query term: (previous, next) such paragraph, for in-document navigation."""
+    if not terms:
+        return {}
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + ")", re.IGNORECASE)
+    seqs = [p["seq"] for p in paragraphs if pattern.search(p["text"])]
+    return {seq: (seqs[i - 1] if i else None, seqs[i + 1] if i + 1 < len(seqs) else None) for i, seq in enumerate(seqs)}
 
 
 def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None = None, with_dense: bool = True,
@@ -117,7 +139,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         requested = params.get("page", "1")
         # isdecimal and a length cap: "²" or a 5,000-digit number is page 1, not an error
         page_number = max(1, int(requested)) if requested.isdecimal() and len(requested) <= 6 else 1
-        shown, total, error = [], 0, None
+        result, error = None, None
         state.follow()
         if query:
             if state.searcher is None:
@@ -125,16 +147,14 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             else:
                 try:
                     with state.lock:
-                        total, shown = state.searcher.search_page(
-                            query, params.get("mode") or None, _filters(params), page_number, PAGE_SIZE, MAX_RESULTS
-                        )
+                        result = state.searcher.run(query, params.get("mode") or None, _filters(params), page_number, PAGE_SIZE)
                 except SearchError as problem:
                     error = str(problem)
-        pages = max(1, -(-total // PAGE_SIZE))
         base = {key: value for key, value in params.items() if key != "page"}
+        filtered = any(params.get(name) for name in FILTER_FIELDS)
         return page(
-            request, "search.html", params=params, query=query, results=shown, total=total, page=min(page_number, pages),
-            pages=pages, base=base, error=error, terms=_highlight_terms(query) if query else [],
+            request, "search.html", params=params, query=query, result=result, base=base, error=error, filtered=filtered,
+            show_scores=params.get("scores") == "1", terms=_highlight_terms(query) if query else [],
         )
 
     def document(request: Request) -> Response:
@@ -149,8 +169,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             paragraphs = store.paragraphs(symbol)
             cited = [(cited_symbol, store.document(cited_symbol) is not None) for cited_symbol in store.documents_cited(symbol)]
         target = request.query_params.get("para")
-        return page(request, "document.html", meta=meta, paragraphs=paragraphs, target=target,
-                    cited=cited, terms=_highlight_terms(request.query_params.get("q", "")))
+        terms = _highlight_terms(request.query_params.get("q", ""))
+        return page(request, "document.html", meta=meta, paragraphs=paragraphs, target=target, cited=cited, terms=terms,
+                    context=_context_start(paragraphs, target), hits=_hits_in(paragraphs, terms))
 
     def precedent(request: Request) -> Response:
         from ..enrich.provisions import ProvisionError, normalise_key
