@@ -143,32 +143,30 @@ def test_killing_a_build_at_random_points_never_breaks_the_live_index(tmp_path):
     assert "killed" in outcomes
 
 
+def _search_in_a_fresh_process(db, index_dir, *arguments) -> str:
+    """Run `search` as a new process would and print its first citation and whether torch was imported."""
+    code = (
+        "import sys, json; from click.testing import CliRunner; from wto_assist.cli import main; "
+        f"r = CliRunner().invoke(main, ['search', *{list(arguments)!r}, '--json', '--db', {str(db)!r}, '--index', {str(index_dir)!r}]); "
+        "assert r.exit_code == 0, r.output; "
+        "print(json.loads(r.stdout)[0]['citation'], 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
 def test_bm25_search_never_imports_torch(sample_index):
     db, index_dir, _ = sample_index
-    code = (
-        "import sys; from click.testing import CliRunner; from wto_assist.cli import main; "
-        f"r = CliRunner().invoke(main, ['search', 'fruit', '--mode', 'bm25', '--db', {str(db)!r}, '--index', {str(index_dir)!r}]); "
-        "assert r.exit_code == 0, r.output; "
-        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
-    )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.strip() == "False False"
+    assert _search_in_a_fresh_process(db, index_dir, "DFQF tariff lines", "--mode", "bm25").endswith("False False")
 
 
-def test_default_mode_queries_run_on_the_onnx_export_without_torch(sample_index):
+def test_hybrid_queries_run_on_the_onnx_export_without_torch(sample_index):
     db, index_dir, _ = sample_index
     from wto_assist.index import onnx_encoder
 
     export = onnx_encoder.export_folder(dense.default_model())
     assert sorted(path.name for path in export.iterdir()) == sorted(onnx_encoder.EXPORT_FILES)  # made by the build
-    code = (
-        "import sys, json; from click.testing import CliRunner; from wto_assist.cli import main; "
-        f"r = CliRunner().invoke(main, ['search', 'DFQF for at least 97 per cent of tariff lines', '--json', '--db', {str(db)!r}, '--index', {str(index_dir)!r}]); "
-        "assert r.exit_code == 0, r.output; "
-        "print(json.loads(r.output)[0]['citation'], 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
-    )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.strip() == "WT/COMTD/M/990, para. 3 False False"
+    output = _search_in_a_fresh_process(db, index_dir, "DFQF for at least 97 per cent of tariff lines", "--mode", "hybrid")
+    assert output == "WT/COMTD/M/990, para. 3 False False"
     texts = ["duty-free quota-free market access", "The representative of India said that " * 40, "x"]
     exported = onnx_encoder.OnnxEncoder(export).encode(texts, batch_size=2)
     reference = dense.Encoder().encode(texts)

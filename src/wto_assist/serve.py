@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from .index.dense import ModelError
-from .search import DEFAULT_MODE, Filters, SearchError, Searcher
+from .search import Filters, SearchError, Searcher
 from .web.security import LOOPBACK, host_name
 
 _FILTER_PARAMETERS = {"body": "body", "type": "family", "speaker": "speaker", "symbol": "symbol", "from": "date_from", "to": "date_to"}
@@ -30,8 +30,7 @@ def _restricted(value: str | None) -> bool | None:
 
 def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
     allowed_hosts = LOOPBACK | {host.strip("[]")}
-    if DEFAULT_MODE != "bm25":
-        searcher.warm()  # load the query encoder before the first real query
+    searcher.warm()  # load the query encoder before the first hybrid or dense query
 
     class Handler(BaseHTTPRequestHandler):
         def _send(self, status: int, value) -> None:

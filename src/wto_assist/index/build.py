@@ -54,7 +54,7 @@ class BuildReport:
     windows: int = 0
     encoded: int = 0
     reused: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, encode, faiss, export, write
+    seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, export, encode, faiss, write
     query_encoder: str | None = None  # "onnx" when queries can skip torch, else "torch" and why
 
 
@@ -196,11 +196,20 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
     missing = sorted({i for i, key in enumerate(keys) if key not in previous})
     clock = time.perf_counter()
     encoder = dense.Encoder(model)
+    try:
+        exported = onnx_encoder.export(encoder)
+        report.query_encoder = "onnx" if exported else "torch"
+    except Exception as error:  # queries then load the torch model: slower to start, same results
+        exported, report.query_encoder = None, f"torch (ONNX export failed: {error})"
+    report.seconds["export"] = time.perf_counter() - clock
+    # The export gives the model's vectors (checked on export) about 1.8 times faster than torch (README).
+    embedder = onnx_encoder.OnnxEncoder(exported) if exported else encoder
+    clock = time.perf_counter()
     fresh: dict[str, np.ndarray] = {}
     batch = 256
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
-        for i, vector in zip(chunk, encoder.encode([texts[i] for i in chunk])):
+        for i, vector in zip(chunk, embedder.encode([texts[i] for i in chunk])):
             fresh[keys[i]] = vector
         if on_progress:
             on_progress(min(start + batch, len(missing)), len(missing))
@@ -215,12 +224,6 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
     np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
     _write_json(folder / "window_keys.json", keys)
     report.seconds["faiss"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    try:
-        report.query_encoder = "onnx" if onnx_encoder.export(encoder) else "torch"
-    except Exception as error:  # queries then load the torch model: slower to start, same results
-        report.query_encoder = f"torch (ONNX export failed: {error})"
-    report.seconds["export"] = time.perf_counter() - clock
     return encoder.name
 
 
