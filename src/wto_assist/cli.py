@@ -423,6 +423,97 @@ def enrich(db_path: Path | None) -> None:
     click.echo(f"enriched {report.paragraphs} paragraphs: {report.entities} entities in {report.seconds:.1f}s; run `wto-assist index` to search them")
 
 
+@main.command("load-groups")
+@click.argument("table", type=click.Path(path_type=Path))
+@DB_OPTION
+def load_groups_command(table: Path, db_path: Path | None) -> None:
+    """Load negotiating groups and their Members (CSV with columns group, member), e.g. negotiating-groups.csv."""
+    from .registry.groups import GroupsError, load_groups
+
+    try:
+        report = load_groups(table, _db(db_path))
+    except GroupsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{report.groups} groups, {report.pairs} memberships loaded, {len(report.notes)} notes")
+    for line, note in report.notes:
+        click.echo(f"{table}, line {line}: note: {note}", err=True)
+
+
+@main.command("relations")
+@click.option("--member", default=None, help="Member or group, as supporter or supported.")
+@click.option("--symbol", default="", help="Symbol prefix, e.g. WT/COMTD/M/.")
+@click.option("--from", "date_from", default=None, help="Earliest meeting date, YYYY[-MM[-DD]].")
+@click.option("--to", "date_to", default=None, help="Latest meeting date, YYYY[-MM[-DD]].")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> None:
+    """Who supported, associated with, shared the views of or agreed with whom, with citations."""
+    from .coalitions import list_relations
+    from .search import SearchError
+
+    try:
+        rows = list_relations(_db(db_path), member, symbol, date_from, date_to)
+    except (SearchError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        _print_json([{key: row[key] for key in ("symbol", "paragraph", "citation", "date", "supporter", "supporter_on_behalf_of",
+                                                "supported", "supported_on_behalf_of", "relation", "evidence")} for row in rows])
+        return
+    if not rows:
+        click.echo("no relations")
+    for row in rows:
+        supporter = row["supporter"] + (f" (for the {row['supporter_on_behalf_of']})" if row["supporter_on_behalf_of"] else "")
+        supported = row["supported"] + (f" (for the {row['supported_on_behalf_of']})" if row["supported_on_behalf_of"] else "")
+        click.echo(f"{row['citation']} | {row['date'] or 'undated'} | {supporter} -> {supported} | {row['relation']} | \"{row['evidence']}\"")
+
+
+@main.command("coalition")
+@click.argument("query", required=False)
+@click.option("--member", default=None, help="A Member or group: who backed it and whom it backed.")
+@DB_OPTION
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Also write the lines as CSV.")
+def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> None:
+    """For a topic (QUERY) or a Member: who raised it, who backed them, with counts, meetings, groups and citations."""
+    from .coalitions import member_coalition, topic_coalition
+    from .index.build import IndexMissing
+    from .search import SearchError
+
+    if bool(query) == bool(member):
+        raise click.ClickException("give either a QUERY (a topic) or --member")
+    try:
+        result = member_coalition(_db(db_path), member) if member else topic_coalition(_db(db_path), _index(index_dir), query)
+    except (SearchError, StoreError, IndexMissing) as error:
+        raise click.ClickException(str(error)) from error
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
+    if csv_path:
+        _write_coalition_csv(result, csv_path)
+    if as_json:
+        _print_json(result.as_json())
+        return
+    click.echo(f"Coalition: {result.subject}")
+    if not result.lines:
+        click.echo("no delegation found")
+    for line in result.lines:
+        groups = f"; groups: {', '.join(line.groups)}" if line.groups else ""
+        whom = f" ({'; '.join(line.whom)})" if line.whom and line.role == "backed" else ""
+        click.echo(f"{line.role:>10}: {line.member}{whom} - {line.count} paragraph(s), {line.first_date or '?'} to {line.last_date or '?'}{groups}")
+        click.echo(f"            {'; '.join(line.citations[:6])}{' …' if len(line.citations) > 6 else ''}")
+
+
+def _write_coalition_csv(result, path: Path) -> None:
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["subject", "role", "member", "paragraphs", "first", "first_date", "last", "last_date", "groups", "whom", "citations"])
+        for line in result.lines:
+            writer.writerow([result.subject, line.role, line.member, line.count, line.first, line.first_date, line.last,
+                             line.last_date, "; ".join(line.groups), "; ".join(line.whom), "; ".join(line.citations)])
+
+
 @main.command("load-disputes")
 @click.argument("table", type=click.Path(path_type=Path))
 @DB_OPTION

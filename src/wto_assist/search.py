@@ -72,7 +72,7 @@ class ResultPage:
     notices: list[str] = field(default_factory=list)  # what the user should know about this result set
 
 
-def _iso_bound(value: str | None, option: str, end: bool) -> str | None:
+def date_bound(value: str | None, option: str, end: bool) -> str | None:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD (a real date); widen partial dates to the whole year or month."""
     if value is None:
         return None
@@ -192,8 +192,8 @@ class Searcher:
                                f"paragraphs that cite {number} or belong to its documents are found, not its summary")
             mask &= np.array([number in row.get("disputes", []) for row in self.rows])
             active = True
-        start = _iso_bound(filters.date_from, "--from", end=False)
-        end = _iso_bound(filters.date_to, "--to", end=True)
+        start = date_bound(filters.date_from, "--from", end=False)
+        end = date_bound(filters.date_to, "--to", end=True)
         if start and end and start > end:
             raise SearchError(f"--from {filters.date_from} is after --to {filters.date_to}")
         if start:

@@ -78,6 +78,24 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 CREATE INDEX IF NOT EXISTS entities_key ON entities(kind, key);
 CREATE INDEX IF NOT EXISTS entities_paragraph ON entities(paragraph_id);
+CREATE TABLE IF NOT EXISTS relations (  -- who backed whom (enrich/relations.py)
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+    supporter TEXT NOT NULL,
+    supporter_on_behalf_of TEXT,
+    supported TEXT NOT NULL,
+    supported_on_behalf_of TEXT,
+    relation TEXT NOT NULL,  -- support | association | shared view | shared concern | agreement
+    evidence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS relations_paragraph ON relations(paragraph_id);
+CREATE INDEX IF NOT EXISTS relations_supporter ON relations(supporter);
+CREATE INDEX IF NOT EXISTS relations_supported ON relations(supported);
+CREATE TABLE IF NOT EXISTS group_members (  -- negotiating groups (registry/groups.py)
+    group_name TEXT NOT NULL,
+    member TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (group_name, member)
+);
 CREATE TABLE IF NOT EXISTS disputes (
     number INTEGER PRIMARY KEY,  -- 512 for DS512
     title TEXT NOT NULL,
@@ -310,6 +328,30 @@ class Store:
                 [(pid, e.kind, e.key, e.text, e.start, e.end) for pid, entities in found.items() for e in entities],
             )
 
+    def replace_relations(self, found: dict[int, list]) -> None:
+        """Replace the support relations of the given paragraph ids (Relation records)."""
+        with self.connection:
+            self.connection.executemany("DELETE FROM relations WHERE paragraph_id = ?", [(pid,) for pid in found])
+            self.connection.executemany(
+                "INSERT INTO relations(paragraph_id, supporter, supporter_on_behalf_of, supported, supported_on_behalf_of,"
+                " relation, evidence) VALUES (?,?,?,?,?,?,?)",
+                [(pid, r.supporter, r.supporter_on_behalf_of, r.supported, r.supported_on_behalf_of, r.relation, r.evidence)
+                 for pid, relations in found.items() for r in relations],
+            )
+
+    def replace_group_members(self, pairs: list[tuple[str, str]], source: str) -> None:
+        with self.connection:
+            self.connection.execute("DELETE FROM group_members")
+            self.connection.executemany("INSERT INTO group_members(group_name, member, source) VALUES (?,?,?)",
+                                        [(group, member, source) for group, member in pairs])
+
+    def groups_of(self) -> dict[str, list[str]]:
+        """Member -> the negotiating groups it belongs to (empty until `load-groups`)."""
+        result: dict[str, list[str]] = {}
+        for group, member in self.connection.execute("SELECT group_name, member FROM group_members ORDER BY group_name"):
+            result.setdefault(member, []).append(group)
+        return result
+
     def save_dispute(self, dispute: dict, provisions: list[str], parties: list[tuple[str, str]],
                      events: list | None = None, related: list[int] | None = None) -> None:
         """Insert or update one registry row; non-empty incoming fields win; provisions, parties
@@ -370,6 +412,46 @@ class Store:
         for symbol in symbols:
             rows += self.connection.execute(query + " WHERE d.symbol = ? ORDER BY p.id", (symbol,)).fetchall()
         return rows
+
+    def paragraph_turns(self, symbols: list[str] | None = None) -> dict[int, tuple]:
+        """Paragraph id -> (speaker, speaker kind, group spoken for), for the enrich stage's relations."""
+        query = "SELECT p.id, p.speaker, p.speaker_kind, p.on_behalf_of FROM paragraphs p JOIN documents d ON d.id = p.document_id"
+        if symbols is None:
+            rows = self.connection.execute(query).fetchall()
+        else:
+            rows = [row for symbol in symbols for row in self.connection.execute(query + " WHERE d.symbol = ?", (symbol,))]
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+    _RELATIONS_QUERY = (
+        "SELECT d.symbol, d.date, p.label AS paragraph, p.seq, p.agenda_item, r.supporter, r.supporter_on_behalf_of, r.supported,"
+        " r.supported_on_behalf_of, r.relation, r.evidence FROM relations r JOIN paragraphs p ON p.id = r.paragraph_id"
+        " JOIN documents d ON d.id = p.document_id"
+    )
+
+    def relations(self, member: str | None = None, symbol_prefix: str = "", date_from: str | None = None,
+                  date_to: str | None = None) -> list[dict]:
+        """Support relations with their citation, oldest meeting first; `member` as supporter or supported."""
+        query = self._RELATIONS_QUERY + " WHERE substr(d.symbol, 1, ?) = ?"
+        parameters: list = [len(symbol_prefix), symbol_prefix]
+        if member:
+            query += " AND (r.supporter = ? OR r.supported = ? OR r.supporter_on_behalf_of = ? OR r.supported_on_behalf_of = ?)"
+            parameters += [member] * 4
+        if date_from:
+            query += " AND d.date >= ?"
+            parameters.append(date_from)
+        if date_to:
+            query += " AND d.date <= ?"
+            parameters.append(date_to)
+        return _with_citations(self.connection.execute(query + " ORDER BY d.date, d.symbol, p.seq", parameters).fetchall())
+
+    def relations_in(self, discussions: list[tuple[str, str | None]]) -> list[dict]:
+        """Relations recorded under the given (document, agenda item) pairs."""
+        rows = []
+        for symbol, agenda_item in discussions:
+            rows += self.connection.execute(
+                self._RELATIONS_QUERY + " WHERE d.symbol = ? AND p.agenda_item IS ? ORDER BY p.seq", (symbol, agenda_item)
+            ).fetchall()
+        return _with_citations(rows)
 
     def footnote_texts(self, symbols: list[str] | None = None) -> dict[int, str]:
         """Paragraph id -> the text of the footnotes it calls (documents whose footnotes are tied to paragraphs)."""
@@ -560,6 +642,10 @@ class Store:
         """One paragraph by document and position, with the SHA-1 of its text for staleness checks."""
         row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)).fetchone()
         return dict(paragraph_record(row), text_sha=row["text_sha"]) if row else None
+
+
+def _with_citations(rows) -> list[dict]:
+    return [dict(row, citation=f"{row['symbol']}, para. {row['paragraph']}") for row in rows]
 
 
 # A provision key column equal to, or lying within, the parameter (bound four times).

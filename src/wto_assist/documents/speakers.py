@@ -139,10 +139,18 @@ def _representative(text: str, position: int) -> Turn:
     return _with_behalf(turn, text)
 
 
+def _last_actor(text: str) -> str | None:
+    found = members.find_all(text)
+    return found[-1][0].name if found else None
+
+
 def _with_behalf(turn: Turn, text: str) -> Turn:
     """Fill `on_behalf_of` from the opening sentence ("speaking on behalf of the African Group")."""
     opening = text[:400]
-    match = _ON_BEHALF.search(opening)
+    # "On behalf of" belongs to the delegation named last before it: in "…supported the statement by the
+    # representative of Argentina, on behalf of the Informal Group", the group is Argentina's.
+    own = {turn.name, *turn.co_speakers}
+    match = next((m for m in _ON_BEHALF.finditer(opening) if _last_actor(opening[: m.start()]) in own), None)
     if not match:
         return turn
     clause = opening[match.end() :]

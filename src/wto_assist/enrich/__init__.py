@@ -1,4 +1,5 @@
-"""Enrich stage: mark Members, groups, provisions, disputes and documents cited in each paragraph.
+"""Enrich stage: mark Members, groups, provisions, disputes and documents cited in each paragraph, and
+who backed whom (support relations).
 
 Runs at the end of every ingest for the documents just ingested, and as `wto-assist enrich` over the
 whole corpus (needed after loading a dispute registry, so that short titles such as "US – Gasoline"
@@ -19,23 +20,30 @@ class EnrichReport:
     paragraphs: int
     entities: int
     seconds: float
+    relations: int = 0
 
 
 def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichReport:
     from .pipeline import build_pipeline, entities
+    from .relations import RelationFinder
 
     started = time.perf_counter()
     with Store(db_path, create=False) as store:
         rows = store.paragraph_texts(symbols)
         nlp = build_pipeline(store.short_titles())
-        found = {}
-        for (paragraph_id, _), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=256)):
+        find_relations = RelationFinder(nlp.vocab)
+        turns = store.paragraph_turns(symbols)
+        found, backed = {}, {}
+        for (paragraph_id, text), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=256)):
             found[paragraph_id] = entities(doc)
+            backed[paragraph_id] = find_relations(doc, text, *turns.get(paragraph_id, (None, None, None)))
         # A report cites most reports in its footnotes: what a paragraph's footnotes cite, the paragraph
         # cites (kept with offsets -1, as the words are not in the paragraph's own text).
         notes = store.footnote_texts(symbols)
         for paragraph_id, doc in zip(notes, nlp.pipe(notes.values(), batch_size=256)):
             found.setdefault(paragraph_id, []).extend(replace(e, start=-1, end=-1) for e in entities(doc))
         store.replace_entities(found)
+        store.replace_relations(backed)
         store.mark_enriched(symbols)
-    return EnrichReport(len(rows), sum(len(items) for items in found.values()), time.perf_counter() - started)
+    return EnrichReport(len(rows), sum(len(items) for items in found.values()), time.perf_counter() - started,
+                        sum(len(items) for items in backed.values()))

@@ -1,0 +1,234 @@
+"""Who backed whom: support, association, shared views or concerns and agreement between delegations.
+
+Minutes record coalitions in a few fixed forms: "The representative of Kenya supported the statement by
+Egypt on behalf of the African Group", "his delegation associated itself with the statements made by
+India and Brazil", "she shared the concerns expressed by the delegation of Canada", "He agreed with the
+representative of Switzerland that…". A spaCy Matcher finds the verb of support; the supported
+delegations are the Members and groups (the enrich stage's spans) that follow it through the words of
+such a phrase ("the statement made by the representative of", "the proposals of"), up to the first
+word that belongs to the substance ("that", "to", "regarding"…). The supporter is the delegation the
+sentence opens with, else the paragraph's speaker. Negated forms ("could not support", "did not
+agree with") are not relations. Measured against hand labels in benchmarks/bench_relations.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+from importlib import resources
+
+from .. import members
+from ..documents.speakers import identify
+
+RELATIONS = ("support", "association", "shared view", "shared concern", "agreement")
+# Words a support phrase may pass through between its verb and the delegations it names.
+_PHRASE_WORDS = frozenset(
+    """the a an statement statements proposal proposals made by of from delegation delegations delegation's
+    representative representatives representative's delivered presented view views comment comments concern
+    concerns expressed position positions remark remarks request requests suggestion suggestions intervention
+    interventions submitted put forward earlier just approach idea ideas point points raised in particular
+    particularly especially and , 's ’s distinguished previous itself himself herself themselves his her its
+    their with fully entirely completely strongly wholeheartedly also as well paper papers communication
+    initiative plea analysis query caution sentiments observations opinion opinions what had has been said
+    stated was were others other many most some several all both number gist thrust general main last first
+    second ambassador government governments submission submissions proposed mentioned recalled outlined
+    made. interest questions question co-sponsors delegate delegates spokesperson group on behalf speaking
+    thoughts perspective observation appreciation line adopted two three four five positive caveat among
+    provided suggested taken issues brought elements contained overall thrust purpose attitude offered same
+    those appeals respective mild common extensively course action chairman chair chairperson secretariat
+    colleagues hinted at""".split()
+)
+_NEGATION = frozenset("not n't never unable nor cannot could't".split())
+_CUE_TEXT = re.compile(r"\b(?:support|associat|shar(?:e|ed|es|ing)\b|agree|concur|endors|echo|second(?:ed|s)\b|join)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z\"“(])")
+_CONCERN = re.compile(r"\bconcerns?\b|\bcaution\b|\bsurprise\b", re.IGNORECASE)
+# What one shares with another delegation; "the share of LDCs in world trade" is no relation.
+_SHARED_THINGS = re.compile(r"\b(?:views?|concerns?|position|positions|opinions?|comments|observations|thoughts|perspective|approach"
+                            r"|interests?|caution|sentiments?|surprise|assessment|ideas?|points?|remarks|appreciation)\b", re.IGNORECASE)
+# The noun "support" is the supporter's own after these words ("expressed support for", "his delegation's
+# support to", "gave his support to"); "noted the overwhelming support for" reports others' support.
+_VERB_BEFORE = frozenset("to could would will can may shall should might did do does must cannot".split())
+_OWN_SUPPORT = frozenset("expressed gave give giving reiterated extended lent his her its their delegation's delegation’s full strong".split())
+# A group named by its members' status ("least-developed countries", "LDCs") is a subject, not a delegation.
+_GENERIC_GROUP = re.compile(r"^(?:the\s+)?(?:least[- ]developed|developing|LDCs?\b|LLDCs?\b)", re.IGNORECASE)
+# "Supporting India's comments, the representative of Mexico said…": the subject follows the comma.
+_PARTICIPLE = re.compile(r"^(?:Supporting|Agreeing|Echoing|Endorsing|Sharing|Associating|Joining|Concurring)\b[^,]*,\s*")
+_SUBJECT_VERB = re.compile(r"\s*(?:,\s*(?:speaking\s+)?on\s+behalf\s+of\s+[^,]+,\s*)?\s*(?:also\s+|fully\s+|strongly\s+|therefore\s+)?"
+                           r"(?:supported|agreed|associated|shared|endorsed|echoed|concurred|seconded|joined|expressed|said|indicated|stated|could|would|wished)\b")
+
+
+@dataclass(frozen=True)
+class Relation:
+    supporter: str
+    supporter_on_behalf_of: str | None
+    supported: str
+    supported_on_behalf_of: str | None
+    relation: str
+    evidence: str  # the clause from the supporter's verb to the last delegation it names
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """"Moroccan" -> Morocco, "Swiss" -> Switzerland (data/demonyms.tsv): "supported the Moroccan proposal"."""
+    table = {}
+    for line in resources.files("wto_assist").joinpath("data/demonyms.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            adjective, name = line.split("\t")
+            table[adjective.lower()] = name
+    return table
+
+
+class RelationFinder:
+    """Built once per pipeline: a PhraseMatcher for the verbs of support, applied to enriched docs."""
+
+    def __init__(self, vocab):
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        # One-token phrases matched on the lower-case form: a hash look-up per token, several times
+        # faster than a token-pattern Matcher with a set of forms (bench_relations.py).
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        forms = {
+            "support": ["support", "supports", "supported", "supporting", "endorse", "endorses", "endorsed", "endorsing",
+                        "echo", "echoes", "echoed", "echoing", "seconded"],
+            "association": ["associate", "associates", "associated", "associating", "join", "joins", "joined", "joining"],
+            "shared": ["share", "shares", "shared", "sharing"],
+            "agreement": ["agree", "agrees", "agreed", "agreeing", "concur", "concurs", "concurred", "concurring"],
+        }
+        for relation, words in forms.items():
+            self.matcher.add(relation, [Doc(vocab, words=[word]) for word in words])
+
+    def __call__(self, doc, text: str, speaker: str | None, speaker_kind: str | None, on_behalf_of: str | None) -> list[Relation]:
+        """Relations in one paragraph: its doc from the enrich pipeline, its text (doc.text rebuilt costs
+        more than the matching) and its speaker."""
+        if not _CUE_TEXT.search(text):
+            return []
+        matches = sorted(self.matcher(doc), key=lambda match: match[1])
+        if not matches:
+            return []
+        actors = [span for span in doc.spans["wto"] if span.label_ in ("MEMBER", "GROUP", "OBSERVER")]
+        cue_offsets = [doc[token_start].idx for _, token_start, _ in matches]
+        found: list[Relation] = []
+        for start, end in _sentences(text):
+            if not any(start <= offset < end for offset in cue_offsets):
+                continue  # finding the speaker of a sentence without a verb of support is wasted work
+            sentence = text[start:end]
+            participle = _PARTICIPLE.match(sentence)
+            subject = sentence[participle.end() :] if participle else sentence
+            supporters = _sentence_supporters(subject) or (
+                [(speaker, on_behalf_of)] if speaker_kind in ("member", "group") else []
+            )
+            if not supporters:
+                continue
+            # The participle's phrase ends at its comma, where the sentence's subject begins.
+            limit = start + participle.end() - 1 if participle else end
+            for match_id, token_start, token_end in matches:
+                token = doc[token_start]
+                if not start <= token.idx < end or _negated(doc, token_start):
+                    continue
+                cue = doc.vocab.strings[match_id]
+                passive = token_end < len(doc) and doc[token_end].lower_ == "by"
+                if passive or (token.lower_ == "support" and doc[token_start - 1].lower_ == "the"):
+                    found += _reversed(doc, text, token_start, token_end, end, actors, supporters[0], cue)
+                    continue
+                if token.lower_ == "support" and not _OWN_SUPPORT & {t.lower_ for t in doc[max(0, token_start - 3) : token_start]}:
+                    if not _VERB_BEFORE & {t.lower_ for t in doc[max(0, token_start - 2) : token_start]}:
+                        continue  # the noun, someone else's support
+                phrase_end = limit if token.idx < limit else end
+                for (name, behalf, last), supporter in product(_targets(doc, token_end, phrase_end, actors), supporters):
+                    if name == supporter[0]:
+                        continue
+                    relation = cue
+                    if cue == "shared":
+                        if not _SHARED_THINGS.search(text[token.idx : last + 40]):
+                            continue
+                        relation = "shared concern" if _CONCERN.search(text[token.idx : last]) else "shared view"
+                    evidence = text[token.idx : last].strip()
+                    found.append(Relation(supporter[0], supporter[1], name, behalf, relation, evidence[:300]))
+        return _unique(found)
+
+
+def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: int, actors, subject, cue) -> list[Relation]:
+    """"The representative of India, supported by the representative of Pakistan, said…" and "with the
+    support of the EC, India": the delegations after the verb back the sentence's subject. Only right
+    after the subject (a comma before the verb) or in "with the support of"; elsewhere the passive's
+    subject is some other statement and no relation is drawn."""
+    before = doc[token_start - 1].lower_ if token_start else ""
+    with_support = doc[token_start].lower_ == "support" and token_start >= 2 and doc[token_start - 2].lower_ == "with"
+    if before != "," and not with_support:
+        return []
+    relations = []
+    for name, behalf, last in _targets(doc, token_end, sentence_end, actors):
+        if name != subject[0]:
+            evidence = text[doc[token_start].idx : last].strip()
+            relations.append(Relation(name, behalf, subject[0], subject[1], "support" if cue != "agreement" else cue, evidence[:300]))
+    return relations
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _sentence_supporters(sentence: str) -> list[tuple[str, str | None]]:
+    """The delegations a sentence opens with: "The representatives of Jordan, Cyprus and Qatar…",
+    "Egypt fully supported…"; none when it opens with someone else (the Chair, an organisation)."""
+    turn = identify(sentence)
+    if turn is not None:
+        if turn.kind not in ("member", "group"):
+            return []
+        return [(turn.name, turn.on_behalf_of)] + [(name, turn.on_behalf_of) for name in turn.co_speakers]
+    found = members.match_at(sentence.lstrip(), 0)
+    if found and _SUBJECT_VERB.match(sentence.lstrip(), found[1]):
+        return [(found[0].name, None)]
+    return []
+
+
+def _negated(doc, index: int) -> bool:
+    return any(doc[i].lower_ in _NEGATION for i in range(max(0, index - 4), index))
+
+
+def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str | None, int]]:
+    """(delegation, group it spoke for, end offset) named by the support phrase starting at token `first`."""
+    by_start = {span.start: span for span in actors}
+    adjectives = demonyms()
+    targets: list[list] = []
+    index = first
+    while index < len(doc) and doc[index].idx < sentence_end and index - first < 30:
+        span = by_start.get(index)
+        token = doc[index]
+        if span is not None:
+            if targets and _follows_on_behalf(doc, index) and span.label_ == "GROUP":
+                targets[-1][1] = span.kb_id_  # "Egypt on behalf of the African Group": Egypt spoke for the Group
+            elif not _GENERIC_GROUP.match(span.text) and not (span.end < len(doc) and doc[span.end].lower_ == "round"):
+                targets.append([span.kb_id_, None, span.end_char])
+            index = span.end
+            continue
+        word = token.lower_
+        if word in adjectives:
+            targets.append([adjectives[word], None, token.idx + len(token.text)])
+        elif word not in _PHRASE_WORDS and not (word in ("for", "to") and index == first and doc[first - 1].lower_ == "support"):
+            break
+        index += 1
+    return [tuple(target) for target in targets]
+
+
+def _follows_on_behalf(doc, index: int) -> bool:
+    before = " ".join(token.lower_ for token in doc[max(0, index - 4) : index])
+    return "behalf of" in before
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    seen, result = set(), []
+    for relation in relations:
+        key = (relation.supporter, relation.supported, relation.relation)
+        if key not in seen:
+            seen.add(key)
+            result.append(relation)
+    return result
