@@ -476,7 +476,7 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Also write the lines as CSV.")
 def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> None:
     """For a topic (QUERY) or a Member: who raised it, who backed them, with counts, meetings, groups and citations."""
-    from .coalitions import member_coalition, topic_coalition
+    from .coalitions import member_coalition, topic_coalition, write_coalition_csv
     from .index.build import IndexMissing
     from .search import SearchError
 
@@ -489,7 +489,7 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if csv_path:
-        _write_coalition_csv(result, csv_path)
+        write_coalition_csv(result, csv_path)
     if as_json:
         _print_json(result.as_json())
         return
@@ -503,15 +503,54 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
         click.echo(f"            {'; '.join(line.citations[:6])}{' …' if len(line.citations) > 6 else ''}")
 
 
-def _write_coalition_csv(result, path: Path) -> None:
-    import csv
+@main.command("concerns")
+@click.option("--member", default=None, help="Member or group that raised the concern.")
+@click.option("--target", default=None, help="Member whose measure it is.")
+@click.option("--tag", "tag_filter", default=None, help="Only concerns with this tag.")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Also write the inventory as CSV.")
+def concerns_command(member, target, tag_filter, db_path, as_json, csv_path) -> None:
+    """The inventory of concerns raised about Members' measures, with replies and later meetings."""
+    from .concerns import inventory, write_inventory_csv
+    from .search import SearchError
 
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["subject", "role", "member", "paragraphs", "first", "first_date", "last", "last_date", "groups", "whom", "citations"])
-        for line in result.lines:
-            writer.writerow([result.subject, line.role, line.member, line.count, line.first, line.first_date, line.last,
-                             line.last_date, "; ".join(line.groups), "; ".join(line.whom), "; ".join(line.citations)])
+    try:
+        rows = inventory(_db(db_path), member, target, tag_filter)
+    except (SearchError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    if csv_path:
+        write_inventory_csv(rows, csv_path)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("no concerns")
+    for row in rows:
+        who = row["raised_by"] + (f" (for the {row['raised_on_behalf_of']})" if row["raised_on_behalf_of"] else "")
+        click.echo(f"[{row['concern_id']}] {row['citation']} | {row['date'] or 'undated'} | {who} about {row['target']}: {row['measure']}")
+        details = [f"products: {row['products']}" if row["products"] else "", f"HS {row['hs_codes']}" if row["hs_codes"] else "",
+                   f"notified in {row['notifications']}" if row["notifications"] else "",
+                   f"reply: {row['reply']}" if row["reply"] else "no reply recorded",
+                   f"came back: {'; '.join(row['came_back'])}" if row["came_back"] else "", f"tags: {', '.join(row['tags'])}" if row["tags"] else ""]
+        click.echo("    " + " | ".join(detail for detail in details if detail))
+
+
+@main.command("tag-concern")
+@click.argument("concern_id")
+@click.argument("tag")
+@click.option("--remove", is_flag=True, help="Remove the tag instead.")
+@DB_OPTION
+def tag_concern_command(concern_id, tag, remove, db_path) -> None:
+    """Tag a concern (e.g. coercion); tags survive re-ingestion."""
+    from .concerns import tag as tag_concern
+    from .search import SearchError
+
+    try:
+        tag_concern(_db(db_path), concern_id, tag, remove)
+    except (SearchError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{'removed' if remove else 'tagged'} {concern_id}: {tag}")
 
 
 @main.command("load-disputes")

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import members
+from .exports import write_csv
 from .search import Searcher, SearchError, date_bound
 from .store import Store
 
@@ -112,3 +113,9 @@ def list_relations(db_path: Path, member: str | None = None, symbol_prefix: str 
     start, end = date_bound(date_from, "--from", end=False), date_bound(date_to, "--to", end=True)
     with Store(db_path, create=False) as store:
         return store.relations(name, symbol_prefix.replace(" ", "").upper(), start, end)
+
+
+def write_coalition_csv(result: Coalition, path: Path) -> None:
+    write_csv(path, ["subject", "role", "member", "paragraphs", "first", "first_date", "last", "last_date", "groups", "whom", "citations"],
+              [[result.subject, line.role, line.member, line.count, line.first, line.first_date, line.last, line.last_date,
+                "; ".join(line.groups), "; ".join(line.whom), "; ".join(line.citations)] for line in result.lines])

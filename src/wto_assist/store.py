@@ -90,6 +90,26 @@ CREATE TABLE IF NOT EXISTS relations (  -- who backed whom (enrich/relations.py)
 CREATE INDEX IF NOT EXISTS relations_paragraph ON relations(paragraph_id);
 CREATE INDEX IF NOT EXISTS relations_supporter ON relations(supporter);
 CREATE INDEX IF NOT EXISTS relations_supported ON relations(supported);
+CREATE TABLE IF NOT EXISTS concerns (  -- trade concerns about a Member's measure (enrich/concerns.py)
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+    concern_id TEXT NOT NULL,
+    raised_by TEXT NOT NULL,
+    raised_on_behalf_of TEXT,
+    target TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    products TEXT,
+    hs_codes TEXT,
+    notifications TEXT,
+    evidence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS concerns_paragraph ON concerns(paragraph_id);
+-- Users' tags ("coercion"), keyed by the stable concern id: never deleted by re-ingestion.
+CREATE TABLE IF NOT EXISTS concern_tags (
+    concern_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    tagged_at TEXT NOT NULL,
+    PRIMARY KEY (concern_id, tag)
+);
 CREATE TABLE IF NOT EXISTS group_members (  -- negotiating groups (registry/groups.py)
     group_name TEXT NOT NULL,
     member TEXT NOT NULL,
@@ -339,6 +359,40 @@ class Store:
                  for pid, relations in found.items() for r in relations],
             )
 
+    def replace_concerns(self, found: dict[int, list]) -> None:
+        """Replace the concerns of the given paragraph ids (Concern records); tags stay."""
+        with self.connection:
+            self.connection.executemany("DELETE FROM concerns WHERE paragraph_id = ?", [(pid,) for pid in found])
+            self.connection.executemany(
+                "INSERT INTO concerns(paragraph_id, concern_id, raised_by, raised_on_behalf_of, target, measure, products,"
+                " hs_codes, notifications, evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(pid, c.concern_id, c.raised_by, c.raised_on_behalf_of, c.target, c.measure, c.products, c.hs_codes,
+                  c.notifications, c.evidence) for pid, concerns in found.items() for c in concerns],
+            )
+
+    def concerns(self) -> list[dict]:
+        """Every concern with its citation, body, date, agenda item and tags, oldest meeting first."""
+        rows = self.connection.execute(
+            "SELECT c.*, d.symbol, d.date, d.body, p.label AS paragraph, p.seq, p.agenda_item,"
+            " (SELECT group_concat(t.tag, '|') FROM concern_tags t WHERE t.concern_id = c.concern_id) AS tags"
+            " FROM concerns c JOIN paragraphs p ON p.id = c.paragraph_id JOIN documents d ON d.id = p.document_id"
+            " ORDER BY d.date, d.symbol, p.seq"
+        ).fetchall()
+        return [dict(row, tags=sorted(row["tags"].split("|")) if row["tags"] else [],
+                     citation=f"{row['symbol']}, para. {row['paragraph']}") for row in rows]
+
+    def tag_concern(self, concern_id: str, tag: str, remove: bool = False) -> bool:
+        """Add (or remove) a tag; False when no concern has that id."""
+        if not self.connection.execute("SELECT 1 FROM concerns WHERE concern_id = ?", (concern_id,)).fetchone():
+            return False
+        with self.connection:
+            if remove:
+                self.connection.execute("DELETE FROM concern_tags WHERE concern_id = ? AND tag = ?", (concern_id, tag))
+            else:
+                self.connection.execute("INSERT OR IGNORE INTO concern_tags(concern_id, tag, tagged_at) VALUES (?,?,?)",
+                                        (concern_id, tag, _now()))
+        return True
+
     def replace_group_members(self, pairs: list[tuple[str, str]], source: str) -> None:
         with self.connection:
             self.connection.execute("DELETE FROM group_members")
@@ -414,8 +468,8 @@ class Store:
         return rows
 
     def paragraph_turns(self, symbols: list[str] | None = None) -> dict[int, tuple]:
-        """Paragraph id -> (speaker, speaker kind, group spoken for), for the enrich stage's relations."""
-        query = "SELECT p.id, p.speaker, p.speaker_kind, p.on_behalf_of FROM paragraphs p JOIN documents d ON d.id = p.document_id"
+        """Paragraph id -> (symbol, speaker, speaker kind, group spoken for), for relations and concerns."""
+        query = "SELECT p.id, d.symbol, p.speaker, p.speaker_kind, p.on_behalf_of FROM paragraphs p JOIN documents d ON d.id = p.document_id"
         if symbols is None:
             rows = self.connection.execute(query).fetchall()
         else:

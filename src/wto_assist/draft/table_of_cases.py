@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import os
-import tempfile
 from pathlib import Path
 
+from ..exports import atomic_write, write_csv
 from . import citation_style
 
 
-def _atomic(path: Path, write) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=path.suffix + ".part")
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def write_precedent_csv(result: dict, path: Path) -> None:
-    def write(target: str) -> None:
-        with open(target, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["dispute", "short_title", "complainants", "respondents", "third_parties", "stage", "stage_date",
-                             "involvement", "citations"])
-            for row in result["disputes"]:
-                writer.writerow([
-                    row["ds"], row["short_title"] or row["title"], "; ".join(row["complainants"]), "; ".join(row["respondents"]),
-                    "; ".join(row["third_parties"]), row.get("stage") or row.get("status") or "", row.get("stage_date") or "",
-                    "; ".join(f"{e['how']}: {e['detail']}" for e in row["involvement"]),
-                    "; ".join(e["citation"] for e in row["involvement"] if e["citation"]),
-                ])
-
-    _atomic(path, write)
+    write_csv(path, ["dispute", "short_title", "complainants", "respondents", "third_parties", "stage", "stage_date",
+                     "involvement", "citations"], [
+        [row["ds"], row["short_title"] or row["title"], "; ".join(row["complainants"]), "; ".join(row["respondents"]),
+         "; ".join(row["third_parties"]), row.get("stage") or row.get("status") or "", row.get("stage_date") or "",
+         "; ".join(f"{e['how']}: {e['detail']}" for e in row["involvement"]),
+         "; ".join(e["citation"] for e in row["involvement"] if e["citation"])]
+        for row in result["disputes"]
+    ])
 
 
 def write_table_of_cases(result: dict, path: Path, heading: str) -> None:
@@ -60,4 +39,4 @@ def write_table_of_cases(result: dict, path: Path, heading: str) -> None:
         for cell, runs in zip(cells, (entry["short_title"], entry["citation"])):
             for text, italic in runs:
                 cell.paragraphs[0].add_run(text).italic = italic or None
-    _atomic(path, lambda target: document.save(target))
+    atomic_write(path, lambda target: document.save(target))

@@ -1,5 +1,5 @@
 """Enrich stage: mark Members, groups, provisions, disputes and documents cited in each paragraph, and
-who backed whom (support relations).
+who backed whom (support relations) and the trade concerns raised about a Member's measure.
 
 Runs at the end of every ingest for the documents just ingested, and as `wto-assist enrich` over the
 whole corpus (needed after loading a dispute registry, so that short titles such as "US – Gasoline"
@@ -25,6 +25,7 @@ class EnrichReport:
 
 def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichReport:
     from .pipeline import build_pipeline, entities
+    from .concerns import find_concerns
     from .relations import RelationFinder
 
     started = time.perf_counter()
@@ -33,10 +34,12 @@ def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichRepor
         nlp = build_pipeline(store.short_titles())
         find_relations = RelationFinder(nlp.vocab)
         turns = store.paragraph_turns(symbols)
-        found, backed = {}, {}
+        found, backed, raised = {}, {}, {}
         for (paragraph_id, text), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=256)):
+            symbol, *turn = turns[paragraph_id]
             found[paragraph_id] = entities(doc)
-            backed[paragraph_id] = find_relations(doc, text, *turns.get(paragraph_id, (None, None, None)))
+            backed[paragraph_id] = find_relations(doc, text, *turn)
+            raised[paragraph_id] = find_concerns(text, symbol, *turn)
         # A report cites most reports in its footnotes: what a paragraph's footnotes cite, the paragraph
         # cites (kept with offsets -1, as the words are not in the paragraph's own text).
         notes = store.footnote_texts(symbols)
@@ -44,6 +47,7 @@ def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichRepor
             found.setdefault(paragraph_id, []).extend(replace(e, start=-1, end=-1) for e in entities(doc))
         store.replace_entities(found)
         store.replace_relations(backed)
+        store.replace_concerns(raised)
         store.mark_enriched(symbols)
     return EnrichReport(len(rows), sum(len(items) for items in found.values()), time.perf_counter() - started,
                         sum(len(items) for items in backed.values()))

@@ -111,13 +111,13 @@ class RelationFinder:
         actors = [span for span in doc.spans["wto"] if span.label_ in ("MEMBER", "GROUP", "OBSERVER")]
         cue_offsets = [doc[token_start].idx for _, token_start, _ in matches]
         found: list[Relation] = []
-        for start, end in _sentences(text):
+        for start, end in sentences(text):
             if not any(start <= offset < end for offset in cue_offsets):
                 continue  # finding the speaker of a sentence without a verb of support is wasted work
             sentence = text[start:end]
             participle = _PARTICIPLE.match(sentence)
             subject = sentence[participle.end() :] if participle else sentence
-            supporters = _sentence_supporters(subject) or (
+            supporters = sentence_supporters(subject) or (
                 [(speaker, on_behalf_of)] if speaker_kind in ("member", "group") else []
             )
             if not supporters:
@@ -167,7 +167,7 @@ def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: in
     return relations
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentences(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         bounds.append((start, match.start()))
@@ -176,7 +176,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _sentence_supporters(sentence: str) -> list[tuple[str, str | None]]:
+def sentence_supporters(sentence: str) -> list[tuple[str, str | None]]:
     """The delegations a sentence opens with: "The representatives of Jordan, Cyprus and Qatar…",
     "Egypt fully supported…"; none when it opens with someone else (the Chair, an organisation)."""
     turn = identify(sentence)

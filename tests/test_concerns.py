@@ -1,0 +1,82 @@
+"""The concerns inventory on illustrative Goods Council and TBT minutes (tests/data/concerns), and on
+the real CTD minutes, which record almost no concerns about a named Member's measure."""
+
+import csv
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from wto_assist.cli import main
+from wto_assist.concerns import inventory, tag
+from wto_assist.ingest import ingest_paths
+from wto_assist.search import SearchError
+
+from .conftest import REPO
+
+FIXTURES = REPO / "tests" / "data" / "concerns"
+
+
+@pytest.fixture()
+def goods_db(tmp_path):
+    folder = tmp_path / "minutes"
+    shutil.copytree(FIXTURES, folder)
+    db = tmp_path / "corpus.sqlite"
+    report = ingest_paths([folder], db)
+    assert not report.failed
+    return db, folder
+
+
+def test_inventory_rows_with_measure_products_reply_and_return(goods_db):
+    db, _ = goods_db
+    rows = {row["citation"]: row for row in inventory(db)}
+    barley = rows["G/C/M/990, para. 1"]
+    assert (barley["raised_by"], barley["target"], barley["products"], barley["hs_codes"]) == ("Australia", "China", "barley", "1003")
+    assert barley["measure"].startswith("China's anti-dumping duties on imports of barley")
+    assert barley["body"] == "Council for Trade in Goods" and barley["date"] == "2026-03-10"
+    assert barley["reply"] == "G/C/M/990, para. 5" and "consistent with the Anti-Dumping Agreement" in barley["reply_text"]
+    assert barley["came_back"] == ["G/TBT/M/991, para. 1"]
+    beef = rows["G/C/M/990, para. 2"]
+    assert (beef["target"], beef["products"]) == ("China", "beef")
+    laptops = rows["G/C/M/990, para. 6"]
+    assert (laptops["raised_by"], laptops["target"], laptops["notifications"]) == ("European Union", "India", "G/LIC/N/2/IND/99")
+    assert rows["G/TBT/M/991, para. 3"]["reply"] is None  # Indonesia did not answer
+    # Backing a concern is a relation, not a new concern: Canada, New Zealand and Japan raise none.
+    assert {row["raised_by"] for row in rows.values()} == {"Australia", "European Union", "Switzerland"}
+    assert [row["citation"] for row in inventory(db, member="Australia", target="China")] == [
+        "G/C/M/990, para. 1", "G/C/M/990, para. 2", "G/TBT/M/991, para. 1"]
+    with pytest.raises(SearchError, match="--target: 'Examplelandia' is not a WTO Member"):
+        inventory(db, target="Examplelandia")
+
+
+def test_tags_survive_reingestion_and_exports(goods_db, tmp_path):
+    db, folder = goods_db
+    barley = next(row for row in inventory(db) if row["citation"] == "G/C/M/990, para. 1")
+    tag(db, barley["concern_id"], "coercion")
+    with pytest.raises(SearchError, match="no concern has the id"):
+        tag(db, "000000000000", "coercion")
+    with pytest.raises(SearchError, match="must be 1-60 letters"):
+        tag(db, barley["concern_id"], "<script>")
+    minutes = folder / "GCM990.txt"
+    minutes.write_text(minutes.read_text(encoding="utf-8").replace("created uncertainty", "created great uncertainty"), encoding="utf-8")
+    assert ingest_paths([folder], db).ingested  # the changed file replaces its paragraphs
+    again = next(row for row in inventory(db) if row["citation"] == "G/C/M/990, para. 1")
+    assert again["concern_id"] == barley["concern_id"] and again["tags"] == ["coercion"]
+    assert [row["citation"] for row in inventory(db, tag="coercion")] == ["G/C/M/990, para. 1"]
+    runner = CliRunner()
+    exported = tmp_path / "concerns.csv"
+    result = runner.invoke(main, ["concerns", "--target", "China", "--json", "--csv", str(exported), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert {row["target"] for row in json.loads(result.stdout)} == {"China"}
+    table = list(csv.DictReader(open(exported, encoding="utf-8")))
+    assert len(table) == 3 and table[0]["tags"] == "coercion" and table[0]["came_back"] == "G/TBT/M/991, para. 1"
+    removed = runner.invoke(main, ["tag-concern", barley["concern_id"], "coercion", "--remove", "--db", str(db)])
+    assert removed.exit_code == 0 and inventory(db, tag="coercion") == []
+
+
+def test_the_real_ctd_minutes_yield_one_concern_about_a_named_members_measure(ctd_db):
+    rows = inventory(ctd_db)
+    assert [(row["citation"], row["raised_by"], row["target"]) for row in rows] == [
+        ("WT/COMTD/M/68, para. 8", "Pakistan", "European Union")]
+    assert "special incentive arrangement" in rows[0]["measure"]
