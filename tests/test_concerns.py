@@ -80,3 +80,27 @@ def test_the_real_ctd_minutes_yield_one_concern_about_a_named_members_measure(ct
     assert [(row["citation"], row["raised_by"], row["target"]) for row in rows] == [
         ("WT/COMTD/M/68, para. 8", "Pakistan", "European Union")]
     assert "special incentive arrangement" in rows[0]["measure"]
+
+
+def test_web_concerns_and_coalitions_pages(goods_db, tmp_path):
+    from starlette.testclient import TestClient
+
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import create_app
+
+    db, _ = goods_db
+    build_index(db, tmp_path / "index", with_dense=False)
+    app = create_app(db, tmp_path / "index", tmp_path / "data", with_dense=False)
+    client = TestClient(app, base_url="http://127.0.0.1", headers={"origin": "http://127.0.0.1"})
+    page = client.get("/concerns?target=China")
+    assert page.status_code == 200 and page.text.count('href="/document/G/C/M/990?para=') >= 2 and "G/TBT/M/991, para. 1" in page.text
+    barley = next(row for row in inventory(db) if row["citation"] == "G/C/M/990, para. 1")
+    form = {"csrf_token": app.access.form_token, "concern_id": barley["concern_id"], "tag": "coercion"}
+    assert "Added tag &#39;coercion&#39;" in client.post("/concerns", data=form).text
+    assert inventory(db, tag="coercion")[0]["citation"] == "G/C/M/990, para. 1"
+    assert client.post("/concerns", data={**form, "csrf_token": "forged"}).status_code == 403
+    assert "is not a WTO Member" in client.get("/concerns?target=Examplelandia").text
+    coalition = client.get("/coalitions?q=barley+duties")
+    assert coalition.status_code == 200 and "Australia" in coalition.text and "group memberships are not loaded" in coalition.text
+    backing = client.get("/coalitions?member=Australia").text
+    assert "Canada" in backing and "New Zealand" in backing and "backed it" in backing

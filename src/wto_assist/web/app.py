@@ -190,6 +190,47 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         return page(request, "precedent.html", provision=provision, query=query, result=result, error=error,
                     terms=_highlight_terms(query) if query else [])
 
+    def coalitions(request: Request) -> Response:
+        from ..coalitions import member_coalition, topic_coalition
+
+        query = request.query_params.get("q", "").strip()
+        member = request.query_params.get("member", "").strip()
+        result, error = None, None
+        if query or member:
+            try:
+                with state.lock:
+                    if member:
+                        result = member_coalition(state.db_path, member)
+                    elif state.searcher is None:
+                        error = "There is no index yet: ingest documents on the Corpus page first."
+                    else:
+                        result = topic_coalition(state.db_path, state.index_dir, query)
+            except (SearchError, IndexMissing) as problem:
+                error = str(problem)
+        return page(request, "coalitions.html", query=query, member=member, result=result, error=error)
+
+    async def concerns(request: Request) -> Response:
+        from ..concerns import inventory, tag
+
+        params = request.query_params
+        error, message, rows = None, None, []
+        if request.method == "POST":  # tag or untag one concern, then show the inventory again
+            form = await checked_form(request)
+            if form is None:
+                return forged(request)
+            try:
+                with state.lock:
+                    tag(state.db_path, form.get("concern_id", ""), form.get("tag", ""), remove=form.get("remove") == "1")
+                message = f"{'Removed' if form.get('remove') == '1' else 'Added'} tag {form.get('tag', '').strip()!r}."
+            except SearchError as problem:
+                error = str(problem)
+        try:
+            with state.lock:
+                rows = inventory(state.db_path, params.get("member") or None, params.get("target") or None, params.get("tag") or None)
+        except SearchError as problem:
+            error = str(problem)
+        return page(request, "concerns.html", 400 if error else 200, params=params, rows=rows, error=error, message=message)
+
     def disputes(request: Request) -> Response:
         from ..enrich.provisions import ProvisionError, normalise_key
 
@@ -282,6 +323,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         Route("/document/{symbol:path}", document),
         Route("/precedent", precedent),
         Route("/disputes", disputes),
+        Route("/coalitions", coalitions),
+        Route("/concerns", concerns, methods=["GET", "POST"]),
         Route("/disputes/DS{number:int}", dispute),
         Route("/draft", draft, methods=["GET", "POST"]),
         Route("/verify", verify, methods=["GET", "POST"]),
