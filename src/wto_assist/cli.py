@@ -251,6 +251,8 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
         f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "
         f"{report.reused} reused) -> {_index(index_dir) / report.version} [{timings}]"
     )
+    if report.query_encoder not in (None, "onnx"):
+        click.echo(f"note: queries in dense and hybrid modes will load torch (slower to start): {report.query_encoder}", err=True)
 
 
 def _filters(**options):
