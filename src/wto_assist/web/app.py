@@ -28,6 +28,7 @@ from .. import members
 from ..documents.readers import SUPPORTED_SUFFIXES
 from ..documents.symbols import FAMILIES, SymbolError, normalise_symbol
 from ..index.build import IndexMissing, build_index, current_version
+from ..index.dense import ModelError
 from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
 from ..store import Store
@@ -58,9 +59,13 @@ class WebState:
                 self.searcher.close()
             try:
                 self.searcher = Searcher(self.index_dir, self.db_path, model=self.model)
-                self.searcher.warm()  # the query encoder loads now, not on the first search
             except IndexMissing:
                 self.searcher = None
+                return
+            try:
+                self.searcher.warm()  # the query encoder loads now, not on the first search
+            except ModelError:
+                pass  # bm25 still answers; a dense or hybrid search reports the missing model itself
 
     def follow(self) -> None:
         """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT."""
