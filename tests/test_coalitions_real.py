@@ -84,3 +84,26 @@ def test_member_coalition_and_errors(ctd_db):
         member_coalition(ctd_db, "Examplelandia")
     both = CliRunner().invoke(main, ["coalition", "trade", "--member", "Kenya", "--db", str(ctd_db)])
     assert both.exit_code == 1 and "either a QUERY" in both.output
+
+
+def test_joint_statement_brief_asks_for_co_sponsor_suggestions(ctd_db, tmp_path):
+    from wto_assist.draft import draft_document
+    from wto_assist.draft.brief import BriefError, parse_brief
+
+    brief = {
+        "kind": "joint-statement", "release": "public",
+        "delegation": {"member": "Kenya", "co_sponsors": ["Uganda"], "suggest_co_sponsors": 3},
+        "meeting": {"body": "Committee on Trade and Development", "date": "2026-12-01"},
+        "points": ["Commodity dependence deserves the Committee's attention."],
+    }
+    result = draft_document(parse_brief(brief), ctd_db, None, tmp_path / "joint.docx")
+    suggested = result.co_sponsor_suggestions
+    assert 1 <= len(suggested) <= 3 and "Uganda" not in [line.member for line in suggested]
+    assert [line.count for line in suggested] == sorted((line.count for line in suggested), reverse=True)
+    with Store(ctd_db, create=False) as store:
+        for line in suggested:
+            symbol, paragraph = line.citations[0].split(", para. ")
+            assert any(r["supporter"] == line.member and "Kenya" in (r["supported"], r["supported_on_behalf_of"])
+                       for r in store.relations(symbol_prefix=symbol) if r["paragraph"] == paragraph), line.citations[0]
+    with pytest.raises(BriefError, match="suggest_co_sponsors: a number from 1 to 20, for joint statements only"):
+        parse_brief({**brief, "kind": "committee-statement", "delegation": {"member": "Kenya", "suggest_co_sponsors": 3}})

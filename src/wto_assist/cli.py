@@ -764,6 +764,11 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
         click.echo(warning, err=True)
     _print_checks(result.checks)
     click.echo(f"{parsed.kind} written to {out}: {len(result.draft.quotes)} quotations, {len(result.draft.footnotes)} footnotes")
+    if parsed.suggest_co_sponsors:
+        click.echo("Co-sponsors to consider (they backed the delegation in the record):" if result.co_sponsor_suggestions
+                   else "No co-sponsor to suggest: no Member backed the delegation in the minutes indexed.")
+        for line in result.co_sponsor_suggestions:
+            click.echo(f"  {line.member}: {line.count} time(s), last {line.last_date or 'undated'} ({'; '.join(line.citations[-3:])})")
     failing = failed(result.checks, final=final, accept=result.draft.accept)
     if failing:
         raise click.ClickException(f"{len(failing)} quotations fail verification; the draft was written for review, not for tabling")

@@ -100,6 +100,26 @@ def member_coalition(db_path: Path, member: str) -> Coalition:
     return Coalition(actor.name, _lines(evidence, groups_of), notices)
 
 
+def co_sponsor_suggestions(db_path: Path, member: str, on_behalf_of: str | None, exclude: list[str], limit: int) -> list[Line]:
+    """Members who backed the delegation (or the group it speaks for) in the record, most often and most
+    recently first: the co-sponsors a joint statement might ask. Each with its citations."""
+    merged: dict[str, Line] = {}
+    for subject in filter(None, [member, on_behalf_of]):
+        for line in member_coalition(db_path, subject).lines:
+            if line.role != "backed it" or line.member in (member, on_behalf_of, *exclude):
+                continue
+            known = merged.get(line.member)
+            if known is None:
+                merged[line.member] = line
+            else:  # backed both the Member and its group: one line with all the evidence
+                citations = sorted(set(known.citations) | set(line.citations))
+                merged[line.member] = Line(line.member, "backed it", len(citations), known.first, known.first_date, line.last,
+                                           max(known.last_date or "", line.last_date or "") or None, line.groups,
+                                           sorted(set(known.whom) | set(line.whom)), citations)
+    ranked = sorted(merged.values(), key=lambda line: (-line.count, -int((line.last_date or "0000")[:4]), line.member))
+    return ranked[:limit]
+
+
 def list_relations(db_path: Path, member: str | None = None, symbol_prefix: str = "", date_from: str | None = None,
                    date_to: str | None = None) -> list[dict]:
     """Support relations, oldest first, each with symbol, paragraph, citation, supporter,

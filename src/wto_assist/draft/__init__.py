@@ -8,7 +8,7 @@ that fails verification is never written.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import BadZipFile
 
@@ -34,6 +34,7 @@ class DraftResult:
     draft: Draft
     checks: list[Check]
     out: Path
+    co_sponsor_suggestions: list = field(default_factory=list)  # coalitions.Line, when the brief asks
 
 
 def _check_output(out: Path, db_path: Path) -> None:
@@ -67,7 +68,12 @@ def draft_document(brief: Brief, db_path: Path, index_dir: Path | None, out: Pat
     finally:
         if hidden.exists():
             hidden.unlink()
-    return DraftResult(composed, checks, out)
+    suggestions = []
+    if brief.suggest_co_sponsors:
+        from ..coalitions import co_sponsor_suggestions
+
+        suggestions = co_sponsor_suggestions(db_path, brief.member, brief.on_behalf_of, brief.co_sponsors, brief.suggest_co_sponsors)
+    return DraftResult(composed, checks, out, suggestions)
 
 
 __all__ = ["Brief", "DraftError", "DraftRejected", "DraftResult", "draft_document"]

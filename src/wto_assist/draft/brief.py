@@ -2,7 +2,9 @@
 
     kind: committee-statement | tpr-statement | joint-statement | third-party-submission
     release: public | restricted          # public drafts may not quote RESTRICTED or JOB documents
-    delegation: {member, on_behalf_of?, co_sponsors?: [...]}
+    delegation: {member, on_behalf_of?, co_sponsors?: [...], suggest_co_sponsors?: N}
+                                          # joint-statement: list N Members who backed the delegation
+                                          # (or its group) in the record, as co-sponsors to consider
     meeting: {body, date (YYYY-MM-DD), agenda_item?}          # not for third-party submissions
     title?: text
     measure?: {imposing_member?, description?, products?: [...], hs_codes?: [...], dispute?: DS###, provisions?: [...]}
@@ -97,6 +99,7 @@ class Brief:
     date: str | None = None
     accept: tuple[str, ...] = ()  # unverified | restricted
     proceedings: str = "panel"
+    suggest_co_sponsors: int = 0  # joint-statement: how many co-sponsor suggestions to list
 
 
 class _Reader:
@@ -269,7 +272,7 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
     if release not in ("public", "restricted"):
         raise top.fail("release", f"{release!r} must be public or restricted")
     delegation = top.mapping("delegation", required=True)
-    delegation.check_fields({"member", "on_behalf_of", "co_sponsors"})
+    delegation.check_fields({"member", "on_behalf_of", "co_sponsors", "suggest_co_sponsors"})
     member = delegation.member("member", required=True)
     co_sponsors = []
     for index, name in enumerate(delegation.texts("co_sponsors")):
@@ -279,6 +282,9 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
         co_sponsors.append(actor.name)
     if kind == "joint-statement" and not co_sponsors:
         raise delegation.fail("co_sponsors", "a joint statement needs at least one co-sponsor")
+    suggest = delegation.data.get("suggest_co_sponsors", 0)
+    if suggest and (kind != "joint-statement" or isinstance(suggest, bool) or not isinstance(suggest, int) or not 1 <= suggest <= 20):
+        raise delegation.fail("suggest_co_sponsors", "a number from 1 to 20, for joint statements only")
     meeting = top.mapping("meeting", required=kind != "third-party-submission")
     meeting.check_fields({"body", "date", "agenda_item"})
     measure = top.mapping("measure")
@@ -303,6 +309,7 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
         member=member,
         on_behalf_of=delegation.member("on_behalf_of", groups=True),
         co_sponsors=co_sponsors,
+        suggest_co_sponsors=suggest or 0,
         body=meeting.text("body", required=kind != "third-party-submission"),
         meeting_date=meeting.iso_date("date", required=kind != "third-party-submission"),
         agenda_item=meeting.text("agenda_item"),
