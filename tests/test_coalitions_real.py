@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from wto_assist.cli import main
 from wto_assist.coalitions import list_relations, member_coalition, topic_coalition
+from wto_assist.enrich.relations import RELATIONS
 from wto_assist.enrich.relations_eval import DEV_SET, score
 from wto_assist.index.build import build_index
 from wto_assist.registry.groups import load_groups
@@ -28,7 +29,7 @@ def ctd_index(ctd_db, tmp_path_factory):
 def test_dev_set_is_hand_labelled_data_in_wto_names():
     rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()]
     assert len(rows) > 650
-    assert {row["relation"] for row in rows} == {"support", "association", "shared view", "shared concern", "agreement"}
+    assert {row["relation"] for row in rows} == set(RELATIONS)
     assert all(len(row["first_words"].split()) <= 14 and len(row["evidence"]) <= 200 for row in rows)
     names = {row["supporter"] for row in rows} | {row["supported"] for row in rows}
     assert "European Union" in names and "European Communities" not in names and "Korea, Republic of" in names

@@ -34,13 +34,13 @@ _PHRASE_WORDS = frozenset(
     initiative plea analysis query caution sentiments observations opinion opinions what had has been said
     stated was were others other many most some several all both number gist thrust general main last first
     second ambassador government governments submission submissions proposed mentioned recalled outlined
-    made. interest questions question co-sponsors delegate delegates spokesperson group on behalf speaking
+    interest questions question co-sponsors delegate delegates spokesperson group on behalf speaking
     thoughts perspective observation appreciation line adopted two three four five positive caveat among
-    provided suggested taken issues brought elements contained overall thrust purpose attitude offered same
+    provided suggested taken issues brought elements contained overall purpose attitude offered same
     those appeals respective mild common extensively course action chairman chair chairperson secretariat
     colleagues hinted at""".split()
 )
-_NEGATION = frozenset("not n't never unable nor cannot could't".split())
+_NEGATION = frozenset("not n't never unable nor cannot couldn't didn't wouldn't doesn't".split())
 _CUE_TEXT = re.compile(r"\b(?:support|associat|shar(?:e|ed|es|ing)\b|agree|concur|endors|echo|second(?:ed|s)\b|join)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z\"“(])")
 _CONCERN = re.compile(r"\bconcerns?\b|\bcaution\b|\bsurprise\b", re.IGNORECASE)
