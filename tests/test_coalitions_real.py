@@ -11,7 +11,7 @@ from wto_assist.enrich.relations import RELATIONS
 from wto_assist.enrich.relations_eval import DEV_SET, score
 from wto_assist.index.build import build_index
 from wto_assist.registry.groups import load_groups
-from wto_assist.search import SearchError
+from wto_assist.search import SearchError, Searcher
 from wto_assist.store import Store
 
 # Measured on the held-out meetings 41-60 (benchmarks/bench_relations.py): precision 0.956, recall
@@ -60,7 +60,11 @@ def test_relations_json_and_filters(ctd_db):
 
 def test_dfqf_coalition_names_the_ldc_group_and_its_supporters_with_citations_show_confirms(shared, ctd_db, ctd_index):
     load_groups(shared / "data" / "negotiating-groups.csv", ctd_db)
-    result = topic_coalition(ctd_db, ctd_index, "duty-free quota-free market access")
+    searcher = Searcher(ctd_index, ctd_db)
+    try:
+        result = topic_coalition(searcher, "duty-free quota-free market access")
+    finally:
+        searcher.close()
     raised = {line.member: line for line in result.lines if line.role == "raised"}
     backed = [line for line in result.lines if line.role == "backed"]
     assert "LDC Group" in raised and raised["LDC Group"].count >= 10

@@ -479,14 +479,20 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
 def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> None:
     """For a topic (QUERY) or a Member: who raised it, who backed them, with counts, meetings, groups and citations."""
     from .coalitions import member_coalition, topic_coalition, write_coalition_csv
-    from .index.build import IndexMissing
     from .search import SearchError
 
     if bool(query) == bool(member):
         raise click.ClickException("give either a QUERY (a topic) or --member")
     try:
-        result = member_coalition(_db(db_path), member) if member else topic_coalition(_db(db_path), _index(index_dir), query)
-    except (SearchError, StoreError, IndexMissing) as error:
+        if member:
+            result = member_coalition(_db(db_path), member)
+        else:
+            searcher = _open_searcher(db_path, index_dir, None)
+            try:
+                result = topic_coalition(searcher, query)
+            finally:
+                searcher.close()
+    except (SearchError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)

@@ -55,12 +55,9 @@ def _lines(evidence: dict[tuple[str, str], list[dict]], groups_of: dict[str, lis
     return sorted(lines, key=lambda line: (line.role != "raised", -line.count, line.member))
 
 
-def topic_coalition(db_path: Path, index_dir: Path, query: str, hits: int = TOPIC_HITS) -> Coalition:
-    searcher = Searcher(index_dir, db_path)
-    try:
-        page = searcher.run(query, mode="bm25", size=hits)
-    finally:
-        searcher.close()
+def topic_coalition(searcher: Searcher, query: str, hits: int = TOPIC_HITS) -> Coalition:
+    """Who raised a topic and who backed them, read through an open Searcher (the CLI's or the web app's)."""
+    page = searcher.run(query, mode="bm25", size=hits)
     evidence: dict[tuple[str, str], list[dict]] = {}
     discussions = set()
     for record in page.records:
@@ -71,13 +68,12 @@ def topic_coalition(db_path: Path, index_dir: Path, query: str, hits: int = TOPI
             if raiser:
                 evidence.setdefault((raiser, "raised"), []).append(record)
     raisers = {member for member, _ in evidence}
-    with Store(db_path, create=False) as store:
-        groups_of = store.groups_of()
-        for relation in store.relations_in(sorted(discussions)):
-            backed = {relation["supported"], relation["supported_on_behalf_of"]} & raisers
-            if backed and relation["supporter"] not in backed:
-                whom = relation["supported"] + (f" for the {relation['supported_on_behalf_of']}" if relation["supported_on_behalf_of"] else "")
-                evidence.setdefault((relation["supporter"], "backed"), []).append({**relation, "whom": whom})
+    groups_of = searcher.store.groups_of()
+    for relation in searcher.store.relations_in(sorted(discussions)):
+        backed = {relation["supported"], relation["supported_on_behalf_of"]} & raisers
+        if backed and relation["supporter"] not in backed:
+            whom = relation["supported"] + (f" for the {relation['supported_on_behalf_of']}" if relation["supported_on_behalf_of"] else "")
+            evidence.setdefault((relation["supporter"], "backed"), []).append({**relation, "whom": whom})
     notices = [] if groups_of else ["group memberships are not loaded (run `wto-assist load-groups FILE`)"]
     if not page.records:
         notices.append(f"no paragraph matches {query!r}")

@@ -142,9 +142,15 @@ class Searcher:
         return self._dense
 
     def warm(self) -> None:
-        """Load the query encoder now (the web app and `serve` call this at start, not on the first query)."""
+        """Load the query encoder now (the web app and `serve` call this at start, not on the first query).
+        A missing model is not an error here: BM25 still answers, and dense or hybrid queries say what is missing."""
+        from .index.dense import ModelError
+
         if self.manifest.get("dense"):
-            self.dense.scores("warm-up", len(self.rows))
+            try:
+                self.dense.scores("warm-up", len(self.rows))
+            except ModelError:
+                pass
 
     # --- filters ------------------------------------------------------------------------------
 
@@ -252,7 +258,7 @@ class Searcher:
         if not query or not query.strip():
             raise SearchError("empty query")
         if mode is None:
-            mode = DEFAULT_MODE if self.manifest.get("dense") or DEFAULT_MODE == "bm25" else "bm25"  # --no-dense: BM25 only
+            mode = DEFAULT_MODE if self.manifest.get("dense") else "bm25"  # a --no-dense index can only do BM25
         mask = self.mask(filters or Filters(), notices)
         opened, rest = self._cited_rows(query, notices)
         if rest.strip():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from dataclasses import astuple, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -348,26 +349,20 @@ class Store:
                 [(pid, e.kind, e.key, e.text, e.start, e.end) for pid, entities in found.items() for e in entities],
             )
 
-    def replace_relations(self, found: dict[int, list]) -> None:
-        """Replace the support relations of the given paragraph ids (Relation records)."""
+    def replace_findings(self, table: str, found: dict[int, list]) -> None:
+        """Replace the rows of `table` (relations or concerns) for the given paragraph ids; each record is a
+        dataclass whose fields are the table's columns. Concern tags live in their own table and stay."""
+        if table not in ("relations", "concerns"):
+            raise ValueError(f"not a table of findings: {table}")
+        records = [(pid, record) for pid, items in found.items() for record in items]
         with self.connection:
-            self.connection.executemany("DELETE FROM relations WHERE paragraph_id = ?", [(pid,) for pid in found])
+            self.connection.executemany(f"DELETE FROM {table} WHERE paragraph_id = ?", [(pid,) for pid in found])
+            if not records:
+                return
+            columns = [column.name for column in fields(records[0][1])]
             self.connection.executemany(
-                "INSERT INTO relations(paragraph_id, supporter, supporter_on_behalf_of, supported, supported_on_behalf_of,"
-                " relation, evidence) VALUES (?,?,?,?,?,?,?)",
-                [(pid, r.supporter, r.supporter_on_behalf_of, r.supported, r.supported_on_behalf_of, r.relation, r.evidence)
-                 for pid, relations in found.items() for r in relations],
-            )
-
-    def replace_concerns(self, found: dict[int, list]) -> None:
-        """Replace the concerns of the given paragraph ids (Concern records); tags stay."""
-        with self.connection:
-            self.connection.executemany("DELETE FROM concerns WHERE paragraph_id = ?", [(pid,) for pid in found])
-            self.connection.executemany(
-                "INSERT INTO concerns(paragraph_id, concern_id, raised_by, raised_on_behalf_of, target, measure, products,"
-                " hs_codes, notifications, evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(pid, c.concern_id, c.raised_by, c.raised_on_behalf_of, c.target, c.measure, c.products, c.hs_codes,
-                  c.notifications, c.evidence) for pid, concerns in found.items() for c in concerns],
+                f"INSERT INTO {table}(paragraph_id, {', '.join(columns)}) VALUES ({', '.join('?' * (len(columns) + 1))})",
+                [(pid, *astuple(record)) for pid, record in records],
             )
 
     def concerns(self) -> list[dict]:

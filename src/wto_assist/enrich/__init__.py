@@ -46,8 +46,8 @@ def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichRepor
         for paragraph_id, doc in zip(notes, nlp.pipe(notes.values(), batch_size=256)):
             found.setdefault(paragraph_id, []).extend(replace(e, start=-1, end=-1) for e in entities(doc))
         store.replace_entities(found)
-        store.replace_relations(backed)
-        store.replace_concerns(raised)
+        store.replace_findings("relations", backed)
+        store.replace_findings("concerns", raised)
         store.mark_enriched(symbols)
     return EnrichReport(len(rows), sum(len(items) for items in found.values()), time.perf_counter() - started,
                         sum(len(items) for items in backed.values()))

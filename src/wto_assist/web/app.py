@@ -28,7 +28,6 @@ from .. import members
 from ..documents.readers import SUPPORTED_SUFFIXES
 from ..documents.symbols import FAMILIES, SymbolError, normalise_symbol
 from ..index.build import IndexMissing, build_index, current_version
-from ..index.dense import ModelError
 from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
 from ..store import Store
@@ -59,13 +58,9 @@ class WebState:
                 self.searcher.close()
             try:
                 self.searcher = Searcher(self.index_dir, self.db_path, model=self.model)
+                self.searcher.warm()  # the query encoder loads now, not on the first search
             except IndexMissing:
                 self.searcher = None
-                return
-            try:
-                self.searcher.warm()  # the query encoder loads now, not on the first search
-            except ModelError:
-                pass  # bm25 still answers; a dense or hybrid search reports the missing model itself
 
     def follow(self) -> None:
         """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT."""
@@ -201,6 +196,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         query = request.query_params.get("q", "").strip()
         member = request.query_params.get("member", "").strip()
         result, error = None, None
+        state.follow()
         if query or member:
             try:
                 with state.lock:
@@ -209,8 +205,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                     elif state.searcher is None:
                         error = "There is no index yet: ingest documents on the Corpus page first."
                     else:
-                        result = topic_coalition(state.db_path, state.index_dir, query)
-            except (SearchError, IndexMissing) as problem:
+                        result = topic_coalition(state.searcher, query)
+            except SearchError as problem:
                 error = str(problem)
         return page(request, "coalitions.html", query=query, member=member, result=result, error=error)
 
