@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     speaker_kind TEXT,
     on_behalf_of TEXT,
     speaker_inherited INTEGER NOT NULL DEFAULT 0,
+    uid TEXT,  -- stable key of the paragraph (paragraph_uid): user records point here, never at a number
     UNIQUE (document_id, seq)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_label ON paragraphs(document_id, label);
@@ -184,6 +185,7 @@ _ADDED_COLUMNS = [
     ("documents", "source_url", "TEXT"),
     ("documents", "retrieved_at", "TEXT"),
     ("documents", "enriched_at", "TEXT"),
+    ("paragraphs", "uid", "TEXT"),
 ]
 
 
@@ -193,7 +195,7 @@ def _add_missing_columns(connection: sqlite3.Connection) -> None:
         present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-            if table in ("documents", "footnotes"):  # the next ingest re-reads every file, so the new columns get filled
+            if table in ("documents", "footnotes", "paragraphs"):  # the next ingest re-reads every file, so the new columns get filled
                 connection.execute("UPDATE sources SET sha256 = '' WHERE status = 'ingested'")
     connection.execute("DROP TABLE IF EXISTS dispute_third_parties")  # replaced by dispute_parties (schema 2)
     connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
@@ -275,15 +277,18 @@ class Store:
                 ),
             )
             document_id = cursor.lastrowid
+            seen: dict[str, int] = {}
             for paragraph in document.paragraphs:
+                text_sha = hashlib.sha1(paragraph.text.encode("utf-8")).hexdigest()
+                seen[text_sha] = seen.get(text_sha, 0) + 1
                 row = connection.execute(
                     "INSERT INTO paragraphs(document_id, seq, label, numbered, text, text_sha, agenda_item, speaker,"
-                    " speaker_kind, on_behalf_of, speaker_inherited) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " speaker_kind, on_behalf_of, speaker_inherited, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         document_id, paragraph.seq, paragraph.label, int(paragraph.numbered), paragraph.text,
-                        hashlib.sha1(paragraph.text.encode("utf-8")).hexdigest(), paragraph.agenda_item,
+                        text_sha, paragraph.agenda_item,
                         paragraph.speaker, paragraph.speaker_kind, paragraph.on_behalf_of,
-                        int(paragraph.speaker_inherited),
+                        int(paragraph.speaker_inherited), paragraph_uid(document.symbol, text_sha, seen[text_sha]),
                     ),
                 )
                 actors = [(paragraph.speaker, "speaker")] if paragraph.speaker else []
@@ -670,7 +675,7 @@ class Store:
         entity_list = "(SELECT group_concat(e.key, '|') FROM entities e WHERE e.paragraph_id = p.id AND e.kind IN ({}))"
         rows = self.connection.execute(
             f"SELECT d.symbol, d.date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-            " p.agenda_item, p.speaker_kind,"
+            " p.agenda_item, p.speaker_kind, p.uid,"
             " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors, "
             + entity_list.format("'member', 'observer', 'group'") + " AS mentions, "
             + entity_list.format("'provision'") + " AS provisions, "
@@ -687,10 +692,21 @@ class Store:
             records.append(dict(record, **{name: sorted(record[name]) for name in lists}))
         return records
 
+    def paragraph_by_uid(self, uid: str) -> dict | None:
+        """The paragraph a user record points at, whatever number it carries now (None when its text is gone)."""
+        row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE p.uid = ?", (uid,)).fetchone()
+        return paragraph_record(row) if row else None
+
     def paragraph_by_position(self, symbol: str, seq: int) -> dict | None:
         """One paragraph by document and position, with the SHA-1 of its text for staleness checks."""
         row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)).fetchone()
         return dict(paragraph_record(row), text_sha=row["text_sha"]) if row else None
+
+
+def paragraph_uid(symbol: str, text_sha: str, occurrence: int = 1) -> str:
+    """A paragraph's stable key: its document and text (the n-th paragraph with that text), not its number,
+    so that tags, notes and case links stay on the same words when a document is re-numbered."""
+    return f"{symbol}#{text_sha[:16]}" + (f"~{occurrence}" if occurrence > 1 else "")
 
 
 def _with_citations(rows) -> list[dict]:
@@ -713,7 +729,7 @@ _STATUS_COLUMNS = (
 
 _PARAGRAPH_QUERY = (
     f"SELECT d.symbol, d.date, d.family, d.body, {_STATUS_COLUMNS}, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited"
+    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited, p.uid"
     f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN}"
 )
 
@@ -745,4 +761,5 @@ def paragraph_record(row: sqlite3.Row) -> dict:
         "on_behalf_of": row["on_behalf_of"],
         "speaker_inherited": bool(row["speaker_inherited"]),
         "text": row["text"],
+        "uid": row["uid"],
     }
