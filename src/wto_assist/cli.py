@@ -187,6 +187,10 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         click.echo(f"  fetched from {document['source_url']} on {document['retrieved_at']} (SHA-256 {document['sha256']})")
     if cited:
         click.echo("  disputes cited (precedent links): " + ", ".join(cited))
+    counted = sum(1 for paragraph in paragraphs if paragraph["numbering"] == "counted")
+    if counted:
+        click.echo(f"  paragraph numbers: {counted} counted as the WTO numbers its paragraphs (the text does not print them;"
+                   f" `wto-assist check-numbering {symbol}` lists the judgement calls)")
     agenda = None
     for paragraph in paragraphs:
         if paragraph["agenda_item"] != agenda and paragraph["agenda_item"]:
@@ -209,7 +213,7 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
 
 
 # How `show` says a number was decided; printed numbers need no word (docs/numbering.md).
-_NUMBERING_MARKERS = {"counted": " (number counted)", "within": " (part of this paragraph)", "ordinal": " (no printed number)"}
+_NUMBERING_MARKERS = {"within": " (printed inside this paragraph)", "ordinal": " (no printed number)"}
 
 
 @main.command("check-numbering")

@@ -186,6 +186,7 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
             # A paragraph number the conversion garbled ("28." between 77 and 79): a paragraph all the same.
             block.garbled = True
             block.text = block.text[match.end() :].strip()
+    _drop_out_of_sequence(blocks)
     numbered = [i for i, block in enumerate(blocks) if block.marked or block.number]
 
     first_body = numbered[0] if numbered else len(blocks)
@@ -217,6 +218,39 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
     if notes:
         footnotes = _attach(paragraphs, notes)
     return Segmented(header_lines, paragraphs, footnotes)
+
+
+def _drop_out_of_sequence(blocks: list[_Block]) -> None:
+    """Numbers that break the document's rising sequence ("25.", "32.", "26.": a misread "26.") are
+    conversion errors: keep the longest rising run of whole numbers and count the rest as paragraphs
+    whose number was lost."""
+    indexed = [(i, int(block.number)) for i, block in enumerate(blocks) if block.number and block.number.isdigit()]
+    if len(indexed) < 3:
+        return
+    # Longest strictly rising subsequence (patience sorting, with links back to rebuild it).
+    tails: list[int] = []  # position in `indexed` of the smallest tail of a run of each length
+    back: list[int | None] = []
+    for position, (_, number) in enumerate(indexed):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if indexed[tails[middle]][1] < number:
+                low = middle + 1
+            else:
+                high = middle
+        back.append(tails[low - 1] if low else None)
+        if low == len(tails):
+            tails.append(position)
+        else:
+            tails[low] = position
+    keep = set()
+    position = tails[-1] if tails else None
+    while position is not None:
+        keep.add(position)
+        position = back[position]
+    for position, (index, _) in enumerate(indexed):
+        if position not in keep:
+            blocks[index].number, blocks[index].garbled = None, True
 
 
 # --- numbering ----------------------------------------------------------------------------------
@@ -259,14 +293,30 @@ def _in_contents(text: str, contents: set[str]) -> bool:
     return len(folded) > 3 and (folded in contents or any(len(folded) > 30 and title.startswith(folded) for title in contents))
 
 
+# Records of a decision are paragraphs however short ("It was so agreed", its full stop lost).
+_DECISION_LINE = re.compile(r"^\W*(?:It\s+was\s+(?:so\s+)?(?:agreed|decided)|The\s+(?:Committee|agenda)\s+(?:was\s+)?(?:so\s+)?"
+                            r"(?:agreed|adopted|took\s+note|decided))", re.IGNORECASE)
+
+
 def _heading_block(block: _Block, contents: set[str]) -> bool:
-    if block.table:
-        return False
+    if block.table or _DECISION_LINE.match(block.text) or block.text.rstrip().endswith(","):
+        return False  # a decision, however short; "Mr. Chairman, Distinguished Members," opens a statement
+    if _capitals(block.text) and len(block.text.split()) <= 80:
+        return True  # an agenda item in capitals, full stop or not
     if _in_contents(block.text, contents) and not _SENTENCE_END.search(block.text):
         return True
     if block.marked or block.number:
         return (block.number is None or not block.marked) and is_heading(block.text, strict=True)
     return is_heading(block.text) or _unfinished_title(block.text)
+
+
+def _capitals(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= 8 and sum(char.isupper() for char in letters) / len(letters) > 0.8
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text.split()) >= 6 and bool(_SENTENCE_END.search(text)) and not _capitals(text)
 
 
 def _unfinished_title(text: str) -> bool:
@@ -275,6 +325,8 @@ def _unfinished_title(text: str) -> bool:
     stripped = re.sub(r"\s*\([^()]*\)\s*$", "", text.strip())
     if not stripped or len(stripped.split()) > 120 or not (stripped[0].isupper() or stripped[0] in "-–(\"“"):
         return False
+    if stripped.endswith(",") or _ADDRESS.match(stripped):
+        return False  # "Mr. Chairman, Distinguished Members," opens a statement read out
     return not re.search(r"[.:;!?…][\"'”’)\]\d]*$", stripped)
 
 
@@ -295,7 +347,7 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         if block.number:
             last = block.number
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), marked=True))
-        elif block.garbled and last is not None and last.isdigit():
+        elif (block.garbled or block.marked) and last is not None and last.isdigit():
             last = str(int(last) + 1)
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
                                         numbering="counted", marked=False))
@@ -316,25 +368,29 @@ def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: b
     last: str | None = None
     in_list = False  # after "… as follows:" or an item ending with ";": list items of that paragraph
     in_statement = False  # inside a statement reproduced in full: unmarked text until the minutes report again
+    reported_above = False  # the paragraph above reports speech in the third person, as minutes do
     started = False
     ordinal = 0
     for block in body:
         if _heading_block(block, contents):
             top, sub = _apply_block_heading(block, top, sub)
-            in_list = False
+            in_list = in_statement = reported_above = False
             continue
-        if not started and not (block.marked or block.number):
+        if not started and not (block.marked or block.number or _is_sentence(block.text)):
             # Before the first marked paragraph: what the table of contents left ("Subjects discussed:").
             ordinal += 1
             paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{ordinal}]", True, block.text, _agenda(top, sub),
                                         numbering="ordinal", marked=False))
             continue
         started = True
-        speech = (in_statement or not block.marked) and _direct_speech(block.text)
+        # First-person text continues a statement being read out, or one the paragraph above reported;
+        # after a heading (an annexed statement, a report in the Chair's own words) it is numbered.
+        speech = _direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or _present_tense(block.text))
+        reports = bool(_REPORTED.match(block.text) or _DECISION_LINE.match(block.text))
+        listed = in_list and not reports  # list items are often marked too (Word's bullets)
         within = last is not None and not block.number and (
-            block.table or (in_list and _list_item_text(block.text)) or _LIST_ITEM.match(block.text) is not None
-            or block.text[:1].islower()
-            or speech or (in_statement and not block.marked and not _REPORTED.match(block.text))
+            block.table or listed or _LIST_ITEM.match(block.text) is not None or block.text[:1].islower()
+            or speech or (in_statement and not block.marked and not reports)
         )
         if within:
             note = None
@@ -344,7 +400,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: b
                 note = "taken as part of a statement reproduced in the paragraph above"
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
                                         numbering="within", marked=block.marked, numbering_note=note))
-            in_list = bool(_LIST_INTRO_END.search(block.text))
+            in_list = listed or bool(_LIST_INTRO_END.search(block.text))  # a list goes on until the minutes report again
             in_statement = in_statement or speech or _opens_quote(block.text, False)
             continue
         note = None
@@ -365,6 +421,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: b
                                     numbering=numbering, marked=block.marked or bool(block.number), numbering_note=note))
         in_list = block.text.rstrip().endswith(":")
         in_statement = _opens_quote(block.text, False) or bool(in_list and _INTRODUCES_STATEMENT.search(block.text))
+        reported_above = not _direct_speech(block.text)
     return paragraphs
 
 
@@ -379,7 +436,7 @@ _FIRST_PERSON = re.compile(
 )
 # ... unless the block reports speech in the third person, as minutes do.
 _REPORTED = re.compile(r"^\W*(?:He|She|His|Her|They|Their|It|The\s+(?:representative|Chair\w*|Committee|Secretariat|Director)"
-                       r"|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Ambassador|Deputy|In\s+(?:response|reply|conclusion))\b")
+                       r"|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Ambassador|Deputy|In\s+(?:response|reply|conclusion)|There\s+being)\b")
 
 
 def _list_item_text(text: str) -> bool:
@@ -388,7 +445,24 @@ def _list_item_text(text: str) -> bool:
 
 
 def _direct_speech(text: str) -> bool:
-    return bool(_ADDRESS.match(text)) or (_FIRST_PERSON.search(text) is not None and not _REPORTED.match(text))
+    """Text in its author's own words: an address, the first person, or the present tense (minutes
+    report in the past tense; a presentation or a statement reproduced speaks in the present)."""
+    if _ADDRESS.match(text):
+        return True
+    if _REPORTED.match(text):
+        return False
+    if _FIRST_PERSON.search(text):
+        return True
+    return _present_tense(text)
+
+
+def _present_tense(text: str) -> bool:
+    present = len(_PRESENT.findall(text))
+    return present >= 2 and present > 2 * len(_PAST.findall(text))
+
+
+_PRESENT = re.compile(r"\b(?:is|are|has|have|does|remains?|represents?|relates?|aims?|includes?|needs?|seems?|continues?)\b")
+_PAST = re.compile(r"\b(?:was|were|had|did|said|noted|stated|added|recalled|stressed|would|could)\b")
 
 
 def _opens_quote(text: str, inside: bool) -> bool:
