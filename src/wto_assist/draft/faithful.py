@@ -118,7 +118,8 @@ def check_paragraphs(paragraph_texts: list[str], quote: str) -> tuple[Finding, i
     for position, finding in enumerate(findings):
         if finding.ok:
             return finding, position
-    if len(paragraph_texts) > 1 and check(" ".join(paragraph_texts), quote).ok:
+    joined = check(" ".join(paragraph_texts), quote) if len(paragraph_texts) > 1 else None
+    if joined is not None and (joined.ok or joined.check.startswith("ellipsis")):
         return Finding(False, "ellipsis-span", "the ellipsis joins text of different paragraphs"), 0
     ranked = sorted(findings, key=lambda f: f.check in ("quote-text",))  # the more specific reason first
     return ranked[0], 0

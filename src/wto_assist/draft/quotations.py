@@ -20,7 +20,7 @@ _ALWAYS_OPEN = "“«„"  # never an apostrophe: a quotation even when it is no
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = {"para", "paras", "no", "nos", "mr", "ms", "mrs", "dr", "art", "arts", "e.g", "i.e", "cf", "p", "pp",
                   "rev", "corr", "add", "vol", "h.e", "st", "inc", "ltd", "co", "fn", "ch", "sec", "viz", "op", "cit"}
-_SENTENCE_END = re.compile(r"[.!?][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?][\"”’»)\]]*\s+(?=[\"“‘«]?[A-Z0-9])")  # "(…)" after a full stop: a citation of the sentence before
 
 
 @dataclass

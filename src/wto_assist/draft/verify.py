@@ -86,7 +86,7 @@ _REPORT_PINPOINT = re.compile(
 _REPORT_SERIES = {"Panel Report": "R", "Appellate Body Report": "AB/R", "Award of the Arbitrator": "ARB", "Decision by the Arbitrator": "ARB"}
 INLINE = (SUMMARY_PINPOINT, PINPOINT, _REPORT_PINPOINT)
 _MEETING = re.compile(r"(?:meeting of the (?P<body>[A-Z][^,;()]*?)|(?P<dsb>DSB) meeting) held on (?P<date>\d{1,2}(?: and \d{1,2})? [A-Z][a-z]+ \d{4})")
-_PREPOSITION = re.compile(r"\b(?:to|by|against|from|with|towards|concerning|about|than|for|and|or)\s+(?:the\s+)?$", re.I)
+_PREPOSITION = re.compile(r"\b(?:to|by|against|from|with|towards|concerning|about|than|for)\s+(?:the\s+)?$", re.I)
 
 
 def _open(path: Path) -> VisibleDocument:
@@ -245,6 +245,8 @@ class _Verifier:
                     self.checks.append(Check(f"{symbol}, para. {pinpoint[1]}", None, "cited (no quotation)"))
                 elif self.store.document(symbol) is not None:
                     self.checks.append(_failure(f"{symbol}, para. {pinpoint[1]}", None, "source-missing", "no such paragraph"))
+                else:
+                    self.checks.append(_failure(f"{symbol}, para. {pinpoint[1]}", None, "external", "document not in the corpus: cited from outside it"))
             except SymbolError:
                 pass
         if note is not None:
