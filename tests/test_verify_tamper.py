@@ -19,6 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from lxml import etree
 
+from wto_assist import members
 from wto_assist.cli import main
 from wto_assist.draft import draft_document
 from wto_assist.draft.brief import parse_brief
@@ -491,3 +492,54 @@ def test_faithful_check_names_the_failure(paragraph, quote, expected):
 def test_apostrophes_never_open_or_close_a_quotation():
     text = "The Member’s view, in the Members’ words, was ‘not acceptable’; the LDCs' 'simple rules' and «règles»."
     assert [span.words for span in spans(text)] == ["not acceptable", "simple rules", "règles"]
+
+
+def _real_statement(store, out, edit=None):
+    """A statement quoting three Members' sentences on DFQF market access from the real CTD minutes
+    (found by their words, not by paragraph number), written with the renderer's footnotes and properties."""
+    from types import SimpleNamespace
+
+    from wto_assist.draft import citation_style
+    from wto_assist.draft.render import add_footnotes, write_properties
+
+    chosen = []
+    for paragraph in store.paragraphs_with_phrase("duty-free and quota-free", "minutes"):
+        actor = members.lookup(paragraph["speaker"]) if paragraph["speaker"] else None
+        sentence = next((s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", paragraph["text"])
+                         if "duty-free and quota-free" in s and not re.search(r"[\"“”]", s) and s.endswith(".")), None)
+        if actor is not None and actor.kind == "member" and sentence and not paragraph["restricted"] and len(chosen) < 3:
+            chosen.append((paragraph, sentence, actor))
+    document = docx.Document()
+    document.add_paragraph("Statement by Norway")
+    for number, (paragraph, sentence, actor) in enumerate(chosen, 1):
+        lead = (f"As recorded in the minutes of the meeting of the {paragraph['body']} held on "
+                f"{citation_style.long_date(paragraph['date'])}, {members.display_name(actor.name)} said that ")
+        text = f"{lead}“{sentence}”"
+        text = edit(text, paragraph, actor) if edit and number == 2 else text
+        document.add_paragraph(f"{text}⟦fn:{number}⟧")
+    add_footnotes(document, [citation_style.footnote(p, p["paragraph"]) for p, _, _ in chosen])
+    write_properties(document, SimpleNamespace(release="public", quotes=[]), "Norway")
+    document.save(str(out))
+    return chosen
+
+
+def _other_member(actor):
+    return "Switzerland" if actor.name != "Switzerland" else "Norway"
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (None, None),
+    (lambda text, p, a: re.sub(r"“(\w)", "“", text, count=1), "word-boundary"),
+    (lambda text, p, a: text.replace(" said that “", " said that “not ", 1), "quote-text"),
+    (lambda text, p, a: text.replace(members.display_name(a.name), _other_member(a), 1), "speaker"),
+    (lambda text, p, a: re.sub(r"held on \d{1,2}", "held on 29", text, count=1), "meeting-date"),
+])
+def test_real_ctd_quotations_verify_and_tampering_fails(ctd_db, tmp_path, edit, expected):
+    with Store(ctd_db, create=False) as store:
+        chosen = _real_statement(store, tmp_path / "real.docx", edit)
+    assert len(chosen) == 3
+    checks = verify_docx(tmp_path / "real.docx", ctd_db)
+    if expected is None:
+        assert [c.status for c in checks] == ["verified"] * 3, [(c.check, c.detail) for c in checks]
+    else:
+        assert [c.check for c in failed(checks, final=True)] == [expected], [(c.check, c.detail) for c in checks]

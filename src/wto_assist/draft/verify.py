@@ -85,7 +85,7 @@ _REPORT_PINPOINT = re.compile(
 )
 _REPORT_SERIES = {"Panel Report": "R", "Appellate Body Report": "AB/R", "Award of the Arbitrator": "ARB", "Decision by the Arbitrator": "ARB"}
 INLINE = (SUMMARY_PINPOINT, PINPOINT, _REPORT_PINPOINT)
-_MEETING = re.compile(r"(?:meeting of the (?P<body>[A-Z][^,;()]*?)|(?P<dsb>DSB) meeting) held on (?P<date>\d{1,2}(?: and \d{1,2})? [A-Z][a-z]+ \d{4})")
+_MEETING = re.compile(r"(?:meeting of the (?P<body>[A-Z][^;()]*?)|(?P<dsb>DSB) meeting),? held on (?P<date>\d{1,2}(?: and \d{1,2})? [A-Z][a-z]+ \d{4})")
 _PREPOSITION = re.compile(r"\b(?:to|by|against|from|with|towards|concerning|about|than|for)\s+(?:the\s+)?$", re.I)
 
 
