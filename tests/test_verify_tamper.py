@@ -9,7 +9,6 @@ at character offsets), so the suite does not depend on the template's run layout
 import copy
 import json
 import re
-from pathlib import Path
 
 import docx
 import pytest
@@ -27,12 +26,10 @@ from wto_assist.draft.docx_text import CUSTOM_PROPERTIES
 from wto_assist.draft.faithful import check
 from wto_assist.draft.quotations import spans
 from wto_assist.draft.verify import CHECKS, RELEASE_PROPERTY, failed, verify_docx
-from wto_assist.index.build import build_index
-from wto_assist.ingest import ingest_paths
-from wto_assist.registry import load_registry
 from wto_assist.store import Store
 
-from .conftest import CORPUS, REPO
+from .conftest import REPO
+from .test_draft import sample  # noqa: F401  (the sample corpus, ingested, with its registry and index)
 
 EXAMPLES = REPO / "examples"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -45,15 +42,11 @@ def _label(db, symbol, phrase):
 
 
 @pytest.fixture(scope="module")
-def drafts(tmp_path_factory):
+def drafts(sample):
     """Drafts written by `draft` over the sample corpus: name -> (path, accept)."""
     import yaml
 
-    folder = tmp_path_factory.mktemp("tamper")
-    db, index_dir = folder / "corpus.sqlite", folder / "index"
-    ingest_paths([CORPUS], db)
-    load_registry(CORPUS / "registry" / "disputes-sample.jsonl", db)
-    build_index(db, index_dir, with_dense=False)
+    db, index_dir, folder = sample
     agenda = _label(db, "WT/COMTD/M/990", "The agenda was adopted as amended.")
     ldc = _label(db, "WT/COMTD/M/990", "Members that had not yet done so")
     briefs = {

@@ -18,6 +18,8 @@ from lxml import etree
 TINY_HALF_POINTS = 4  # w:sz counts half-points: 2 pt or less cannot be read on a printed page
 NARROW_PERCENT = 20  # w:w character scale at or below which text is squeezed out of sight
 CUSTOM_PROPERTIES = "/docProps/custom.xml"
+RELEASE_PROPERTY = "wto-assist release"  # written by render.py: "public" or "restricted", as `draft` decided
+SOURCES_PROPERTY = "wto-assist sources"  # JSON: the citations quoted, each with whether it was RESTRICTED
 _PROPERTIES_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _INVISIBLE_CHARACTERS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width, soft hyphen
@@ -227,7 +229,7 @@ def _footnotes_element(document):
 
 def read_visible(document) -> VisibleDocument:
     """The visible text of a python-docx Document: body paragraphs (tables and text boxes included) and footnotes."""
-    styles_element = document.styles.element if document.part.package is not None else None
+    styles_element = document.styles.element
     background = document.element.find(qn("w:background"))
     reader = _Reader(_Styles(styles_element), background.get(qn("w:color")) if background is not None else None)
     body = [reader.block(p) for p in document.element.body.iter(qn("w:p")) if not _in_fallback(p)]

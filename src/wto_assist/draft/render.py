@@ -100,8 +100,7 @@ def write_properties(document, draft: Draft, delegation: str | None) -> None:
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    from .docx_text import CUSTOM_PROPERTIES
-    from .verify import RELEASE_PROPERTY, SOURCES_PROPERTY
+    from .docx_text import CUSTOM_PROPERTIES, RELEASE_PROPERTY, SOURCES_PROPERTY
 
     now = datetime.now(timezone.utc).replace(microsecond=0)
     core = document.core_properties

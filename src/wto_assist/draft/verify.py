@@ -31,11 +31,9 @@ from ..documents.symbols import SymbolError, normalise_symbol
 from ..store import Store
 from . import citation_style, faithful
 from .compose import is_restricted_source
-from .docx_text import Block, VisibleDocument, joined, read_visible
+from .docx_text import RELEASE_PROPERTY, SOURCES_PROPERTY, Block, VisibleDocument, joined, read_visible
 from .quotations import Citation, Quotation, quotations
 
-RELEASE_PROPERTY = "wto-assist release"  # written by render.py: "public" or "restricted"
-SOURCES_PROPERTY = "wto-assist sources"
 
 # Check name -> what it means. Names are stable: scripts read them from `verify --json`.
 CHECKS = {
@@ -58,6 +56,7 @@ _STATUS = {"quote-text": "mismatch", "word-boundary": "mismatch", "bracket": "mi
            "ellipsis-span": "mismatch", "speaker": "misattributed", "meeting-body": "misattributed", "meeting-date": "misattributed",
            "hidden-text": "hidden text", "hidden-text-elsewhere": "hidden text", "restricted-source": "restricted source",
            "no-citation": "no citation", "source-missing": "source missing", "external": "unverified"}
+__all__ = ["CHECKS", "Check", "RELEASE_PROPERTY", "SOURCES_PROPERTY", "VerifyError", "failed", "verify_docx"]
 ALWAYS_FAILS = ("mismatch", "misattributed", "source missing", "no citation", "restricted source")
 FINAL_FAILS = ("unverified", "hidden text")
 
