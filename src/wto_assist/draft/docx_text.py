@@ -23,6 +23,8 @@ SOURCES_PROPERTY = "wto-assist sources"  # JSON: the citations quoted, each with
 _PROPERTIES_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _INVISIBLE_CHARACTERS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width, soft hyphen
+_HIGHLIGHTS = {"yellow": "FFFF00", "white": "FFFFFF", "green": "00FF00", "cyan": "00FFFF", "magenta": "FF00FF", "blue": "0000FF",
+               "red": "FF0000", "black": "000000", "lightgray": "C0C0C0", "darkgray": "808080"}  # w:highlight names
 _HIDDEN_CONTAINERS = {qn("w:del"): "deleted revision", qn("w:moveFrom"): "moved-away revision"}
 _SKIPPED = {qn("w:pPr"), qn("w:rPr"), qn("w:commentRangeStart"), qn("w:commentRangeEnd"), qn("w:bookmarkStart"),
             qn("w:bookmarkEnd"), qn("w:proofErr"), qn("w:permStart"), qn("w:permEnd")}
@@ -102,7 +104,7 @@ def _why_hidden(layers: list, background: str | None) -> str | None:
             element = properties.find(qn(tag))
             if element is not None:
                 state[tag] = _on(element)
-        for tag, attribute in (("w:color", "w:val"), ("w:sz", "w:val"), ("w:w", "w:val"), ("w:shd", "w:fill")):
+        for tag, attribute in (("w:color", "w:val"), ("w:sz", "w:val"), ("w:w", "w:val"), ("w:shd", "w:fill"), ("w:highlight", "w:val")):
             element = properties.find(qn(tag))
             if element is not None:
                 state[tag] = element.get(qn(attribute))
@@ -111,7 +113,8 @@ def _why_hidden(layers: list, background: str | None) -> str | None:
     if any(state.get(tag) for tag in ("w:vanish", "w:specVanish", "w:webHidden")):
         return "hidden (w:vanish)"
     colour = (state.get("w:color") or "").upper()
-    ground = {(state.get("w:shd") or "").upper(), (background or "FFFFFF").upper()} - {"", "AUTO"}
+    highlight = _HIGHLIGHTS.get((state.get("w:highlight") or "").lower(), "")
+    ground = {(state.get("w:shd") or "").upper(), highlight, (background or "FFFFFF").upper()} - {"", "AUTO"}
     if colour in ground or (state.get("theme") or "").lower() in ("background1", "bg1"):
         return "text in the background colour"
     size, scale = state.get("w:sz"), state.get("w:w")

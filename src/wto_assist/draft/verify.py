@@ -144,8 +144,10 @@ def _actor(name: str | None) -> str | None:
 def _named_speakers(lead: str) -> list[str]:
     """Members the lead-in names as speaking: not those after a preposition ("responding to Korea")."""
     named = []
-    for actor, start, _ in members.find_all(lead):
+    for actor, start, end in members.find_all(lead):
         before = lead[:start]
+        if re.match(r"['’]s?\b", lead[end:]):
+            continue  # "Korea's measure": the Member whose measure it is, not a speaker
         if _PREPOSITION.search(before) and not re.search(r"(?:representatives?|delegations?|behalf)\s+of\s+(?:the\s+)?$", before, re.I):
             continue
         named.append(actor.name)
