@@ -28,6 +28,7 @@ class Paragraph:
     on_behalf_of: str | None = None
     speaker_inherited: bool = False  # continuation paragraph: speaker carried over from the previous turn
     co_speakers: list[str] = field(default_factory=list)  # other Members in "The representatives of X and Y"
+    date: str | None = None  # its own date, where it differs from the document's (a dispute summary's event)
 
 
 @dataclass

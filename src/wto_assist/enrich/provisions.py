@@ -83,6 +83,11 @@ def agreement(key: str) -> Agreement | None:
     return _agreements()[0].get(key)
 
 
+def agreement_names() -> re.Pattern:
+    """A pattern finding any agreement name; its group "agreement" is the name as written."""
+    return _agreements()[2]
+
+
 def _agreement_pattern() -> str:
     return _agreements()[2].pattern
 
