@@ -30,26 +30,35 @@ def _cites(text: str | None, key: str) -> bool:
     return any(is_within(mention.key, key) for mention in find_provisions(text or ""))
 
 
+def _bare_mention(text: str, key: str) -> bool:
+    """"Article XX(b)" without its agreement, as a report writes it after citing it in full once."""
+    reference = key.split(":", 1)[1] if ":" in key else None
+    return bool(reference) and re.search(rf"\bArt(?:icles?|s?\.)\s+{re.escape(reference)}(?![\w:.])", text or "") is not None
+
+
 def _heading(agenda_item: str | None) -> str:
     """The innermost heading of "7 FINDINGS – 7.5.3.2 Whether …"."""
     return (agenda_item or "").split(" – ")[-1].strip()
 
 
-def _relevant(paragraphs: list[dict], key: str, citing: set[int]) -> list[dict]:
-    """The paragraphs about the provision: citing it, or inside a section whose heading cites it."""
-    relevant, open_section, last_item = [], None, object()
+def _relevant(paragraphs: list[dict], key: str, citing: set[int]) -> list[tuple[dict, str]]:
+    """(paragraph, section) for the paragraphs about the provision: citing it, or inside a section whose
+    heading cites it (the section is then that heading, so that its subsections make one range)."""
+    relevant, open_section, open_heading, last_item = [], None, "", object()
     for paragraph in paragraphs:
         if paragraph["agenda_item"] != last_item:
             last_item = paragraph["agenda_item"]
             heading = _heading(last_item)
             number = _SECTION_NUMBER.match(heading)
             inside = open_section is not None and number is not None and number.group(1).startswith(open_section + ".")
-            if _cites(heading, key):
-                open_section = number.group(1) if number else heading
+            if _cites(heading, key) and not inside:
+                open_section, open_heading = (number.group(1) if number else heading), last_item
             elif not inside:
                 open_section = None
-        if paragraph["seq"] in citing or open_section is not None:
-            relevant.append(paragraph)
+        if open_section is not None:
+            relevant.append((paragraph, open_heading))
+        elif paragraph["seq"] in citing:
+            relevant.append((paragraph, paragraph["agenda_item"] or ""))
     return relevant
 
 
@@ -78,14 +87,16 @@ def report_entries(store: Store, key: str, disputes: dict[int, dict]) -> list[di
     entries = []
     for symbol in reports:
         paragraphs = store.paragraphs(symbol)
+        if symbol in citing:  # the report names the agreement: its bare "Article XX(b)" is the same provision
+            citing[symbol] |= {p["seq"] for p in paragraphs if _bare_mention(p["text"], key)}
         order = [p["paragraph"] for p in paragraphs if p["numbered"]]
-        relevant = [p for p in _relevant(paragraphs, key, citing.get(symbol, set())) if p["numbered"]]
+        relevant = [(p, section) for p, section in _relevant(paragraphs, key, citing.get(symbol, set())) if p["numbered"]]
         number = dispute_of(symbol)
         kind = report_kind(symbol) or "Report"
         case = short_case(disputes.get(number), symbol) or symbol
         sections: dict[str, list[dict]] = {}
-        for paragraph in relevant:
-            sections.setdefault(paragraph["agenda_item"] or "", []).append(paragraph)
+        for paragraph, section in relevant:
+            sections.setdefault(section, []).append(paragraph)
         for section, members in sections.items():
             labels = list(dict.fromkeys(p["paragraph"] for p in members))
             findings = [p["paragraph"] for p in members if _FINDING.search(p["text"]) or "CONCLUSIONS" in section.upper()]
