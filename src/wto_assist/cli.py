@@ -762,6 +762,33 @@ def precedent_note(dispute, provision, source, text, author, remove, db_path):
     click.echo(f"noted {saved['ds']} {saved['provision']} – {saved['source']} (note {saved['id']})")
 
 
+@main.command()
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def coverage(db_path, as_json):
+    """What the corpus holds: bodies, document series, date ranges and counts, and the dispute registry's date."""
+    from .coverage import coverage as corpus_coverage
+
+    try:
+        held = corpus_coverage(_db(db_path))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        _print_json(held)
+        return
+    click.echo(f"{held['documents']} documents, {held['paragraphs']} paragraphs")
+    for entry in held["series"]:
+        span = f"{entry['first']} to {entry['last']}" if entry["first"] else "undated"
+        ends = f" ({entry['first_symbol']} … {entry['last_symbol']})" if entry["first_symbol"] and entry["first_symbol"] != entry["last_symbol"] else ""
+        click.echo(f"  {entry['series']:<32} {entry['body'] or '-'}: {entry['documents']} documents, {span}{ends}")
+    registry = held["registry"]
+    if registry["disputes"]:
+        click.echo(f"dispute registry: {registry['disputes']} disputes (to {registry['last_dispute']}), latest date recorded "
+                   f"{registry['latest_date'] or '-'}, from {', '.join(registry['sources'])}")
+    else:
+        click.echo("dispute registry: not loaded (wto-assist load-disputes TABLE)")
+
+
 @main.command("load-legal-text")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--agreement", required=True, help="Agreement key, e.g. GATT1994.")
