@@ -22,7 +22,7 @@ def test_coverage_reports_bodies_series_dates_and_counts(ctd_db, shared):
     result = CliRunner().invoke(main, ["coverage", "--db", str(ctd_db), "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout) == held
     text = CliRunner().invoke(main, ["coverage", "--db", str(ctd_db)]).stdout
-    assert f"WT/COMTD/M" in text and f"{first} to {last}" in text and "dispute registry: not loaded" in text
+    assert "WT/COMTD/M" in text and f"{first} to {last}" in text and "dispute registry: not loaded" in text
 
 
 def test_gaps_name_what_is_missing_and_how_to_fetch_it(ctd_db):
