@@ -121,7 +121,7 @@ def _unreadable(store: Store, keys: list[str], listed: dict[int, dict]) -> list[
         listed[number]["involvement"].append({"how": UNREADABLE, "detail": fragments.pop(number), "citation": None})
     if not fragments:
         return []
-    return [dict(row, involvement=[{"how": UNREADABLE, "detail": fragments[row["number"]], "citation": None}])
+    return [dict(row, involvement=[{"how": UNREADABLE, "detail": fragments[row["number"]], "citation": None}], notes=[])
             for row in find_disputes(store, numbers=sorted(fragments))]
 
 
