@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     numbering_note TEXT,  -- a judgement call behind the number, reported by `check-numbering`
     numbering TEXT,  -- how the number was decided: printed | counted | within | ordinal (documents/segment.py)
     uid TEXT,  -- stable key of the paragraph (paragraph_uid): user records point here, never at a number
+    date TEXT,  -- the paragraph's own date where it has one (a dispute summary's event); else the document's
     UNIQUE (document_id, seq)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_label ON paragraphs(document_id, label);
@@ -158,6 +159,22 @@ CREATE TABLE IF NOT EXISTS dispute_links (  -- "See also DS547, DS548" in a summ
     UNIQUE (number, related)
 );
 -- A user's decision on a document's status; keyed by symbol so that it survives re-ingestion.
+CREATE TABLE IF NOT EXISTS dispute_unreadable (  -- fragments of "agreements cited" that could not be read (DS512)
+    number INTEGER NOT NULL REFERENCES disputes(number) ON DELETE CASCADE,
+    agreement TEXT,      -- the agreement the fragment names, when it names one
+    fragment TEXT NOT NULL
+);
+-- A user's precedent notes (precedent_notes.py): never touched by load-disputes, so no foreign key.
+CREATE TABLE IF NOT EXISTS precedent_notes (
+    id INTEGER PRIMARY KEY,
+    number INTEGER NOT NULL,  -- 512 for DS512
+    provision TEXT NOT NULL,
+    source TEXT NOT NULL,     -- as the user wrote it: "WT/DS512/R, para. 7.102"
+    paragraph_uid TEXT,       -- the paragraph it points at, when the corpus holds it
+    note TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS restriction_overrides (
     symbol TEXT PRIMARY KEY,
     restricted INTEGER NOT NULL,
@@ -199,6 +216,7 @@ _ADDED_COLUMNS = [
     ("paragraphs", "uid", "TEXT"),
     ("paragraphs", "numbering", "TEXT"),
     ("paragraphs", "numbering_note", "TEXT"),
+    ("paragraphs", "date", "TEXT"),
 ]
 
 
@@ -297,14 +315,14 @@ class Store:
                 seen[text_sha] = seen.get(text_sha, 0) + 1
                 row = connection.execute(
                     "INSERT INTO paragraphs(document_id, seq, label, numbered, text, text_sha, agenda_item, speaker,"
-                    " speaker_kind, on_behalf_of, speaker_inherited, uid, numbering, numbering_note)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " speaker_kind, on_behalf_of, speaker_inherited, uid, numbering, numbering_note, date)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         document_id, paragraph.seq, paragraph.label, int(paragraph.numbered), paragraph.text,
                         text_sha, paragraph.agenda_item,
                         paragraph.speaker, paragraph.speaker_kind, paragraph.on_behalf_of,
                         int(paragraph.speaker_inherited), paragraph_uid(document.symbol, text_sha, seen[text_sha]),
-                        paragraph.numbering, paragraph.numbering_note,
+                        paragraph.numbering, paragraph.numbering_note, paragraph.date,
                     ),
                 )
                 actors = [(paragraph.speaker, "speaker")] if paragraph.speaker else []
@@ -716,8 +734,8 @@ class Store:
         `mentions` (Members and groups named), `provisions` and `disputes` cited."""
         entity_list = "(SELECT group_concat(e.key, '|') FROM entities e WHERE e.paragraph_id = p.id AND e.kind IN ({}))"
         rows = self.connection.execute(
-            f"SELECT d.symbol, d.date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-            " p.agenda_item, p.speaker_kind, p.uid,"
+            f"SELECT d.symbol, COALESCE(p.date, d.date) AS date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label,"
+            " p.numbered, p.text, p.text_sha, p.agenda_item, p.speaker_kind, p.uid,"
             " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors, "
             + entity_list.format("'member', 'observer', 'group'") + " AS mentions, "
             + entity_list.format("'provision'") + " AS provisions, "
@@ -770,8 +788,9 @@ _STATUS_COLUMNS = (
 )
 
 _PARAGRAPH_QUERY = (
-    f"SELECT d.symbol, d.date, d.family, d.body, {_STATUS_COLUMNS}, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited, p.uid, p.numbering, p.numbering_note"
+    f"SELECT d.symbol, COALESCE(p.date, d.date) AS date, d.family, d.body, {_STATUS_COLUMNS}, p.seq, p.label, p.numbered,"
+    " p.text, p.text_sha, p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited, p.uid,"
+    " p.numbering, p.numbering_note"
     f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN}"
 )
 
