@@ -919,7 +919,9 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
 @click.option("--accept", "accept", multiple=True, type=click.Choice(["unverified", "restricted"]), help="Let these through (repeatable).")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True)
-def verify(docx_path, final, accept, db_path, as_json):
+@click.option("--fix-citations", is_flag=True, help="Write a copy whose pinpoints carry the numbers paragraphs have now (after re-numbering), and check it.")
+@click.option("-o", "--output", "fixed_path", type=click.Path(path_type=Path), default=None, help="Where --fix-citations writes the copy (default: NAME-fixed.docx).")
+def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path):
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
     from dataclasses import asdict
 
@@ -930,6 +932,17 @@ def verify(docx_path, final, accept, db_path, as_json):
     _open(db_path).close()
     try:
         checks = verify_docx(docx_path, _db(db_path))
+        if fix_citations:
+            from .draft.renumbering import fix_citations as write_fixed
+
+            target = fixed_path or docx_path.with_name(f"{docx_path.stem}-fixed{docx_path.suffix}")
+            correction = write_fixed(docx_path, target, checks)
+            for old, new in correction.replaced.items():
+                click.echo(f"{old} is now {new.split(', ')[-1]}: corrected", err=True)
+            for old in correction.ambiguous:
+                click.echo(f"{old}: its old number now covers several paragraphs; correct it by hand", err=True)
+            click.echo(f"corrected copy written to {target}; its check follows", err=True)
+            docx_path, checks = target, verify_docx(target, _db(db_path))
     except VerifyError as error:
         raise click.ClickException(str(error)) from error
     failing = failed(checks, final=final, accept=tuple(accept))
