@@ -837,3 +837,10 @@ def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model)
         click.echo(f"editors (may change the corpus): http://{host}:{port}/search?token={access.editor_token}")
         click.echo(f"readers (search, draft, verify): http://{host}:{port}/search?token={access.reader_token}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+# The coercion case file and watches live in cases/commands.py (registered here, after the shared options they use).
+from .cases.commands import case_group, watch_group  # noqa: E402
+
+main.add_command(case_group)
+main.add_command(watch_group)

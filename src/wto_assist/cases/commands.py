@@ -1,0 +1,212 @@
+"""`wto-assist case ...` and `wto-assist watch ...`: thin click commands over the case file's library
+functions (cli.py registers both groups)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import textwrap
+from pathlib import Path
+
+import click
+
+from .. import config
+from ..cli import DB_OPTION, INDEX_OPTION, _db, _index, _print_json
+from ..search import SearchError
+from ..store import StoreError
+from .model import LEVELS, LINK_ROLES, CaseError, measure_types
+
+BY_OPTION = click.option("--by", default=None, help="Who is acting (default: $USER).")
+
+
+def _user(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _run(function, *args, **kwargs):
+    """Call a library function; its errors become one-line messages and exit status 1."""
+    try:
+        return function(*args, **kwargs)
+    except (CaseError, SearchError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group("case")
+def case_group() -> None:
+    """The coercion case file: record a measure, follow it through the WTO, share it, draft the next statement."""
+
+
+@case_group.command("types")
+def case_types() -> None:
+    """The measure types a case may have (data/coercion-measures.tsv, with its sources)."""
+    for kind in measure_types().values():
+        click.echo(f"{kind.key:<19} {kind.label}: {kind.description}")
+
+
+@case_group.command("new")
+@click.option("--from", "source", type=click.Path(path_type=Path), required=True, help="The case as YAML (see docs/cases.md).")
+@DB_OPTION
+def case_new(source: Path, db_path: Path | None) -> None:
+    """Record a new case from a YAML file; prints its id."""
+    from .casefile import create_case, load_case_file
+
+    case = _run(lambda: create_case(_db(db_path), load_case_file(source)))
+    click.echo(f"case {case.id} recorded: {case.title}")
+
+
+@case_group.command("edit")
+@click.argument("case_id")
+@click.option("--from", "source", type=click.Path(path_type=Path), required=True, help="The case as YAML, all fields.")
+@DB_OPTION
+def case_edit(case_id: str, source: Path, db_path: Path | None) -> None:
+    """Save a new version of a case (earlier versions are kept)."""
+    from .casefile import edit_case, load_case_file
+
+    changed = _run(lambda: edit_case(_db(db_path), case_id, load_case_file(source)))
+    click.echo(f"case {case_id}: {'new version saved' if changed else 'unchanged'}")
+
+
+@case_group.command("list")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+              help="Write the inventory (cases and the concerns inventory in one table) as CSV.")
+@click.option("--level", type=click.Choice(LEVELS[1:]), default="like-minded", show_default=True,
+              help="For --csv: only the case fields shared at this level.")
+@click.option("--tag", default=None, help="For --csv: only concerns with this tag (e.g. coercion).")
+def case_list(db_path, as_json, csv_path, level, tag) -> None:
+    """The cases recorded here (and received from other delegations)."""
+    from .casefile import list_cases, write_inventory
+
+    cases = _run(list_cases, _db(db_path))
+    if csv_path:
+        count = _run(write_inventory, _db(db_path), csv_path, level, tag)
+        click.echo(f"{count} rows written to {csv_path}", err=True)
+    if as_json:
+        _print_json(cases)
+        return
+    if not cases:
+        click.echo("no cases")
+    for case in cases:
+        affected = f" affecting {', '.join(case['affected_members'])}" if case["affected_members"] else ""
+        click.echo(f"{case['id']:<32} {case['status']:<10} {case['imposing_member']}{affected}: {case['title']}")
+        for source in case["sources"]:
+            click.echo(f"{'':<32} {source}")
+
+
+@case_group.command("show")
+@click.argument("case_id")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def case_show(case_id: str, db_path: Path | None, as_json: bool) -> None:
+    """A case: fields with their sharing levels, versions and who shared them, evidence, links, timeline."""
+    from .casefile import show_case
+
+    shown = _run(show_case, _db(db_path), case_id)
+    if as_json:
+        _print_json(shown)
+        return
+    case = shown["case"]
+    click.echo(f"{case['id']}: {case['title']}  [{case['status']}]")
+    rows = [("imposing Member", case["imposing_member"], "imposing_member"),
+            ("Members affected", ", ".join(case["affected_members"]), "affected_members"),
+            ("sectors", ", ".join(case["sectors"]), "sectors"),
+            ("measure type", shown["measure_type_label"], "measure_type"), ("measure", case["measure"], "measure"),
+            ("products", "; ".join(p["name"] + (f" (HS {p['hs']})" if p["hs"] else "") for p in case["products"]), "products"),
+            ("provisions", ", ".join(case["provisions"]), "provisions"),
+            ("dates", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in case["dates"].items()), "dates"),
+            ("delegation", case["delegation"] or "", "delegation"), ("notes", case["notes"] or "", "notes")]
+    for label, value, name in rows:
+        if value:
+            click.echo(f"  {label:<17} {value}  ({case['sharing'].get(name, 'internal')})")
+    click.echo("Versions:")
+    for version in shown["versions"]:
+        click.echo(f"  v{version['version']}: {version['provenance']}")
+    click.echo(f"Evidence ({len(shown['evidence'])}):")
+    for item in shown["evidence"]:
+        ingested = f", ingested as {item['ingested_symbol']}" if item["ingested_symbol"] else ""
+        click.echo(f"  {item['name']} ({item['media_type']}, {item['size']:,} bytes, SHA-256 {item['sha256'][:16]}…) "
+                   f"added by {item['added_by']} on {item['added_at'][:10]} [{item['level']}]{ingested}")
+        if item["note"]:
+            click.echo(f"      {item['note']}")
+    click.echo(f"Links to the WTO record ({len(shown['links'])}):")
+    for item in shown["links"]:
+        click.echo(f"  {item['role']:<12} {item['current_citation']}" + ("" if item["present"] else " (no longer in the corpus)"))
+    click.echo("Timeline:")
+    for event in shown["timeline"]:
+        cited = f" – {event['citation']}" if event["citation"] else ""
+        click.echo(f"  {event['date'] or 'undated':<10}  {event['event']}{cited}")
+
+
+@case_group.command("evidence")
+@click.argument("case_id")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--note", default=None, help="What the file shows.")
+@click.option("--level", type=click.Choice(LEVELS), default="internal", show_default=True, help="How far the file may be shared.")
+@click.option("--ingest", is_flag=True, help="Also ingest it into the corpus (a document with a WTO symbol), so it is searchable.")
+@BY_OPTION
+@DB_OPTION
+def case_evidence(case_id, file, note, level, ingest, by, db_path) -> None:
+    """Attach a file to a case: a copy is kept under $WTO_ASSIST_HOME with its SHA-256."""
+    from .casefile import add_evidence
+
+    record = _run(add_evidence, _db(db_path), config.home(), case_id, file, note, _user(by), level, ingest)
+    if record["warning"]:
+        click.echo(record["warning"], err=True)
+    state = "attached" if record["added"] else "already attached"
+    ingested = f"; ingested as {record['ingested_symbol']}" if record["ingested_symbol"] else ""
+    click.echo(f"{record['name']} {state} to {case_id} (SHA-256 {record['sha256']}, {record['size']:,} bytes){ingested}")
+
+
+@case_group.command("link")
+@click.argument("case_id")
+@click.argument("citation")
+@click.option("--as", "role", type=click.Choice(LINK_ROLES), required=True, help="What the paragraph is for the case.")
+@click.option("--note", default=None)
+@DB_OPTION
+def case_link(case_id, citation, role, note, db_path) -> None:
+    """Link a paragraph ('G/C/M/990, para. 3'), a concern id or a dispute (DS###) to a case."""
+    from .casefile import link
+
+    record = _run(link, _db(db_path), case_id, citation, role, note)
+    click.echo(f"{record['citation']} {'linked' if record['added'] else 'already linked'} to {case_id} as {role}")
+
+
+@case_group.command("suggest")
+@click.argument("case_id")
+@click.option("--k", default=10, show_default=True, help="Paragraphs to propose.")
+@click.option("--attach-concerns", is_flag=True, help="Link every concern proposed to the case (as raised).")
+@DB_OPTION
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def case_suggest(case_id, k, attach_concerns, db_path, index_dir, as_json) -> None:
+    """Paragraphs, concerns and disputes matching the case's Members, products and measure, with why."""
+    from .suggest import attach_concerns as attach, suggest
+
+    result = _run(suggest, _db(db_path), _index(index_dir), case_id, k)
+    if attach_concerns:
+        result["attached"] = _run(attach, _db(db_path), case_id, result["concerns"])
+    if as_json:
+        _print_json(result)
+        return
+    for title, key in (("Paragraphs", "paragraphs"), ("Concerns", "concerns"), ("Disputes", "disputes")):
+        click.echo(f"{title} ({len(result[key])}):")
+        for item in result[key]:
+            click.echo(f"  {item['citation']}" + (f" [{item['concern_id']}]" if item.get("concern_id") else ""))
+            click.echo(f"      why: {'; '.join(item['why'])}")
+            if item.get("text"):
+                click.echo(textwrap.fill(item["text"][:300], 100, initial_indent="      ", subsequent_indent="      "))
+    for notice in result["notices"]:
+        click.echo(notice, err=True)
+    if attach_concerns:
+        click.echo(f"{result['attached']} concern(s) attached to {case_id}")
+
+
+@click.group("watch")
+def watch_group() -> None:
+    """Watches: report new paragraphs matching a query once, after each ingest or fetch."""
