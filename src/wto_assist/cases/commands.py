@@ -210,3 +210,24 @@ def case_suggest(case_id, k, attach_concerns, db_path, index_dir, as_json) -> No
 @click.group("watch")
 def watch_group() -> None:
     """Watches: report new paragraphs matching a query once, after each ingest or fetch."""
+
+
+@case_group.command("brief")
+@click.argument("case_id")
+@click.option("--kind", type=click.Choice(["committee-statement", "tpr-questions", "joint-statement"]), required=True)
+@click.option("--body", required=True, help="The meeting's body, e.g. 'Council for Trade in Goods'.")
+@click.option("--meeting-date", required=True, help="YYYY-MM-DD.")
+@click.option("--release", type=click.Choice(["public", "restricted"]), default=None,
+              help="Default: restricted when a linked paragraph is RESTRICTED, else public.")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), required=True, help="Where to write the brief (YAML).")
+@DB_OPTION
+def case_brief(case_id, kind, body, meeting_date, release, out, db_path) -> None:
+    """Write a brief for `wto-assist draft` from a case: facts as points, linked paragraphs quoted."""
+    from .brief import build_brief, write_brief
+
+    brief, notes = _run(build_brief, _db(db_path), case_id, kind, body, meeting_date, release)
+    _run(write_brief, brief, notes, out)
+    for note in notes:
+        click.echo(note, err=True)
+    click.echo(f"brief written to {out}: {len(brief['points'])} points, {len(brief['support'])} quotations; "
+               f"next: wto-assist draft {out} -o statement.docx --final")
