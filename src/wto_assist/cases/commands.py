@@ -136,7 +136,8 @@ def case_show(case_id: str, db_path: Path | None, as_json: bool) -> None:
             click.echo(f"      {item['note']}")
     click.echo(f"Links to the WTO record ({len(shown['links'])}):")
     for item in shown["links"]:
-        click.echo(f"  {item['role']:<12} {item['current_citation']}" + ("" if item["present"] else " (no longer in the corpus)"))
+        click.echo(f"  {item['role']:<12} {item['current_citation']}" + ("" if item["present"] else " (not in the corpus here)")
+                   + (f" – shared by {item['shared_by']}" if item["shared_by"] else ""))
     click.echo("Timeline:")
     for event in shown["timeline"]:
         cited = f" – {event['citation']}" if event["citation"] else ""
@@ -231,3 +232,33 @@ def case_brief(case_id, kind, body, meeting_date, release, out, db_path) -> None
         click.echo(note, err=True)
     click.echo(f"brief written to {out}: {len(brief['points'])} points, {len(brief['support'])} quotations; "
                f"next: wto-assist draft {out} -o statement.docx --final")
+
+
+@case_group.command("export")
+@click.argument("case_ids", nargs=-1)
+@click.option("--level", type=click.Choice(LEVELS[1:]), required=True, help="Only fields and evidence shared at this level go in.")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), required=True, help="The bundle to write (.zip).")
+@click.option("--delegation", default=None, help="The delegation sharing it (default: the cases' delegation).")
+@BY_OPTION
+@DB_OPTION
+def case_export(case_ids, level, out, delegation, by, db_path) -> None:
+    """Write cases (all by default) as a bundle for like-minded Members or the public (docs/case-bundle.md)."""
+    from .bundle import export_bundle
+
+    report = _run(export_bundle, _db(db_path), config.home(), list(case_ids), level, out, delegation, _user(by))
+    click.echo(f"{len(report['cases'])} case(s), {report['evidence']} evidence file(s) at level {level}, "
+               f"shared by {report['shared_by']} -> {out}")
+
+
+@case_group.command("import")
+@click.argument("bundle", type=click.Path(path_type=Path))
+@DB_OPTION
+def case_import(bundle, db_path) -> None:
+    """Read a bundle: its cases are kept as versions beside your own, with who shared them; a bundle that
+    fails its manifest or has a newer schema is refused and nothing is imported."""
+    from .bundle import import_bundle
+
+    report = _run(import_bundle, _db(db_path), config.home(), bundle)
+    click.echo(f"shared by {report['shared_by']} on {report['shared_at'][:10]} ({report['level']}): "
+               f"{report['versions_added']} new version(s), {report['unchanged']} already here, "
+               f"{report['evidence_added']} evidence file(s), {report['links_added']} link(s)")

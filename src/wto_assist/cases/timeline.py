@@ -30,11 +30,11 @@ def timeline(store: Store, case: Case, links: list[dict], evidence: list[dict], 
             continue
         body = (paragraph or {}).get("body") or ""
         if link["role"] == "raised":
-            label = "back on the agenda" if body in raised_in else "raised"
+            label = "back on the agenda" if body and body in raised_in else "raised"
             raised_in.add(body)
         else:
             label = {"reply": "reply", "statement": "statement", "tpr-question": "TPR question"}.get(link["role"], link["role"])
-        gone = "" if link["present"] else " (paragraph no longer in the corpus)"
+        gone = "" if link["present"] else " (paragraph not in the corpus here)"
         events.append({"date": link["date"], "event": f"{label}{_where(paragraph)}{_who(paragraph)}{gone}",
                        "citation": link["current_citation"]})
     for item in evidence:
