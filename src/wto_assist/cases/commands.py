@@ -262,3 +262,55 @@ def case_import(bundle, db_path) -> None:
     click.echo(f"shared by {report['shared_by']} on {report['shared_at'][:10]} ({report['level']}): "
                f"{report['versions_added']} new version(s), {report['unchanged']} already here, "
                f"{report['evidence_added']} evidence file(s), {report['links_added']} link(s)")
+
+
+@watch_group.command("add")
+@click.argument("name")
+@click.option("--query", required=True, help='Words every paragraph must hold ("quoted phrase" kept whole).')
+@click.option("--member", default=None, help="Only paragraphs where this Member speaks or is named.")
+@click.option("--case", "case_id", default=None, help="The case the watch serves.")
+@click.option("--report-existing", is_flag=True, help="Also report what the corpus holds now at the first run.")
+@DB_OPTION
+def watch_add(name, query, member, case_id, report_existing, db_path) -> None:
+    """Watch for new paragraphs matching a query (reported once by `watch run`)."""
+    from .watch import add_watch
+
+    watch = _run(add_watch, _db(db_path), name, query, member, case_id, report_existing)
+    start = "" if report_existing else f"; {watch['already_in_corpus']} paragraph(s) already in the corpus count as seen"
+    click.echo(f"watch {watch['name']!r} added{start}")
+
+
+@watch_group.command("list")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def watch_list(db_path, as_json) -> None:
+    """The watches, with when each last ran."""
+    from .watch import list_watches
+
+    watches = _run(list_watches, _db(db_path))
+    if as_json:
+        _print_json(watches)
+        return
+    if not watches:
+        click.echo("no watches")
+    for watch in watches:
+        scope = "".join([f" --member {watch['member']}" if watch["member"] else "", f" --case {watch['case_id']}" if watch["case_id"] else ""])
+        click.echo(f"{watch['name']}: {watch['query']!r}{scope} (last run {watch['last_run_at'] or 'never'}, {watch['seen']} seen)")
+
+
+@watch_group.command("run")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def watch_run(db_path, as_json) -> None:
+    """Report the paragraphs that matched each watch since its last run (run it after ingest or fetch)."""
+    from .watch import run_watches
+
+    results = _run(run_watches, _db(db_path))
+    if as_json:
+        _print_json(results)
+        return
+    for watch in results:
+        click.echo(f"{watch['name']}: {len(watch['new'])} new")
+        for paragraph in watch["new"]:
+            click.echo(f"  {paragraph['citation']} ({paragraph['date'] or 'undated'}, {paragraph['speaker'] or 'no speaker'})")
+            click.echo(textwrap.fill(paragraph["text"][:240], 100, initial_indent="      ", subsequent_indent="      "))
