@@ -71,7 +71,7 @@ def add_evidence(store: Store, record: dict) -> bool:
 
 
 def evidence(store: Store, case_id: str) -> list[dict]:
-    rows = store.connection.execute("SELECT * FROM case_evidence WHERE case_id = ? ORDER BY added_at, name", (case_id,))
+    rows = store.connection.execute("SELECT * FROM case_evidence WHERE case_id = ? ORDER BY rowid", (case_id,))
     return [dict(row) for row in rows]
 
 
@@ -87,7 +87,7 @@ def add_link(store: Store, record: dict) -> bool:
 
 
 def links(store: Store, case_id: str) -> list[dict]:
-    rows = store.connection.execute("SELECT * FROM case_links WHERE case_id = ? ORDER BY date, added_at", (case_id,))
+    rows = store.connection.execute("SELECT * FROM case_links WHERE case_id = ? ORDER BY date, rowid", (case_id,))
     return [dict(row) for row in rows]
 
 
