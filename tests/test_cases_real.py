@@ -1,0 +1,110 @@
+"""The case file end to end on the real CTD minutes (../shared): a case from YAML, evidence, two
+paragraphs of the record linked (found by their words, not their numbers), a brief drafted and
+verified with `draft --final`, a like-minded bundle without any internal field or file, imported into
+a second, empty home with its provenance, twice without change, and a tampered copy refused."""
+
+import json
+import sqlite3
+import zipfile
+
+import yaml
+from click.testing import CliRunner
+
+from wto_assist.cli import main
+from wto_assist.concerns import inventory
+
+from .conftest import REPO
+
+CASE = {
+    "delegation": "Pakistan",
+    "title": "Selection of beneficiaries of the special incentive arrangement",
+    "imposing_member": "European Union",
+    "affected_members": ["Pakistan"],
+    "measure_type": "other",
+    "measure": "a special incentive arrangement of a GSP scheme using non-objective criteria for selecting beneficiaries",
+    "products": [{"name": "textiles and clothing", "hs": "61"}],
+    "provisions": ["Article I of the GATT 1994"],
+    "status": "raised",
+    "notes": "CAPITAL-ONLY: instructions are to keep the item on the agenda",
+    "sharing": {"default": "like-minded", "notes": "internal"},
+}
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_a_case_on_the_ctd_record_from_yaml_to_a_verified_draft_and_a_shared_bundle(ctd_db, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    with sqlite3.connect(ctd_db) as source, sqlite3.connect(home / "corpus.sqlite") as target:
+        source.backup(target)  # the session's corpus stays as it was
+    monkeypatch.setenv("WTO_ASSIST_HOME", str(home))
+    monkeypatch.setenv("WTO_ASSIST_TEMPLATES", str(REPO / "templates"))
+    for name in ("WTO_ASSIST_DB", "WTO_ASSIST_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    # The concern and the reply, found by their words in the minutes.
+    concern = next(row for row in inventory(home / "corpus.sqlite", member="Pakistan", target="European Union")
+                   if "special incentive arrangement" in row["measure"])
+    assert concern["reply"] and concern["reply"] != concern["citation"]
+
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text(yaml.safe_dump(CASE))
+    case_id = run("case", "new", "--from", case_file).output.split()[1]
+    internal = tmp_path / "instructions.txt"
+    internal.write_text("CAPITAL-ONLY instructions from the ministry")
+    public = tmp_path / "statement-summary.txt"
+    public.write_text("Summary of our statements on the GSP scheme")
+    run("case", "evidence", case_id, internal, "--note", "CAPITAL-ONLY note")
+    run("case", "evidence", case_id, public, "--level", "like-minded", "--note", "for partners")
+    run("case", "link", case_id, concern["citation"], "--as", "raised")
+    run("case", "link", case_id, concern["reply"], "--as", "reply")
+    shown = run("case", "show", case_id).output
+    assert f"raised in the Committee on Trade and Development by Pakistan – {concern['citation']}" in shown
+    assert f"reply in the Committee on Trade and Development by European Union – {concern['reply']}" in shown
+
+    brief_path = tmp_path / "brief.yaml"
+    run("case", "brief", case_id, "--kind", "committee-statement", "--body", "Committee on Trade and Development",
+        "--meeting-date", "2026-12-10", "-o", brief_path)
+    brief = yaml.safe_load(brief_path.read_text())
+    assert brief["release"] == "public"  # the minutes of 2008 are derestricted
+    assert [item["citation"] for item in brief["support"]] == [concern["citation"], concern["reply"]]
+    drafted = run("draft", brief_path, "-o", tmp_path / "statement.docx", "--final")
+    assert drafted.output.count("VERIFIED") == 2 and (tmp_path / "statement.docx").exists()
+
+    bundle = tmp_path / "bundle.zip"
+    run("case", "export", case_id, "--level", "like-minded", "-o", bundle)
+    with zipfile.ZipFile(bundle) as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+        names = archive.namelist()
+    assert b"CAPITAL-ONLY" not in everything and not any("instructions" in name for name in names)
+    assert any(name.endswith("statement-summary.txt") for name in names)
+
+    second = tmp_path / "second"
+    monkeypatch.setenv("WTO_ASSIST_HOME", str(second))
+    assert "1 new version(s)" in run("case", "import", bundle).output
+    received = json.loads(run("case", "show", case_id, "--json").output)
+    expected = {key: value for key, value in CASE.items() if key not in ("notes", "sharing", "products", "provisions")}
+    assert {key: received["case"][key] for key in expected} == expected
+    assert received["case"]["provisions"] == ["GATT1994:I"] and received["case"]["notes"] is None
+    assert received["versions"][0]["provenance"].startswith("shared by Pakistan's delegation")
+    assert [link["citation"] for link in received["links"]] == [concern["citation"], concern["reply"]]
+    assert [item["name"] for item in received["evidence"]] == ["statement-summary.txt"]
+    assert "0 new version(s), 1 already here, 0 evidence file(s), 0 link(s)" in run("case", "import", bundle).output
+    assert json.loads(run("case", "show", case_id, "--json").output) == received
+
+    with zipfile.ZipFile(bundle) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["case-bundle.json"] = files["case-bundle.json"].replace(b"Pakistan", b"Paraguay")
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    third = tmp_path / "third"
+    monkeypatch.setenv("WTO_ASSIST_HOME", str(third))
+    refused = run("case", "import", tampered, ok=False)
+    assert refused.exit_code == 1 and "fails its SHA-256" in refused.output
+    assert json.loads(run("case", "list", "--json").output) == []
