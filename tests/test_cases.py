@@ -45,6 +45,13 @@ def run(*args, ok=True):
     return result
 
 
+def attach(case_id: str, path: Path, text: str, *options) -> Path:
+    """Write a file and attach it to the case as evidence (options as on the command line)."""
+    path.write_text(text)
+    run("case", "evidence", case_id, path, *options)
+    return path
+
+
 def new_case(path=EXAMPLE) -> str:
     return run("case", "new", "--from", path).output.split()[1]
 
@@ -215,12 +222,8 @@ def _zip_text(bundle: Path) -> str:
 def test_export_leaves_out_what_is_above_the_level_and_import_keeps_versions_side_by_side(home, tmp_path, monkeypatch):
     case_id = new_case()
     run("case", "link", case_id, "G/C/M/991, para. 1", "--as", "raised")
-    secret = tmp_path / "memo.txt"
-    secret.write_text("INTERNAL MEMO: the names of the firms")
-    shared = tmp_path / "photo.txt"
-    shared.write_text("Photograph of consignments at the border")
-    run("case", "evidence", case_id, secret, "--note", "internal note on firms")
-    run("case", "evidence", case_id, shared, "--level", "like-minded", "--note", "photographs")
+    attach(case_id, tmp_path / "memo.txt", "INTERNAL MEMO: the names of the firms", "--note", "internal note on firms")
+    attach(case_id, tmp_path / "photo.txt", "Photograph of consignments at the border", "--level", "like-minded", "--note", "photographs")
     bundle = tmp_path / "bundle.zip"
     run("case", "export", case_id, "--level", "like-minded", "-o", bundle)
     text = _zip_text(bundle)

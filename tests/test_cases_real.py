@@ -8,12 +8,11 @@ import sqlite3
 import zipfile
 
 import yaml
-from click.testing import CliRunner
 
-from wto_assist.cli import main
 from wto_assist.concerns import inventory
 
 from .conftest import REPO
+from .test_cases import attach, run
 
 CASE = {
     "delegation": "Pakistan",
@@ -28,13 +27,6 @@ CASE = {
     "notes": "CAPITAL-ONLY: instructions are to keep the item on the agenda",
     "sharing": {"default": "like-minded", "notes": "internal"},
 }
-
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def test_a_case_on_the_ctd_record_from_yaml_to_a_verified_draft_and_a_shared_bundle(ctd_db, tmp_path, monkeypatch):
@@ -54,12 +46,8 @@ def test_a_case_on_the_ctd_record_from_yaml_to_a_verified_draft_and_a_shared_bun
     case_file = tmp_path / "case.yaml"
     case_file.write_text(yaml.safe_dump(CASE))
     case_id = run("case", "new", "--from", case_file).output.split()[1]
-    internal = tmp_path / "instructions.txt"
-    internal.write_text("CAPITAL-ONLY instructions from the ministry")
-    public = tmp_path / "statement-summary.txt"
-    public.write_text("Summary of our statements on the GSP scheme")
-    run("case", "evidence", case_id, internal, "--note", "CAPITAL-ONLY note")
-    run("case", "evidence", case_id, public, "--level", "like-minded", "--note", "for partners")
+    attach(case_id, tmp_path / "instructions.txt", "CAPITAL-ONLY instructions from the ministry", "--note", "CAPITAL-ONLY note")
+    attach(case_id, tmp_path / "statement-summary.txt", "Summary of our statements on the GSP scheme", "--level", "like-minded")
     run("case", "link", case_id, concern["citation"], "--as", "raised")
     run("case", "link", case_id, concern["reply"], "--as", "reply")
     shown = run("case", "show", case_id).output

@@ -5,14 +5,13 @@ evidence and links to the WTO record. The CLI (`wto-assist case ...`) and the we
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 import re
 import secrets
 import shutil
 from pathlib import Path
 
-from ..draft.brief import CITATION, _no_alias_loader
+from ..draft.brief import CITATION, read_data_file
 from ..documents.symbols import SymbolError, normalise_symbol
 from ..exports import write_csv
 from ..store import Store
@@ -27,24 +26,7 @@ CONCERN_ID = re.compile(r"^[0-9a-f]{12}$")
 
 def load_case_file(path: Path) -> Case:
     """A case from YAML (or JSON by its suffix); CaseError names the file and field."""
-    path = Path(path)
-    try:
-        if path.is_dir():
-            raise CaseError(f"{path}: is a folder, not a case file")
-        if path.stat().st_size > MAX_CASE_BYTES:
-            raise CaseError(f"{path}: larger than {MAX_CASE_BYTES // 1000} kB; a case is a page of YAML")
-        raw = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise CaseError(f"{path}: cannot read ({error.strerror or error})") from error
-    except UnicodeDecodeError as error:
-        raise CaseError(f"{path}: not UTF-8 text (byte {error.start + 1})") from error
-    import yaml
-
-    try:
-        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.load(raw, Loader=_no_alias_loader())  # noqa: S506 - a SafeLoader
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise CaseError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({first_line})") from error
+    data = read_data_file(path, "case file", MAX_CASE_BYTES, "a case is a page of YAML", CaseError)
     return parse_case(data, str(path))
 
 

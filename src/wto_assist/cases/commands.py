@@ -28,6 +28,13 @@ def _user(by: str | None) -> str:
         return "unknown"
 
 
+def _shown_as_json(value, as_json: bool) -> bool:
+    """--json: print the value and say so (the command prints nothing else)."""
+    if as_json:
+        _print_json(value)
+    return as_json
+
+
 def _run(function, *args, **kwargs):
     """Call a library function; its errors become one-line messages and exit status 1."""
     try:
@@ -87,8 +94,7 @@ def case_list(db_path, as_json, csv_path, level, tag) -> None:
     if csv_path:
         count = _run(write_inventory, _db(db_path), csv_path, level, tag)
         click.echo(f"{count} rows written to {csv_path}", err=True)
-    if as_json:
-        _print_json(cases)
+    if _shown_as_json(cases, as_json):
         return
     if not cases:
         click.echo("no cases")
@@ -108,8 +114,7 @@ def case_show(case_id: str, db_path: Path | None, as_json: bool) -> None:
     from .casefile import show_case
 
     shown = _run(show_case, _db(db_path), case_id)
-    if as_json:
-        _print_json(shown)
+    if _shown_as_json(shown, as_json):
         return
     case = shown["case"]
     click.echo(f"{case['id']}: {case['title']}  [{case['status']}]")
@@ -192,8 +197,7 @@ def case_suggest(case_id, k, attach_concerns, db_path, index_dir, as_json) -> No
     result = _run(suggest, _db(db_path), _index(index_dir), case_id, k)
     if attach_concerns:
         result["attached"] = _run(attach, _db(db_path), case_id, result["concerns"])
-    if as_json:
-        _print_json(result)
+    if _shown_as_json(result, as_json):
         return
     for title, key in (("Paragraphs", "paragraphs"), ("Concerns", "concerns"), ("Disputes", "disputes")):
         click.echo(f"{title} ({len(result[key])}):")
@@ -288,8 +292,7 @@ def watch_list(db_path, as_json) -> None:
     from .watch import list_watches
 
     watches = _run(list_watches, _db(db_path))
-    if as_json:
-        _print_json(watches)
+    if _shown_as_json(watches, as_json):
         return
     if not watches:
         click.echo("no watches")
@@ -306,8 +309,7 @@ def watch_run(db_path, as_json) -> None:
     from .watch import run_watches
 
     results = _run(run_watches, _db(db_path))
-    if as_json:
-        _print_json(results)
+    if _shown_as_json(results, as_json):
         return
     for watch in results:
         click.echo(f"{watch['name']}: {len(watch['new'])} new")

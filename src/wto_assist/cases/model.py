@@ -29,7 +29,6 @@ from functools import lru_cache
 from importlib import resources
 
 from ..draft.brief import BriefError, _Reader
-from ..enrich.provisions import ProvisionError, normalise_key
 
 LEVELS = ("internal", "like-minded", "public")
 STATUSES = ("reported", "raised", "in-dispute", "lifted", "resolved", "closed")
@@ -166,12 +165,7 @@ def _parse(top: _Reader) -> Case:
     affected = []
     for index, name in enumerate(top.texts("affected_members")):
         affected.append(_Reader(top.source, {f"affected_members[{index}]": name}).member(f"affected_members[{index}]"))
-    provisions = []
-    for index, text in enumerate(top.texts("provisions")):
-        try:
-            provisions.append(normalise_key(text))
-        except ProvisionError as error:
-            raise top.fail(f"provisions[{index}]", str(error)) from None
+    provisions = top.provisions("provisions")
     dates = top.mapping("dates")
     dates.check_fields(set(DATE_FIELDS))
     status = top.text("status") or "reported"

@@ -58,16 +58,20 @@ def case_ids(store: Store) -> list[str]:
     return [row[0] for row in store.connection.execute("SELECT case_id FROM cases ORDER BY created_at, case_id")]
 
 
-def add_evidence(store: Store, record: dict) -> bool:
-    """False when the case already holds a file with this SHA-256."""
-    columns = ("case_id", "sha256", "name", "size", "media_type", "note", "added_by", "added_at", "level", "stored_path",
-               "ingested_symbol", "shared_by")
+def _insert_new(store: Store, table: str, columns: tuple[str, ...], record: dict) -> bool:
+    """Insert one row unless its key is there already; True when it was new."""
     with store.connection:
         cursor = store.connection.execute(
-            f"INSERT OR IGNORE INTO case_evidence({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            f"INSERT OR IGNORE INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [record.get(column) for column in columns],
         )
     return cursor.rowcount == 1
+
+
+def add_evidence(store: Store, record: dict) -> bool:
+    """False when the case already holds a file with this SHA-256."""
+    return _insert_new(store, "case_evidence", ("case_id", "sha256", "name", "size", "media_type", "note", "added_by", "added_at",
+                                                "level", "stored_path", "ingested_symbol", "shared_by"), record)
 
 
 def evidence(store: Store, case_id: str) -> list[dict]:
@@ -77,13 +81,8 @@ def evidence(store: Store, case_id: str) -> list[dict]:
 
 def add_link(store: Store, record: dict) -> bool:
     """False when the case already links this paragraph (or dispute) in this role."""
-    columns = ("case_id", "target", "role", "citation", "date", "concern_id", "note", "added_at", "shared_by")
-    with store.connection:
-        cursor = store.connection.execute(
-            f"INSERT OR IGNORE INTO case_links({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [record.get(column) for column in columns],
-        )
-    return cursor.rowcount == 1
+    return _insert_new(store, "case_links", ("case_id", "target", "role", "citation", "date", "concern_id", "note", "added_at",
+                                             "shared_by"), record)
 
 
 def links(store: Store, case_id: str) -> list[dict]:

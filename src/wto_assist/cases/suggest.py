@@ -82,6 +82,8 @@ def _paragraphs(case: Case, db_path: Path, index_dir: Path, k: int, linked: set[
         hits = searcher.search(query, mode=mode, k=k * 4, filters=Filters(member=case.imposing_member))
         found = []
         for hit in hits:
+            if not hit["numbered"] and not hit["text"].rstrip().endswith((".", ":", ";")):
+                continue  # an agenda heading the segmenter kept as text: the paragraphs under it are what to cite
             named = set(searcher.store.entity_keys(hit["symbol"], hit["seq"], ("member", "group")))
             reasons = why_matched(case, hit["text"], named, hit["speaker"])
             if reasons and hit["uid"] not in linked:
