@@ -96,3 +96,40 @@ def test_a_case_on_the_ctd_record_from_yaml_to_a_verified_draft_and_a_shared_bun
     refused = run("case", "import", tampered, ok=False)
     assert refused.exit_code == 1 and "fails its SHA-256" in refused.output
     assert json.loads(run("case", "list", "--json").output) == []
+
+
+def test_disputes_from_the_registry_are_proposed_and_their_steps_dated_in_the_timeline(shared, tmp_path, monkeypatch):
+    from wto_assist.ingest import ingest_paths
+    from wto_assist.registry import load_registry
+
+    monkeypatch.setenv("WTO_ASSIST_HOME", str(tmp_path))
+    for name in ("WTO_ASSIST_DB", "WTO_ASSIST_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    ingest_paths([REPO / "tests" / "data" / "cases"], tmp_path / "corpus.sqlite")
+    assert load_registry(shared / "data" / "disputes-ds1-624.jsonl", tmp_path / "corpus.sqlite").loaded > 600
+    case_id = run("case", "new", "--from", REPO / "examples" / "case-dairy-timber.yaml").output.split()[1]
+    proposed = json.loads(run("case", "suggest", case_id, "--k", "50", "--json").output)["disputes"]
+    assert proposed and all(item["why"][0] == "China is respondent" and len(item["why"]) > 1 for item in proposed)
+    assert all(any(reason.startswith(("European Union is", "Lithuania is", "cites GATT1994:")) for reason in item["why"])
+               for item in proposed)
+    # The registry's dispute on these measures: China as respondent, the European Union as complainant, in 2022.
+    from wto_assist.store import Store
+
+    with Store(tmp_path / "corpus.sqlite") as store:
+        lithuania = [row for row in store.disputes(member="China", role="respondent")
+                     if row["complainants"] == ["European Union"] and (row["consultations_requested"] or "").startswith("2022")
+                     and "Goods" in row["title"]]
+    assert len(lithuania) == 1
+    ds = lithuania[0]["ds"]
+    assert "European Union is complainant" in next(item["why"] for item in proposed if item["ds"] == ds)
+    run("case", "link", case_id, ds, "--as", "dispute")
+    timeline = json.loads(run("case", "show", case_id, "--json").output)["timeline"]
+    steps = [event for event in timeline if event["citation"] == ds]
+    assert steps and steps[0]["event"] == f"{ds}: Consultations requested" and steps[0]["date"] == lithuania[0]["consultations_requested"]
+    brief = tmp_path / "brief.yaml"
+    run("case", "brief", case_id, "--kind", "committee-statement", "--body", "Council for Trade in Goods", "--meeting-date", "2026-12-10",
+        "-o", brief)
+    import yaml
+
+    points = yaml.safe_load(brief.read_text())["points"]
+    assert any(point.startswith("Article XI of the GATT 1994 has been invoked in earlier disputes, among them DS") for point in points)

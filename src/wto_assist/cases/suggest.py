@@ -65,7 +65,7 @@ def suggest(db_path: Path, index_dir: Path, case_id: str, k: int = 10) -> dict:
         "case": case_id,
         "paragraphs": _paragraphs(case, db_path, index_dir, k, linked, notices),
         "concerns": _concerns(case, db_path, linked),
-        "disputes": _disputes(case, db_path, linked, notices),
+        "disputes": _disputes(case, db_path, linked, notices, k),
         "notices": notices,
     }
 
@@ -118,7 +118,7 @@ def _concerns(case: Case, db_path: Path, linked: set[str]) -> list[dict]:
     return found
 
 
-def _disputes(case: Case, db_path: Path, linked: set[str], notices: list[str]) -> list[dict]:
+def _disputes(case: Case, db_path: Path, linked: set[str], notices: list[str], k: int) -> list[dict]:
     from ..enrich.provisions import is_within
 
     found = []
@@ -133,13 +133,12 @@ def _disputes(case: Case, db_path: Path, linked: set[str], notices: list[str]) -
             cited = [key for key in row["provisions"] if any(is_within(key, wanted) for wanted in case.provisions)]
             if cited:
                 reasons.append(f"cites {', '.join(cited[:4])}")
-            words = why_matched(case, f"{row['title']} {row['summary'] or ''}", set(), None)
-            reasons += words
             if len(reasons) == 1 or row["ds"] in linked:
-                continue  # the imposing Member as respondent alone is no reason
+                continue  # the imposing Member as respondent alone is no reason, nor are words alone
+            reasons += why_matched(case, f"{row['title']} {row['summary'] or ''}", set(), None)
             found.append({"citation": f"{row['ds']} ({row['short_title'] or row['title']})", "ds": row["ds"],
                           "date": row["consultations_requested"], "why": reasons})
-    return sorted(found, key=lambda item: -len(item["why"]))
+    return sorted(found, key=lambda item: -len(item["why"]))[:k]
 
 
 def attach_concerns(db_path: Path, case_id: str, concerns: list[dict]) -> int:
