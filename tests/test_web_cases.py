@@ -63,6 +63,18 @@ def test_cases_pages_show_the_case_and_draft_the_next_statement(tmp_path, monkey
     assert client.post("/cases/draft", data={"case_id": case_id}).status_code == 403  # no form token
 
 
+def test_watches_show_new_paragraphs_once(tmp_path, monkeypatch):
+    home, _ = _home(tmp_path, monkeypatch)
+    runner = CliRunner()
+    assert runner.invoke(main, ["watch", "add", "apples", "--query", "apples", "--report-existing"]).exit_code == 0
+    client, token = _client(home)
+    assert "apples" in client.get("/cases").text
+    first = client.post("/cases/watches", data={"csrf_token": token})
+    assert first.status_code == 200 and "apples: 1 new" in first.text and "G/SPS/R/993, para. 4" in first.text
+    again = client.post("/cases/watches", data={"csrf_token": token})
+    assert "apples: 0 new" in again.text and "G/SPS/R/993, para. 4" not in again.text
+
+
 def test_export_and_import_are_for_editors_and_the_bundle_holds_no_internal_file(tmp_path, monkeypatch):
     home, case_id = _home(tmp_path, monkeypatch)
     access = Access.for_binding("192.0.2.10")

@@ -26,10 +26,24 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
     """Routes for app.py; `save_upload` and `rejected` are the app's upload saver and its error type."""
     from ..cases.casefile import list_cases, show_case
 
-    def listing(request: Request, status: int = 200, error: str | None = None, message: str | None = None) -> Response:
+    def listing(request: Request, status: int = 200, error: str | None = None, message: str | None = None,
+                news: list[dict] | None = None) -> Response:
+        from ..cases.watch import list_watches
+
         with state.lock:
-            cases = list_cases(state.db_path)
-        return page(request, "cases.html", status, cases=cases, levels=LEVELS[1:], error=error, message=message)
+            cases, watches = list_cases(state.db_path), list_watches(state.db_path)
+        return page(request, "cases.html", status, cases=cases, levels=LEVELS[1:], error=error, message=message,
+                    watches=watches, news=news)
+
+    async def run_watches(request: Request) -> Response:
+        """New paragraphs for each watch since its last run (then remembered, as `watch run` does)."""
+        from ..cases.watch import run_watches as run
+
+        if await checked_form(request) is None:
+            return forged(request)
+        with state.lock:
+            news = run(state.db_path)
+        return listing(request, news=news)
 
     def case_page(request: Request, case_id: str | None = None, status: int = 200, error: str | None = None) -> Response:
         case_id = case_id or request.path_params["case_id"]
@@ -105,5 +119,6 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         Route("/cases/export", export, methods=["POST"]),
         Route("/cases/import", import_, methods=["POST"]),
         Route("/cases/draft", draft_next, methods=["POST"]),
+        Route("/cases/watches", run_watches, methods=["POST"]),
         Route("/cases/{case_id}", case_page),
     ]
