@@ -296,11 +296,21 @@ def test_tampered_or_newer_bundles_are_refused_with_nothing_imported(home, tmp_p
     _rewrite(bundle, tampered, lambda data: data.replace(b"China", b"Chile"), fix_manifest=False)
     _rewrite(bundle, newer, lambda data: data.replace(b'"schema_version": 1', b'"schema_version": 2'), fix_manifest=True)
     _rewrite(bundle, broken, lambda data: data.replace(b'"fields"', b'"feilds"'), fix_manifest=True)
+    renamed, leveled = tmp_path / "renamed.zip", tmp_path / "leveled.zip"
+    _rewrite(bundle, renamed, lambda data: data.replace(case_id.encode(), b"../../etc"), fix_manifest=True)
+    _rewrite(bundle, leveled, lambda data: data.replace(b'"title": "public"', b'"title": "secret"'), fix_manifest=True)
+    extra = tmp_path / "extra.zip"
+    shutil.copy(bundle, extra)
+    with zipfile.ZipFile(extra, "a") as archive:
+        archive.writestr("evidence/unlisted.txt", b"slipped in")
     other = tmp_path / "other"
     monkeypatch.setenv("WTO_ASSIST_HOME", str(other))
     for path, message in ((tampered, "case-bundle.json fails its SHA-256 in the manifest"),
                           (newer, "bundle schema version 2 is newer than this wto-assist reads (1)"),
-                          (broken, "cases[0].fields: is required")):
+                          (broken, "cases[0].fields: is required"),
+                          (renamed, "cases[0].id: '../../etc' is not a case id"),
+                          (leveled, "cases[0].fields.sharing.title: 'secret' must be one of like-minded, public"),
+                          (extra, "evidence/unlisted.txt is not in the manifest")):
         result = run("case", "import", path, ok=False)
         assert result.exit_code == 1 and message in result.output, result.output
     assert json.loads(run("case", "list", "--json").output) == []

@@ -27,7 +27,7 @@ from ..exports import atomic_write
 from ..store import Store
 from . import store as rows
 from .casefile import _require, current, store_evidence_file
-from .model import LEVELS, CaseError
+from .model import CASE_ID, LEVELS, CaseError
 
 FORMAT = "wto-assist case bundle"
 SCHEMA_VERSION = 1
@@ -70,6 +70,10 @@ def schema_problem(value, schema: dict, where: str = "") -> str | None:
                     return problem
             elif schema.get("additionalProperties") is False:
                 return f"{where + '.' if where else ''}{name}: unknown field"
+            elif isinstance(schema.get("additionalProperties"), dict):
+                problem = schema_problem(item, schema["additionalProperties"], f"{where + '.' if where else ''}{name}")
+                if problem:
+                    return problem
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             problem = schema_problem(item, schema["items"], f"{where}[{index}]")
@@ -193,7 +197,9 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes], str]:
     problem = schema_problem(document, bundle_schema())
     if problem:
         raise BundleError(f"{path}: {BUNDLE_JSON}: {problem}; refused, nothing imported")
-    for case in document["cases"]:
+    for index, case in enumerate(document["cases"]):
+        if not CASE_ID.match(case["id"]) or case["fields"]["id"] != case["id"]:
+            raise BundleError(f"{path}: {BUNDLE_JSON}: cases[{index}].id: {case['id']!r} is not a case id (or differs from fields.id); refused")
         for item in case["evidence"]:
             if item["path"] not in files or _sha(files[item["path"]]) != item["sha256"]:
                 raise BundleError(f"{path}: evidence {item['name']} of case {case['id']} does not match its SHA-256; refused")
