@@ -839,8 +839,6 @@ def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-# The coercion case file and watches live in cases/commands.py (registered here, after the shared options they use).
-from .cases.commands import case_group, watch_group  # noqa: E402
-
-main.add_command(case_group)
-main.add_command(watch_group)
+# The coercion case file and watches live in cases/commands.py, which adds its groups to `main`; imported
+# here, after the shared options it uses.
+from .cases import commands as _case_commands  # noqa: E402,F401

@@ -8,7 +8,6 @@ import hashlib
 import mimetypes
 import re
 import secrets
-import shutil
 from pathlib import Path
 
 from ..draft.brief import CITATION, read_data_file

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import config
-from ..cli import DB_OPTION, INDEX_OPTION, _db, _index, _print_json
+from ..cli import DB_OPTION, INDEX_OPTION, _db, _index, _print_json, main
 from ..search import SearchError
 from ..store import StoreError
 from .model import LEVELS, LINK_ROLES, CaseError, measure_types
@@ -316,3 +316,7 @@ def watch_run(db_path, as_json) -> None:
         for paragraph in watch["new"]:
             click.echo(f"  {paragraph['citation']} ({paragraph['date'] or 'undated'}, {paragraph['speaker'] or 'no speaker'})")
             click.echo(textwrap.fill(paragraph["text"][:240], 100, initial_indent="      ", subsequent_indent="      "))
+
+
+main.add_command(case_group)
+main.add_command(watch_group)
