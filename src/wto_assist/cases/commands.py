@@ -35,6 +35,16 @@ def _shown_as_json(value, as_json: bool) -> bool:
     return as_json
 
 
+def _print_rows(rows: list[dict], as_json: bool, empty: str, line) -> None:
+    """A list as JSON, or one line per row (`empty` when there is none)."""
+    if _shown_as_json(rows, as_json):
+        return
+    if not rows:
+        click.echo(empty)
+    for row in rows:
+        click.echo(line(row))
+
+
 def _run(function, *args, **kwargs):
     """Call a library function; its errors become one-line messages and exit status 1."""
     try:
@@ -291,14 +301,11 @@ def watch_list(db_path, as_json) -> None:
     """The watches, with when each last ran."""
     from .watch import list_watches
 
-    watches = _run(list_watches, _db(db_path))
-    if _shown_as_json(watches, as_json):
-        return
-    if not watches:
-        click.echo("no watches")
-    for watch in watches:
+    def line(watch: dict) -> str:
         scope = "".join([f" --member {watch['member']}" if watch["member"] else "", f" --case {watch['case_id']}" if watch["case_id"] else ""])
-        click.echo(f"{watch['name']}: {watch['query']!r}{scope} (last run {watch['last_run_at'] or 'never'}, {watch['seen']} seen)")
+        return f"{watch['name']}: {watch['query']!r}{scope} (last run {watch['last_run_at'] or 'never'}, {watch['seen']} seen)"
+
+    _print_rows(_run(list_watches, _db(db_path)), as_json, "no watches", line)
 
 
 @watch_group.command("run")
