@@ -62,6 +62,11 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
         click.echo(f"FAILED {path}: {reason}", err=True)
     for path, reason in report.ignored:
         click.echo(f"ignored {path}: {reason}", err=True)
+    if report.ingested:  # the case file's watches (cases/watch.py): say which have news, `watch run` reports them
+        from .cases.watch import waiting
+
+        for name, count in waiting(_db(db_path)).items():
+            click.echo(f"watch {name!r}: {count} new paragraph(s); see `wto-assist watch run`")
     if not report.ok:
         raise SystemExit(1)
 

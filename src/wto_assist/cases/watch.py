@@ -73,6 +73,13 @@ def list_watches(db_path: Path) -> list[dict]:
         return rows.watches(store)
 
 
+def waiting(db_path: Path) -> dict[str, int]:
+    """Watch name -> how many new paragraphs `watch run` would report now (nothing is marked as seen)."""
+    with Store(db_path) as store:
+        return {watch["name"]: count for watch in rows.watches(store)
+                if (count := len({p["uid"] for p in _matches(store, watch["query"], watch["member"])} - rows.seen_uids(store, watch["name"])))}
+
+
 def run_watches(db_path: Path) -> list[dict]:
     """Each watch with the paragraphs that matched since its last run (reported once, then remembered)."""
     result = []
