@@ -62,6 +62,11 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
         click.echo(f"FAILED {path}: {reason}", err=True)
     for path, reason in report.ignored:
         click.echo(f"ignored {path}: {reason}", err=True)
+    if report.ingested:  # the case file's watches (cases/watch.py): say which have news, `watch run` reports them
+        from .cases.watch import waiting
+
+        for name, count in waiting(_db(db_path)).items():
+            click.echo(f"watch {name!r}: {count} new paragraph(s); see `wto-assist watch run`")
     if not report.ok:
         raise SystemExit(1)
 
@@ -983,3 +988,8 @@ def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model)
         click.echo(f"editors (may change the corpus): http://{host}:{port}/search?token={access.editor_token}")
         click.echo(f"readers (search, draft, verify): http://{host}:{port}/search?token={access.reader_token}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+# The coercion case file and watches live in cases/commands.py, which adds its groups to `main`; imported
+# here, after the shared options it uses.
+from .cases import commands as _case_commands  # noqa: E402,F401

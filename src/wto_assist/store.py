@@ -191,6 +191,58 @@ CREATE TABLE IF NOT EXISTS renumbered (
     UNIQUE (symbol, old_label, uid)
 );
 CREATE TABLE IF NOT EXISTS legal_texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL);
+-- The coercion case file (cases/): a delegation's own records, never touched by re-ingestion. Links and
+-- watches point at paragraphs by their stable uid, never by number.
+CREATE TABLE IF NOT EXISTS cases (case_id TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_versions (  -- local edits and shared copies, side by side, never overwritten
+    case_id TEXT NOT NULL REFERENCES cases(case_id),
+    version INTEGER NOT NULL,
+    origin TEXT NOT NULL,        -- local | shared
+    shared_by TEXT,              -- "Lithuania's delegation (a.jonaitis)" for a shared copy
+    shared_at TEXT,
+    bundle_sha256 TEXT,
+    data TEXT NOT NULL,          -- the case as JSON (a shared copy holds only the fields shared)
+    content_sha256 TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, version),
+    UNIQUE (case_id, origin, shared_by, content_sha256)
+);
+CREATE TABLE IF NOT EXISTS case_evidence (
+    case_id TEXT NOT NULL REFERENCES cases(case_id),
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    note TEXT,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    level TEXT NOT NULL,         -- internal | like-minded | public
+    stored_path TEXT NOT NULL,   -- relative to $WTO_ASSIST_HOME
+    ingested_symbol TEXT,
+    shared_by TEXT,              -- set when the file came in a bundle
+    PRIMARY KEY (case_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS case_links (
+    case_id TEXT NOT NULL REFERENCES cases(case_id),
+    target TEXT NOT NULL,        -- paragraph uid, or DS number for a dispute
+    role TEXT NOT NULL,          -- raised | reply | statement | tpr-question | dispute | other
+    citation TEXT NOT NULL,      -- as it was when linked, for display when the paragraph is gone
+    date TEXT,
+    concern_id TEXT,
+    note TEXT,
+    added_at TEXT NOT NULL,
+    shared_by TEXT,
+    PRIMARY KEY (case_id, target, role)
+);
+CREATE TABLE IF NOT EXISTS watches (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    member TEXT,
+    case_id TEXT,
+    created_at TEXT NOT NULL,
+    last_run_at TEXT
+);
+CREATE TABLE IF NOT EXISTS watch_seen (name TEXT NOT NULL, uid TEXT NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY (name, uid));
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,

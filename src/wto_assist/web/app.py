@@ -346,6 +346,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         Route("/corpus", corpus, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
+    from .cases import case_routes  # the Cases pages (web/cases.py)
+
+    routes[-1:-1] = case_routes(state, page, checked_form, forged, _save_upload, UploadRejected)
     return Guard(Starlette(routes=routes), access)
 
 
