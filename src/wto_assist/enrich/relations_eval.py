@@ -45,13 +45,90 @@ def _meeting(symbol: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def score(store: Store, dev_set: Path, meetings) -> Score:
+def _words(text: str) -> str:
+    """Comparable opening words: no printed number, one space, straight quotes."""
+    text = re.sub(r"^\s*\d+\.\s*", "", text or "")
+    return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split())
+
+
+def paragraph_finder(store: Store, symbol: str):
+    """first words -> position (seq) of the stored paragraph that opens with them, by text, never by the
+    label: labels change when a document is re-numbered, the words do not."""
+    rows = store.connection.execute(
+        "SELECT p.seq, p.text FROM paragraphs p JOIN documents d ON d.id = p.document_id WHERE d.symbol = ? ORDER BY p.seq",
+        (symbol,)).fetchall()
+    texts = [(row["seq"], _words(row["text"])) for row in rows]
+
+    def find(first_words: str) -> int | None:
+        wanted = _words(first_words)
+        if not wanted:
+            return None
+        for seq, text in texts:
+            if text.startswith(wanted):
+                return seq
+        for seq, text in texts:  # a paragraph that a later numbering split or joined: the words inside it
+            if wanted in text:
+                return seq
+        return None
+
+    return find
+
+
+def group_of(name: str | None, on_behalf_of: str | None) -> str | None:
+    """The group whose position was backed: the group the delegation spoke for, or the group itself."""
+    from .. import members
+
+    for candidate in (on_behalf_of, name):
+        actor = members.lookup(candidate) if candidate else None
+        if actor is not None and actor.kind == "group":
+            return actor.name
+    return None
+
+
+def load_labels(path: Path, meetings) -> list[dict]:
     wanted = set(meetings)
-    gold = set()
-    for line in Path(dev_set).read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if _meeting(row["symbol"]) in wanted:
-            gold.add((row["symbol"], row["supporter"], row["supported"]))
-    found = {(r["symbol"], r["supporter"], r["supported"]) for r in store.relations(symbol_prefix="WT/COMTD/M/")
-             if _meeting(r["symbol"]) in wanted}
-    return Score(len(gold), len(found), len(gold & found), sorted(gold - found), sorted(found - gold))
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row for row in rows if _meeting(row["symbol"]) in wanted]
+
+
+def score(store: Store, dev_set: Path, meetings, check_groups: bool | None = None) -> Score:
+    """Pairs (supporter, supported) per paragraph; a labelled pair is placed at the stored paragraph whose
+    text opens with its first words and matched to the nearest found pair in the same document. With
+    group labels (a "supported_on_behalf_of" field, or check_groups), a match counts only when the
+    group found equals the group labelled wherever the label names one."""
+    gold_rows = load_labels(dev_set, meetings)
+    if check_groups is None:
+        check_groups = any("supported_on_behalf_of" in row for row in gold_rows)
+    found_rows: dict[tuple, list[dict]] = {}
+    seen = set()
+    for row in store.relations(symbol_prefix="WT/COMTD/M/"):
+        if _meeting(row["symbol"]) not in set(meetings):
+            continue
+        key = (row["symbol"], row["seq"], row["supporter"], row["supported"])
+        if key not in seen:
+            seen.add(key)
+            found_rows.setdefault((row["symbol"], row["supporter"], row["supported"]), []).append(row)
+    finders, correct, missed = {}, 0, []
+    gold_keys = set()
+    for row in gold_rows:
+        symbol = row["symbol"]
+        if symbol not in finders:
+            finders[symbol] = paragraph_finder(store, symbol)
+        anchor = finders[symbol](row.get("first_words", ""))
+        key = (symbol, row["supporter"], row["supported"])
+        if (key, anchor) in gold_keys:
+            continue
+        gold_keys.add((key, anchor))
+        candidates = found_rows.get(key, [])
+        if not candidates:
+            missed.append((*key, row.get("first_words", "")[:40]))
+            continue
+        nearest = min(candidates, key=lambda r: abs(r["seq"] - (anchor if anchor is not None else r["seq"])))
+        candidates.remove(nearest)
+        wanted_group = group_of(row["supported"], row.get("supported_on_behalf_of"))
+        if check_groups and wanted_group and group_of(nearest["supported"], nearest["supported_on_behalf_of"]) != wanted_group:
+            missed.append((*key, f"group {wanted_group!r}, found {nearest['supported_on_behalf_of']!r}"))
+            continue
+        correct += 1
+    extra = sorted((*key, r["paragraph"]) for key, rows in found_rows.items() for r in rows)
+    return Score(len(gold_keys), len(seen), correct, sorted(missed), extra)

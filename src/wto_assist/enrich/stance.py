@@ -1,0 +1,95 @@
+"""A Member turn's stance on what it discusses: supports, opposes, has reservations, asks questions, neutral.
+
+Minutes report positions through a small set of reporting verbs and cues: "could not support",
+"opposed", "objected to" (opposes); "had difficulties with", "was not in a position to", "had concerns
+about", "was not convinced" (has reservations); "sought clarification", "asked whether", "wondered"
+(asks questions); "supported", "welcomed", "was in favour of", "had no objection" (supports). A turn
+with none of them is neutral (a report, thanks, information). Opposition and reservations outweigh the
+courtesies that usually precede them ("While welcoming the proposal, his delegation had difficulties
+with…"); between support and questions the first cue of the turn decides, as the minutes open a turn
+with what the delegation mainly did. The evidence is the sentence that holds the deciding cue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STANCES = ("supports", "opposes", "has reservations", "asks questions", "neutral")
+
+_NOT = r"(?:could|can|would|will|did|does|do|was|were|is|are)(?:\s+not|n[’']t)|cannot|unable\s+to|not\s+able\s+to"
+# Cues that turn a support cue around come first: "had no difficulty with" supports, "could not support" opposes.
+_CUES = [
+    ("supports", r"(?:had|has|have|saw|raised)\s+no\s+(?:objection|difficult(?:y|ies)|problem)s?|did\s+not\s+oppose"
+                 r"|(?:could|can|would)\s+(?:support|accept|agree|go\s+along|join)"),
+    ("opposes", rf"(?:{_NOT})\s+(?:\w+\s+){{0,2}}?(?:support|accept|agree|endorse|join\s+(?:the\s+)?consensus|go\s+along)"
+                r"|\bopposed?\b|\bopposition\s+to\b|\bobject(?:ed|s)?\s+to\b|\brejected\b|\bwas\s+against\b"
+                r"|\bnot\s+in\s+favour\b|\bdisagreed\b|\bblock(?:ed)?\s+(?:the\s+)?consensus\b"),
+    ("has reservations", r"\bdifficult(?:y|ies)\s+with\b|\bhad\s+(?:some\s+|serious\s+|certain\s+|a\s+number\s+of\s+)?difficulties\b"
+                         r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|systemic\s+|strong\s+)?"
+                         r"(?:concerns?|reservations?|doubts?|misgivings)\b|\breservations?\s+(?:about|on|regarding|with)\b"
+                         r"|\bwas\s+(?:not\s+convinced|concerned|sceptical|skeptical|hesitant|cautious|not\s+ready)\b"
+                         r"|\bcautioned\b|\bpremature\b|\bquestioned\s+(?:whether|the\s+need|the\s+usefulness|the\s+value)\b"
+                         r"|\bnot\s+(?:yet\s+)?(?:ready|convinced)\b|\bcould\s+not\s+see\s+(?:the\s+)?(?:need|value|merit)\b"),
+    ("asks questions", r"\bsought\s+(?:some\s+)?clarifications?\b|\b(?:asked|requested|sought)\s+(?:\w+\s+){0,3}?(?:clarifications?|explanations?|information)\b"
+                       r"|\basked\s+(?:whether|if|what|how|why|when|which|who|about|the\s+Secretariat|the\s+Chair\w*)\b"
+                       r"|\bwondered\b|\b(?:enquired|inquired|queried)\b|\b(?:would|wished\s+to)\s+(?:like\s+to\s+)?know\b"
+                       r"|\bhad\s+(?:a\s+|some\s+|two\s+|three\s+|a\s+few\s+)?(?:questions?|queries)\b|\bposed\s+(?:a\s+)?questions?\b"),
+    ("supports", r"\bsupport(?:ed|s)?\b|\bendorsed?\b|\bwelcomed?\b|\bin\s+favour\s+of\b|\bfavoured\b|\bassociated\s+(?:itself|himself|herself)\b"
+                 r"|\bagreed\s+with\b|\bconcurred\b|\bjoined\s+(?:the\s+)?(?:consensus|previous)\b|\bwas\s+pleased\b|\bcommended\b|\bbacked\b"),
+]
+_PATTERNS = [(stance, re.compile(pattern, re.IGNORECASE)) for stance, pattern in _CUES]
+_OUTWEIGHS = ("opposes", "has reservations")
+# "Support" that is someone else's, or a subject rather than a position: "technical support", "support measures".
+_NOT_A_POSITION = re.compile(r"(?:technical|financial|trade|budgetary|domestic|income|price|export)\s+$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z\"“(])")
+
+
+@dataclass(frozen=True)
+class Stance:
+    member: str
+    on_behalf_of: str | None
+    stance: str
+    cue: str | None
+    evidence: str
+
+
+def find_stance(text: str, speaker: str | None, speaker_kind: str | None, on_behalf_of: str | None) -> list[Stance]:
+    """The stance of a Member's (or group's) turn; none for the Chair, the Secretariat or an observer."""
+    if speaker_kind not in ("member", "group") or not speaker:
+        return []
+    stance, match = classify(text)
+    if match is None:
+        return [Stance(speaker, on_behalf_of, "neutral", None, _sentence(text, 0)[:300])]
+    return [Stance(speaker, on_behalf_of, stance, match.group(0), _sentence(text, match.start())[:300])]
+
+
+def classify(text: str) -> tuple[str, re.Match | None]:
+    """(stance, the deciding cue's match) for one turn's text."""
+    first: dict[str, re.Match] = {}
+    taken: list[tuple[int, int]] = []  # spans of earlier cues: "could not support" is not also "support"
+    for stance, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            if stance == "supports" and _NOT_A_POSITION.search(text[max(0, match.start() - 12) : match.start()]):
+                continue
+            taken.append(match.span())
+            if stance not in first or match.start() < first[stance].start():
+                first[stance] = match
+    for stance in _OUTWEIGHS:
+        if stance in first:
+            return stance, first[stance]
+    if first:
+        stance, match = min(first.items(), key=lambda item: item[1].start())
+        return stance, match
+    return "neutral", None
+
+
+def _sentence(text: str, offset: int) -> str:
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        if boundary.start() >= offset:
+            return text[start : boundary.start()].strip()
+        start = boundary.end()
+    return text[start:].strip()
