@@ -496,15 +496,15 @@ class Store:
             return [tuple(row) for row in self.connection.execute(query + " ORDER BY d.id, p.seq")]
         return [tuple(row) for symbol in symbols for row in self.connection.execute(query + " WHERE d.symbol = ? ORDER BY p.seq", (symbol,))]
 
-    def stances(self, paragraph_ids: list[int]) -> dict[int, list[dict]]:
-        """Paragraph id -> the stances recorded in it (member, on_behalf_of, stance, cue, evidence)."""
-        found: dict[int, list[dict]] = {}
-        for start in range(0, len(paragraph_ids), 500):
-            chunk = paragraph_ids[start : start + 500]
+    def stances(self, positions: list[tuple[str, int]]) -> dict[tuple[str, int], list[dict]]:
+        """(symbol, seq) -> the stances recorded in that paragraph (member, on_behalf_of, stance, cue, evidence)."""
+        found: dict[tuple[str, int], list[dict]] = {}
+        for symbol, seq in positions:
             for row in self.connection.execute(
-                f"SELECT * FROM stances WHERE paragraph_id IN ({','.join('?' * len(chunk))})", chunk
+                "SELECT s.member, s.on_behalf_of, s.stance, s.cue, s.evidence FROM stances s JOIN paragraphs p ON p.id = s.paragraph_id"
+                " JOIN documents d ON d.id = p.document_id WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)
             ):
-                found.setdefault(row["paragraph_id"], []).append(dict(row))
+                found.setdefault((symbol, seq), []).append(dict(row))
         return found
 
     _RELATIONS_QUERY = (

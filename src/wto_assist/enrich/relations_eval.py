@@ -75,14 +75,19 @@ def paragraph_finder(store: Store, symbol: str):
 
 
 def group_of(name: str | None, on_behalf_of: str | None) -> str | None:
-    """The group whose position was backed: the group the delegation spoke for, or the group itself."""
+    """The group whose position was backed, in its one canonical form: the group the delegation spoke for
+    (as a label or the store writes it: "LDC Group", "the LDCs", "Least-developed countries (LDCs)"), or
+    the supported party itself when it is a group."""
     from .. import members
+    from ..registry.groups import group_name
 
-    for candidate in (on_behalf_of, name):
-        actor = members.lookup(candidate) if candidate else None
-        if actor is not None and actor.kind == "group":
-            return actor.name
-    return None
+    for part in (on_behalf_of or "").split("; "):
+        if part.strip():
+            actor = members.lookup(group_name(part))
+            if actor is not None and actor.kind == "group":
+                return actor.name
+    actor = members.lookup(name) if name else None
+    return actor.name if actor is not None and actor.kind == "group" else None
 
 
 def load_labels(path: Path, meetings) -> list[dict]:

@@ -31,12 +31,15 @@ _CUES = [
                          r"|\bwas\s+(?:not\s+convinced|concerned|sceptical|skeptical|hesitant|cautious|not\s+ready)\b"
                          r"|\bcautioned\b|\bpremature\b|\bquestioned\s+(?:whether|the\s+need|the\s+usefulness|the\s+value)\b"
                          r"|\bnot\s+(?:yet\s+)?(?:ready|convinced)\b|\bcould\s+not\s+see\s+(?:the\s+)?(?:need|value|merit)\b"),
-    ("asks questions", r"\bsought\s+(?:some\s+)?clarifications?\b|\b(?:asked|requested|sought)\s+(?:\w+\s+){0,3}?(?:clarifications?|explanations?|information)\b"
+    ("asks questions", r"\bsought\s+(?:some\s+)?clarifications?\b|\b(?:asked|requested|sought)\s+(?:\w+\s+){0,3}?(?:clarifications?|explanations?)\b"
+                       r"|\b(?:asked\s+for|sought)\s+(?:more\s+|further\s+|additional\s+)?information\b"
                        r"|\basked\s+(?:whether|if|what|how|why|when|which|who|about|the\s+Secretariat|the\s+Chair\w*)\b"
                        r"|\bwondered\b|\b(?:enquired|inquired|queried)\b|\b(?:would|wished\s+to)\s+(?:like\s+to\s+)?know\b"
                        r"|\bhad\s+(?:a\s+|some\s+|two\s+|three\s+|a\s+few\s+)?(?:questions?|queries)\b|\bposed\s+(?:a\s+)?questions?\b"),
-    ("supports", r"\bsupport(?:ed|s)?\b|\bendorsed?\b|\bwelcomed?\b|\bin\s+favour\s+of\b|\bfavoured\b|\bassociated\s+(?:itself|himself|herself)\b"
-                 r"|\bagreed\s+with\b|\bconcurred\b|\bjoined\s+(?:the\s+)?(?:consensus|previous)\b|\bwas\s+pleased\b|\bcommended\b|\bbacked\b"),
+    ("supports", r"\bsupport(?:ed|s)?\b|\bendorsed?\b|\bwelcomed?\b|\b(?:was|were|is|are|remained)\s+(?:\w+\s+)?in\s+favour\s+of\b|\bfavoured\b|\bassociated\s+(?:itself|himself|herself)\b"
+                 r"|\bagreed\s+with\b|\bconcurred\b|\bjoined\s+(?:the\s+)?(?:consensus|previous)\b|\bwas\s+pleased\b|\bcommended\b|\bbacked\b"
+                 r"|\bassociated\s+(?:\w+\s+){0,2}?with\b|\burged\b|\bcalled\s+(?:on|upon|for)\b"
+                 r"|\b(?:stressed|underlined|emphasi[sz]ed|highlighted|underscored|reiterated)\s+the\s+(?:importance|need|relevance|urgency)\b"),
 ]
 _PATTERNS = [(stance, re.compile(pattern, re.IGNORECASE)) for stance, pattern in _CUES]
 _OUTWEIGHS = ("opposes", "has reservations")
@@ -61,7 +64,7 @@ def find_stance(text: str, speaker: str | None, speaker_kind: str | None, on_beh
     stance, match = classify(text)
     if match is None:
         return [Stance(speaker, on_behalf_of, "neutral", None, _sentence(text, 0)[:300])]
-    return [Stance(speaker, on_behalf_of, stance, match.group(0), _sentence(text, match.start())[:300])]
+    return [Stance(speaker, on_behalf_of, stance, match.group(0), _evidence(text, match))]
 
 
 def classify(text: str) -> tuple[str, re.Match | None]:
@@ -84,6 +87,16 @@ def classify(text: str) -> tuple[str, re.Match | None]:
         stance, match = min(first.items(), key=lambda item: item[1].start())
         return stance, match
     return "neutral", None
+
+
+def _evidence(text: str, match: re.Match) -> str:
+    """The sentence holding the cue, cut to 300 characters around the cue when longer."""
+    sentence = _sentence(text, match.start())
+    if len(sentence) <= 300:
+        return sentence
+    at = sentence.find(match.group(0))
+    start = max(0, at - 120)
+    return sentence[start : start + 300].strip()
 
 
 def _sentence(text: str, offset: int) -> str:
