@@ -154,3 +154,16 @@ def test_co_sponsor_suggestions_know_the_topic(ctd_db, ctd_index):
     for line in on_topic:  # each citation: a relation of the Member's, or its own turn among the topic's hits
         for citation in line.citations:
             assert (citation, line.member) in backing or (citation in hits and hits[citation]["speaker"] == line.member), (line.member, citation)
+
+
+def test_web_coalition_page_keeps_the_topic_when_a_member_is_given(ctd_db, ctd_index, tmp_path):
+    from starlette.testclient import TestClient
+
+    from wto_assist.web.app import create_app
+
+    app = create_app(ctd_db, ctd_index, tmp_path / "data", with_dense=False)
+    client = TestClient(app, base_url="http://127.0.0.1", headers={"origin": "http://127.0.0.1"})
+    page = client.get("/coalitions", params={"q": "duty-free quota-free market access", "member": "Uganda"})
+    assert page.status_code == 200
+    assert "duty-free quota-free market access / Uganda" in page.text and 'id="answers"' in page.text
+    assert "Uganda supported the LDC Group (as stated by Benin) (WT/COMTD/M/100, para. " in page.text
