@@ -98,13 +98,14 @@ def extraction_seconds(db: Path, repeats: int = 3) -> float:
     from wto_assist.enrich.concerns import find_concerns
     from wto_assist.enrich.pipeline import build_pipeline
     from wto_assist.enrich.relations import RelationFinder, Turn, resolve_references
-    from wto_assist.enrich.stance import find_stance
+    from wto_assist.enrich.stance import turn_stances
 
     with Store(db, create=False) as store:
         rows = store.paragraph_texts()
         turns = store.paragraph_turns()
         nlp = build_pipeline(store.short_titles())
     docs = list(nlp.pipe((text for _, text in rows), batch_size=256))
+    texts = dict(rows)
     finder = RelationFinder(nlp.vocab)
     best = float("inf")
     for _ in range(repeats):
@@ -113,9 +114,10 @@ def extraction_seconds(db: Path, repeats: int = 3) -> float:
         for (paragraph_id, text), doc in zip(rows, docs):
             found[paragraph_id] = finder(doc, text, *turns[paragraph_id][1:])
             find_concerns(text, *turns[paragraph_id])
-            find_stance(text, *turns[paragraph_id][1:])
         with Store(db, create=False) as store:
-            resolve_references(found, [Turn(*row) for row in store.paragraph_contexts()])
+            contexts = [Turn(*row) for row in store.paragraph_contexts()]
+        resolve_references(found, contexts)
+        turn_stances(contexts, texts)
         best = min(best, time.perf_counter() - clock)
     return best
 

@@ -67,14 +67,23 @@ def test_stance_cues(text, stance):
 def test_every_member_turn_has_one_stance_with_its_evidence(ctd_db):
     with Store(ctd_db, create=False) as store:
         rows = store.connection.execute(
-            "SELECT p.text, p.speaker, s.member, s.stance, s.cue, s.evidence FROM stances s JOIN paragraphs p ON p.id = s.paragraph_id").fetchall()
+            "SELECT p.text, p.speaker, p.speaker_inherited, d.symbol, p.seq, s.member, s.stance, s.cue, s.evidence FROM stances s"
+            " JOIN paragraphs p ON p.id = s.paragraph_id JOIN documents d ON d.id = p.document_id ORDER BY d.id, p.seq").fetchall()
         turns = store.connection.execute("SELECT COUNT(*) FROM paragraphs WHERE speaker_kind IN ('member', 'group')").fetchone()[0]
     assert len(rows) == turns
     assert {row["stance"] for row in rows} == set(STANCES)
-    for row in rows:
-        assert row["member"] == row["speaker"] and row["evidence"] in row["text"]
-        assert row["stance"] == "neutral" or row["cue"] in row["evidence"]
-    opposing = [row for row in rows if "could not support the proposal" in row["text"]]
+    turns_read: list[list] = []
+    for row in rows:  # a turn is a paragraph and those that continue it; its stance may be stated in either
+        if row["speaker_inherited"] and turns_read and turns_read[-1][0]["member"] == row["member"]:
+            turns_read[-1].append(row)
+        else:
+            turns_read.append([row])
+    for turn in turns_read:
+        text = " ".join(row["text"] for row in turn)
+        assert len({(row["stance"], row["evidence"]) for row in turn}) == 1
+        assert all(row["member"] == row["speaker"] for row in turn)
+        assert turn[0]["evidence"][:60] in text and (turn[0]["stance"] == "neutral" or turn[0]["cue"] in turn[0]["evidence"])
+    opposing = [row for row in rows if "could not support the proposal" in row["text"] and not row["speaker_inherited"]]
     assert opposing and all(row["stance"] == "opposes" for row in opposing)
 
 

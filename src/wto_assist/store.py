@@ -488,9 +488,10 @@ class Store:
         return {row[0]: tuple(row[1:]) for row in rows}
 
     def paragraph_contexts(self, symbols: list[str] | None = None) -> list[tuple]:
-        """(id, symbol, label, agenda item, speaker, speaker kind, group spoken for) in document order: the
-        turns a reference such as "the statement by Benin" or "the previous speaker" is resolved against."""
-        query = ("SELECT p.id, d.symbol, p.label, p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of"
+        """(id, symbol, label, agenda item, speaker, speaker kind, group spoken for, speaker inherited) in
+        document order: the turns a reference such as "the statement by Benin" is resolved against, and the
+        paragraphs that continue a turn ("He went on to say…") for its stance."""
+        query = ("SELECT p.id, d.symbol, p.label, p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited"
                  " FROM paragraphs p JOIN documents d ON d.id = p.document_id")
         if symbols is None:
             return [tuple(row) for row in self.connection.execute(query + " ORDER BY d.id, p.seq")]

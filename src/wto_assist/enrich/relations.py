@@ -277,6 +277,7 @@ class Turn:
     speaker: str | None
     speaker_kind: str | None
     on_behalf_of: str | None
+    continues: bool = False  # the paragraph continues the previous turn (its speaker was inherited)
 
     @property
     def group(self) -> str | None:

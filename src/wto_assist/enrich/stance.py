@@ -30,15 +30,23 @@ _CUES = [
                          r"(?:concerns?|reservations?|doubts?|misgivings)\b|\breservations?\s+(?:about|on|regarding|with)\b"
                          r"|\bwas\s+(?:not\s+convinced|concerned|sceptical|skeptical|hesitant|cautious|not\s+ready)\b"
                          r"|\bcautioned\b|\bpremature\b|\bquestioned\s+(?:whether|the\s+need|the\s+usefulness|the\s+value)\b"
-                         r"|\bnot\s+(?:yet\s+)?(?:ready|convinced)\b|\bcould\s+not\s+see\s+(?:the\s+)?(?:need|value|merit)\b"),
+                         r"|\bnot\s+(?:yet\s+)?(?:ready|convinced)\b|\bcould\s+not\s+see\s+(?:the\s+)?(?:need|value|merit)\b"
+                         # an amendment asked for before the text is accepted
+                         r"|\bsuggested\s+(?:that\s+)?(?:the\s+)?(?:word|words|text|title|language|reference|phrase)\b"
+                         r"|\bshould\s+be\s+(?:deleted|amended|replaced|redrafted)\b|\b(?:proposed|requested)\s+(?:the\s+)?deletion\b"
+                         r"|\bno\s+instructions\b|\bmore\s+time\s+to\s+(?:study|consider|reflect|examine)\b"),
     ("asks questions", r"\bsought\s+(?:some\s+)?clarifications?\b|\b(?:asked|requested|sought)\s+(?:\w+\s+){0,3}?(?:clarifications?|explanations?)\b"
                        r"|\b(?:asked\s+for|sought)\s+(?:more\s+|further\s+|additional\s+)?information\b"
                        r"|\basked\s+(?:whether|if|what|how|why|when|which|who|about|the\s+Secretariat|the\s+Chair\w*)\b"
                        r"|\bwondered\b|\b(?:enquired|inquired|queried)\b|\b(?:would|wished\s+to)\s+(?:like\s+to\s+)?know\b"
-                       r"|\bhad\s+(?:a\s+|some\s+|two\s+|three\s+|a\s+few\s+)?(?:questions?|queries)\b|\bposed\s+(?:a\s+)?questions?\b"),
+                       r"|\bhad\s+(?:a\s+|some\s+|two\s+|three\s+|a\s+few\s+)?(?:questions?|queries)\b|\bposed\s+(?:a\s+)?questions?\b"
+                       r"|\bcurious\s+to\s+know\b|\basked\s+(?:the\s+)?[A-Z]\w*(?:\s+\w+)?\s+(?:delegation\s+)?(?:for|to\s+(?:explain|clarify))\b"),
     ("supports", r"\bsupport(?:ed|s)?\b|\bendorsed?\b|\bwelcomed?\b|\b(?:was|were|is|are|remained)\s+(?:\w+\s+)?in\s+favour\s+of\b|\bfavoured\b|\bassociated\s+(?:itself|himself|herself)\b"
                  r"|\bagreed\s+with\b|\bconcurred\b|\bjoined\s+(?:the\s+)?(?:consensus|previous)\b|\bwas\s+pleased\b|\bcommended\b|\bbacked\b"
-                 r"|\bassociated\s+(?:\w+\s+){0,2}?with\b|\burged\b|\bcalled\s+(?:on|upon|for)\b"
+                 r"|\bassociated\s+(?:\w+\s+){0,2}?with\b|\burged\b|\bcalled\s+(?:on|upon)\b|\bspoke\s+in\s+favour\b"
+                 r"|\bshared\s+the\s+views?\b|\bagreed\s+that\b|\b(?:was|were)\s+(?:\w+\s+)?merit\b|\bmerit\s+in\b"
+                 r"|\b(?:a\s+)?good\s+basis\b|\b(?:very|extremely|particularly|most)\s+(?:useful|helpful|valuable)\b"
+                 r"|\b(?:good|excellent|comprehensive|useful|valuable)\s+(?:paper|document|note|report|proposal|work|basis)\b"
                  r"|\b(?:stressed|underlined|emphasi[sz]ed|highlighted|underscored|reiterated)\s+the\s+(?:importance|need|relevance|urgency)\b"),
 ]
 _PATTERNS = [(stance, re.compile(pattern, re.IGNORECASE)) for stance, pattern in _CUES]
@@ -57,14 +65,36 @@ class Stance:
     evidence: str
 
 
-def find_stance(text: str, speaker: str | None, speaker_kind: str | None, on_behalf_of: str | None) -> list[Stance]:
-    """The stance of a Member's (or group's) turn; none for the Chair, the Secretariat or an observer."""
-    if speaker_kind not in ("member", "group") or not speaker:
-        return []
-    stance, match = classify(text)
-    if match is None:
-        return [Stance(speaker, on_behalf_of, "neutral", None, _sentence(text, 0)[:300])]
-    return [Stance(speaker, on_behalf_of, stance, match.group(0), _evidence(text, match))]
+def turn_stances(paragraphs: list[tuple], texts: dict[int, str]) -> dict[int, list[Stance]]:
+    """The stance of each turn, given to every paragraph of it: a turn is a Member's paragraph and the
+    paragraphs that continue it ("He went on to say…"), and the minutes often state the position only
+    there. `paragraphs`: relations.Turn records in document order; `texts`: paragraph id -> text."""
+    found: dict[int, list[Stance]] = {}
+    turn: list = []
+
+    def close() -> None:
+        if turn and turn[0].speaker_kind in ("member", "group") and turn[0].speaker:
+            joined = " ".join(texts[t.paragraph_id] for t in turn)
+            stance, match = classify(joined)
+            first = turn[0]
+            evidence = _evidence(joined, match) if match else _sentence(joined, 0)[:300]
+            record = Stance(first.speaker, first.on_behalf_of, stance, match.group(0) if match else None, evidence)
+            for t in turn:
+                found[t.paragraph_id] = [record]
+        for t in turn:
+            found.setdefault(t.paragraph_id, [])
+
+    for paragraph in paragraphs:
+        if paragraph.paragraph_id not in texts:
+            continue
+        continues = (turn and paragraph.continues and paragraph.speaker == turn[-1].speaker
+                     and paragraph.symbol == turn[-1].symbol)
+        if not continues:
+            close()
+            turn = []
+        turn.append(paragraph)
+    close()
+    return found
 
 
 def classify(text: str) -> tuple[str, re.Match | None]:
