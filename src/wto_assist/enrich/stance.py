@@ -51,6 +51,18 @@ _CUES = [
 ]
 # Matched on the lower-cased text: several times faster than IGNORECASE over the corpus (bench_relations.py).
 _PATTERNS = [(stance, re.compile(pattern)) for stance, pattern in _CUES]
+# Words one of which each list of cues needs: a substring test is far cheaper than the regex, and a turn
+# without any of them cannot match (checked over the CTD corpus when the cues change).
+_GATES = [
+    ("no ", "not oppose", "could ", "can ", "would "),
+    ("not", "n't", "n’t", "cannot", "unable", "oppos", "object", "reject", "against", "favour", "disagree", "block"),
+    ("difficult", "position", "concern", "reservation", "doubt", "misgiving", "convinced", "concerned", "sceptic", "skeptic",
+     "hesitant", "cautio", "premature", "questioned", "ready", "suggested", "should be", "deletion", "instructions", "more time"),
+    ("clarif", "explan", "ask", "sought", "wonder", "enquir", "inquir", "queri", "know", "question", "curious", "information", "posed"),
+    ("support", "endors", "welcom", "favour", "associat", "agree", "concur", "joined", "pleased", "commend", "backed", "urged",
+     "called", "spoke", "shared", "merit", "good", "useful", "helpful", "valuable", "excellent", "comprehensive", " the importance",
+     " the need", " the relevance", " the urgency"),
+]
 _OUTWEIGHS = ("opposes", "has reservations")
 # "Support" that is someone else's, or a subject rather than a position: "technical support", "support measures".
 _NOT_A_POSITION = re.compile(r"(?:technical|financial|trade|budgetary|domestic|income|price|export)\s+$", re.IGNORECASE)
@@ -105,7 +117,9 @@ def classify(text: str) -> tuple[str, tuple[int, int] | None]:
         folded = text
     first: dict[str, tuple[int, int]] = {}
     taken: list[tuple[int, int]] = []  # spans of earlier cues: "could not support" is not also "support"
-    for stance, pattern in _PATTERNS:
+    for (stance, pattern), gate in zip(_PATTERNS, _GATES):
+        if not any(word in folded for word in gate):
+            continue
         for match in pattern.finditer(folded):
             if any(start <= match.start() < end for start, end in taken):
                 continue
