@@ -1,8 +1,11 @@
-"""Support relations against the hand-checked dev set of CTD meetings 1-60 (tests/data), and their cost.
+"""Support relations and stances against hand labels of CTD minutes, and their cost.
 
-Precision, recall and F1 on (symbol, supporter, supported) for meetings 1-40 (where the rules were
-tuned) and 41-60 (held out); then the extraction's share of ingest time on the whole corpus.
-Usage: python benchmarks/bench_relations.py [SHARED_DIR]
+Precision, recall and F1 on (symbol, paragraph found by its first words, supporter, supported) for
+meetings 1-40 of the dev set (where the rules were tuned) and 41-60; then the held-out labels written
+blind to the rules: support relations of meetings 41-60 counted only when the group whose position was
+backed is right wherever the label names one, and the stance of labelled Member turns; then the
+extraction's share of ingest time on the whole corpus.
+Usage: python benchmarks/bench_relations.py [SHARED_DIR [LABELS_DIR]]   (LABELS_DIR: default tests/data)
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from wto_assist.enrich.relations_eval import DEV_SET, TUNED_ON, score
+from wto_assist.enrich.relations_eval import DEV_SET, GROUPS_HELD_OUT, STANCE_HELD_OUT, TUNED_ON, score, stance_score
 from wto_assist.ingest import ingest_paths
 from wto_assist.store import Store
 
@@ -21,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
+    labels = Path(sys.argv[2]) if len(sys.argv) > 2 else DEV_SET.parent
     with tempfile.TemporaryDirectory() as folder:
         ingest_seconds = float("inf")
         for attempt in range(3):  # best of 3, as bench_ingest.py measures ingest
@@ -36,18 +40,40 @@ def main() -> None:
             held_out = score(store, DEV_SET, range(41, 61))
             print("\nheld-out misses (first 8):", held_out.missed[:8])
             print("held-out false positives (first 8):", held_out.extra[:8])
+            held_out_labels(store, labels)
             total = store.connection.execute("SELECT COUNT(*) FROM relations").fetchone()[0]
             concerns = store.connection.execute("SELECT COUNT(*) FROM concerns").fetchone()[0]
             print(f"\nin the whole CTD corpus (110 minutes): {total} relations, {concerns} concern(s) about a named Member's measure")
         coalition(db, shared, Path(folder) / "index")
         extraction = extraction_seconds(db)
         print(f"\ningest with enrichment and relations, whole corpus, best of 3: {ingest_seconds:.2f} s")
-        print(f"relation and concern extraction, best of 3: {extraction:.2f} s = {extraction / (ingest_seconds - extraction):.1%} "
+        print(f"relation, concern and stance extraction, best of 3: {extraction:.2f} s = {extraction / (ingest_seconds - extraction):.1%} "
               f"added to ingest without it (target ≤ 20 %)")
 
 
+def held_out_labels(store: Store, labels: Path) -> None:
+    """The labels written blind to the rules (a second reader, meetings 41-60)."""
+    groups, stances = labels / GROUPS_HELD_OUT.name, labels / STANCE_HELD_OUT.name
+    if groups.exists():
+        result = score(store, groups, range(41, 61), check_groups=True)
+        print(f"\nheld-out relations with groups ({groups.name}): gold {result.gold}, found {result.found}, correct {result.correct}: "
+              f"precision {result.precision:.3f}, recall {result.recall:.3f}, F1 {result.f1:.3f} (target F1 >= 0.88, precision >= 0.92)")
+        print("  misses (first 12):", result.missed[:12])
+        print("  false positives (first 12):", result.extra[:12])
+    else:
+        print(f"\nno {groups} (held-out relation labels)")
+    if stances.exists():
+        result = stance_score(store, stances)
+        print(f"\nheld-out stance ({stances.name}): {result.labelled} turns, {result.placed} placed by their words, "
+              f"accuracy {result.accuracy:.3f} (target >= 0.85)")
+        for (wanted, found), count in sorted(result.confusion.items(), key=lambda item: -item[1]):
+            print(f"  labelled {wanted!r}, found {found!r}: {count}")
+    else:
+        print(f"\nno {stances} (held-out stance labels)")
+
+
 def coalition(db: Path, shared: Path, index_dir: Path) -> None:
-    """The README's coalition figures: who raised duty-free quota-free market access, and the backers."""
+    """The README's coalition figures: proponents, backers, sceptics and opponents of duty-free quota-free market access."""
     from wto_assist.coalitions import topic_coalition
     from wto_assist.index.build import build_index
     from wto_assist.registry.groups import load_groups
@@ -61,29 +87,37 @@ def coalition(db: Path, shared: Path, index_dir: Path) -> None:
     finally:
         searcher.close()
     print('\ncoalition "duty-free quota-free market access" (top lines):')
-    for line in [line for line in result.lines if line.role == "raised"][:3] + [line for line in result.lines if line.role == "backed"][:5]:
+    for line in [line for role in ("proponent", "backer", "sceptic", "opponent") for line in result.lines if line.role == role][:12]:
         print(f"  {line.role}: {line.member}, {line.count} paragraphs, {line.first} ({line.first_date}) to {line.last} ({line.last_date});"
               f" whom: {'; '.join(line.whom) or '-'}")
 
 
 def extraction_seconds(db: Path, repeats: int = 3) -> float:
-    """Best of `repeats`: relations (PhraseMatcher and target rules) and concerns over every enriched doc."""
+    """Best of `repeats`: relations (PhraseMatcher, target rules, references to earlier turns), concerns and
+    stances over every enriched doc."""
     from wto_assist.enrich.concerns import find_concerns
     from wto_assist.enrich.pipeline import build_pipeline
-    from wto_assist.enrich.relations import RelationFinder
+    from wto_assist.enrich.relations import RelationFinder, Turn, resolve_references
+    from wto_assist.enrich.stance import turn_stances
 
     with Store(db, create=False) as store:
         rows = store.paragraph_texts()
         turns = store.paragraph_turns()
         nlp = build_pipeline(store.short_titles())
     docs = list(nlp.pipe((text for _, text in rows), batch_size=256))
+    texts = dict(rows)
     finder = RelationFinder(nlp.vocab)
     best = float("inf")
     for _ in range(repeats):
         clock = time.perf_counter()
+        found = {}
         for (paragraph_id, text), doc in zip(rows, docs):
-            finder(doc, text, *turns[paragraph_id][1:])
+            found[paragraph_id] = finder(doc, text, *turns[paragraph_id][1:])
             find_concerns(text, *turns[paragraph_id])
+        with Store(db, create=False) as store:
+            contexts = [Turn(*row) for row in store.paragraph_contexts()]
+        resolve_references(found, contexts)
+        turn_stances(contexts, texts)
         best = min(best, time.perf_counter() - clock)
     return best
 

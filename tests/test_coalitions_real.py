@@ -14,8 +14,8 @@ from wto_assist.registry.groups import load_groups
 from wto_assist.search import SearchError, Searcher
 from wto_assist.store import Store
 
-# Measured on the held-out meetings 41-60 (benchmarks/bench_relations.py): precision 0.956, recall
-# 0.855, F1 0.903; on meetings 1-40, where the rules were tuned, F1 0.973.
+# Measured on meetings 41-60 of the dev set (benchmarks/bench_relations.py): precision 0.952, recall
+# 0.849, F1 0.898; on meetings 1-40, where the rules were tuned, F1 0.970.
 HELD_OUT_FLOORS = {"precision": 0.93, "f1": 0.88}
 
 
@@ -58,23 +58,31 @@ def test_relations_json_and_filters(ctd_db):
         list_relations(ctd_db, date_from="2019-13")
 
 
-def test_dfqf_coalition_names_the_ldc_group_and_its_supporters_with_citations_show_confirms(shared, ctd_db, ctd_index):
+def test_dfqf_coalition_separates_proponents_backers_sceptics_with_citations_show_confirms(shared, ctd_db, ctd_index):
     load_groups(shared / "data" / "negotiating-groups.csv", ctd_db)
     searcher = Searcher(ctd_index, ctd_db)
     try:
         result = topic_coalition(searcher, "duty-free quota-free market access")
     finally:
         searcher.close()
-    raised = {line.member: line for line in result.lines if line.role == "raised"}
-    backed = [line for line in result.lines if line.role == "backed"]
-    assert "LDC Group" in raised and raised["LDC Group"].count >= 10
-    assert "LDC Group" in raised["Bangladesh"].groups  # memberships from negotiating-groups.csv
-    assert backed and any("LDC Group" in " ".join(line.whom) or "Bangladesh" in line.whom for line in backed)
+    roles = {(line.member, line.role): line for line in result.lines}
+    assert {line.role for line in result.lines} >= {"proponent", "backer", "sceptic"}
+    backed = [line for line in result.lines if line.role == "backer"]
+    assert ("LDC Group", "proponent") in roles
+    assert backed and any("for the LDC Group" in " ".join(line.whom) for line in backed)
+    # Groups only where the record names them: no membership of a group that never spoke here.
+    assert all(group in ("LDC Group", "African Group", "ACP Group", "ASEAN", "SVEs", "LLDC Group") for line in result.lines for group in line.groups)
+    assert "LDC Group" in roles[("Uganda", "proponent")].groups
     runner = CliRunner()
-    for citation in raised["LDC Group"].citations[:5]:
-        symbol, paragraph = citation.split(", para. ")
-        shown = json.loads(runner.invoke(main, ["show", symbol, "--para", paragraph, "--json", "--db", str(ctd_db)]).stdout)
-        assert any(p["on_behalf_of"] and "LDC Group" in p["on_behalf_of"] for p in shown), citation
+    with Store(ctd_db, create=False) as store:
+        for line in [line for line in result.lines if line.role in ("proponent", "sceptic", "opponent")][:8]:
+            for citation in line.citations[:3]:
+                symbol, paragraph = citation.split(", para. ")
+                shown = json.loads(runner.invoke(main, ["show", symbol, "--para", paragraph, "--json", "--db", str(ctd_db)]).stdout)
+                assert any(line.member in (p["speaker"], *(p["on_behalf_of"] or "").split("; ")) for p in shown), citation
+                stances = store.stances([(p["symbol"], p["seq"]) for p in shown])
+                wanted = {"proponent": {"supports"}, "sceptic": {"has reservations", "asks questions"}, "opponent": {"opposes"}}[line.role]
+                assert any(s["stance"] in wanted for found in stances.values() for s in found), citation
     for line in backed[:3]:
         symbol, paragraph = line.citations[0].split(", para. ")
         shown = json.loads(runner.invoke(main, ["show", symbol, "--para", paragraph, "--json", "--db", str(ctd_db)]).stdout)
@@ -87,8 +95,22 @@ def test_member_coalition_and_errors(ctd_db):
     assert max(line.count for line in result.lines if line.role == "backed it") >= 3
     with pytest.raises(SearchError, match="not a WTO Member"):
         member_coalition(ctd_db, "Examplelandia")
-    both = CliRunner().invoke(main, ["coalition", "trade", "--member", "Kenya", "--db", str(ctd_db)])
-    assert both.exit_code == 1 and "either a QUERY" in both.output
+    neither = CliRunner().invoke(main, ["coalition", "--db", str(ctd_db)])
+    assert neither.exit_code == 1 and "give a QUERY" in neither.output
+
+
+def test_topic_and_member_answer_in_plain_words_with_date_and_citation(ctd_db, ctd_index):
+    result = CliRunner().invoke(main, ["coalition", "duty-free quota-free market access", "--member", "Uganda", "--db", str(ctd_db),
+                                       "--index", str(ctd_index), "--json"])
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.stdout)["answers"]
+    backing = [a for a in answers if a.startswith("Uganda supported the LDC Group (as stated by Benin) (WT/COMTD/M/100, para. ")]
+    assert backing and all(", 2016)" in answer for answer in backing)
+    with Store(ctd_db, create=False) as store:
+        for answer in backing:
+            paragraph = answer.split("WT/COMTD/M/100, para. ")[1].split(",")[0]
+            assert any(r["supporter"] == "Uganda" and r["supported_on_behalf_of"] == "LDC Group"
+                       for r in store.relations(symbol_prefix="WT/COMTD/M/100") if r["paragraph"] == paragraph)
 
 
 def test_joint_statement_brief_asks_for_co_sponsor_suggestions(ctd_db, tmp_path):
@@ -104,7 +126,7 @@ def test_joint_statement_brief_asks_for_co_sponsor_suggestions(ctd_db, tmp_path)
     result = draft_document(parse_brief(brief), ctd_db, None, tmp_path / "joint.docx")
     suggested = result.co_sponsor_suggestions
     assert 1 <= len(suggested) <= 3 and "Uganda" not in [line.member for line in suggested]
-    assert [line.count for line in suggested] == sorted((line.count for line in suggested), reverse=True)
+    assert [line.last_date for line in suggested] and all(line.citations for line in suggested)
     with Store(ctd_db, create=False) as store:
         for line in suggested:
             symbol, paragraph = line.citations[0].split(", para. ")
@@ -112,3 +134,36 @@ def test_joint_statement_brief_asks_for_co_sponsor_suggestions(ctd_db, tmp_path)
                        for r in store.relations(symbol_prefix=symbol) if r["paragraph"] == paragraph), line.citations[0]
     with pytest.raises(BriefError, match="suggest_co_sponsors: a number from 1 to 20, for joint statements only"):
         parse_brief({**brief, "kind": "committee-statement", "delegation": {"member": "Kenya", "suggest_co_sponsors": 3}})
+
+
+def test_co_sponsor_suggestions_know_the_topic(ctd_db, ctd_index):
+    from wto_assist.coalitions import co_sponsor_suggestions
+
+    searcher = Searcher(ctd_index, ctd_db)
+    try:
+        on_topic = co_sponsor_suggestions(ctd_db, "Benin", "LDC Group", ["Uganda"], 8, topic="duty-free quota-free market access",
+                                          searcher=searcher)
+        hits = {r["citation"]: r for r in searcher.run("duty-free quota-free market access", mode="bm25", size=200).records}
+    finally:
+        searcher.close()
+    without_topic = co_sponsor_suggestions(ctd_db, "Benin", "LDC Group", ["Uganda"], 8)
+    assert on_topic and "Uganda" not in [line.member for line in on_topic]
+    assert {line.member for line in on_topic} != {line.member for line in without_topic}
+    with Store(ctd_db, create=False) as store:
+        backing = {(r["citation"], r["supporter"]) for r in store.relations()}
+    for line in on_topic:  # each citation: a relation of the Member's, or its own turn among the topic's hits
+        for citation in line.citations:
+            assert (citation, line.member) in backing or (citation in hits and hits[citation]["speaker"] == line.member), (line.member, citation)
+
+
+def test_web_coalition_page_keeps_the_topic_when_a_member_is_given(ctd_db, ctd_index, tmp_path):
+    from starlette.testclient import TestClient
+
+    from wto_assist.web.app import create_app
+
+    app = create_app(ctd_db, ctd_index, tmp_path / "data", with_dense=False)
+    client = TestClient(app, base_url="http://127.0.0.1", headers={"origin": "http://127.0.0.1"})
+    page = client.get("/coalitions", params={"q": "duty-free quota-free market access", "member": "Uganda"})
+    assert page.status_code == 200
+    assert "duty-free quota-free market access / Uganda" in page.text and 'id="answers"' in page.text
+    assert "Uganda supported the LDC Group (as stated by Benin) (WT/COMTD/M/100, para. " in page.text

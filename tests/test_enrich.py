@@ -32,8 +32,8 @@ def test_pipeline_marks_members_groups_provisions_disputes_and_documents():
 
 def test_ingest_enriches_and_registry_reports_bad_rows_by_line(sample_db, tmp_path):
     with Store(sample_db, create=False) as store:
-        assert store.entity_keys("WT/COMTD/M/990", 8, ("provision",)) == ["GATT1994:XI"]
-        assert set(store.entity_keys("WT/COMTD/M/990", 4, ("member", "group"))) == {"Bangladesh", "LDC Group"}
+        assert store.entity_keys("WT/COMTD/M/990", 7, ("provision",)) == ["GATT1994:XI"]
+        assert set(store.entity_keys("WT/COMTD/M/990", 3, ("member", "group"))) == {"Bangladesh", "LDC Group"}
     table = tmp_path / "disputes.csv"
     table.write_text(TABLE, encoding="utf-8")
     report = load_registry(table, sample_db)

@@ -503,7 +503,8 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
         raise click.ClickException(str(error)) from error
     if as_json:
         _print_json([{key: row[key] for key in ("symbol", "paragraph", "citation", "date", "supporter", "supporter_on_behalf_of",
-                                                "supported", "supported_on_behalf_of", "relation", "evidence")} for row in rows])
+                                                "supported", "supported_on_behalf_of", "relation", "evidence", "stance",
+                                                "resolved_from")} for row in rows])
         return
     if not rows:
         click.echo("no relations")
@@ -521,19 +522,20 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Also write the lines as CSV.")
 def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> None:
-    """For a topic (QUERY) or a Member: who raised it, who backed them, with counts, meetings, groups and citations."""
+    """For a topic (QUERY): proponents, backers, sceptics and opponents; for a Member (--member): who backed
+    it and whom it backed; for both: the Member's part in the topic in plain words. Each with citations."""
     from .coalitions import member_coalition, topic_coalition, write_coalition_csv
     from .search import SearchError
 
-    if bool(query) == bool(member):
-        raise click.ClickException("give either a QUERY (a topic) or --member")
+    if not query and not member:
+        raise click.ClickException("give a QUERY (a topic), --member, or both")
     try:
-        if member:
+        if not query:
             result = member_coalition(_db(db_path), member)
         else:
             searcher = _open_searcher(db_path, index_dir, None)
             try:
-                result = topic_coalition(searcher, query)
+                result = topic_coalition(searcher, query, member=member)
             finally:
                 searcher.close()
     except (SearchError, StoreError) as error:
@@ -546,11 +548,13 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
         _print_json(result.as_json())
         return
     click.echo(f"Coalition: {result.subject}")
+    for answer in result.answers:
+        click.echo(f"- {answer}")
     if not result.lines:
         click.echo("no delegation found")
     for line in result.lines:
         groups = f"; groups: {', '.join(line.groups)}" if line.groups else ""
-        whom = f" ({'; '.join(line.whom)})" if line.whom and line.role == "backed" else ""
+        whom = f" ({'; '.join(line.whom)})" if line.whom and line.role in ("backer", "backed it") else ""
         click.echo(f"{line.role:>10}: {line.member}{whom} - {line.count} paragraph(s), {line.first_date or '?'} to {line.last_date or '?'}{groups}")
         click.echo(f"            {'; '.join(line.citations[:6])}{' …' if len(line.citations) > 6 else ''}")
 

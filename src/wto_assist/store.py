@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS relations (  -- who backed whom (enrich/relations.py)
     supported TEXT NOT NULL,
     supported_on_behalf_of TEXT,
     relation TEXT NOT NULL,  -- support | association | shared view | shared concern | agreement
-    evidence TEXT NOT NULL
+    evidence TEXT NOT NULL,
+    resolved_from TEXT  -- citation of the supported turn read for its capacity ("the statement by Benin")
 );
 CREATE INDEX IF NOT EXISTS relations_paragraph ON relations(paragraph_id);
 CREATE INDEX IF NOT EXISTS relations_supporter ON relations(supporter);
@@ -108,6 +109,15 @@ CREATE TABLE IF NOT EXISTS concerns (  -- trade concerns about a Member's measur
     evidence TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS concerns_paragraph ON concerns(paragraph_id);
+CREATE TABLE IF NOT EXISTS stances (  -- a Member turn's stance on what it discusses (enrich/stance.py)
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+    member TEXT NOT NULL,
+    on_behalf_of TEXT,
+    stance TEXT NOT NULL,  -- supports | opposes | has reservations | asks questions | neutral
+    cue TEXT,
+    evidence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stances_paragraph ON stances(paragraph_id);
 -- Users' tags ("coercion"), keyed by the stable concern id: never deleted by re-ingestion.
 CREATE TABLE IF NOT EXISTS concern_tags (
     concern_id TEXT NOT NULL,
@@ -269,6 +279,7 @@ _ADDED_COLUMNS = [
     ("paragraphs", "numbering", "TEXT"),
     ("paragraphs", "numbering_note", "TEXT"),
     ("paragraphs", "date", "TEXT"),
+    ("relations", "resolved_from", "TEXT"),
 ]
 
 
@@ -467,9 +478,9 @@ class Store:
             )
 
     def replace_findings(self, table: str, found: dict[int, list]) -> None:
-        """Replace the rows of `table` (relations or concerns) for the given paragraph ids; each record is a
+        """Replace the rows of `table` (relations, concerns or stances) for the given paragraph ids; each record is a
         dataclass whose fields are the table's columns. Concern tags live in their own table and stay."""
-        if table not in ("relations", "concerns"):
+        if table not in ("relations", "concerns", "stances"):
             raise ValueError(f"not a table of findings: {table}")
         records = [(pid, record) for pid, items in found.items() for record in items]
         with self.connection:
@@ -588,9 +599,32 @@ class Store:
             rows = [row for symbol in symbols for row in self.connection.execute(query + " WHERE d.symbol = ?", (symbol,))]
         return {row[0]: tuple(row[1:]) for row in rows}
 
+    def paragraph_contexts(self, symbols: list[str] | None = None) -> list[tuple]:
+        """(id, symbol, label, agenda item, speaker, speaker kind, group spoken for, speaker inherited) in
+        document order: the turns a reference such as "the statement by Benin" is resolved against, and the
+        paragraphs that continue a turn ("He went on to say…") for its stance."""
+        query = ("SELECT p.id, d.symbol, p.label, p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited"
+                 " FROM paragraphs p JOIN documents d ON d.id = p.document_id")
+        if symbols is None:
+            return [tuple(row) for row in self.connection.execute(query + " ORDER BY d.id, p.seq")]
+        return [tuple(row) for symbol in symbols for row in self.connection.execute(query + " WHERE d.symbol = ? ORDER BY p.seq", (symbol,))]
+
+    def stances(self, positions: list[tuple[str, int]]) -> dict[tuple[str, int], list[dict]]:
+        """(symbol, seq) -> the stances recorded in that paragraph (member, on_behalf_of, stance, cue, evidence)."""
+        found: dict[tuple[str, int], list[dict]] = {}
+        for symbol, seq in positions:
+            for row in self.connection.execute(
+                "SELECT s.member, s.on_behalf_of, s.stance, s.cue, s.evidence FROM stances s JOIN paragraphs p ON p.id = s.paragraph_id"
+                " JOIN documents d ON d.id = p.document_id WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)
+            ):
+                found.setdefault((symbol, seq), []).append(dict(row))
+        return found
+
     _RELATIONS_QUERY = (
         "SELECT d.symbol, d.date, p.label AS paragraph, p.seq, p.agenda_item, r.supporter, r.supporter_on_behalf_of, r.supported,"
-        " r.supported_on_behalf_of, r.relation, r.evidence FROM relations r JOIN paragraphs p ON p.id = r.paragraph_id"
+        " r.supported_on_behalf_of, r.relation, r.evidence, r.resolved_from, r.paragraph_id,"
+        " (SELECT s.stance FROM stances s WHERE s.paragraph_id = r.paragraph_id AND s.member = r.supporter LIMIT 1) AS stance"
+        " FROM relations r JOIN paragraphs p ON p.id = r.paragraph_id"
         " JOIN documents d ON d.id = p.document_id"
     )
 

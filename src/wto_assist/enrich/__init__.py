@@ -26,7 +26,8 @@ class EnrichReport:
 def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichReport:
     from .pipeline import build_pipeline, entities
     from .concerns import find_concerns
-    from .relations import RelationFinder
+    from .relations import RelationFinder, Turn, resolve_references
+    from .stance import turn_stances
 
     started = time.perf_counter()
     with Store(db_path, create=False) as store:
@@ -34,12 +35,16 @@ def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichRepor
         nlp = build_pipeline(store.short_titles())
         find_relations = RelationFinder(nlp.vocab)
         turns = store.paragraph_turns(symbols)
-        found, backed, raised = {}, {}, {}
+        found, backed, raised, texts = {}, {}, {}, {}
         for (paragraph_id, text), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=256)):
             symbol, *turn = turns[paragraph_id]
             found[paragraph_id] = entities(doc)
             backed[paragraph_id] = find_relations(doc, text, *turn)
             raised[paragraph_id] = find_concerns(text, symbol, *turn)
+            texts[paragraph_id] = text
+        contexts = [Turn(*row) for row in store.paragraph_contexts(symbols)]
+        backed = resolve_references(backed, contexts)
+        stances = turn_stances(contexts, texts)
         # A report cites most reports in its footnotes: what a paragraph's footnotes cite, the paragraph
         # cites (kept with offsets -1, as the words are not in the paragraph's own text).
         notes = store.footnote_texts(symbols)
@@ -48,6 +53,7 @@ def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichRepor
         store.replace_entities(found)
         store.replace_findings("relations", backed)
         store.replace_findings("concerns", raised)
+        store.replace_findings("stances", stances)
         store.mark_enriched(symbols)
     return EnrichReport(len(rows), sum(len(items) for items in found.values()), time.perf_counter() - started,
                         sum(len(items) for items in backed.values()))

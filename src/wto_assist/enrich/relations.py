@@ -38,7 +38,7 @@ _PHRASE_WORDS = frozenset(
     thoughts perspective observation appreciation line adopted two three four five positive caveat among
     provided suggested taken issues brought elements contained overall purpose attitude offered same
     those appeals respective mild common extensively course action chairman chair chairperson secretariat
-    colleagues hinted at""".split()
+    colleagues hinted at speaker speakers including namely notably""".split()
 )
 _NEGATION = frozenset("not n't never unable nor cannot couldn't didn't wouldn't doesn't".split())
 _CUE_TEXT = re.compile(r"\b(?:support|associat|shar(?:e|ed|es|ing)\b|agree|concur|endors|echo|second(?:ed|s)\b|join)", re.IGNORECASE)
@@ -67,6 +67,7 @@ class Relation:
     supported_on_behalf_of: str | None
     relation: str
     evidence: str  # the clause from the supporter's verb to the last delegation it names
+    resolved_from: str | None = None  # citation of the supported turn whose capacity (or identity) was read
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +138,10 @@ class RelationFinder:
                     if not _VERB_BEFORE & {t.lower_ for t in doc[max(0, token_start - 2) : token_start]}:
                         continue  # the noun, someone else's support
                 phrase_end = limit if token.idx < limit else end
-                for (name, behalf, last), supporter in product(_targets(doc, token_end, phrase_end, actors), supporters):
+                targets = _targets(doc, token_end, phrase_end, actors)
+                if not targets:
+                    found += _anaphora(text, token.idx, phrase_end, supporters, cue, actors)
+                for (name, behalf, last), supporter in product(targets, supporters):
                     if name == supporter[0]:
                         continue
                     relation = cue
@@ -148,6 +152,34 @@ class RelationFinder:
                     evidence = text[token.idx : last].strip()
                     found.append(Relation(supporter[0], supporter[1], name, behalf, relation, evidence[:300]))
         return _unique(found)
+
+
+# "associated itself with that statement", "supported the previous speaker": the supported delegation is
+# the speaker of an earlier turn, found when the whole meeting is read (resolve_references).
+PREVIOUS_SPEAKER = "(the previous speaker)"
+PREVIOUS_TWO = "(the two previous speakers)"
+_ANAPHOR_ONE = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,5}?(?:(?:that|the latter|the preceding|the last)\s+(?:statement|intervention)"
+                          r"|the statement just (?:made|delivered)|the (?:previous|preceding|last) speaker\b(?!s))", re.IGNORECASE)
+_ANAPHOR_TWO = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,8}?(?:these two delegations|the two (?:previous|preceding) speakers"
+                          r"|both (?:previous|preceding) speakers)", re.IGNORECASE)
+
+
+def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, actors) -> list[Relation]:
+    """"That statement" names the delegation last named before it in the paragraph ("the statement made by
+    Morocco deserved to be noted, and his delegation associated itself with that statement"), else the
+    previous speaker, found later by resolve_references."""
+    window = text[cue_start : min(phrase_end, cue_start + 120)]
+    marker = PREVIOUS_TWO if _ANAPHOR_TWO.match(window) else PREVIOUS_SPEAKER if _ANAPHOR_ONE.match(window) else None
+    if marker is None or cue == "shared":
+        return []
+    match = (_ANAPHOR_TWO if marker == PREVIOUS_TWO else _ANAPHOR_ONE).match(window)
+    relation = {"association": "association", "agreement": "agreement"}.get(cue, "support")
+    evidence = window[: match.end()].strip()
+    own = {name for name, _ in supporters}
+    named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
+    if marker == PREVIOUS_SPEAKER and named and "speaker" not in evidence:
+        return [Relation(name, behalf, named[-1], None, relation, evidence) for name, behalf in supporters]
+    return [Relation(name, behalf, marker, None, relation, evidence) for name, behalf in supporters]
 
 
 def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: int, actors, subject, cue) -> list[Relation]:
@@ -232,3 +264,75 @@ def _unique(relations: list[Relation]) -> list[Relation]:
             seen.add(key)
             result.append(relation)
     return result
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A paragraph as a turn of the meeting (Store.paragraph_contexts)."""
+
+    paragraph_id: int
+    symbol: str
+    label: str
+    agenda_item: str | None
+    speaker: str | None
+    speaker_kind: str | None
+    on_behalf_of: str | None
+    continues: bool = False  # the paragraph continues the previous turn (its speaker was inherited)
+
+    @property
+    def group(self) -> str | None:
+        """The negotiating group the turn spoke for, in its one canonical form; None for a list of Members."""
+        for name in (self.on_behalf_of or "").split("; "):
+            actor = members.lookup(name) if name else None
+            if actor is not None and actor.kind == "group":
+                return actor.name
+        return None
+
+    @property
+    def citation(self) -> str:
+        return f"{self.symbol}, para. {self.label}"
+
+
+def resolve_references(found: dict[int, list[Relation]], turns: list[Turn]) -> dict[int, list[Relation]]:
+    """Read each relation against the turns before it: "the intervention by Benin" is Benin's latest turn
+    in the same agenda item (else in the meeting), and when Benin spoke there on behalf of a group, the
+    supporter backed that group's position (supported_on_behalf_of). "That statement" and "the previous
+    speaker" become the speaker of the latest turn by another delegation in the agenda item; unresolved,
+    they are dropped. Turns must be in document order; a relation's own paragraph counts as before it
+    only for the supporter's own capacity."""
+    resolved: dict[int, list[Relation]] = {}
+    earlier: list[Turn] = []
+    for turn in turns:
+        if earlier and earlier[-1].symbol != turn.symbol:
+            earlier = []
+        if turn.paragraph_id in found:
+            resolved[turn.paragraph_id] = _unique([new for relation in found[turn.paragraph_id]
+                                                   for new in _resolve(relation, turn, earlier)])
+        if turn.speaker_kind in ("member", "group"):
+            earlier.append(turn)
+    return resolved
+
+
+def _resolve(relation: Relation, turn: Turn, earlier: list[Turn]) -> list[Relation]:
+    in_item = [t for t in reversed(earlier) if t.agenda_item == turn.agenda_item]
+    if relation.supported in (PREVIOUS_SPEAKER, PREVIOUS_TWO):
+        wanted = 2 if relation.supported == PREVIOUS_TWO else 1
+        speakers: list[Turn] = []
+        for previous in in_item:
+            if previous.speaker != relation.supporter and previous.speaker not in [t.speaker for t in speakers]:
+                speakers.append(previous)
+            if len(speakers) == wanted:
+                break
+        if len(speakers) < wanted:
+            return []
+        return [Relation(relation.supporter, relation.supporter_on_behalf_of, t.speaker, t.group, relation.relation,
+                         relation.evidence, t.citation) for t in speakers]
+    actor = members.lookup(relation.supported)
+    if relation.supported_on_behalf_of or actor is None or actor.kind == "group":
+        return [relation]
+    in_meeting = [t for t in reversed(earlier) if t.agenda_item != turn.agenda_item]
+    for previous in in_item + in_meeting:
+        if previous.speaker == relation.supported:
+            return [Relation(relation.supporter, relation.supporter_on_behalf_of, relation.supported, previous.group,
+                             relation.relation, relation.evidence, previous.citation)]
+    return [relation]

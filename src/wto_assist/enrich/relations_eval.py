@@ -1,8 +1,11 @@
-"""Scoring support relations against hand labels (tests/data/ctd-support-relations-dev.jsonl).
+"""Scoring support relations and stances against hand labels.
 
-The dev set holds every supporter-supported pair a reader found in the minutes of CTD meetings 1-60,
-in sentences that carry a verb of support and name another delegation; pairs compare on (symbol,
-supporter, supported). The rules were tuned on meetings 1-40; 41-60 are held out.
+tests/data/ctd-support-relations-dev.jsonl holds every supporter-supported pair a reader found in the
+minutes of CTD meetings 1-60; the rules were tuned on meetings 1-40. The held-out files written blind
+to the rules (tests/data/ctd-relations-groups-heldout.jsonl: pairs of meetings 41-60 with the group
+whose position was backed; tests/data/ctd-stance-heldout.jsonl: the stance of Member turns) are
+scored only once the rules are frozen. Labels find their paragraph by symbol and first words, never by
+a paragraph number, so the scores survive re-numbering.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from pathlib import Path
 
 from ..store import Store
 
-DEV_SET = Path(__file__).resolve().parents[3] / "tests" / "data" / "ctd-support-relations-dev.jsonl"
+LABELS = Path(__file__).resolve().parents[3] / "tests" / "data"
+DEV_SET = LABELS / "ctd-support-relations-dev.jsonl"
+GROUPS_HELD_OUT = LABELS / "ctd-relations-groups-heldout.jsonl"
+STANCE_HELD_OUT = LABELS / "ctd-stance-heldout.jsonl"
 TUNED_ON = range(1, 41)
 
 
@@ -45,13 +51,128 @@ def _meeting(symbol: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def score(store: Store, dev_set: Path, meetings) -> Score:
+def _words(text: str) -> str:
+    """Comparable opening words: no printed number, one space, straight quotes."""
+    text = re.sub(r"^\s*\d+\.\s*", "", text or "")
+    return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split())
+
+
+def paragraph_finder(store: Store, symbol: str):
+    """first words -> position (seq) of the stored paragraph that opens with them, by text, never by the
+    label: labels change when a document is re-numbered, the words do not."""
+    rows = store.connection.execute(
+        "SELECT p.seq, p.text FROM paragraphs p JOIN documents d ON d.id = p.document_id WHERE d.symbol = ? ORDER BY p.seq",
+        (symbol,)).fetchall()
+    texts = [(row["seq"], _words(row["text"])) for row in rows]
+
+    def find(first_words: str) -> int | None:
+        wanted = _words(first_words)
+        if not wanted:
+            return None
+        for seq, text in texts:
+            if text.startswith(wanted):
+                return seq
+        for seq, text in texts:  # a paragraph that a later numbering split or joined: the words inside it
+            if wanted in text:
+                return seq
+        return None
+
+    return find
+
+
+def group_of(name: str | None, on_behalf_of: str | None) -> str | None:
+    """The group whose position was backed, in its one canonical form: the group the delegation spoke for
+    (as a label or the store writes it: "LDC Group", "the LDCs", "Least-developed countries (LDCs)"), or
+    the supported party itself when it is a group."""
+    from .. import members
+    from ..registry.groups import group_name
+
+    parts = [part.strip() for part in (on_behalf_of or "").split("; ") if part.strip()]
+    for part in parts:
+        actor = members.lookup(group_name(part))
+        if actor is not None and actor.kind == "group":
+            return actor.name
+    if len(parts) == 1 and members.lookup(parts[0]) is None:
+        return group_name(parts[0])  # a group wto-assist does not know ("OECS") still has to match
+    actor = members.lookup(name) if name else None
+    return actor.name if actor is not None and actor.kind == "group" else None
+
+
+def load_labels(path: Path, meetings) -> list[dict]:
     wanted = set(meetings)
-    gold = set()
-    for line in Path(dev_set).read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if _meeting(row["symbol"]) in wanted:
-            gold.add((row["symbol"], row["supporter"], row["supported"]))
-    found = {(r["symbol"], r["supporter"], r["supported"]) for r in store.relations(symbol_prefix="WT/COMTD/M/")
-             if _meeting(r["symbol"]) in wanted}
-    return Score(len(gold), len(found), len(gold & found), sorted(gold - found), sorted(found - gold))
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row for row in rows if _meeting(row["symbol"]) in wanted]
+
+
+def score(store: Store, dev_set: Path, meetings, check_groups: bool | None = None) -> Score:
+    """Pairs (supporter, supported) per paragraph; a labelled pair is placed at the stored paragraph whose
+    text opens with its first words and matched to the nearest found pair in the same document. With
+    group labels (a "supported_on_behalf_of" field, or check_groups), a match counts only when the
+    group found equals the group labelled wherever the label names one."""
+    gold_rows = load_labels(dev_set, meetings)
+    if check_groups is None:
+        check_groups = any("supported_on_behalf_of" in row for row in gold_rows)
+    found_rows: dict[tuple, list[dict]] = {}
+    seen = set()
+    for row in store.relations(symbol_prefix="WT/COMTD/M/"):
+        if _meeting(row["symbol"]) not in set(meetings):
+            continue
+        key = (row["symbol"], row["seq"], row["supporter"], row["supported"])
+        if key not in seen:
+            seen.add(key)
+            found_rows.setdefault((row["symbol"], row["supporter"], row["supported"]), []).append(row)
+    finders, correct, missed = {}, 0, []
+    gold_keys = set()
+    for row in gold_rows:
+        symbol = row["symbol"]
+        if symbol not in finders:
+            finders[symbol] = paragraph_finder(store, symbol)
+        anchor = finders[symbol](row.get("first_words", ""))
+        key = (symbol, row["supporter"], row["supported"])
+        if (key, anchor) in gold_keys:
+            continue
+        gold_keys.add((key, anchor))
+        candidates = found_rows.get(key, [])
+        if not candidates:
+            missed.append((*key, row.get("first_words", "")[:40]))
+            continue
+        nearest = min(candidates, key=lambda r: abs(r["seq"] - (anchor if anchor is not None else r["seq"])))
+        candidates.remove(nearest)
+        wanted_group = group_of(row["supported"], row.get("supported_on_behalf_of"))
+        if check_groups and wanted_group and group_of(nearest["supported"], nearest["supported_on_behalf_of"]) != wanted_group:
+            missed.append((*key, f"group {wanted_group!r}, found {nearest['supported_on_behalf_of']!r}"))
+            continue
+        correct += 1
+    extra = sorted((*key, r["paragraph"]) for key, rows in found_rows.items() for r in rows)
+    return Score(len(gold_keys), len(seen), correct, sorted(missed), extra)
+
+
+@dataclass
+class StanceScore:
+    labelled: int
+    placed: int  # labelled turns whose paragraph was found by its words
+    correct: int
+    confusion: dict = field(default_factory=dict)  # (labelled, found) -> count
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.labelled if self.labelled else 0.0
+
+
+def stance_score(store: Store, labels: Path) -> StanceScore:
+    """Accuracy of the stance stored for the paragraph that opens each labelled turn."""
+    rows = [json.loads(line) for line in Path(labels).read_text(encoding="utf-8").splitlines() if line.strip()]
+    finders, placed, correct, confusion = {}, 0, 0, {}
+    for row in rows:
+        symbol = row["symbol"]
+        if symbol not in finders:
+            finders[symbol] = paragraph_finder(store, symbol)
+        seq = finders[symbol](row["first_words"])
+        found = None
+        if seq is not None:
+            placed += 1
+            stance = store.stances([(symbol, seq)]).get((symbol, seq), [])
+            found = stance[0]["stance"] if stance else "no Member turn"
+        correct += found == row["stance"]
+        confusion[(row["stance"], found)] = confusion.get((row["stance"], found), 0) + 1
+    return StanceScore(len(rows), placed, correct, confusion)

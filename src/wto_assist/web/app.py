@@ -202,12 +202,12 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         if query or member:
             try:
                 with state.lock:
-                    if member:
+                    if not query:
                         result = member_coalition(state.db_path, member)
                     elif state.searcher is None:
                         error = "There is no index yet: ingest documents on the Corpus page first."
                     else:
-                        result = topic_coalition(state.searcher, query)
+                        result = topic_coalition(state.searcher, query, member=member or None)
             except SearchError as problem:
                 error = str(problem)
         return page(request, "coalitions.html", query=query, member=member, result=result, error=error)
