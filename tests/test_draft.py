@@ -91,7 +91,7 @@ def test_committee_statement_speaks_for_the_delegation_and_quotes_the_record_hon
     quote = next(t for t in body if t.startswith("As recorded"))
     # The record's words, introduced as the record: never "As Viet Nam stated, “The representative of Viet Nam …”".
     assert quote.startswith("As recorded in the minutes of the meeting of the Committee on Trade and Development held on "
-                            "20 November 2026, Viet Nam “expressed concern about import restrictions imposed without notification")
+                            "20 November 2026, Viet Nam expressed “concern about import restrictions imposed without notification")
     assert "The representative" not in quote
     assert any(t.startswith("[For paraphrase, not to be quoted as it stands: As recorded") and "Fiji and Samoa said that “small" in t for t in body)
     assert "We invite Korea to explain how the measure is consistent with Article XI of the GATT 1994." in body
@@ -325,7 +325,7 @@ def test_continuation_paragraphs_share_a_citation_that_verifies(sample):
         ({"support": [{"citation": "WT/DS512/R, para. 7.102", "external": True}]}, "support[0].quote: quoting an external source needs"),
         ({"support": [{"citation": "WT/COMTD/M/990, para. 8", "point": 3}]}, "support[0].point: must be the number of one of the 2 points"),
         ({"support": [{"citation": "WT/COMTD/M/990, para. 8", "use": "reference"}]}, "support[0].use: a reference cites"),
-        ({"accept": ["everything"]}, "accept[0]: 'everything' must be unverified or restricted"),
+        ({"accept": ["everything"]}, "accept[0]: 'everything' must be unverified, restricted or closed-proceedings"),
     ],
 )
 def test_brief_errors_name_the_field(change, message):

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .. import members
-from .citation_style import joined, long_date
+from .citation_style import joined, long_date, member_as_of, member_in_prose
 
 # Reporting verbs of WTO minutes, in the past tense the Secretariat uses.
 _VERBS = (
@@ -122,22 +122,6 @@ def named_in_account(words: str, speaker: str | None) -> list[str]:
         if _REPORTED_SPEECH.search(words[end:end + 80]) and actor.name not in named:
             named.append(actor.name)
     return named
-
-
-_EC_UNTIL = "2009-12-01"  # the Treaty of Lisbon: the European Communities became the European Union
-
-
-def member_as_of(name: str, when: str | None) -> str:
-    """The Member as the record of that date names it: the European Communities before 1 December 2009."""
-    if members.canonical(name or "") == "European Union" and when and when < _EC_UNTIL:
-        return "European Communities"
-    return members.display_name(name)
-
-
-def member_in_prose(name: str, when: str | None = None) -> str:
-    """"the European Communities" (2005), "the United States", "Korea"."""
-    shown = member_as_of(name, when)
-    return members.in_prose(shown) if shown != "European Communities" else "the European Communities"
 
 
 def speaker_phrase(speaker: str | None, on_behalf_of: str | None, when: str | None = None) -> str | None:

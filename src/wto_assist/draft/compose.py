@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
 from .. import members
 from ..documents.symbols import SymbolError, dispute_of, normalise_symbol, parse_symbol
-from ..enrich.provisions import agreement
+from ..config import today
+from ..enrich.provisions import agreement, agreement_keys
 from ..registry.query import find_disputes
 from ..search import Filters, Searcher
 from ..store import Store
 from . import citation_style
 from . import passages
+from .proceedings import PROCEEDINGS_LINE, PROCEEDINGS_NAME, check_proceedings
 from .attribution import lead_in, reported_words
 from .brief import CITATION, Brief, Support
 
@@ -384,17 +385,14 @@ def _statement(brief: Brief, composer: Composer) -> dict:
             "questions_heading": f"Advance written questions to {name(brief.member_under_review)}" if questions else ""}
 
 
-_PROCEEDINGS_LINE = {
-    "panel": "PANEL PROCEEDINGS",
-    "appellate": "APPELLATE REVIEW PROCEEDINGS",
-    "compliance": "COMPLIANCE PANEL PROCEEDINGS (ARTICLE 21.5 OF THE DSU)",
-    "arbitration": "ARBITRATION PROCEEDINGS",
-}
-
-
 def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     number = int(brief.dispute[2:])
     dispute = composer.dispute(number)
+    when = brief.date or today()
+    checked = check_proceedings(dispute, brief.proceedings, when, composer.accept)
+    if checked.refusal:
+        raise DraftError(f"date: {checked.refusal}")
+    composer.warnings += [f"proceedings: {warning}" for warning in checked.warnings]
     if dispute is None:
         composer.warnings.append(f"{brief.dispute} is not in the dispute registry: the cover and table of cases lack its title")
         full_title = f"[Title of the dispute] ({brief.dispute})"
@@ -402,9 +400,12 @@ def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     else:
         full_title = citation_style.full_case(dispute)
         short = citation_style.short_case(dispute) or full_title
-    when = citation_style.long_date(brief.date or date.today().isoformat())
-    sections = [{"heading": "I. INTRODUCTION", "level": 1,
-                 "paragraphs": composer.points_with_quotes(brief.points, composer.resolve(brief.support))}]
+    summary = brief.executive_summary or [issue.points[0] for issue in brief.issues]
+    if not brief.executive_summary:
+        composer.warnings.append("executive_summary: not in the brief; drafted from the first point of each legal issue, for review")
+    sections = [{"heading": "EXECUTIVE SUMMARY", "level": 1, "unnumbered": True, "paragraphs": [[Segment(text)] for text in summary]}]
+    sections.append({"heading": "I. INTRODUCTION", "level": 1,
+                     "paragraphs": composer.points_with_quotes(brief.points, composer.resolve(brief.support))})
     sections.append({"heading": "II. LEGAL ISSUES", "level": 1, "paragraphs": []})
     for position, issue in enumerate(brief.issues):
         label = provision_label(issue.provision)
@@ -414,21 +415,66 @@ def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     if brief.conclusion:
         sections.append({"heading": "III. CONCLUSION", "level": 1, "paragraphs": [[Segment(brief.conclusion)]]})
     cited_reports = sorted({q.symbol for q in composer.quotes if citation_style.report_kind(q.symbol)})
-    cases = [citation_style.case_entry(symbol, composer.dispute_of(symbol)) for symbol in cited_reports]
+    cases = [citation_style.case_entry(symbol, composer.dispute_of(symbol), dates=True) for symbol in cited_reports]
     cases.sort(key=lambda case: citation_style.plain(case["short_title"]).lower())
-    used = sorted({key.split(":")[0] for key in [i.provision for i in brief.issues] + brief.measure["provisions"]} | {"DSU"})
-    abbreviations = [{"abbreviation": agreement(key).short, "meaning": agreement(key).title} for key in used if agreement(key)]
-    abbreviations.append({"abbreviation": "Panel", "meaning": f"the panel in {short}"})
-    if cited_reports:
-        abbreviations.append({"abbreviation": "para./paras.", "meaning": "paragraph/paragraphs"})
-    return {
-        "title": f"{short}",
-        "cover_lines": ["BEFORE THE WORLD TRADE ORGANIZATION", _PROCEEDINGS_LINE[brief.proceedings], full_title.upper(), f"({brief.dispute})",
-                        f"THIRD PARTY WRITTEN SUBMISSION OF {name(brief.member).upper()}", f"Geneva, {when}"],
+    for symbol in cited_reports:
+        circulated = _circulated(composer.dispute_of(symbol), symbol)
+        if circulated and circulated > when:
+            composer.warnings.append(f"{symbol} was circulated on {citation_style.long_date(circulated)}, after the submission's date ({citation_style.long_date(when)})")
+    prefix = brief.exhibit_prefix or citation_style.exhibit_prefix(brief.member)
+    exhibits = [{"number": f"{prefix}-{n}", "title": exhibit.title, "short_title": exhibit.short_title or ""}
+                for n, exhibit in enumerate(brief.exhibits, 1)]
+    member = name(brief.member)
+    cover = ["BEFORE THE WORLD TRADE ORGANIZATION", PROCEEDINGS_LINE[brief.proceedings], full_title.upper()]
+    if brief.proceedings == "compliance" and dispute and dispute.get("complainants"):
+        cover.append("RECOURSE TO ARTICLE 21.5 OF THE DSU BY " + citation_style.joined(
+            [citation_style.member_in_prose(m, when) for m in dispute["complainants"]]).upper())
+    cover += [f"({brief.dispute})", f"THIRD PARTY WRITTEN SUBMISSION OF {member.upper()}", f"Geneva, {citation_style.long_date(when)}"]
+    context = {
+        "title": f"{short}: Third Party Written Submission of {member} ({PROCEEDINGS_NAME[brief.proceedings]})",
+        "cover_lines": cover,
         "header_lines": [],
         "toc": TOC_MARK,
         "cases": cases,
-        "abbreviations": sorted(abbreviations, key=lambda row: row["abbreviation"].lower()),
+        "exhibits": exhibits,
         "sections": sections,
         "questions": [],
     }
+    context["abbreviations"] = _abbreviations_used(context, composer, short)
+    return context
+
+
+def _circulated(dispute: dict | None, symbol: str) -> str | None:
+    found = citation_style.case_events(symbol, dispute) if dispute else {}
+    return found["circulated"]["date"] if "circulated" in found else None
+
+
+# Abbreviations a submission may use besides the agreements' short names (data/agreements.tsv).
+_OTHER_ABBREVIATIONS = (
+    ("DSB", "Dispute Settlement Body"),
+    ("WTO", "World Trade Organization"),
+    ("para./paras.", "paragraph/paragraphs"),
+)
+
+
+def _abbreviations_used(context: dict, composer: Composer, short: str) -> list[dict]:
+    """The table of abbreviations: only the terms the submission actually uses."""
+    text = " ".join(citation_style.plain(segment_runs) for segment_runs in composer.footnotes)
+    for section in context["sections"]:
+        text += " " + section["heading"] + " " + " ".join(segment.text for paragraph in section["paragraphs"] for segment in paragraph)
+    text += " " + " ".join(exhibit["title"] for exhibit in context["exhibits"])
+    rows = []
+    for key in sorted(agreement_keys()):
+        found = agreement(key)
+        if found and _uses(text, found.short):
+            rows.append({"abbreviation": found.short, "meaning": found.title})
+    rows += [{"abbreviation": abbreviation, "meaning": meaning} for abbreviation, meaning in _OTHER_ABBREVIATIONS
+             if _uses(text, abbreviation.split("/")[0])]
+    if re.search(r"(?<![\w-])Panel(?! Reports?\b)(?![\w-])", text):  # "the Panel", not "Panel Report, …"
+        rows.append({"abbreviation": "Panel", "meaning": f"the panel in {short}"})
+    unique = {row["abbreviation"]: row for row in rows}
+    return sorted(unique.values(), key=lambda row: row["abbreviation"].lower())
+
+
+def _uses(text: str, term: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text) is not None
