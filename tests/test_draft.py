@@ -124,7 +124,7 @@ def test_third_party_submission_has_the_wto_cover_and_structure(sample):
                      "EXAMPLELAND – MEASURES CONCERNING THE IMPORTATION OF PROCESSED FRUIT", "(DS990)",
                      "THIRD PARTY WRITTEN SUBMISSION OF NORWAY", "Geneva, 12 March 2026"]
     assert [t for s, t in paragraphs if s.startswith("Heading")] == [
-        "I. INTRODUCTION", "II. LEGAL ISSUES", "A. Article XX(b) of the GATT 1994", "B. Article XI:1 of the GATT 1994", "III. CONCLUSION"]
+        "EXECUTIVE SUMMARY", "I. INTRODUCTION", "II. LEGAL ISSUES", "A. Article XX(b) of the GATT 1994", "B. Article XI:1 of the GATT 1994", "III. CONCLUSION"]
     cases, abbreviations = document.tables
     assert [cell.text for cell in cases.rows[1].cells] == [
         "Exampleland – Processed Fruit", "Panel Report, Exampleland – Measures Concerning the Importation of Processed Fruit, WT/DS990/R"]
@@ -372,16 +372,19 @@ def test_real_third_party_submission_cites_a_report_outside_the_corpus(shared, c
     brief = EXAMPLES / "ds512-third-party-submission.yaml"
     result = CliRunner().invoke(main, ["draft", str(brief), "-o", str(out), "--final", "--db", str(db), "--index", str(tmp_path / "none")])
     assert result.exit_code == 0, result.output
+    # The example is dated within the panel proceedings (a 2026 date, after the adoption, is refused:
+    # tests/test_submission.py), so it refers to a report adopted before that date.
     assert [(c.citation, c.status) for c in verify_docx(out, db)] == [
-        ("DS512 summary, para. [5]", "verified"), ("WT/DS512/R, para. 7.102", "unverified")]
+        ("DS512 summary, para. [5]", "verified"), ("WT/DS58/AB/R, para. 158", "unverified")]
     paragraphs, document = _styles(out)
     texts = [text for _, text in paragraphs]
     assert texts[texts.index("BEFORE THE WORLD TRADE ORGANIZATION") :][:6] == [
         "BEFORE THE WORLD TRADE ORGANIZATION", "PANEL PROCEEDINGS", "RUSSIA – MEASURES CONCERNING TRAFFIC IN TRANSIT", "(DS512)",
-        "THIRD PARTY WRITTEN SUBMISSION OF AUSTRALIA", "Geneva, 1 December 2026"]
-    assert "See Panel Report, Russia – Traffic in Transit, para. 7.102." in read_footnotes(document).values()
+        "THIRD PARTY WRITTEN SUBMISSION OF AUSTRALIA", "Geneva, 7 November 2017"]
+    assert "See Appellate Body Report, US – Shrimp, para. 158." in read_footnotes(document).values()
     assert [cell.text for cell in document.tables[0].rows[1].cells] == [
-        "Russia – Traffic in Transit", "Panel Report, Russia – Measures Concerning Traffic in Transit, WT/DS512/R, adopted 26 April 2019"]
+        "US – Shrimp", "Appellate Body Report, US – Import Prohibition of Certain Shrimp and Shrimp Products, WT/DS58/AB/R,"
+        " circulated 12 October 1998, adopted 6 November 1998"]
     # Without `accept: [unverified]`, --final writes nothing.
     strict = tmp_path / "strict.yaml"
     strict.write_text(brief.read_text().replace("accept: [unverified]", ""))

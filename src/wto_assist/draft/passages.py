@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..index.analysis import tokens
-from .attribution import Reported, frame_verb, reported_words
+from .attribution import SPEECH_VERBS, Reported, frame_verb, reported_words
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -111,7 +111,7 @@ def passage(paragraph: dict, sentence: str, query: str | None = None, all_senten
         issues.append("no speaker")
     elif kind not in _MEMBER_KINDS:
         issues.append("not a Member's statement")
-    if reported.verb is None and verb is None:
+    if reported.verb is None and verb not in SPEECH_VERBS:  # "the statement of X included the following:"
         issues.append("no reporting verb")
     length = len(reported.words.split())
     if length < MIN_WORDS or length > MAX_WORDS:
