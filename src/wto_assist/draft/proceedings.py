@@ -93,14 +93,3 @@ def check_proceedings(dispute: dict | None, proceedings: str, when: str, accept:
         elif not later:
             result.warnings.append(f"{ds}: the registry records no {PROCEEDINGS_NAME[proceedings]} by {dated}")
     return result
-
-
-def proceedings_as_of(dispute: dict | None, when: str) -> str | None:
-    """The registry's account of where the dispute stood on that date ("panel report adopted on 26 April 2019")."""
-    if not dispute:
-        return None
-    events = [event for event in dispute.get("events") or [] if event["date"] <= when]
-    if not events:
-        return None
-    latest = max(events, key=lambda event: event["date"])
-    return f"{latest['event']} ({long_date(latest['date'])})"
