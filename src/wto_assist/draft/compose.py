@@ -154,13 +154,11 @@ class Composer:
         results = searcher.search(support.query, k=support.k * 3 + 15, filters=filters)
         if not results:
             self.warnings.append(f"{support.field}.query: no paragraph found for {support.query!r}")
-        usable = [found for found in passages.rank(results, support.query) if not self._withhold_reason(found.paragraph)]
-        withheld = [found for found in passages.rank(results, support.query)[: support.k] if self._withhold_reason(found.paragraph)]
-        chosen = usable[: support.k]
-        if len([p for p in chosen if p.review is None and not p.issues]) < len(chosen):
-            self.warnings.append(f"{support.field}.query: fewer than {support.k} passages stand on their own as a Member's point;"
-                                 " the others are marked for review")
-        return chosen + withheld
+        ranked = passages.rank(results, support.query)
+        usable = [found for found in ranked if not self._withhold_reason(found.paragraph)]
+        withheld = [found for found in ranked[: support.k] if self._withhold_reason(found.paragraph)]
+        return usable[: support.k] + withheld  # a chosen passage that needs context is flagged in resolve()
+
     def _withhold_reason(self, paragraph: dict) -> str | None:
         if self.brief.release != "public" or not is_restricted_source(paragraph) or "restricted" in self.accept:
             return None
