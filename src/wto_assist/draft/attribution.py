@@ -55,13 +55,13 @@ _REPORTED_SPEECH = re.compile(rf"\b(?:had\s+)?{_ADVERBS}?(?:{_VERBS})\b")
 
 @dataclass(frozen=True)
 class Reported:
-    verb: str | None  # "stressed", "expressed" ...; None when the sentence has no speaker frame
+    verb: str | None  # "stressed", "expressed" ...; None when the sentence has no speaker frame (the
+    #                   lead-in then takes the paragraph's verb: "Mexico said: “…”")
     words: str  # the verbatim words to quote
     clause: bool  # True when the words follow "that" (the lead-in ends "… stressed that")
     joint_speakers: tuple[str, ...] = ()  # "The representatives of Fiji and Samoa": every Member named
     subject: str = ""  # words the lead-in carries before the quotation ("its delegation", "it")
     pronoun: str = ""  # the pronoun the record used, when `subject` replaced it ("his delegation")
-    whole_sentence: bool = False  # no frame of its own: a sentence of the statement, after "VERB:"
 
 
 def _is_speaker(who: str) -> bool:
@@ -90,14 +90,14 @@ def reported_words(sentence: str) -> Reported:
     sentence = sentence.strip()
     frame = _frame(sentence)
     if frame is None:
-        return Reported(None, sentence, False, whole_sentence=True)
+        return Reported(None, sentence, False)
     rest = sentence[frame.end():].strip()
     who = frame.group("who")
     joint = ()
     if re.match(r"The\s+representatives\s+of\b", who):
         joint = tuple(actor.name for actor, _, _ in members.find_all(re.split(r"\bon\s+behalf\b", who)[0]))
     if len(rest.split()) < 3:
-        return Reported(None, sentence, False, whole_sentence=True)
+        return Reported(None, sentence, False)
     words, pronoun, noun = _lift_pronoun(rest)
     verb = re.sub(r"\s+", " ", frame.group("verb"))
     return Reported(verb, words, bool(frame.group("that")), joint, noun, pronoun)

@@ -292,7 +292,7 @@ def _given_quote(paragraph: dict, quote: str) -> passages.Passage:
             review = review or "the quotation stops inside a sentence of the record without an ellipsis"
         reported = replace(reported, words=quote)
     else:  # longer than the sentence's reported words: introduced as a passage of the statement
-        reported = replace(reported, verb=None, clause=False, subject="", pronoun="", words=quote, whole_sentence=True)
+        reported = replace(reported, verb=None, clause=False, subject="", pronoun="", words=quote)
     return replace(holder, reported=reported, review=review)
 
 
