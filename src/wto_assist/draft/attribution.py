@@ -103,6 +103,14 @@ def reported_words(sentence: str) -> Reported:
     return Reported(verb, words, bool(frame.group("that")), joint, noun, pronoun)
 
 
+def frame_speakers(sentence: str) -> list[str]:
+    """The Members and groups a sentence's frame names as speaking ("The representative of Cuba said")."""
+    frame = _frame(sentence.strip())
+    if frame is None:
+        return []
+    return [actor.name for actor, _, _ in members.find_all(re.split(r"\bon\s+behalf\b", frame.group("who"))[0])]
+
+
 def frame_verb(paragraph_text: str, sentences: list[str]) -> str | None:
     """The reporting verb of the paragraph's own frame ("The representative of Mexico said that …")."""
     for sentence in sentences or [paragraph_text]:
@@ -151,7 +159,7 @@ def _subject_words(reported: Reported, plural: bool, person: bool) -> str:
     if person:  # the Chair or an official speaks for herself: the record's pronoun stays right
         return reported.pronoun
     opening = reported.pronoun.split()[0].lower()
-    if opening in ("he", "she", "they"):
+    if opening in ("he", "she", "they") or reported.subject.lower().startswith("country"):  # "his country had" -> "it had"
         return "they" if plural else "it"
     return ("their" if plural else "its") + (f" {reported.subject}" if reported.subject else "")
 

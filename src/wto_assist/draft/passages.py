@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from ..index.analysis import tokens
-from .attribution import SPEECH_VERBS, Reported, frame_verb, reported_words
+from .. import members
+from .attribution import SPEECH_VERBS, Reported, frame_speakers, frame_verb, reported_words
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -41,6 +42,8 @@ _PROCEDURAL = re.compile(
     re.I,
 )
 _MEMBER_KINDS = ("member", "group", "observer")
+# A sentence whose subject is someone else speaking in the record ("The Secretariat was aware …").
+_OTHER_SUBJECT = re.compile(r"^(?:The\s+)?(?:Secretariat|Chair\w*|Vice-Chair\w*|Director-General)\b")
 MIN_WORDS, MAX_WORDS = 6, 90
 
 
@@ -113,6 +116,11 @@ def passage(paragraph: dict, sentence: str, query: str | None = None, all_senten
         issues.append("not a Member's statement")
     if reported.verb is None and verb not in SPEECH_VERBS:  # "the statement of X included the following:"
         issues.append("no reporting verb")
+    named = frame_speakers(sentence)
+    speaker = members.canonical(paragraph.get("speaker") or "") or paragraph.get("speaker")
+    if (named and speaker not in named and members.canonical(paragraph.get("on_behalf_of") or "") not in named) or (
+            reported.verb is None and _OTHER_SUBJECT.match(sentence) and kind not in ("chair", "secretariat")):
+        issues.append("someone else speaks")
     length = len(reported.words.split())
     if length < MIN_WORDS or length > MAX_WORDS:
         issues.append("too short" if length < MIN_WORDS else "too long")
