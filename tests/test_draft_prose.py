@@ -6,9 +6,12 @@ from collections import Counter
 
 import docx
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from wto_assist import members
-from wto_assist.draft.attribution import reported_words
+from wto_assist.cli import main
+from wto_assist.draft.attribution import lead_in, reported_words
 from wto_assist.draft.brief import parse_brief
 from wto_assist.draft.compose import compose
 from wto_assist.draft.passages import needs_context, sentences
@@ -131,7 +134,16 @@ def test_a_quotation_needing_its_previous_paragraph_is_flagged_in_the_draft(ctd_
     out = tmp_path / "flagged.docx"
     render(composed, default_template(brief.kind), out)
     body = [p.text for p in docx.Document(str(out)).paragraphs]
-    assert any("[For review: starts with" in line for line in body)
+    assert any("[For review: starts with the word " in line for line in body)
+    # The CLI report says so too, and the quotation still verifies.
+    path = tmp_path / "flagged.yaml"
+    path.write_text(yaml.safe_dump({"kind": "committee-statement", "release": "public", "accept": ["restricted"],
+                                    "delegation": {"member": "Kenya"}, "points": ["x"],
+                                    "meeting": {"body": "Committee on Trade and Development", "date": "2026-12-10"},
+                                    "support": [{"citation": f"{symbol}, para. {label}", "quote": sentences(text)[0]}]}))
+    result = CliRunner().invoke(main, ["draft", str(path), "-o", str(tmp_path / "cli.docx"), "--db", str(ctd_db)])
+    assert result.exit_code == 0, result.output
+    assert "review the quotation: starts with the word " in result.output and "VERIFIED" in result.output
 
 
 def test_the_chairs_account_of_a_members_statement_says_so(ctd_db):
@@ -169,6 +181,23 @@ def test_the_european_communities_are_named_as_such_before_december_2009(ctd_db,
 def test_the_reporting_frame_leaves_the_quotation(sentence, verb, words, subject):
     reported = reported_words(sentence)
     assert (reported.verb, reported.words, reported.subject) == (verb, words, subject)
+
+
+@pytest.mark.parametrize("sentence, speaker, kind, lead", [
+    ("The representative of Australia said that his country had been providing DFQF market access since 2003.", "Australia", "member",
+     "Australia said that it "),
+    ("The representative of China said that her delegation was aware of the work involved.", "China", "member",
+     "China said that its delegation "),
+    ("The representatives of Fiji and Samoa said that they wished to see prompt notification.", "Fiji", "member",
+     "Fiji and Samoa said that they "),
+    ("The Chairperson said that she hoped the Committee would conclude its work.", "Chairperson", "chair",
+     "the Chairperson said that she "),
+])
+def test_the_pronoun_of_the_record_is_written_for_the_speaker_named(sentence, speaker, kind, lead):
+    source = {"family": "minutes", "body": "Committee on Trade and Development", "date": "2013-07-17",
+              "speaker": speaker, "speaker_kind": kind, "on_behalf_of": None}
+    written = "".join(text for text, _ in lead_in(source, reported_words(sentence)))
+    assert written == "As recorded in the minutes of the meeting of the Committee on Trade and Development held on 17 July 2013, " + lead
 
 
 def test_a_report_or_a_document_noting_something_is_not_a_speakers_frame():

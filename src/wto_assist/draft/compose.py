@@ -239,7 +239,8 @@ class Composer:
         if quote.use == "paraphrase":
             return [Segment("[For paraphrase, not to be quoted as it stands: "), *lead,
                     Segment("“"), Segment(quote.text, highlight=True), Segment(f"”{mark}]")]
-        review = [Segment(f" [For review: {quote.review}.]", highlight=True)] if quote.review else []
+        # In italics, not highlighted: highlighted text is quoted language to verify, and the note is ours.
+        review = [Segment(f" [For review: {quote.review}.]", italic=True)] if quote.review else []
         return [*lead, Segment("“"), Segment(quote.text, highlight=True), Segment(f"”{mark}"), *review]
 
     def points_with_quotes(self, points: list[str], quotes: list[Quote]) -> list[list[Segment]]:

@@ -64,13 +64,14 @@ def sentences(text: str) -> list[str]:
 
 
 def needs_context(words: str) -> str | None:
-    """Why the words do not stand on their own ("starts with “These”"), or None."""
+    """Why the words do not stand on their own ("starts with the word These …"), or None."""
     found = CONTEXT_OPENERS.match(words.strip())
     if found:
         opener = found.group(0).lstrip("“\"‘(")
-        return f"starts with “{opener}”, which refers to what the record said before"
+        # No quotation marks in a note: verify reads quoted spans as quotations.
+        return f"starts with the word {opener}, which refers to what the record said before"
     if re.search(r"\bthe (?:former|latter)\b", words, re.I):
-        return "refers to “the former” or “the latter” of what the record said before"
+        return "speaks of the former or the latter, which refers to what the record said before"
     if words.rstrip().endswith(":"):
         return "ends with a colon: the list it introduces is not quoted"
     return None
