@@ -20,11 +20,10 @@ from ..enrich.provisions import agreement, agreement_keys
 from ..registry.query import find_disputes
 from ..search import Filters, Searcher
 from ..store import Store
-from . import citation_style
-from . import passages
-from .proceedings import PROCEEDINGS_LINE, PROCEEDINGS_NAME, check_proceedings
+from . import citation_style, passages
 from .attribution import lead_in, reported_words
 from .brief import CITATION, Brief, Support
+from .proceedings import PROCEEDINGS_LINE, PROCEEDINGS_NAME, check_proceedings
 
 FOOTNOTE_MARK = "⟦fn:{}⟧"
 TOC_MARK = "⟦toc⟧"  # render.py puts a Word table-of-contents field here
@@ -280,7 +279,7 @@ def _given_quote(paragraph: dict, quote: str) -> passages.Passage:
     found = passages.sentences(paragraph["text"]) or [paragraph["text"]]
     sentence = next((s for s in found if _fold_spaces(quote) in _fold_spaces(s)), None)
     if sentence is None:  # the quotation runs over several sentences: the first one's frame introduces it
-        sentence = next((s for s in found if _fold_spaces(s) in _fold_spaces(quote) or _fold_spaces(quote).startswith(_fold_spaces(s)[:40])), found[0])
+        sentence = next((s for s in found if _fold_spaces(s) in _fold_spaces(quote)), found[0])
     holder = passages.passage(paragraph, sentence, None, found)
     words = _fold_spaces(holder.words)
     review = holder.review or passages.needs_context(quote)
