@@ -17,49 +17,21 @@ from wto_assist.documents.readers import read_text
 from .conftest import CORPUS, minimal_pdf
 
 
-class Listener:
-    """A loopback TCP listener that counts the connections reaching it (bounded waits only)."""
+def _campaign():
+    from .test_faults import _campaign as load
 
-    def __init__(self) -> None:
-        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(16)
-        self.server.settimeout(0.2)
-        self.port = self.server.getsockname()[1]
-        self.connections = 0
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> int:
-        time.sleep(0.3)  # a connection made at the very end is still counted
-        self.stopping.set()
-        self.thread.join(timeout=2)
-        self.server.close()
-        return self.connections
+    return load()
 
 
 @pytest.fixture()
 def listener():
-    watcher = Listener()
+    watcher = _campaign().Listener()
     yield watcher
     watcher.close()
 
 
 def _hostile_html(port: int) -> str:
-    return (f'<html><head><link rel="stylesheet" href="http://127.0.0.1:{port}/style.css"></head><body>'
-            f'<p>WT/COMTD/M/870</p><img src="http://127.0.0.1:{port}/x.png">'
-            f"<p>&amp;&amp; The representative of Chile said that duty-free access matters.</p>"
-            f'<img src="http://127.0.0.1:{port}/y.png"></body></html>')
+    return _campaign().hostile_html(port, "WT/COMTD/M/870")
 
 
 def test_an_html_file_saved_as_doc_is_read_without_a_single_connection(tmp_path, listener):
@@ -145,8 +117,7 @@ def test_two_conversions_at_once_never_share_a_profile(tmp_path, fake_office, li
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed")
 def test_real_libreoffice_fetches_nothing_linked_from_an_rtf(tmp_path, listener):
     path = tmp_path / "linked.doc"
-    path.write_text("{\\rtf1\\ansi WT/COMTD/M/871\\par The representative of Peru spoke.\\par"
-                    f'{{\\field{{\\*\\fldinst INCLUDEPICTURE "http://127.0.0.1:{listener.port}/x.png" \\\\d}}}}\\par}}', encoding="ascii")
+    path.write_text(_campaign().hostile_rtf(listener.port, "WT/COMTD/M/871"), encoding="ascii")
     try:
         read_text(path)
     except readers.ReadError:
@@ -186,3 +157,53 @@ def test_no_python_reader_opens_a_socket(tmp_path, listener):
         _SocketGuard.armed = False
     assert _SocketGuard.events == []
     assert listener.close() == 0
+
+
+# --- odd file names ----------------------------------------------------------------------------
+
+ODD_NAMES = {b"line\nbreak.txt": 861, b"tab\there.txt": 862, b"carriage\rreturn.txt": 863, b"caf\xe9.txt": 864}
+
+
+def _odd_folder(tmp_path: Path) -> Path:
+    import os
+
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    for name, number in ODD_NAMES.items():
+        with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
+            handle.write(f"WT/COMTD/M/{number}\n&& The representative of Chile said that duty-free access matters.\n".encode())
+    return folder
+
+
+def test_files_with_odd_names_are_ingested_and_kept_run_after_run(tmp_path):
+    import os
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from wto_assist.cli import main
+    from wto_assist.ingest import ingest_paths
+
+    folder, db = _odd_folder(tmp_path), tmp_path / "corpus.sqlite"
+    first = ingest_paths([folder], db, enrich=False)
+    assert not first.failed and not first.removed and len(first.ingested) == 4, first
+    again = ingest_paths([folder], db, enrich=False)
+    assert not again.removed and not again.ingested and len(again.unchanged) == 4, again
+    with sqlite3.connect(db) as connection:
+        stored = dict(connection.execute("SELECT symbol, source_path FROM documents"))
+    assert set(stored) == {f"WT/COMTD/M/{n}" for n in ODD_NAMES.values()}
+    # The store holds the real path (escaped only for the byte that is not UTF-8, which text cannot hold).
+    resolved = os.fsdecode(folder.resolve())
+    assert stored["WT/COMTD/M/861"] == resolved + "/line\nbreak.txt" and Path(stored["WT/COMTD/M/861"]).exists()
+    assert stored["WT/COMTD/M/862"] == resolved + "/tab\there.txt"
+    assert stored["WT/COMTD/M/863"] == resolved + "/carriage\rreturn.txt"
+    assert stored["WT/COMTD/M/864"] == resolved + "/caf\\xe9.txt"
+    # Displayed escaped: one line per file, whatever its name holds.
+    (folder / "line\nbreak.txt").write_bytes(b"")  # now a failure the listing prints
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db)])
+    assert "line\\nbreak.txt" in result.output and "line\nbreak" not in result.output
+    listed = CliRunner().invoke(main, ["list", "--db", str(db)]).output
+    assert "not ingested: " in listed and "line\\nbreak.txt: empty file" in listed and "line\nbreak" not in listed
+    # Deleting a file still removes its document.
+    os.remove(os.path.join(os.fsencode(folder), b"tab\there.txt"))
+    assert ingest_paths([folder], db, enrich=False).removed == ["WT/COMTD/M/862"]

@@ -120,8 +120,10 @@ def list_documents(db_path: Path | None, as_json: bool) -> None:
             f"{document['paragraphs']:>4} paras  {document['body'] or '-'}"
         )
     click.echo(f"{len(documents)} documents")
-    for failure in failures:
-        click.echo(f"not ingested: {failure['path']}: {failure['reason']}")
+    from .ingest import shown
+
+    for failure in failures:  # a stored path is the real one: a newline in a name must not forge a line here
+        click.echo(f"not ingested: {shown(failure['path'])}: {failure['reason']}")
 
 
 def _status(document: dict) -> str:

@@ -307,13 +307,14 @@ class Store:
                 (document.source_path, document.sha256, "ingested", document.symbol, None, _now()),
             )
 
-    def remove_missing_under(self, folder: Path) -> list[str]:
-        """Delete documents whose source file under `folder` no longer exists; returns their symbols."""
+    def remove_missing_under(self, folder: Path | str, present: set[str] = frozenset()) -> list[str]:
+        """Delete documents whose source file under `folder` no longer exists (and is not among the `present`
+        paths, as stored); returns their symbols."""
         prefix = str(Path(folder).resolve()) + "/"
         rows = self.connection.execute(
             "SELECT symbol, source_path FROM documents WHERE substr(source_path, 1, ?) = ?", (len(prefix), prefix)
         ).fetchall()
-        gone = [row for row in rows if not Path(row["source_path"]).exists()]
+        gone = [row for row in rows if row["source_path"] not in present and not Path(row["source_path"]).exists()]
         failed = self.connection.execute(
             "SELECT path FROM sources WHERE status = 'failed' AND substr(path, 1, ?) = ?", (len(prefix), prefix)
         ).fetchall()
@@ -322,7 +323,7 @@ class Store:
                 self.connection.execute("DELETE FROM documents WHERE symbol = ?", (row["symbol"],))
                 self.connection.execute("DELETE FROM sources WHERE path = ?", (row["source_path"],))
             for row in failed:
-                if not Path(row["path"]).exists():  # a bad file the user has since deleted
+                if row["path"] not in present and not Path(row["path"]).exists():  # a bad file the user has since deleted
                     self.connection.execute("DELETE FROM sources WHERE path = ?", (row["path"],))
         return [row["symbol"] for row in gone]
 
