@@ -15,6 +15,7 @@ from wto_assist.documents import readers
 from wto_assist.documents.readers import read_text
 
 from .conftest import CORPUS, minimal_pdf
+from .test_concerns import goods_db  # noqa: F401 - a fixture shared with the concerns tests
 
 
 def _campaign():
@@ -207,3 +208,100 @@ def test_files_with_odd_names_are_ingested_and_kept_run_after_run(tmp_path):
     # Deleting a file still removes its document.
     os.remove(os.path.join(os.fsencode(folder), b"tab\there.txt"))
     assert ingest_paths([folder], db, enrich=False).removed == ["WT/COMTD/M/862"]
+
+
+# --- roles in remote mode ----------------------------------------------------------------------
+
+REMOTE = {"host": "192.0.2.10:8765", "origin": "http://192.0.2.10:8765"}
+
+
+def _remote_app(sample_db, tmp_path):
+    from starlette.testclient import TestClient
+
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import create_app
+    from wto_assist.web.security import Access
+
+    access = Access.for_binding("192.0.2.10")
+    index_dir = tmp_path / "index"
+    build_index(sample_db, index_dir, with_dense=False)
+    app = create_app(sample_db, index_dir, tmp_path / "data", with_dense=False, access=access)
+    return app, access, lambda: TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE)
+
+
+def _concrete(path: str) -> str:
+    """A route's path with each {parameter} filled in: "/disputes/DS{number:int}" -> "/disputes/DS1"."""
+    import re
+
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def _database_dump(db: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        return "\n".join(connection.iterdump())
+
+
+def test_every_write_route_is_editor_only_route_by_route(goods_db, tmp_path):
+    from starlette.routing import Route
+
+    from wto_assist.concerns import inventory
+    from wto_assist.web.security import READER_MAY_POST
+
+    db, _ = goods_db
+    app, access, client_for = _remote_app(db, tmp_path)
+    reader, editor = client_for(), client_for()
+    assert reader.get(f"/search?token={access.reader_token}").status_code == 200  # each now holds its cookie
+    assert editor.get(f"/search?token={access.editor_token}").status_code == 200
+    form = {"csrf_token": access.form_token, "concern_id": inventory(db)[0]["concern_id"], "tag": "sps", "file": "x"}
+    writes = []
+    for route in app.app.routes:  # the app's own table: a route added later is checked without touching this test
+        if not isinstance(route, Route):
+            continue
+        for method in sorted(route.methods - {"GET", "HEAD"}):
+            path = _concrete(route.path)
+            writes.append((method, route.path))
+            before = _database_dump(db)
+            answer = reader.request(method, path, data=form)
+            if route.path in READER_MAY_POST and method == "POST":
+                assert "read-only" not in answer.text, (method, path)
+                continue
+            assert answer.status_code == 403 and "read-only" in answer.text, (method, path, answer.status_code)
+            assert _database_dump(db) == before, (method, path)  # refused before anything was written
+            assert "read-only" not in editor.request(method, path, data=form).text, (method, path)
+    assert ("POST", "/concerns") in writes and ("POST", "/corpus") in writes
+    assert READER_MAY_POST <= {path for _, path in writes}  # no stale exception
+
+
+def test_a_reader_cannot_tag_concerns_and_an_editor_can(goods_db, tmp_path):
+    from wto_assist.concerns import inventory
+
+    db, _ = goods_db
+    _, access, client_for = _remote_app(db, tmp_path)
+    concern = inventory(db)[0]["concern_id"]
+    for remove in ("0", "1"):  # adding and removing a tag alike
+        post = {"csrf_token": access.form_token, "concern_id": concern, "tag": "hardening", "remove": remove}
+        reader = client_for()
+        reader.get(f"/concerns?token={access.reader_token}")
+        before = inventory(db, tag="hardening")
+        assert reader.post("/concerns", data=post).status_code == 403
+        assert inventory(db, tag="hardening") == before
+        editor = client_for()
+        editor.get(f"/concerns?token={access.editor_token}")
+        assert editor.post("/concerns", data=post).status_code == 200
+        assert bool(inventory(db, tag="hardening")) == (remove == "0")
+
+
+def test_the_access_token_is_never_copied_into_links(sample_db, tmp_path):
+    from wto_assist.web.app import PAGE_SIZE
+
+    _, access, client_for = _remote_app(sample_db, tmp_path)
+    client = client_for()
+    query = "/search?q=representative+panel+import+measure+members+trade+market&mode=bm25"
+    first = client.get(f"{query}&token={access.editor_token}")
+    assert first.status_code == 200 and "HttpOnly" in first.headers["set-cookie"]
+    assert first.text.count('class="result"') == PAGE_SIZE and 'rel="next"' in first.text  # pagination is on the page
+    assert access.editor_token not in first.text and "token=" not in first.text
+    second = client.get(f"{query}&page=2")  # the cookie carries the access now
+    assert second.status_code == 200 and access.editor_token not in second.text

@@ -62,6 +62,26 @@ def host_name(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
+# Readers may only read: every method but GET and HEAD is an editor's, on any route, present or future,
+# except these, which compute an answer from the posted form and store nothing (a draft, a check).
+READER_MAY_POST = {"/draft", "/verify"}
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def reader_may(method: str, path: str) -> bool:
+    """Whether a reader (read-only access) may make this request."""
+    if method in SAFE_METHODS:
+        return True
+    return method == "POST" and path in READER_MAY_POST and (method, path) not in EDITOR_ONLY
+
+
+def without_token(query_string: bytes) -> bytes:
+    """The query string less its `token=`: the app never sees the access token, so no link it builds
+    (pagination, filters) can copy it; the cookie carries it after the first visit."""
+    pairs = [pair for pair in query_string.split(b"&") if pair and pair.split(b"=", 1)[0] != b"token"]
+    return b"&".join(pairs)
+
+
 class Guard:
     """Pure ASGI middleware applying `Access` to every HTTP request (the app's outermost layer)."""
 
@@ -85,8 +105,9 @@ class Guard:
             role, cookie = self._role(scope, headers)
             if role is None:
                 return await _refuse(send, 401, "Open the address printed when the server started: it carries the access token.")
-            if role == "reader" and (method, scope["path"]) in EDITOR_ONLY:
+            if role == "reader" and not reader_may(method, scope["path"]):
                 return await _refuse(send, 403, "Your access is read-only: ask an editor to change the corpus.")
+            scope = dict(scope, query_string=without_token(scope.get("query_string", b"")))
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
