@@ -305,3 +305,107 @@ def test_the_access_token_is_never_copied_into_links(sample_db, tmp_path):
     assert access.editor_token not in first.text and "token=" not in first.text
     second = client.get(f"{query}&page=2")  # the cookie carries the access now
     assert second.status_code == 200 and access.editor_token not in second.text
+
+
+# --- databases that are not ours to change -----------------------------------------------------
+
+
+def _fingerprint(folder: Path) -> dict[str, str]:
+    """Every file in the database's folder and its content hash: a -wal or -journal appearing counts too."""
+    import hashlib
+
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def _cli(*arguments):
+    from click.testing import CliRunner
+
+    from wto_assist.cli import main
+
+    return CliRunner().invoke(main, list(arguments))
+
+
+def _alone(sample_db: Path, tmp_path: Path) -> Path:
+    """The sample corpus, checkpointed into one file, alone in a folder of its own."""
+    import sqlite3
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    with sqlite3.connect(sample_db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(sample_db, folder / "corpus.sqlite")
+    return folder / "corpus.sqlite"
+
+
+def test_a_read_only_database_is_searched_listed_and_shown_never_changed(sample_db, tmp_path):
+    from wto_assist.index.build import build_index
+
+    db = _alone(sample_db, tmp_path)
+    build_index(db, tmp_path / "index", with_dense=False)
+    db.chmod(0o444)  # the owner's "do not change" holds even for root, who could write it anyway
+    before = _fingerprint(db.parent)["corpus.sqlite"]
+    listed = _cli("list", "--db", str(db))
+    assert listed.exit_code == 0 and "WT/COMTD/M/990" in listed.output
+    shown = _cli("show", "WT/COMTD/M/990", "--db", str(db))
+    assert shown.exit_code == 0 and "Committee on Trade and Development" in shown.output
+    found = _cli("search", "duty-free", "--mode", "bm25", "--db", str(db), "--index", str(tmp_path / "index"))
+    assert found.exit_code == 0 and "1." in found.output, found.output
+    refused = _cli("ingest", str(CORPUS), "--db", str(db))
+    assert refused.exit_code == 1 and "is read-only" in refused.output and "Traceback" not in refused.output
+    assert len(refused.output.strip().splitlines()) == 1, refused.output
+    assert _fingerprint(db.parent)["corpus.sqlite"] == before  # (SQLite may add its empty WAL side files beside it)
+
+
+def test_a_database_on_a_read_only_mount_is_read(sample_db, tmp_path):
+    import os
+    import subprocess
+
+    if not readers.no_network_prefix():
+        pytest.skip("no user namespaces here to make a read-only mount")
+    db = _alone(sample_db, tmp_path)
+    folder = db.parent
+    script = (f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && "
+              f"{sys.executable} -c 'from wto_assist.cli import main; main()' list --db {db}")
+    run = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert run.returncode == 0 and "WT/COMTD/M/990" in run.stdout, run.stderr[-1000:]
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message_and_left_as_it_was(sample_db, tmp_path):
+    import sqlite3
+
+    db = _alone(sample_db, tmp_path)
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    connection.execute("PRAGMA journal_mode = DELETE")  # one file, so any later write shows in the fingerprint
+    connection.close()
+    before = _fingerprint(db.parent)
+    for arguments in (["list"], ["ingest", str(CORPUS)], ["show", "WT/COMTD/M/990"]):
+        result = _cli(*arguments, "--db", str(db))
+        assert result.exit_code == 1 and "newer wto-assist (corpus schema 99" in result.output, (arguments, result.output)
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert _fingerprint(db.parent) == before
+
+
+@pytest.mark.parametrize("tables", [
+    ["CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)", "INSERT INTO meta VALUES ('schema_version', '1')",
+     "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"],
+    ["CREATE TABLE meta (name TEXT, value TEXT)", "INSERT INTO meta VALUES ('owner', 'someone')"],
+    ["CREATE TABLE meta (key TEXT, value TEXT)", "CREATE TABLE documents (id INTEGER, title TEXT)"],
+], ids=["meta-and-own-tables", "other-meta", "meta-and-other-documents"])
+def test_a_foreign_sqlite_file_is_never_written(tmp_path, tables):
+    import sqlite3
+
+    folder = tmp_path / "foreign"
+    folder.mkdir()
+    db = folder / "theirs.sqlite"
+    with sqlite3.connect(db) as connection:
+        for statement in tables:
+            connection.execute(statement)
+    connection.close()
+    before = _fingerprint(folder)
+    for arguments in (["ingest", str(CORPUS)], ["list"], ["load-disputes", str(CORPUS / "registry" / "disputes-sample.jsonl")]):
+        result = _cli(*arguments, "--db", str(db))
+        assert result.exit_code != 0 and "not a wto-assist corpus" in result.output, (arguments, result.output)
+        assert "Traceback" not in result.output
+    assert _fingerprint(folder) == before

@@ -111,6 +111,7 @@ def ingest_paths(
     # name does not round-trip through the store's text.
     present = {store_key(path) for path in files}
     with Store(db_path) as store:
+        store.require_writable()  # before any file is read: one line, not a traceback at the first write
         for path in files:
             if on_file:
                 on_file(path)
