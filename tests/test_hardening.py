@@ -409,3 +409,58 @@ def test_a_foreign_sqlite_file_is_never_written(tmp_path, tables):
         assert result.exit_code != 0 and "not a wto-assist corpus" in result.output, (arguments, result.output)
         assert "Traceback" not in result.output
     assert _fingerprint(folder) == before
+
+
+# --- upload limits while the body streams ------------------------------------------------------
+
+
+def _stream_upload(app, path: str, total: int, declare_length: bool) -> tuple[int, int]:
+    """POST a multipart body of `total` bytes to `path` straight through ASGI, 64 KiB a message, made as
+    it is read: (status, bytes the app pulled)."""
+    import asyncio
+
+    boundary = b"hardeningboundary"
+    head = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + app.access.form_token.encode()
+            + b"\r\n--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="big.docx"\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n")
+    chunk = b"x" * 65536
+    pulled, status = 0, []
+    headers = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1"),
+               (b"content-type", b"multipart/form-data; boundary=" + boundary)]
+    if declare_length:
+        headers.append((b"content-length", str(total).encode()))
+
+    async def receive():
+        nonlocal pulled
+        body = head if pulled == 0 else chunk
+        pulled += len(body)
+        return {"type": "http.request", "body": body, "more_body": pulled < total}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http", "path": path,
+             "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": headers, "client": ("127.0.0.1", 1),
+             "server": ("127.0.0.1", 80)}
+    asyncio.run(app(scope, receive, send))
+    return status[0], pulled
+
+
+def test_a_huge_upload_is_refused_while_it_streams(sample_db, tmp_path):
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import MAX_UPLOAD_BYTES, create_app
+    from wto_assist.web.security import MAX_BODY
+
+    assert MAX_UPLOAD_BYTES < MAX_BODY <= MAX_UPLOAD_BYTES + 2 * 2**20
+    build_index(sample_db, tmp_path / "index", with_dense=False)
+    app = create_app(sample_db, tmp_path / "index", tmp_path / "data", with_dense=False)
+    gib = 2**30
+    for path in ("/verify", "/corpus"):
+        # Declared: refused before a byte of the body is read.
+        status, pulled = _stream_upload(app, path, gib, declare_length=True)
+        assert status == 413 and pulled == 0, (path, status, pulled)
+        # Not declared (chunked): the stream is cut just past the limit, never read to its end.
+        status, pulled = _stream_upload(app, path, gib, declare_length=False)
+        assert status == 413 and pulled <= MAX_BODY + 65536, (path, status, pulled)
+    assert not any(path.is_file() for path in (tmp_path / "data").rglob("*"))  # nothing kept
