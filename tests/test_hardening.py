@@ -464,3 +464,21 @@ def test_a_huge_upload_is_refused_while_it_streams(sample_db, tmp_path):
         status, pulled = _stream_upload(app, path, gib, declare_length=False)
         assert status == 413 and pulled <= MAX_BODY + 65536, (path, status, pulled)
     assert not any(path.is_file() for path in (tmp_path / "data").rglob("*"))  # nothing kept
+
+
+# --- small things: a search summary that adds up, speaker names without direction overrides ----------
+
+
+def test_search_never_prints_an_impossible_range_when_the_index_is_ahead_of_the_store(sample_db, tmp_path):
+    import sqlite3
+
+    from wto_assist.index.build import build_index
+
+    build_index(sample_db, tmp_path / "index", with_dense=False)
+    with sqlite3.connect(sample_db) as connection:  # the store loses what the index still holds
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("DELETE FROM documents")
+    result = _cli("search", "representative", "--mode", "bm25", "--db", str(sample_db), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    assert "–-1" not in result.output and " 0–" not in result.output
+    assert "none on page 1 is in the corpus now" in result.output and "no results" in result.output

@@ -357,9 +357,11 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
     if as_json:
         _print_json(result.records)
         return
-    if result.total:
-        first = result.records[0]["rank"] if result.records else 0
+    if result.total and result.records:
+        first = result.records[0]["rank"]
         click.echo(f"{result.total} hits; {first}–{first + len(result.records) - 1} shown (page {result.page} of {result.pages})")
+    elif result.total:  # every hit on this page is of a paragraph the corpus no longer holds (the index is ahead of it)
+        click.echo(f"{result.total} hits in the index; none on page {result.page} is in the corpus now (run `wto-assist index`)")
     _print_results(result.records, query, scores)
 
 
