@@ -482,3 +482,20 @@ def test_search_never_prints_an_impossible_range_when_the_index_is_ahead_of_the_
     assert result.exit_code == 0, result.output
     assert "–-1" not in result.output and " 0–" not in result.output
     assert "none on page 1 is in the corpus now" in result.output and "no results" in result.output
+
+
+def test_direction_overrides_never_reach_a_speakers_name(tmp_path):
+    from wto_assist.ingest import ingest_paths
+    from wto_assist.store import Store
+
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "WTCOMTDM876.txt").write_text(
+        "WT/COMTD/M/876\n\n&& The representative of \u202eChile\u202c said that duty-free access matters.\n\n"
+        "&& The representative of \u2067Peru\u2069 said that rules\u202d matter.\n", encoding="utf-8")
+    db = tmp_path / "corpus.sqlite"
+    assert not ingest_paths([folder], db, enrich=False).failed
+    with Store(db) as store:
+        paragraphs = store.paragraphs("WT/COMTD/M/876")
+    assert [p["speaker"] for p in paragraphs if p["speaker"]] == ["Chile", "Peru"]
+    assert not any(char in p["text"] for p in paragraphs for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -493,7 +493,10 @@ _TOC_LINE = re.compile(r"PAGEREF\s+_Toc|^\s*(?:[A-Z]\.|\(?[ivxIVX]+\)|\([A-Za-z]
 
 
 # Terminal escape sequences and control characters: never text of a document, never to be printed.
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0e-\x1f\x7f]")
+# Bidirectional embeddings, overrides and isolates too: in a speaker's name or a symbol they make the text
+# display other than it reads ("Chile" shown backwards, a symbol spoofed); WTO texts in English, French
+# and Spanish never need them.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_converted_text(text: str) -> str:
