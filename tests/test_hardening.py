@@ -499,3 +499,18 @@ def test_direction_overrides_never_reach_a_speakers_name(tmp_path):
         paragraphs = store.paragraphs("WT/COMTD/M/876")
     assert [p["speaker"] for p in paragraphs if p["speaker"]] == ["Chile", "Peru"]
     assert not any(char in p["text"] for p in paragraphs for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_a_web_upload_of_a_hostile_doc_fetches_nothing(sample_db, tmp_path, listener):
+    from .test_web import _client, _job_outcome
+
+    client, _ = _client(sample_db, tmp_path)
+    _SocketGuard.arm()  # the ingest job runs in this process: any socket it made would be recorded
+    try:
+        upload = {"file": ("WTCOMTDM870.doc", _hostile_html(listener.port).encode(), "application/msword")}
+        response = client.post("/corpus", data={"csrf_token": client.form_token}, files=upload)
+        assert response.status_code == 200 and "Ingested WT/COMTD/M/870" in _job_outcome(client, response)
+    finally:
+        _SocketGuard.armed = False
+    assert [event for event in _SocketGuard.events if event[0] == "socket.connect"] == []
+    assert listener.close() == 0
