@@ -14,6 +14,9 @@ Network (`network` class): an HTML file saved as .doc, an RTF saved as .doc and 
 images and a stylesheet on a loopback listener the campaign starts: every connection reaching it is
 counted (there must be none). Odd names (`names` class) must be ingested and never reported removed.
 
+Databases (`database_trial`): a read-only corpus, one of a newer schema, and foreign SQLite files (with and
+without a `meta` table): read where it may be read, otherwise refused in one line, never changed.
+
 Kills (`kill_trial`): `ingest`, `index`, `enrich` and `load-disputes` are killed with SIGKILL at a
 random moment; every time the database must pass integrity_check, search must answer from the
 previous or the new index, and re-running the command must leave the full state (same entities).
@@ -264,6 +267,49 @@ def run_case(make, folder: Path, timeout: float = 60, listener: Listener | None 
     }
 
 
+DATABASE_KINDS = ("read-only", "newer-schema", "foreign-with-meta", "foreign")
+
+
+def database_trial(kind: str, folder: Path) -> dict:
+    """A database that is not ours to change (`kind`): every command must read it (read-only) or refuse it in
+    one line, with no traceback, and the file must stay byte for byte as it was."""
+    import hashlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    db, index_dir = folder / "corpus.sqlite", folder / "index"
+    if kind in ("read-only", "newer-schema"):
+        subprocess.run(CLI + ["ingest", str(CORPUS), "--db", str(db)], capture_output=True, check=True)
+        subprocess.run(CLI + ["index", "--no-dense", "--db", str(db), "--index", str(index_dir)], capture_output=True, check=True)
+    connection = sqlite3.connect(db)
+    with connection:
+        if kind == "newer-schema":
+            connection.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+        elif kind == "foreign-with-meta":
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            connection.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+            connection.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
+        elif kind == "foreign":
+            connection.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    if kind == "read-only":
+        db.chmod(0o444)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    reads = [["list"], ["show", "WT/COMTD/M/990"], ["search", "duty-free", "--mode", "bm25", "--index", str(index_dir)]]
+    writes = [["ingest", str(CORPUS)], ["enrich"], ["load-disputes", str(CORPUS / "registry" / "disputes-sample.jsonl")]]
+    outcomes = []
+    for arguments in reads + writes:
+        run = subprocess.run(CLI + arguments + ["--db", str(db)], capture_output=True, text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+        expected_to_work = kind == "read-only" and arguments in reads
+        outcomes.append({
+            "command": arguments[0],
+            "traceback": "Traceback" in run.stderr,
+            "as_expected": run.returncode == 0 if expected_to_work else (run.returncode != 0 and len(errors) == 1),
+        })
+    return {"kind": kind, "outcomes": outcomes, "changed": hashlib.sha256(db.read_bytes()).hexdigest() != before}
+
+
 _DURATIONS: dict[tuple[str, Path], float] = {}
 
 
@@ -329,6 +375,13 @@ def main() -> None:
                 print(f"PROBLEM {kind} {name!r}: {outcome}", file=sys.stderr)
         print(f"{len(cases)} malformed inputs")
         listener.close()
+        print("\n| database not ours | commands | read, or refused in one line | tracebacks | file changed |")
+        print("|---|---|---|---|---|")
+        for kind in DATABASE_KINDS:
+            trial = database_trial(kind, scratch / f"database-{kind}")
+            print(f"| {kind} | {len(trial['outcomes'])} | {sum(o['as_expected'] for o in trial['outcomes'])} | "
+                  f"{sum(o['traceback'] for o in trial['outcomes'])} | {'yes' if trial['changed'] else 'no'} |")
+        print()
         print("| class | cases | clear one-line error or ingested | tracebacks | hangs | database not ok | valid files still ingested | connections | wrongly removed | peak RSS (MiB) |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         for kind, outcomes in results.items():

@@ -60,6 +60,14 @@ def test_malformed_inputs_get_one_line_each_and_valid_files_still_ingest(tmp_pat
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.parametrize("kind", ["read-only", "foreign-with-meta"])  # the other kinds: tests/test_hardening.py, in-process
+def test_a_database_not_ours_is_read_or_refused_in_one_line_and_never_changed(kind, tmp_path):
+    trial = _campaign().database_trial(kind, tmp_path / "db")
+    assert not trial["changed"], trial
+    for outcome in trial["outcomes"]:
+        assert outcome["as_expected"] and not outcome["traceback"], (kind, outcome)
+
+
 @pytest.mark.parametrize("command", ["ingest", "index", "enrich", "load-disputes"])
 def test_a_kill_during_each_writer_leaves_a_loadable_state(command, tmp_path):
     faults = _campaign()
