@@ -52,31 +52,48 @@ def test_speaker_attribution_agrees_with_hand_labels(shared, ctd_db):
 def test_chair_secretariat_and_continuations_agree_with_hand_labels(shared, ctd_db):
     # Measured (benchmarks/bench_quality.py): Chair 1,135 of 1,148; Secretariat 156 of 206 (most
     # disagreements are gold labels naming the Secretariat a delegation thanked); continuation blocks
-    # 27 of 43 (1 of 43 before continuations inherited).
+    # see below for continuation blocks.
     with Store(ctd_db, create=False) as store:
         report = speaker_report(store, shared / "corpus" / "ctd-paragraphs-dev.jsonl")
     assert report.roles["chair"].rate >= 0.98, report.roles["chair"].examples
     assert report.roles["secretariat"].rate >= 0.72, report.roles["secretariat"].examples
-    assert report.continuations.compared >= 40 and report.continuations.rate >= 0.6, report.continuations.examples
+    # Since every body paragraph has its own number, only text printed inside a paragraph (a statement
+    # quoted in full, a list) is a continuation block here: 24 of 37.
+    assert report.continuations.compared >= 30 and report.continuations.rate >= 0.6, report.continuations.examples
+
+
+def _turn(store, symbol, opening, count):
+    """The paragraph of `symbol` that opens with `opening` and the `count` - 1 paragraphs after it."""
+    paragraphs = store.paragraphs(symbol)
+    start = next(i for i, p in enumerate(paragraphs) if p["text"].startswith(opening))
+    return paragraphs[start : start + count]
 
 
 def test_the_record_structure_of_ctd_55_and_continuations(ctd_db):
     with Store(ctd_db, create=False) as store:
         m55 = store.paragraphs("WT/COMTD/M/55")
+        # Turns whose later paragraphs name nobody ("He went on to say…"): each is now a numbered paragraph
+        # of its own, and keeps the speaker of the turn.
         continued = {
-            (symbol, label): [p["speaker"] for p in store.paragraphs(symbol, label)]
-            for symbol, label in [("WT/COMTD/M/87", "76"), ("WT/COMTD/M/73", "20"), ("WT/COMTD/M/84", "53")]
+            symbol: _turn(store, symbol, opening, count)
+            for symbol, opening, count in [
+                ("WT/COMTD/M/87", "The representative of Nepal, on behalf of the LDC Group, recalled that", 3),
+                ("WT/COMTD/M/73", "The representative of Oman, on behalf of the GCC countries, said that", 3),
+                ("WT/COMTD/M/84", "The representative of Egypt said that the present sub-item was introdu", 10),
+            ]
         }
+    item = [p for p in m55 if p["text"].startswith(("The Chairman recalled that at the last meeting of", "The Director-General said",
+                                                     "The representative of South Africa", "The representative of Argentina"))]
+    assert len(item) >= 8
+    for paragraph in item:
+        assert paragraph["agenda_item"].startswith("PARAGRAPH 51 OF THE DOHA DECLARATION"), paragraph["paragraph"]
     for paragraph in m55:
-        if 10 <= int(paragraph["paragraph"]) <= 21:
-            assert paragraph["agenda_item"].startswith("PARAGRAPH 51 OF THE DOHA DECLARATION"), paragraph["paragraph"]
         assert paragraph["speaker"] != "Chairman", paragraph["text"][:60]  # "Mr. Chairman," is an address
     assert all(speaker == "India" for speaker in [p["speaker"] for p in m55 if "India is a co-sponsor" in p["text"]])
-    assert continued == {
-        ("WT/COMTD/M/87", "76"): ["Nepal"] * len(continued[("WT/COMTD/M/87", "76")]),
-        ("WT/COMTD/M/73", "20"): ["Oman"] * len(continued[("WT/COMTD/M/73", "20")]),
-        ("WT/COMTD/M/84", "53"): ["Egypt"] * len(continued[("WT/COMTD/M/84", "53")]),
-    }
+    speakers = {symbol: {p["speaker"] for p in turn} for symbol, turn in continued.items()}
+    assert speakers == {"WT/COMTD/M/87": {"Nepal"}, "WT/COMTD/M/73": {"Oman"}, "WT/COMTD/M/84": {"Egypt"}}
+    labels = [p["paragraph"] for p in continued["WT/COMTD/M/87"]]
+    assert labels == [str(int(labels[0]) + i) for i in range(3)]  # three numbered paragraphs in a row
 
 
 def test_field_codes_and_running_heads_never_reach_paragraphs(ctd_db):

@@ -29,11 +29,13 @@ def test_auto_numbered_paragraphs_headings_and_footnotes():
     rows = [(p.label, p.numbered, p.agenda_item, p.text[:30]) for p in result.paragraphs]
     assert rows == [
         ("1", True, "ADOPTION OF THE AGENDA", "The Chairperson said that the "),
-        ("1", False, "ADOPTION OF THE AGENDA", "It was so agreed."),
-        ("2", True, "OBSERVERS – Request for attendance of ad hoc observers", "The representative of Benin, o"),
-        ("3", True, "OBSERVERS – Request for attendance of ad hoc observers", "He added that the Secretariat "),
-        ("4", True, "OBSERVERS – Request for attendance of ad hoc observers", "The Committee took note of the"),
+        # Unmarked, but the WTO numbers it: every body paragraph has its number.
+        ("2", True, "ADOPTION OF THE AGENDA", "It was so agreed."),
+        ("3", True, "OBSERVERS – Request for attendance of ad hoc observers", "The representative of Benin, o"),
+        ("4", True, "OBSERVERS – Request for attendance of ad hoc observers", "He added that the Secretariat "),
+        ("5", True, "OBSERVERS – Request for attendance of ad hoc observers", "The Committee took note of the"),
     ]
+    assert [p.numbering for p in result.paragraphs] == ["counted"] * 5
     assert [(note.number, note.text, note.paragraph) for note in result.footnotes] == [(1, "WTO/AIR/COMTD/1 of 1 February 2026.", None)]
 
 
@@ -119,7 +121,8 @@ def test_unnumbered_blocks_and_vocatives_continue_the_turn_but_decisions_do_not(
     paragraphs = segment(text, "WT/COMTD/M/991").paragraphs
     attribute(paragraphs)
     assert [(p.label, p.speaker, p.speaker_inherited) for p in paragraphs] == [
-        ("1", "India", False), ("1", "India", True), ("1", "India", True), ("1", None, False), ("2", "Chairperson", False),
+        # The statement read out is printed inside paragraph 1; the decision is a paragraph of its own.
+        ("1", "India", False), ("1", "India", True), ("1", "India", True), ("2", None, False), ("3", "Chairperson", False),
     ]
 
 

@@ -211,6 +211,10 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         click.echo(f"  fetched from {document['source_url']} on {document['retrieved_at']} (SHA-256 {document['sha256']})")
     if cited:
         click.echo("  disputes cited (precedent links): " + ", ".join(cited))
+    counted = sum(1 for paragraph in paragraphs if paragraph["numbering"] == "counted")
+    if counted:
+        click.echo(f"  paragraph numbers: {counted} counted as the WTO numbers its paragraphs (the text does not print them;"
+                   f" `wto-assist check-numbering {symbol}` lists the judgement calls)")
     agenda = None
     for paragraph in paragraphs:
         if paragraph["agenda_item"] != agenda and paragraph["agenda_item"]:
@@ -219,7 +223,7 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         who = paragraph["speaker"] or ""
         if paragraph["on_behalf_of"]:
             who += f" (on behalf of {paragraph['on_behalf_of']})"
-        marker = "" if paragraph["numbered"] else " (unnumbered)"
+        marker = _NUMBERING_MARKERS.get(paragraph["numbering"] or "", "")
         click.echo(f"\n[{paragraph['citation']}{marker}] {who}".rstrip())
         click.echo(textwrap.fill(paragraph["text"], width=100, initial_indent="  ", subsequent_indent="  "))
     shown = {paragraph["seq"] for paragraph in paragraphs}
@@ -230,6 +234,41 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         for note in notes:
             where = f" (called in para. {labels[note['paragraph_seq']]})" if note["paragraph_seq"] in labels else ""
             click.echo(f"  {note['number']}. {note['text']}{where}")
+
+
+# How `show` says a number was decided; printed numbers need no word (docs/numbering.md).
+_NUMBERING_MARKERS = {"within": " (printed inside this paragraph)", "ordinal": " (no printed number)"}
+
+
+@main.command("check-numbering")
+@click.argument("symbol", required=False)
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per document.")
+def check_numbering_command(symbol: str | None, db_path: Path | None, as_json: bool) -> None:
+    """Say how each paragraph number was decided and list the judgement calls; exits 1 when there are any."""
+    from .numbering import check_numbering
+
+    try:
+        symbol = normalise_symbol(symbol) if symbol else None
+    except SymbolError as error:
+        raise click.ClickException(str(error)) from error
+    with _open(db_path) as store:
+        try:
+            reports = check_numbering(store, symbol)
+        except LookupError as error:
+            raise click.ClickException(str(error)) from error
+    if as_json:
+        _print_json([report.to_json() for report in reports])
+    else:
+        for report in reports:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.kinds.items()))
+            click.echo(f"{report.symbol}: {kinds}" + (" (stored under an older rule: ingest the file again)" if report.outdated else ""))
+            for note in report.notes:
+                click.echo(f"  {note['citation']}: {note['note']} — “{note['opening']}…”")
+        doubtful = sum(1 for report in reports if not report.certain)
+        click.echo(f"{len(reports)} document(s); {doubtful} with numbers to check by eye against the official document")
+    if any(not report.certain for report in reports):
+        raise SystemExit(1)
 
 
 INDEX_OPTION = click.option(

@@ -152,3 +152,61 @@ def _failure_class(paragraph: dict, expected: str) -> str:
     if paragraph["speaker_kind"] in ("member", "group"):
         return "a different Member named"
     return f"speaker of kind {paragraph['speaker_kind']}"
+
+
+@dataclass
+class NumberingAgreement:
+    """Stored paragraph numbers against the numbers printed in the official documents."""
+
+    compared: int = 0
+    agreed: int = 0
+    unaligned: int = 0
+    by_symbol: dict = field(default_factory=dict)  # symbol -> [agreed, compared, unaligned]
+    examples: list = field(default_factory=list)  # (symbol, printed, ours, opening) of disagreements
+
+    @property
+    def rate(self) -> float:
+        return self.agreed / self.compared if self.compared else 0.0
+
+
+_PRINTED_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")
+
+
+def numbering_agreement(store: Store, gold_path: Path, symbols: set[str] | None = None) -> NumberingAgreement:
+    """Align each gold paragraph (texts made from the PDFs, `paranum` as printed) to a stored paragraph
+    by its opening words, in document order (so that the tenth "It was so agreed." meets the tenth), and
+    compare the stored number with the printed one. A gold paragraph with no stored paragraph starting
+    with its words counts as unaligned, not as a disagreement."""
+    result = NumberingAgreement()
+    gold: dict[str, list[dict]] = {}
+    for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("text") and (symbols is None or row["symbol"] in symbols):
+            gold.setdefault(row["symbol"], []).append(row)
+    for symbol, rows in gold.items():
+        ours = [(fold_text(p["text"]), p) for p in store.paragraphs(symbol)]
+        tally = result.by_symbol.setdefault(symbol, [0, 0, 0])
+        position = 0
+        for row in rows:
+            probe = fold_text(_PRINTED_NUMBER.sub("", row["text"], count=1))[:60]
+            found = None
+            for index in range(position, len(ours)):
+                text, paragraph = ours[index]
+                if probe and (text.startswith(probe) or (len(text) >= 20 and probe.startswith(text))):
+                    found = index
+                    break
+            if found is None:
+                result.unaligned += 1
+                tally[2] += 1
+                continue
+            position = found + 1
+            paragraph = ours[found][1]
+            agreed = paragraph["paragraph"] == str(row["paranum"])
+            result.compared += 1
+            tally[1] += 1
+            if agreed:
+                result.agreed += 1
+                tally[0] += 1
+            elif len(result.examples) < 200:
+                result.examples.append((symbol, str(row["paranum"]), paragraph["paragraph"], paragraph["text"][:80]))
+    return result

@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     speaker_kind TEXT,
     on_behalf_of TEXT,
     speaker_inherited INTEGER NOT NULL DEFAULT 0,
+    numbering_note TEXT,  -- a judgement call behind the number, reported by `check-numbering`
+    numbering TEXT,  -- how the number was decided: printed | counted | within | ordinal (documents/segment.py)
     uid TEXT,  -- stable key of the paragraph (paragraph_uid): user records point here, never at a number
     UNIQUE (document_id, seq)
 );
@@ -164,6 +166,15 @@ CREATE TABLE IF NOT EXISTS restriction_overrides (
     reason TEXT NOT NULL,
     set_at TEXT NOT NULL
 );
+-- Numbers a paragraph carried before its document was re-numbered, so that a draft made under the old
+-- numbering can be traced to the same words (draft/renumbering.py). Never deleted by re-ingestion.
+CREATE TABLE IF NOT EXISTS renumbered (
+    symbol TEXT NOT NULL,
+    old_label TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (symbol, old_label, uid)
+);
 CREATE TABLE IF NOT EXISTS legal_texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY,
@@ -188,6 +199,8 @@ _ADDED_COLUMNS = [
     ("documents", "retrieved_at", "TEXT"),
     ("documents", "enriched_at", "TEXT"),
     ("paragraphs", "uid", "TEXT"),
+    ("paragraphs", "numbering", "TEXT"),
+    ("paragraphs", "numbering_note", "TEXT"),
 ]
 
 
@@ -350,6 +363,7 @@ class Store:
         """Insert or replace a document and its paragraphs in one transaction."""
         connection = self.connection
         with connection:
+            before = self._labels_by_uid(document.symbol)
             connection.execute("DELETE FROM documents WHERE symbol = ? OR source_path = ?", (document.symbol, document.source_path))
             cursor = connection.execute(
                 "INSERT INTO documents(symbol, family, body, date, circulated, restricted, derestricted_on, restriction_rule,"
@@ -369,12 +383,14 @@ class Store:
                 seen[text_sha] = seen.get(text_sha, 0) + 1
                 row = connection.execute(
                     "INSERT INTO paragraphs(document_id, seq, label, numbered, text, text_sha, agenda_item, speaker,"
-                    " speaker_kind, on_behalf_of, speaker_inherited, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " speaker_kind, on_behalf_of, speaker_inherited, uid, numbering, numbering_note)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         document_id, paragraph.seq, paragraph.label, int(paragraph.numbered), paragraph.text,
                         text_sha, paragraph.agenda_item,
                         paragraph.speaker, paragraph.speaker_kind, paragraph.on_behalf_of,
                         int(paragraph.speaker_inherited), paragraph_uid(document.symbol, text_sha, seen[text_sha]),
+                        paragraph.numbering, paragraph.numbering_note,
                     ),
                 )
                 actors = [(paragraph.speaker, "speaker")] if paragraph.speaker else []
@@ -384,6 +400,11 @@ class Store:
                     "INSERT INTO paragraph_actors(paragraph_id, name, role) VALUES (?,?,?)",
                     [(row.lastrowid, name, role) for name, role in actors],
                 )
+            after = self._labels_by_uid(document.symbol)
+            connection.executemany(
+                "INSERT OR IGNORE INTO renumbered(symbol, old_label, uid, recorded_at) VALUES (?,?,?,?)",
+                [(document.symbol, label, uid, _now()) for uid, label in before.items() if uid in after and after[uid] != label],
+            )
             connection.executemany(
                 "INSERT INTO footnotes(document_id, number, text, paragraph_seq) VALUES (?,?,?,?)",
                 [(document_id, note.number, note.text, note.paragraph) for note in document.footnotes],
@@ -392,6 +413,27 @@ class Store:
                 "INSERT OR REPLACE INTO sources(path, sha256, status, symbol, reason, checked_at) VALUES (?,?,?,?,?,?)",
                 (document.source_path, document.sha256, "ingested", document.symbol, None, _now()),
             )
+
+    def _labels_by_uid(self, symbol: str) -> dict[str, str]:
+        """uid -> label of a stored document's paragraphs (uids computed for rows stored before they existed)."""
+        rows = self.connection.execute(
+            "SELECT p.label, p.text_sha, p.uid FROM paragraphs p JOIN documents d ON d.id = p.document_id"
+            " WHERE d.symbol = ? ORDER BY p.seq", (symbol,)
+        ).fetchall()
+        seen: dict[str, int] = {}
+        labels = {}
+        for row in rows:
+            seen[row["text_sha"]] = seen.get(row["text_sha"], 0) + 1
+            labels[row["uid"] or paragraph_uid(symbol, row["text_sha"], seen[row["text_sha"]])] = row["label"]
+        return labels
+
+    def formerly(self, symbol: str, old_label: str) -> list[dict]:
+        """Paragraphs of `symbol` that carried `old_label` before a re-numbering, with their current numbers."""
+        rows = self.connection.execute(
+            _PARAGRAPH_QUERY + " JOIN renumbered r ON r.uid = p.uid WHERE r.symbol = ? AND r.old_label = ? ORDER BY p.seq",
+            (symbol, old_label),
+        ).fetchall()
+        return [paragraph_record(row) for row in rows]
 
     def remove_missing_under(self, folder: Path | str, present: set[str] = frozenset()) -> list[str]:
         """Delete documents whose source file under `folder` no longer exists (and is not among the `present`
@@ -816,7 +858,7 @@ _STATUS_COLUMNS = (
 
 _PARAGRAPH_QUERY = (
     f"SELECT d.symbol, d.date, d.family, d.body, {_STATUS_COLUMNS}, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited, p.uid"
+    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited, p.uid, p.numbering, p.numbering_note"
     f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN}"
 )
 
@@ -848,5 +890,7 @@ def paragraph_record(row: sqlite3.Row) -> dict:
         "on_behalf_of": row["on_behalf_of"],
         "speaker_inherited": bool(row["speaker_inherited"]),
         "text": row["text"],
+        "numbering": row["numbering"],
+        "numbering_note": row["numbering_note"],
         "uid": row["uid"],
     }

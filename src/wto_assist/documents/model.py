@@ -20,7 +20,7 @@ class Citation:
 class Paragraph:
     seq: int  # position in the document, from 1
     label: str  # the number a citation uses: "12", "7.82", or "[3]" in a wholly unnumbered document
-    numbered: bool  # False for unnumbered text that follows numbered paragraph `label`
+    numbered: bool  # False for text inside numbered paragraph `label` (a list item, a table row)
     text: str
     agenda_item: str | None = None
     speaker: str | None = None
@@ -28,6 +28,10 @@ class Paragraph:
     on_behalf_of: str | None = None
     speaker_inherited: bool = False  # continuation paragraph: speaker carried over from the previous turn
     co_speakers: list[str] = field(default_factory=list)  # other Members in "The representatives of X and Y"
+    # How the number was decided (documents/segment.py): printed | counted | ordinal | within
+    numbering: str = "printed"
+    marked: bool = True  # the source marked this block as a paragraph (a printed number or "&&")
+    numbering_note: str | None = None  # a judgement call `check-numbering` reports ("a statement quoted in full")
 
 
 @dataclass

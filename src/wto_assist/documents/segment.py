@@ -52,6 +52,7 @@ class _Block:
     marked: bool = False
     number: str | None = None
     table: bool = False  # a table row (cells apart by tabs): text, never a heading
+    garbled: bool = False  # opened with a number out of sequence: a paragraph whose number was misread
 
 
 def _is_wrapped(lines: list[str]) -> bool:
@@ -158,11 +159,13 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
             notes[int(note.group(1))] = note.group(2).strip()
         else:
             lines.append(line)
+    contents, lines = _table_of_contents(lines)
     blocks = _blocks(lines)
     for block in blocks:
         if block.marked and _MASTHEAD.search(block.text):
             block.marked = False  # "&& Chairman: ..." is masthead, not paragraph 1
     has_marks = any(block.marked for block in blocks)
+    typed = 0
     counter = 0
     for block in blocks:
         if block.marked:
@@ -174,10 +177,16 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
         number = match.group(1)
         # Beside auto-numbered paragraphs, a typed number only counts when it moves the sequence on,
         # so that enumerations inside a statement ("1. Report by the Chairman") are not paragraphs.
-        if not has_marks or counter < int(number) <= counter + _MAX_NUMBER_JUMP:
+        if not number.isdigit() or counter < int(number) <= counter + _MAX_NUMBER_JUMP:
             block.number = number
             block.text = block.text[match.end() :].strip()
             counter = int(number) if number.isdigit() else counter
+            typed += 1
+        elif not has_marks and int(number) <= counter + _MAX_NUMBER_JUMP * 10:
+            # A paragraph number the conversion garbled ("28." between 77 and 79): a paragraph all the same.
+            block.garbled = True
+            block.text = block.text[match.end() :].strip()
+    _drop_out_of_sequence(blocks)
     numbered = [i for i, block in enumerate(blocks) if block.marked or block.number]
 
     first_body = numbered[0] if numbered else len(blocks)
@@ -185,9 +194,6 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
     for i, block in enumerate(blocks[:first_body]):
         if _MASTHEAD.search(block.text) or _looks_like_date_or_symbol(block.text):
             masthead_end = i + 1
-    if not numbered:
-        # Unnumbered documents: the masthead ends at its last recognisable line.
-        first_body = masthead_end
     header_lines = [block.text for block in blocks[:masthead_end]]
     body = blocks[masthead_end:]
 
@@ -201,43 +207,282 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
             footnotes = [Footnote(number, text) for number, text in enumerate(texts, 1)]
             body = body[:last_rule]
 
-    paragraphs: list[Paragraph] = []
-    top: str | None = None
-    sub: str | None = None
-    last_label: str | None = None
-    counter = 0
-    ordinal = 0
-    for block in body:
-        if not block.text or _FOOTNOTE_RULE.match(block.text) or _is_own_symbol(block.text, own_symbol):
-            continue
-        if block.marked or block.number:
-            if (block.number is None or not block.marked) and is_heading(block.text, strict=True):
-                # A typed number before a title ("1. INTRODUCTION") numbers a section, not a paragraph.
-                title = f"{block.number}. {block.text}" if block.number else block.text
-                top, sub = _apply_heading(title, top, sub)
-                continue
-            if block.number is not None:
-                label = block.number
-                if re.fullmatch(r"\d+", block.number):
-                    counter = int(block.number)
-            else:
-                counter += 1
-                label = str(counter)
-            last_label = label
-            paragraphs.append(Paragraph(len(paragraphs) + 1, label, True, block.text, _agenda(top, sub)))
-            continue
-        if is_heading(block.text) and not block.table:
-            top, sub = _apply_heading(block.text, top, sub)
-            continue
-        if last_label is None:
-            ordinal += 1
-            label = f"[{ordinal}]"
-        else:
-            label = last_label
-        paragraphs.append(Paragraph(len(paragraphs) + 1, label, False, block.text, _agenda(top, sub)))
+    body = [b for b in body if b.text and not _FOOTNOTE_RULE.match(b.text) and not _is_own_symbol(b.text, own_symbol)]
+    printed = sum(1 for block in body if block.number)
+    if not numbered:
+        paragraphs = _ordinal_paragraphs(body, contents)
+    elif printed >= 0.6 * sum(1 for block in body if not _heading_block(block, contents)):
+        paragraphs = _printed_paragraphs(body, contents)
+    else:
+        paragraphs = _counted_paragraphs(body, contents, bool(typed))
     if notes:
         footnotes = _attach(paragraphs, notes)
     return Segmented(header_lines, paragraphs, footnotes)
+
+
+def _drop_out_of_sequence(blocks: list[_Block]) -> None:
+    """Numbers that break the document's rising sequence ("25.", "32.", "26.": a misread "26.") are
+    conversion errors: keep the longest rising run of whole numbers and count the rest as paragraphs
+    whose number was lost."""
+    indexed = [(i, int(block.number)) for i, block in enumerate(blocks) if block.number and block.number.isdigit()]
+    if len(indexed) < 3:
+        return
+    # Longest strictly rising subsequence (patience sorting, with links back to rebuild it).
+    tails: list[int] = []  # position in `indexed` of the smallest tail of a run of each length
+    back: list[int | None] = []
+    for position, (_, number) in enumerate(indexed):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if indexed[tails[middle]][1] < number:
+                low = middle + 1
+            else:
+                high = middle
+        back.append(tails[low - 1] if low else None)
+        if low == len(tails):
+            tails.append(position)
+        else:
+            tails[low] = position
+    keep = set()
+    position = tails[-1] if tails else None
+    while position is not None:
+        keep.add(position)
+        position = back[position]
+    for position, (index, _) in enumerate(indexed):
+        if position not in keep:
+            blocks[index].number, blocks[index].garbled = None, True
+
+
+# --- numbering ----------------------------------------------------------------------------------
+# The WTO numbers every body paragraph of its minutes and reports ("It was so agreed." and "He went on
+# to say…" included); agenda headings, list items inside a paragraph, table rows and footnotes carry no
+# number. Three cases, each paragraph recording which one decided its number (Paragraph.numbering):
+# - printed: the text prints its numbers ("54.", "3.12"); they are taken as they stand, and text without
+#   a number between two printed ones is part of the paragraph above ("within").
+# - counted: the text lost its numbers (converted minutes keep an "&&" mark on some paragraphs only);
+#   every body paragraph is counted the way the WTO template numbers it, and a number that survived
+#   in the text puts the count right ("printed").
+# - ordinal: nothing in the document numbers it; bracketed ordinals ("[3]") so that no citation
+#   pretends to be official.
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•·▪o]\s|\(?[a-z]\)\s|\(?[ivx]{1,5}\)\s|\d{1,2}\)\s)")
+_LIST_INTRO_END = re.compile(r"[:;]\s*$|\b(?:and|or)\s*$")
+_TOC_LINE = re.compile(r"^\s*(?:[A-Z]\.|[IVX]+\.|-|–|\([ivx]+\)|\([a-z]\)|\d{1,2}\.)?\s*\t?(?P<title>\S.*?)\s*\t\s*\d{1,3}\s*$")
+
+
+def _table_of_contents(lines: list[str]) -> tuple[set[str], list[str]]:
+    """Lines of a table of contents ("A.<tab>Observers<tab>2") are taken out; their titles are returned,
+    folded, so that the same titles in the body are known to be headings."""
+    titles: set[str] = set()
+    kept = []
+    for line in lines:
+        match = _TOC_LINE.match(line)
+        if match and "\t" in line and not _MARK.match(line):
+            titles.add(_fold(_heading_text(match.group("title"))))
+            continue
+        kept.append(line)
+    return titles, kept
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
+
+
+def _in_contents(text: str, contents: set[str]) -> bool:
+    folded = _fold(_heading_text(re.sub(r"^\s*(?:[A-Z]\.|[IVX]+\.|\([ivx]+\)|\([a-z]\))\s+", "", text)))
+    return len(folded) > 3 and (folded in contents or any(len(folded) > 30 and title.startswith(folded) for title in contents))
+
+
+# Records of a decision are paragraphs however short ("It was so agreed", its full stop lost).
+_DECISION_LINE = re.compile(r"^\W*(?:It\s+was\s+(?:so\s+)?(?:agreed|decided)|The\s+(?:Committee|agenda)\s+(?:was\s+)?(?:so\s+)?"
+                            r"(?:agreed|adopted|took\s+note|decided))", re.IGNORECASE)
+
+
+def _heading_block(block: _Block, contents: set[str]) -> bool:
+    if block.table or _DECISION_LINE.match(block.text) or block.text.rstrip().endswith(","):
+        return False  # a decision, however short; "Mr. Chairman, Distinguished Members," opens a statement
+    if _capitals(block.text) and len(block.text.split()) <= 80:
+        return True  # an agenda item in capitals, full stop or not
+    if _in_contents(block.text, contents) and not _SENTENCE_END.search(block.text):
+        return True
+    if block.marked or block.number:
+        return (block.number is None or not block.marked) and is_heading(block.text, strict=True)
+    return is_heading(block.text) or _unfinished_title(block.text)
+
+
+def _capitals(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= 8 and sum(char.isupper() for char in letters) / len(letters) > 0.8
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text.split()) >= 6 and bool(_SENTENCE_END.search(text)) and not _capitals(text)
+
+
+def _unfinished_title(text: str) -> bool:
+    """A line that is no sentence (a paragraph of minutes ends with a full stop, a colon or a quotation
+    mark): a long agenda sub-item missing from the table of contents, in capitals or not."""
+    stripped = re.sub(r"\s*\([^()]*\)\s*$", "", text.strip())
+    if not stripped or len(stripped.split()) > 120 or not (stripped[0].isupper() or stripped[0] in "-–(\"“"):
+        return False
+    if stripped.endswith(",") or _ADDRESS.match(stripped):
+        return False  # "Mr. Chairman, Distinguished Members," opens a statement read out
+    return not re.search(r"[.:;!?…][\"'”’)\]\d]*$", stripped)
+
+
+def _apply_block_heading(block: _Block, top, sub):
+    title = f"{block.number}. {block.text}" if block.number and not block.marked else block.text
+    return _apply_heading(title, top, sub)
+
+
+def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    top = sub = None
+    last: str | None = None
+    ordinal = 0
+    for block in body:
+        if _heading_block(block, contents):
+            top, sub = _apply_block_heading(block, top, sub)
+            continue
+        if block.number:
+            last = block.number
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), marked=True))
+        elif (block.garbled or block.marked) and last is not None and last.isdigit():
+            last = str(int(last) + 1)
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
+                                        numbering="counted", marked=False))
+        elif last is None:
+            ordinal += 1
+            paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{ordinal}]", True, block.text, _agenda(top, sub),
+                                        numbering="ordinal", marked=False))
+        else:
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
+                                        numbering="within", marked=block.marked))
+    return paragraphs
+
+
+def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: bool) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    top = sub = None
+    counter = 0
+    last: str | None = None
+    in_list = False  # after "… as follows:" or an item ending with ";": list items of that paragraph
+    in_statement = False  # inside a statement reproduced in full: unmarked text until the minutes report again
+    reported_above = False  # the paragraph above reports speech in the third person, as minutes do
+    started = False
+    ordinal = 0
+    for block in body:
+        if _heading_block(block, contents):
+            top, sub = _apply_block_heading(block, top, sub)
+            in_list = in_statement = reported_above = False
+            continue
+        if not started and not (block.marked or block.number or _is_sentence(block.text)):
+            # Before the first marked paragraph: what the table of contents left ("Subjects discussed:").
+            ordinal += 1
+            paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{ordinal}]", True, block.text, _agenda(top, sub),
+                                        numbering="ordinal", marked=False))
+            continue
+        started = True
+        # First-person text continues a statement being read out, or one the paragraph above reported;
+        # after a heading (an annexed statement, a report in the Chair's own words) it is numbered.
+        speech = _direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or _present_tense(block.text))
+        reports = bool(_REPORTED.match(block.text) or _DECISION_LINE.match(block.text))
+        listed = in_list and not reports  # list items are often marked too (Word's bullets)
+        within = last is not None and not block.number and (
+            block.table or listed or _LIST_ITEM.match(block.text) is not None or block.text[:1].islower()
+            or speech or (in_statement and not block.marked and not reports)
+        )
+        if within:
+            note = None
+            if block.marked:
+                note = "marked as a paragraph in the source, taken as part of the paragraph above"
+            elif speech or in_statement:
+                note = "taken as part of a statement reproduced in the paragraph above"
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
+                                        numbering="within", marked=block.marked, numbering_note=note))
+            in_list = listed or bool(_LIST_INTRO_END.search(block.text))  # a list goes on until the minutes report again
+            in_statement = in_statement or speech or _opens_quote(block.text, False)
+            continue
+        note = None
+        if block.number and re.fullmatch(r"\d+", block.number):
+            if int(block.number) != counter + 1:
+                note = f"printed number {block.number} where the count gave {counter + 1}"
+            counter = int(block.number)
+            numbering = "printed"
+        elif block.number:  # a section-decimal number ("3.12") is taken as printed
+            numbering = "printed"
+        else:
+            counter += 1
+            numbering = "counted"
+        last = block.number or str(counter)
+        if paragraphs and paragraphs[-1].text == block.text:
+            note = "repeats the text of the paragraph above (a conversion may have doubled it)"
+        paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
+                                    numbering=numbering, marked=block.marked or bool(block.number), numbering_note=note))
+        in_list = block.text.rstrip().endswith(":")
+        in_statement = _opens_quote(block.text, False) or bool(in_list and _INTRODUCES_STATEMENT.search(block.text))
+        reported_above = not _direct_speech(block.text)
+    return paragraphs
+
+
+_INTRODUCES_STATEMENT = re.compile(r"\b(?:statement|following|as follows|read out)\b[^.]*:\s*$", re.IGNORECASE)
+
+
+# A statement reproduced in the minutes in its own words (first person, an address to the Chair) is
+# printed as indented text inside the numbered paragraph that introduces it, not as paragraphs of its own.
+_ADDRESS = re.compile(r"^\s*[\"“]|^\s*(?:Mr\.?|Madam)\s+Chair|^\s*(?:Thank you|Chairman,|Chair,)")
+_FIRST_PERSON = re.compile(
+    r"\b(?:we|We|our|Our|us|my|My|I\s+(?:am|have|had|would|wish|will|shall|should|think|believe|want|hope|can|must|also|do|was))\b"
+)
+# ... unless the block reports speech in the third person, as minutes do.
+_REPORTED = re.compile(r"^\W*(?:He|She|His|Her|They|Their|It|The\s+(?:representative|Chair\w*|Committee|Secretariat|Director)"
+                       r"|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Ambassador|Deputy|In\s+(?:response|reply|conclusion)|There\s+being)\b")
+
+
+def _list_item_text(text: str) -> bool:
+    """After "… were:", an item of the list (short, or ending as list items do), not the next paragraph."""
+    return bool(_LIST_INTRO_END.search(text)) or len(text.split()) <= 30 and not _REPORTED.match(text)
+
+
+def _direct_speech(text: str) -> bool:
+    """Text in its author's own words: an address, the first person, or the present tense (minutes
+    report in the past tense; a presentation or a statement reproduced speaks in the present)."""
+    if _ADDRESS.match(text):
+        return True
+    if _REPORTED.match(text):
+        return False
+    if _FIRST_PERSON.search(text):
+        return True
+    return _present_tense(text)
+
+
+def _present_tense(text: str) -> bool:
+    present = len(_PRESENT.findall(text))
+    return present >= 2 and present > 2 * len(_PAST.findall(text))
+
+
+_PRESENT = re.compile(r"\b(?:is|are|has|have|does|remains?|represents?|relates?|aims?|includes?|needs?|seems?|continues?)\b")
+_PAST = re.compile(r"\b(?:was|were|had|did|said|noted|stated|added|recalled|stressed|would|could)\b")
+
+
+def _opens_quote(text: str, inside: bool) -> bool:
+    """Whether a statement quoted in full (curly quotation marks) is still open after this block."""
+    balance = text.count("“") - text.count("”")
+    if inside:
+        return balance >= 0 and not text.rstrip().endswith("”")
+    return balance > 0
+
+
+def _ordinal_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    top = sub = None
+    for block in body:
+        if _heading_block(block, contents):
+            top, sub = _apply_block_heading(block, top, sub)
+            continue
+        paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{len(paragraphs) + 1}]", True, block.text,
+                                    _agenda(top, sub), numbering="ordinal", marked=False))
+    return paragraphs
 
 
 def _attach(paragraphs: list[Paragraph], notes: dict[int, str]) -> list[Footnote]:

@@ -171,20 +171,22 @@ def _title(text: str) -> str:
 
 
 # The record of a decision, never part of a delegation's turn.
-_DECISION = re.compile(r"^(?:It\s+was\s+(?:so\s+)?(?:agreed|decided)|(?:The\s+)?(?:Committee|Sub-Committee|Council)\b)")
+_DECISION = re.compile(
+    r"^(?:It\s+was\s+(?:so\s+)?(?:agreed|decided)|(?:The\s+)?(?:Committee|Sub-Committee|Council)\b|The\s+agenda\s+was\s+adopted)"
+)
 
 
 def _continues(paragraph: Paragraph) -> bool:
     """A paragraph naming nobody that goes on with the previous turn.
 
-    Unnumbered text belongs to the numbered paragraph above it ("He went on to say…", the full text of
+    Text the source did not mark as a paragraph belongs to the turn above it ("He went on to say…", the full text of
     a statement quoted in the minutes, an address such as "Mr. Chairman, …"), unless it records a
     decision; a numbered paragraph continues only when it opens as a continuation does ("He added").
     """
     text = paragraph.text.lstrip(" \t\"“")
     if _DECISION.match(text):
         return False
-    return not paragraph.numbered or bool(_CONTINUATION.match(text) or _VOCATIVE.match(text))
+    return not paragraph.marked or bool(_CONTINUATION.match(text) or _VOCATIVE.match(text))
 
 
 def attribute(paragraphs: list[Paragraph]) -> None:
@@ -199,7 +201,7 @@ def attribute(paragraphs: list[Paragraph]) -> None:
         if turn is None and previous is not None and _continues(paragraph):
             turn, inherited = previous, True
         if turn is None:
-            if paragraph.numbered:
+            if paragraph.marked:
                 previous = None
             continue
         paragraph.speaker = turn.name

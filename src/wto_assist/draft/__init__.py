@@ -15,6 +15,7 @@ from zipfile import BadZipFile
 from docx.opc.exceptions import PackageNotFoundError
 from jinja2 import TemplateError
 
+from .. import members
 from .brief import Brief
 from .compose import Draft, DraftError, compose
 from .render import default_template, render
@@ -57,7 +58,7 @@ def draft_document(brief: Brief, db_path: Path, index_dir: Path | None, out: Pat
     hidden = out.parent / f".{out.stem}.{os.getpid()}.unverified.docx"
     try:
         try:
-            render(composed, template, hidden)
+            render(composed, template, hidden, delegation=members.display_name(brief.member))
         except (TemplateError, BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
             raise DraftError(f"{template}: not a usable DOCX template ({type(error).__name__}: {str(error)[:120]})") from error
         checks = verify_docx(hidden, db_path)

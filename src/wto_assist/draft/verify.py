@@ -1,59 +1,94 @@
-"""Check every quotation in a DOCX against the paragraph its footnote cites.
+"""Check every quotation in a DOCX against the paragraph it cites, as a reader of the draft sees it.
 
-A quotation is the text between quotation marks that ends right before a footnote reference. Its
-footnote is read in any of the forms citation_style.py writes, or as a bare pinpoint:
+A quotation is any quoted span in a sentence that carries a citation (quotations.py), in the body or
+in a footnote; its citation is a footnote in any of the forms citation_style.py writes, or an inline
+pinpoint:
     WT/COMTD/M/89, para. 12
     WTO, summary of the dispute to date, Russia – Traffic in Transit (DS512 summary), para. [5].
     Minutes of the meeting of the … held on …, WT/COMTD/M/89, para. 12.
     Panel Report, Russia – Traffic in Transit, para. 7.102.        (short title read through the registry)
-Each quotation is verified (the words are in the cited paragraph, spacing and quote styles aside),
-mismatched, has its paragraph missing from a document that is in the corpus, is unverified (the
-document is not in the corpus: an external citation), quotes a still-RESTRICTED source in a draft
-for public release, or has no citation that can be checked. An elision ("…" or "[…]") splits a
-quotation into parts that must appear in order.
+Only visible text counts (docx_text.py): hidden, white, tiny or deleted text is reported, never read.
+
+Each quotation gets one status and, when it fails, the name of the check that failed (CHECKS, stable
+names for `verify --json`). The words must be the record's, on word boundaries (faithful.py); the
+Member the lead-in names as speaking, and the body and meeting date in the lead-in or footnote, must
+be those of the cited paragraph; a draft is for restricted circulation only when the document
+property written by `draft` says so and the draft shows RESTRICTED, otherwise quoting a
+still-RESTRICTED source fails.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from docx.oxml.ns import qn
-
+from .. import members
 from ..documents.citations import PINPOINT, SUMMARY_PINPOINT
 from ..documents.readers import ReadError, check_docx_size
 from ..documents.symbols import SymbolError, normalise_symbol
 from ..store import Store
-from . import citation_style
-from .compose import _fold_spaces, is_restricted_source
-from .render import read_footnotes
+from . import citation_style, faithful
+from .compose import is_restricted_source
+from .docx_text import RELEASE_PROPERTY, SOURCES_PROPERTY, Block, VisibleDocument, joined, read_visible
+from .quotations import Citation, Quotation, quotations
+
+
+# Check name -> what it means. Names are stable: scripts read them from `verify --json`.
+CHECKS = {
+    "quote-text": "the quoted words are not in the cited paragraph",
+    "word-boundary": "the quotation starts or ends inside a word of the record",
+    "bracket": "a bracketed insertion other than a change of case or [sic]",
+    "ellipsis-negation": "an ellipsis leaves out a negation (not, no, without, …)",
+    "ellipsis-span": "an ellipsis joins text of different paragraphs or more than a sentence apart",
+    "speaker": "the Member the lead-in names as speaking is not the speaker of the cited paragraph",
+    "meeting-body": "the body named in the lead-in or footnote is not the cited meeting's",
+    "meeting-date": "the meeting date in the lead-in or footnote is not the cited meeting's",
+    "hidden-text": "hidden, white, tiny or deleted text inside or next to the quotation or in its footnote",
+    "hidden-text-elsewhere": "hidden, white, tiny or deleted text elsewhere in the draft",
+    "restricted-source": "a draft that is public (by its document property or by what it shows) quotes a still-RESTRICTED source",
+    "no-citation": "a quotation without a citation that can be checked",
+    "source-missing": "the cited paragraph is not in a document that is in the corpus",
+    "external": "the cited document is not in the corpus (reported UNVERIFIED)",
+}
+_STATUS = {"quote-text": "mismatch", "word-boundary": "mismatch", "bracket": "mismatch", "ellipsis-negation": "mismatch",
+           "ellipsis-span": "mismatch", "speaker": "misattributed", "meeting-body": "misattributed", "meeting-date": "misattributed",
+           "hidden-text": "hidden text", "hidden-text-elsewhere": "hidden text", "restricted-source": "restricted source",
+           "no-citation": "no citation", "source-missing": "source missing", "external": "unverified"}
+__all__ = ["CHECKS", "Check", "RELEASE_PROPERTY", "SOURCES_PROPERTY", "VerifyError", "failed", "verify_docx"]
+ALWAYS_FAILS = ("mismatch", "misattributed", "source missing", "no citation", "restricted source")
+FINAL_FAILS = ("unverified", "hidden text")
 
 
 class VerifyError(Exception):
     """A file that cannot be read as a DOCX."""
 
 
-ALWAYS_FAILS = ("mismatch", "source missing", "no citation", "restricted source")
-
-
 @dataclass
 class Check:
     citation: str
     quote: str | None
-    status: str  # verified | mismatch | source missing | unverified | restricted source | no citation | cited (no quotation)
+    status: str  # verified | mismatch | misattributed | hidden text | source missing | unverified | restricted source | no citation | cited (no quotation)
     detail: str = ""
+    check: str = ""  # the failed check (a key of CHECKS); empty when nothing failed
+
+
+def _failure(citation: str, quote: str | None, check: str, detail: str = "") -> Check:
+    return Check(citation, quote, _STATUS[check], detail or CHECKS[check], check)
 
 
 _REPORT_PINPOINT = re.compile(
-    rf"(?P<kind>{'|'.join(citation_style.REPORT_WORDS)}),\s*(?P<title>.+?)"
+    rf"(?P<kind>{'|'.join(citation_style.REPORT_WORDS)}),\s*(?P<title>[^,;()]+?)"
     r"(?:\s*\((?P<compliance>Article 21\.5[^)]*)\))?,\s*paras?\.\s*(?P<paragraph>[\w.]+)"
 )
 _REPORT_SERIES = {"Panel Report": "R", "Appellate Body Report": "AB/R", "Award of the Arbitrator": "ARB", "Decision by the Arbitrator": "ARB"}
+INLINE = (SUMMARY_PINPOINT, PINPOINT, _REPORT_PINPOINT)
+_MEETING = re.compile(r"(?:meeting of the (?P<body>[A-Z][^;()]*?)|(?P<dsb>DSB) meeting),? held on (?P<date>\d{1,2}(?: and \d{1,2})? [A-Z][a-z]+ \d{4})")
+_PREPOSITION = re.compile(r"\b(?:to|by|against|from|with|towards|concerning|about|than|for)\s+(?:the\s+)?$", re.I)
 
 
-def _quotations(path: Path) -> tuple[list[tuple[str | None, str]], bool]:
-    """((quotation or None, footnote text) for every footnote reference in the body, is the draft public)."""
+def _open(path: Path) -> VisibleDocument:
     import zipfile
 
     import docx
@@ -61,59 +96,17 @@ def _quotations(path: Path) -> tuple[list[tuple[str | None, str]], bool]:
 
     try:
         check_docx_size(path)
-        document = docx.Document(str(path))
-        notes = read_footnotes(document)
+        return read_visible(docx.Document(str(path)))
     except ReadError as error:
         raise VerifyError(f"{path}: {error}") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, RecursionError) as error:
         raise VerifyError(f"{path}: not a readable .docx file (damaged or not a Word document)") from error
-    found = []
-    for paragraph in document.element.body.iter(qn("w:p")):
-        text, marked = "", ""  # marked: retrieved language the renderer highlighted, not yet followed by a reference
-        for element in paragraph.iter(qn("w:t"), qn("w:footnoteReference")):
-            if element.tag == qn("w:t"):
-                text += element.text or ""
-                if _highlighted(element):
-                    marked += element.text or ""
-                continue
-            note = notes.get(element.get(qn("w:id")), "")
-            # Curly quotation marks, as drafts are written; straight ones as a user may retype them.
-            quoted = re.search(r"“([^“”]+)”\s*$", text) or re.search(r"\"([^\"]+)\"\s*$", text)
-            found.append((quoted.group(1) if quoted else None, note))
-            marked = ""
-        if marked.strip():  # quoted language whose footnote reference was removed
-            found.append((marked.strip(), ""))
-    # The renderer prints RESTRICTED at the top of a draft for restricted circulation; anything else is public.
-    opening = [p.text.strip() for p in document.paragraphs[:4]]
-    return found, "RESTRICTED" not in opening
 
 
-def _highlighted(text_element) -> bool:
-    """A run the renderer shaded for review (docxtpl writes the highlight as shading)."""
-    properties = text_element.getparent().find(qn("w:rPr"))
-    if properties is None:
-        return False
-    shading, highlight = properties.find(qn("w:shd")), properties.find(qn("w:highlight"))
-    return (shading is not None and (shading.get(qn("w:fill")) or "").upper() == "FFFF00") or highlight is not None
-
-
-MAX_ELIDED = 300  # characters an ellipsis may stand for: more joins distant text into a sentence never said
-
-
-def _contains_in_order(paragraph_text: str, quote: str) -> bool:
-    haystack = _fold_spaces(paragraph_text)
-    position = None
-    parts = [_fold_spaces(part) for part in re.split(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*", quote)]
-    if not any(len(part.split()) >= 2 for part in parts):
-        return False  # nothing left to check once the elisions are taken out
-    for part in parts:
-        if not part:
-            continue
-        found = haystack.find(part, position or 0)
-        if found < 0 or (position is not None and found - position > MAX_ELIDED):
-            return False
-        position = found + len(part)
-    return True
+def draft_is_restricted(document: VisibleDocument) -> bool:
+    """Restricted only when `draft` recorded it in the document property and the reader sees RESTRICTED on top."""
+    recorded = document.properties.get(RELEASE_PROPERTY, "").strip().lower() == "restricted"
+    return recorded and "RESTRICTED" in document.opening_text()
 
 
 def _report_symbol(store: Store, match: re.Match) -> str | None:
@@ -138,44 +131,213 @@ def _pinpoint(store: Store, note: str) -> tuple[str, str] | None:
     return None
 
 
-def verify_docx(path: Path, db_path: Path) -> list[Check]:
-    checks = []
-    quotations, public = _quotations(Path(path))
-    with Store(db_path, create=False) as store:
-        for quote, note in quotations:
-            pinpoint = _pinpoint(store, note)
-            if pinpoint is None:
-                if quote is not None:
-                    checks.append(Check(note or "(empty or missing footnote)", quote, "no citation", "the footnote holds no citation that can be checked"))
-                continue  # an ordinary footnote after ordinary text
+def _contains_in_order(paragraph_text: str, quote: str) -> bool:
+    """Whether the quotation is faithful to one paragraph (kept for callers of the former API)."""
+    return faithful.check(paragraph_text, quote).ok
+
+
+def _actor(name: str | None) -> str | None:
+    found = members.lookup(name) if name else None
+    return found.name if found else None
+
+
+def _named_speakers(lead: str) -> list[str]:
+    """Members the lead-in names as speaking: not those after a preposition ("responding to Korea")."""
+    named = []
+    for actor, start, end in members.find_all(lead):
+        before = lead[:start]
+        if re.match(r"['’]s?\b", lead[end:]):
+            continue  # "Korea's measure": the Member whose measure it is, not a speaker
+        if _PREPOSITION.search(before) and not re.search(r"(?:representatives?|delegations?|behalf)\s+of\s+(?:the\s+)?$", before, re.I):
+            continue
+        named.append(actor.name)
+    return named
+
+
+def _may_speak(paragraph: dict, found_at: int) -> set[str]:
+    """Who may be named as speaking: the recorded speaker, on whose behalf, and the Members the record's
+    own sentence names before the quoted words ("The representatives of Fiji and Samoa said that …")."""
+    allowed = {_actor(paragraph.get("speaker")), _actor(paragraph.get("on_behalf_of"))}
+    text = paragraph["text"]
+    sentence_start = max((m.end() for m in re.finditer(r"[.!?]\s+", text[:max(found_at, 0)])), default=0)
+    allowed |= {actor.name for actor, _, _ in members.find_all(text[sentence_start:max(found_at, 0)])}
+    return allowed - {None}
+
+
+def _meeting_problem(texts: list[str], paragraph: dict) -> tuple[str, str] | None:
+    for text in texts:
+        for meeting in _MEETING.finditer(text):
+            body = "Dispute Settlement Body" if meeting["dsb"] else meeting["body"]
+            if paragraph.get("body") and re.sub(r"^the\s+", "", body.strip(), flags=re.I).lower() != re.sub(r"^the\s+", "", paragraph["body"], flags=re.I).lower():
+                return "meeting-body", f"names the {body}; the cited meeting is of the {paragraph['body']}"
+            day = re.sub(r" and \d{1,2}", "", meeting["date"])
+            try:
+                named = datetime.strptime(day, "%d %B %Y").date().isoformat()
+            except ValueError:
+                return "meeting-date", f"“{meeting['date']}” is not a date"
+            if paragraph.get("date") and named != paragraph["date"][:10]:
+                return "meeting-date", f"names a meeting held on {meeting['date']}; the cited meeting was held on {citation_style.long_date(paragraph['date'])}"
+    return None
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent highlighted runs as one span."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _hidden_near(block: Block, quotation: Quotation, note: Block | None) -> list[str]:
+    start, end = quotation.sentence
+    found = [h for h in block.hidden if start <= h.offset <= end]
+    found += note.hidden if note is not None else []
+    return [f"{h.why}: “{h.text.strip()[:40]}”" for h in found]
+
+
+class _Verifier:
+    def __init__(self, store: Store, document: VisibleDocument):
+        self.store = store
+        self.document = document
+        self.restricted_draft = draft_is_restricted(document)
+        self.notes = {identifier: joined(blocks) for identifier, blocks in document.footnotes.items()}
+        self.checks: list[Check] = []
+        self.footnotes_read: set[int] = set()
+
+    def run(self) -> list[Check]:
+        for block in self.document.body:
+            self._block(block, in_footnote=None)
+        self._hidden_elsewhere()
+        return self.checks
+
+    def _block(self, block: Block, in_footnote: Citation | None) -> None:
+        found, bare = quotations(block, INLINE)
+        marked = _merged(block.marked)
+        if in_footnote is not None:
+            bare = []  # the footnote's own citation: checked with the reference that carries it
+        events = [(q.citation.offset if q.citation else q.span.start, 0, q) for q in found] + [(c.offset, 1, c) for c in bare]
+        for _, _, item in sorted(events, key=lambda e: (e[0], e[1])):
+            if isinstance(item, Quotation):
+                self._quotation(block, item, in_footnote)
+                marked = [m for m in marked if not (item.span.start <= m[0] and m[1] <= item.span.end)]
+            else:
+                self._bare_citation(item)
+        for start, end in marked:  # retrieved language whose quotation marks or reference were removed
+            if block.text[start:end].strip() and not any(q.span.start <= start < q.span.end for q in found):
+                self.checks.append(_failure("(empty or missing footnote)", block.text[start:end].strip(), "no-citation"))
+
+    def _note_text(self, citation: Citation) -> tuple[str, Block | None]:
+        if citation.inline is not None:
+            return citation.inline, None
+        note = self.notes.get(citation.footnote)
+        return (note.text.strip() if note else ""), note
+
+    def _bare_citation(self, citation: Citation) -> None:
+        """A citation that carries no quotation in its sentence: checked that it exists; its footnote's own quotations too."""
+        text, note = self._note_text(citation)
+        pinpoint = _pinpoint(self.store, text)
+        if pinpoint is not None:
             try:
                 symbol = normalise_symbol(pinpoint[0])
-            except SymbolError as error:
-                checks.append(Check(note, quote, "no citation", str(error)))
-                continue
-            citation = f"{symbol}, para. {pinpoint[1]}"
-            paragraphs = store.paragraphs(symbol, pinpoint[1])
-            if not paragraphs:
-                if store.document(symbol) is None:
-                    checks.append(Check(citation, quote, "unverified", "document not in the corpus: cited from outside it"))
+                if self.store.paragraphs(symbol, pinpoint[1]):
+                    self.checks.append(Check(f"{symbol}, para. {pinpoint[1]}", None, "cited (no quotation)"))
+                elif self.store.document(symbol) is not None:
+                    self.checks.append(_failure(f"{symbol}, para. {pinpoint[1]}", None, "source-missing", "no such paragraph"))
                 else:
-                    checks.append(Check(citation, quote, "source missing", "no such paragraph"))
-            elif quote is None:
-                checks.append(Check(citation, None, "cited (no quotation)"))
-            elif not any(_contains_in_order(p["text"], quote) for p in paragraphs):
-                checks.append(Check(citation, quote, "mismatch", "the quoted words are not in the cited paragraph"))
-            elif public and is_restricted_source(paragraphs[0]):
-                checks.append(Check(citation, quote, "restricted source", f"a public draft quotes a document that is still RESTRICTED ({paragraphs[0]['restriction']})"))
+                    self.checks.append(_failure(f"{symbol}, para. {pinpoint[1]}", None, "external", "document not in the corpus: cited from outside it"))
+            except SymbolError:
+                pass
+        if note is not None:
+            self._footnote_quotations(note, citation)
+
+    def _footnote_quotations(self, note: Block, citation: Citation) -> None:
+        if id(note) in self.footnotes_read:
+            return
+        self.footnotes_read.add(id(note))
+        self._block(note, in_footnote=citation)
+
+    def _quotation(self, block: Block, quotation: Quotation, in_footnote: Citation | None) -> None:
+        quote = quotation.span.words.strip()
+        citation = quotation.citation
+        note_block = None
+        if citation is None and in_footnote is not None and _pinpoint(self.store, block.text):
+            citation = Citation(0, inline=block.text)  # a quotation in a footnote: the footnote's own citation
+        if citation is None:
+            if any(quotation.span.start <= a < quotation.span.end or a <= quotation.span.start < b for a, b in block.marked):
+                self.checks.append(_failure("(empty or missing footnote)", quote, "no-citation"))
+            return  # words in quotation marks that cite nothing (a title, a term): not a quotation of the record
+        text, note_block = self._note_text(citation)
+        self._check(block, quotation, quote, text, note_block)
+        if note_block is not None:
+            self._footnote_quotations(note_block, citation)
+
+    def _check(self, block: Block, quotation: Quotation, quote: str, note: str, note_block: Block | None) -> None:
+        pinpoint = _pinpoint(self.store, note)
+        if pinpoint is None:
+            self.checks.append(_failure(note or "(empty or missing footnote)", quote, "no-citation", "the footnote holds no citation that can be checked"))
+            return
+        try:
+            symbol = normalise_symbol(pinpoint[0])
+        except SymbolError as error:
+            self.checks.append(_failure(note, quote, "no-citation", str(error)))
+            return
+        citation = f"{symbol}, para. {pinpoint[1]}"
+        paragraphs = self.store.paragraphs(symbol, pinpoint[1])
+        if not paragraphs:
+            if self.store.document(symbol) is None:
+                self.checks.append(_failure(citation, quote, "external", "document not in the corpus: cited from outside it"))
             else:
-                checks.append(Check(citation, quote, "verified"))
-    return checks
+                self.checks.append(_failure(citation, quote, "source-missing", "no such paragraph"))
+            return
+        finding, which = faithful.check_paragraphs([p["text"] for p in paragraphs], quote)
+        if not finding.ok:
+            self.checks.append(_failure(citation, quote, finding.check, finding.detail))
+            return
+        source = paragraphs[which]
+        named = _named_speakers(quotation.lead)
+        allowed = _may_speak(source, finding.start)
+        strangers = [name for name in named if name not in allowed]
+        if strangers:
+            who = members.display_name(source["speaker"]) if source.get("speaker") else "no Member"
+            self.checks.append(_failure(citation, quote, "speaker", f"the lead-in names {strangers[-1]}; the record gives these words to {who}"))
+            return
+        problem = _meeting_problem([quotation.lead, note], source)
+        if problem:
+            self.checks.append(_failure(citation, quote, *problem))
+            return
+        if not self.restricted_draft and is_restricted_source(source):
+            self.checks.append(_failure(citation, quote, "restricted-source",
+                                        f"a public draft quotes a document that is still RESTRICTED ({source['restriction']})"))
+            return
+        hidden = _hidden_near(block, quotation, note_block)
+        if hidden:
+            self.checks.append(_failure(citation, quote, "hidden-text", "; ".join(hidden)))
+            return
+        self.checks.append(Check(citation, quote, "verified"))
+
+    def _hidden_elsewhere(self) -> None:
+        reported = {c.detail for c in self.checks if c.check == "hidden-text"}
+        blocks = self.document.body + [block for blocks in self.document.footnotes.values() for block in blocks]
+        texts = [f"{h.why}: “{h.text.strip()[:40]}”" for block in blocks for h in block.hidden if h.text.strip()]
+        rest = [text for text in texts if not any(text in detail for detail in reported)]
+        if rest:
+            self.checks.append(_failure("(document)", None, "hidden-text-elsewhere", "; ".join(dict.fromkeys(rest))[:500]))
+
+
+def verify_docx(path: Path, db_path: Path) -> list[Check]:
+    document = _open(Path(path))
+    with Store(db_path, create=False) as store:
+        return _Verifier(store, document).run()
 
 
 def failed(checks: list[Check], final: bool = False, accept: tuple[str, ...] = ()) -> list[Check]:
-    """The checks that fail: always mismatches, missing sources, quotations without a citation and
-    RESTRICTED sources in a public draft; with `final`, unverified (external) quotations too. `accept`
-    lets through what a brief explicitly accepts ("unverified", "restricted")."""
-    failing = set(ALWAYS_FAILS) | ({"unverified"} if final else set())
+    """The checks that fail: always mismatches, misattributions, missing sources, quotations without a
+    citation and RESTRICTED sources in a public draft; with `final`, unverified (external) quotations
+    and hidden text too. `accept` lets through what a brief explicitly accepts ("unverified", "restricted")."""
+    failing = set(ALWAYS_FAILS) | (set(FINAL_FAILS) if final else set())
     if "restricted" in accept:
         failing.discard("restricted source")
     if "unverified" in accept:

@@ -26,7 +26,7 @@ def summary_document(number: int, summary: str, date: str | None, source: str) -
             blocks.append([])
         blocks[-1].append(sentence)
     paragraphs = [
-        Paragraph(seq=position, label=f"[{position}]", numbered=True, text=" ".join(block))
+        Paragraph(seq=position, label=f"[{position}]", numbered=True, text=" ".join(block), numbering="ordinal", marked=False)
         for position, block in enumerate(blocks, 1)
     ]
     return Document(
