@@ -84,3 +84,65 @@ def test_renumbering_keeps_user_records_on_the_same_words(shared, tmp_path):
         assert [p["uid"] for p in store.formerly("WT/COMTD/M/85", "27")] == [uid]
         assert store.document("WT/COMTD/M/85")["restriction"].startswith("set by the user")
         assert store.connection.execute("SELECT tag FROM concern_tags WHERE concern_id = 'c-test'").fetchone()[0] == "coercion"
+
+
+def test_a_draft_made_under_the_old_numbering_is_reported_and_corrected(shared, tmp_path):
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+    from docx import Document
+
+    from wto_assist.cli import main
+
+    source = tmp_path / "minutes"
+    source.mkdir()
+    (source / "WTCOMTDM85.txt").write_bytes((shared / "corpus" / "ctd-minutes" / "WTCOMTDM85.txt").read_bytes())
+    db = tmp_path / "corpus.sqlite"
+    ingest_paths([source], db)
+    opening = "The representative of Ecuador recalled that his delegation"
+    with Store(db) as store:
+        ecuador = next(p for p in store.paragraphs("WT/COMTD/M/85") if p["text"].startswith(opening))
+    assert ecuador["paragraph"] == "54"
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(yaml.safe_dump({
+        "kind": "committee-statement", "release": "public", "delegation": {"member": "Cuba"},
+        "meeting": {"body": "Committee on Trade and Development", "date": "2013-03-01"},
+        "points": ["Cuba recalls the proposal to update the Secretariat's paper on special and differential treatment."],
+        "support": [{"citation": "WT/COMTD/M/85, para. 54"}],
+    }))
+    draft = tmp_path / "statement.docx"
+    runner = CliRunner()
+    made = runner.invoke(main, ["draft", str(brief), "-o", str(draft), "--db", str(db)])
+    assert made.exit_code == 0, made.output
+    # The same draft as an earlier version wrote it: para. 27, the old "&&" count, in its footnote.
+    document = Document(str(draft))
+    from wto_assist.draft.docx_text import footnotes_element
+    from wto_assist.draft.renumbering import _store_footnotes
+
+    notes = footnotes_element(document)
+    for text in notes.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
+        text.text = (text.text or "").replace("WT/COMTD/M/85, para. 54", "WT/COMTD/M/85, para. 27")
+    _store_footnotes(document, notes)
+    old = tmp_path / "old.docx"
+    document.save(str(old))
+    # The store remembers that the Ecuador paragraph was para. 27 before the numbers were printed ones.
+    connection = sqlite3.connect(db)
+    connection.execute("INSERT INTO renumbered(symbol, old_label, uid, recorded_at) VALUES ('WT/COMTD/M/85', '27', ?, 'x')",
+                       (ecuador["uid"],))
+    connection.commit()
+    connection.close()
+
+    checked = runner.invoke(main, ["verify", str(old), "--db", str(db), "--json"])
+    assert checked.exit_code == 1
+    rows = json.loads(checked.output)
+    (row,) = [r for r in rows if r["status"] != "verified"]
+    assert row["status"] == "renumbered" and row["corrected"] == "WT/COMTD/M/85, para. 54"
+    assert "WT/COMTD/M/85, para. 27 is now para. 54" in row["detail"]
+
+    fixed = tmp_path / "fixed.docx"
+    repaired = runner.invoke(main, ["verify", str(old), "--db", str(db), "--fix-citations", "-o", str(fixed), "--final"])
+    assert repaired.exit_code == 0, repaired.output
+    assert "WT/COMTD/M/85, para. 27 is now para. 54: corrected" in repaired.output
+    again = runner.invoke(main, ["verify", str(fixed), "--db", str(db), "--final", "--json"])
+    assert again.exit_code == 0 and {r["status"] for r in json.loads(again.output)} == {"verified"}

@@ -108,3 +108,32 @@ def test_registry_citation_column():
     ]
     assert problems == [] and ignored == ["Request for Consultations received:"]
     assert parse_cited(["Widgets Agreement: Art. 1"])[1] == ["unknown agreement 'Widgets Agreement'"]
+
+
+# How lawyers type a provision into the Provision box or --provision.
+WRITTEN = [
+    ("GATT XXI", "GATT1994:XXI"),
+    ("Art. XXI GATT", "GATT1994:XXI"),
+    ("Article XXI GATT 1994", "GATT1994:XXI"),
+    ("Article XXI(b)(iii) GATT", "GATT1994:XXI(b)(iii)"),
+    ("GATT 1994 Art. XXI:b", "GATT1994:XXI(b)"),
+    ("GATT 1994 Art. XXI:b(iii)", "GATT1994:XXI(b)(iii)"),
+    ("GATT XVIII:B", "GATT1994:XVIII:B"),  # an upper-case letter is a Section, not a subparagraph
+    ("TRIPS 73", "TRIPS:73"),
+    ("GATS Article XIV bis", "GATS:XIVbis"),
+    ("Article XIVbis of the GATS", "GATS:XIVbis"),
+    ("gats:xivbis", "GATS:XIVbis"),
+    ("SPS Agreement Article 5.1", "SPS:5.1"),
+]
+
+
+@pytest.mark.parametrize("text, key", WRITTEN)
+def test_provisions_as_lawyers_write_them(text, key):
+    assert normalise_key(text) == key
+
+
+def test_xiv_bis_is_not_article_xiv():
+    assert [m.key for m in find_provisions("Article XIV bis of the GATS and Article XIV of the GATS")] == ["GATS:XIVbis", "GATS:XIV"]
+    assert not is_within("GATS:XIVbis", "GATS:XIV")
+    with pytest.raises(ProvisionError):
+        normalise_key("TBT XXI")  # the TBT Agreement numbers its Articles in Arabic

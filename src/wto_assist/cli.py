@@ -84,6 +84,11 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
         click.echo(f"FAILED {path}: {reason}", err=True)
     for path, reason in report.ignored:
         click.echo(f"ignored {path}: {reason}", err=True)
+    if report.ingested:  # the case file's watches (cases/watch.py): say which have news, `watch run` reports them
+        from .cases.watch import waiting
+
+        for name, count in waiting(_db(db_path)).items():
+            click.echo(f"watch {name!r}: {count} new paragraph(s); see `wto-assist watch run`")
     if not report.ok:
         raise SystemExit(1)
 
@@ -693,41 +698,78 @@ def _print_disputes(rows: list[dict]) -> None:
 @main.command()
 @click.option("--member", default=None, help="Member as a party (complainant, respondent or third party).")
 @click.option("--role", type=click.Choice(["complainant", "respondent", "third-party"]), default=None, help="Only disputes where --member has this role.")
-@click.option("--provision", default=None, help="Provision key, e.g. GATT1994:XXI (sub-provisions included; disputes citing only the whole Article are labelled).")
+@click.option("--provision", default=None, help="Provision, e.g. GATT1994:XXI or 'Art. XXI GATT' (the disputes `precedent` lists, with how each is involved).")
 @click.option("--status", default=None, help="Words of the current stage, e.g. 'in consultations', 'adopted'.")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True)
 def disputes(member, role, provision, status, db_path, as_json):
     """List disputes from the registry: DS number, short title, parties by role, current stage, provisions cited."""
     from . import members
-    from .registry.query import find_disputes
+    from .precedent import involved_disputes
+    from .registry.query import find_disputes, unknown_member
 
     if role and not member:
         raise click.ClickException("--role needs --member")
     if member and members.lookup(member) is None:
-        raise click.ClickException(f"--member: {member!r} is not a WTO Member known to wto-assist")
+        raise click.ClickException("--member: " + unknown_member(member))
+    key = _normalised_provision(provision)
     with _open(db_path) as store:
         rows = find_disputes(store, members.canonical(member) if member else None, role.replace("-", " ") if role else None,
-                             _normalised_provision(provision), status)
+                             None, status)
+        involved = involved_disputes(store, key) if key else None
+    if involved:  # the same disputes as `precedent`, narrowed by the other filters
+        wanted = {row["number"]: row for row in rows}
+        for part in ("disputes", "unreadable"):
+            involved[part] = [dict(d, roles=wanted[d["number"]]["roles"]) for d in involved[part] if d["number"] in wanted]
+        rows = involved["disputes"] + involved["unreadable"]
     if as_json:
         _print_json(rows)
         return
+    if involved:
+        _print_involved(involved)
+        return
     _print_disputes(rows)
     click.echo(f"{len(rows)} disputes")
+
+
+def _print_involved(result: dict) -> None:
+    """The disputes involving a provision, as `precedent` and `disputes --provision` both print them."""
+    from .draft.compose import provision_label
+
+    key = result["provision"]
+    click.echo(f"{key}: {provision_label(key)} (sub-provisions included)")
+    click.echo(result["scope"])
+    if result["parallel"]:
+        offered = ", ".join(f"{p['key']} ({p['shared']})" for p in result["parallel"])
+        click.echo(f"parallel provisions: {offered}" + ("" if result["related"] else " – add --related to include them"))
+    click.echo(f"\nDisputes ({len(result['disputes'])}):")
+    for row in result["disputes"] + result["unreadable"]:
+        roles = f" [{', '.join(row['roles'])}]" if row.get("roles") else ""
+        click.echo(f"{row['ds']:<7} {row['short_title'] or row['title']}{roles}")
+        click.echo(f"        {_parties(row)}")
+        click.echo(f"        {_stage(row)}")
+        for entry in row["involvement"]:
+            where = f" – {entry['citation']}" if entry["citation"] else ""
+            click.echo(f"        {entry['how']}: {entry['detail']}{where}")
+    if result["unreadable"]:
+        click.echo(f"{len(result['unreadable'])} more whose provisions are partly unreadable in the registry "
+                   f"(listed above with the fragment): check the request and the reports")
+    click.echo(f"{len(result['disputes'])} disputes" + (f" + {len(result['unreadable'])} partly unreadable" if result["unreadable"] else ""))
 
 
 @main.command()
 @click.argument("provision")
 @click.argument("query", required=False)
 @click.option("--k", default=20, show_default=True, help="Corpus paragraphs to show.")
+@click.option("--related", is_flag=True, help="Include the parallel provisions of the other agreements (GATS XIV bis and TRIPS 73 for GATT XXI).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="Also write the disputes as CSV.")
 @click.option("--docx", "docx_path", type=click.Path(path_type=Path), default=None, help="Also write a table of cases (WTO style) as DOCX.")
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
 @click.option("--json", "as_json", is_flag=True)
-def precedent(provision, query, k, csv_path, docx_path, db_path, index_dir, model, as_json):
-    """Disputes involving PROVISION (how each is involved, parties, stage), then corpus paragraphs citing it."""
+def precedent(provision, query, k, related, csv_path, docx_path, db_path, index_dir, model, as_json):
+    """Disputes involving PROVISION (how each is involved, parties, stage), reports and notes, then corpus paragraphs citing it."""
     from .draft.compose import provision_label
     from .draft.table_of_cases import write_precedent_csv, write_table_of_cases
     from .precedent import find_precedent
@@ -735,7 +777,7 @@ def precedent(provision, query, k, csv_path, docx_path, db_path, index_dir, mode
 
     key = _normalised_provision(provision)
     try:
-        result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model)
+        result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model, related=related)
     except (SearchError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     if csv_path:
@@ -745,19 +787,76 @@ def precedent(provision, query, k, csv_path, docx_path, db_path, index_dir, mode
     if as_json:
         _print_json(result)
         return
-    click.echo(f"Precedent for {key}: {provision_label(key)} (sub-provisions included)")
-    click.echo(f"\nDisputes ({len(result['disputes'])}):")
-    for row in result["disputes"]:
-        click.echo(f"{row['ds']:<7} {row['short_title'] or row['title']}")
-        click.echo(f"        {_parties(row)}")
-        click.echo(f"        {_stage(row)}")
-        for entry in row["involvement"]:
-            where = f" – {entry['citation']}" if entry["citation"] else ""
-            click.echo(f"        {entry['how']}: {entry['detail']}{where}")
+    click.echo("Precedent for ", nl=False)
+    _print_involved(result)
+    if result["reports"]:
+        click.echo(f"\nReports in the corpus that invoke or rule on it ({len(result['reports'])} sections):")
+        for entry in result["reports"]:
+            finding = f" – finding: {', '.join(entry['findings'])}" if entry["finding"] else ""
+            click.echo(f"  {entry['citation']} ({entry['section'] or 'no section heading'}){finding}")
+    if result["missing_reports"]:
+        click.echo(f"\nListed disputes with a report the corpus does not hold ({len(result['missing_reports'])}):")
+        for entry in result["missing_reports"]:
+            click.echo(f"  {entry['ds']} ({entry['registry']}): {entry['fetch']}")
+    if result["notes"]:
+        click.echo(f"\nYour notes ({len(result['notes'])}):")
+        for note in result["notes"]:
+            click.echo(f"  {note['ds']} {note['provision']} – {note['cited']}: {note['note']} ({note['author']}, {note['date']})")
     click.echo(f"\nParagraphs in the corpus citing it ({len(result['paragraphs'])} shown):")
     _print_results(result["paragraphs"], query or "")
     for path in filter(None, (csv_path, docx_path)):
         click.echo(f"written: {path}")
+
+
+@main.command("precedent-note")
+@click.argument("dispute")
+@click.argument("provision")
+@click.option("--source", default=None, help="Document and paragraph the note rests on, e.g. 'WT/DS512/R, para. 7.102'.")
+@click.option("--note", "text", default=None, help="The note.")
+@click.option("--author", default=None, help="Who wrote it (default: $USER).")
+@click.option("--remove", is_flag=True, help="Remove the notes on DISPUTE and PROVISION (only those citing --source, when given).")
+@DB_OPTION
+def precedent_note(dispute, provision, source, text, author, remove, db_path):
+    """Keep a note of your own on a dispute's precedent for a provision; `precedent` shows and exports it."""
+    from .enrich.provisions import ProvisionError
+    from .precedent_notes import NoteError, add_note, remove_notes
+
+    try:
+        if remove:
+            count = remove_notes(_db(db_path), dispute, provision, source)
+            click.echo(f"removed {count} note{'s' if count != 1 else ''}")
+            return
+        saved = add_note(_db(db_path), dispute, provision, source or "", text or "", author)
+    except (NoteError, ProvisionError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"noted {saved['ds']} {saved['provision']} – {saved['source']} (note {saved['id']})")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def coverage(db_path, as_json):
+    """What the corpus holds: bodies, document series, date ranges and counts, and the dispute registry's date."""
+    from .coverage import coverage as corpus_coverage
+
+    try:
+        held = corpus_coverage(_db(db_path))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        _print_json(held)
+        return
+    click.echo(f"{held['documents']} documents, {held['paragraphs']} paragraphs")
+    for entry in held["series"]:
+        span = f"{entry['first']} to {entry['last']}" if entry["first"] else "undated"
+        ends = f" ({entry['first_symbol']} … {entry['last_symbol']})" if entry["first_symbol"] and entry["first_symbol"] != entry["last_symbol"] else ""
+        click.echo(f"  {entry['series']:<32} {entry['body'] or '-'}: {entry['documents']} documents, {span}{ends}")
+    registry = held["registry"]
+    if registry["disputes"]:
+        click.echo(f"dispute registry: {registry['disputes']} disputes (to {registry['last_dispute']}), latest date recorded "
+                   f"{registry['latest_date'] or '-'}, from {', '.join(registry['sources'])}")
+    else:
+        click.echo("dispute registry: not loaded (wto-assist load-disputes TABLE)")
 
 
 @main.command("load-legal-text")
@@ -851,7 +950,9 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
 @click.option("--accept", "accept", multiple=True, type=click.Choice(["unverified", "restricted"]), help="Let these through (repeatable).")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True)
-def verify(docx_path, final, accept, db_path, as_json):
+@click.option("--fix-citations", is_flag=True, help="Write a copy whose pinpoints carry the numbers paragraphs have now (after re-numbering), and check it.")
+@click.option("-o", "--output", "fixed_path", type=click.Path(path_type=Path), default=None, help="Where --fix-citations writes the copy (default: NAME-fixed.docx).")
+def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path):
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
     from dataclasses import asdict
 
@@ -862,6 +963,17 @@ def verify(docx_path, final, accept, db_path, as_json):
     _open(db_path).close()
     try:
         checks = verify_docx(docx_path, _db(db_path))
+        if fix_citations:
+            from .draft.renumbering import fix_citations as write_fixed
+
+            target = fixed_path or docx_path.with_name(f"{docx_path.stem}-fixed{docx_path.suffix}")
+            correction = write_fixed(docx_path, target, checks)
+            for old, new in correction.replaced.items():
+                click.echo(f"{old} is now {new.split(', ')[-1]}: corrected", err=True)
+            for old in correction.ambiguous:
+                click.echo(f"{old}: its old number now covers several paragraphs; correct it by hand", err=True)
+            click.echo(f"corrected copy written to {target}; its check follows", err=True)
+            docx_path, checks = target, verify_docx(target, _db(db_path))
     except VerifyError as error:
         raise click.ClickException(str(error)) from error
     failing = failed(checks, final=final, accept=tuple(accept))
@@ -902,3 +1014,8 @@ def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model)
         click.echo(f"editors (may change the corpus): http://{host}:{port}/search?token={access.editor_token}")
         click.echo(f"readers (search, draft, verify): http://{host}:{port}/search?token={access.reader_token}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+# The coercion case file and watches live in cases/commands.py, which adds its groups to `main`; imported
+# here, after the shared options it uses.
+from .cases import commands as _case_commands  # noqa: E402,F401

@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     numbering_note TEXT,  -- a judgement call behind the number, reported by `check-numbering`
     numbering TEXT,  -- how the number was decided: printed | counted | within | ordinal (documents/segment.py)
     uid TEXT,  -- stable key of the paragraph (paragraph_uid): user records point here, never at a number
+    date TEXT,  -- the paragraph's own date where it has one (a dispute summary's event); else the document's
     UNIQUE (document_id, seq)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_label ON paragraphs(document_id, label);
@@ -160,6 +161,22 @@ CREATE TABLE IF NOT EXISTS dispute_links (  -- "See also DS547, DS548" in a summ
     UNIQUE (number, related)
 );
 -- A user's decision on a document's status; keyed by symbol so that it survives re-ingestion.
+CREATE TABLE IF NOT EXISTS dispute_unreadable (  -- fragments of "agreements cited" that could not be read (DS512)
+    number INTEGER NOT NULL REFERENCES disputes(number) ON DELETE CASCADE,
+    agreement TEXT,      -- the agreement the fragment names, when it names one
+    fragment TEXT NOT NULL
+);
+-- A user's precedent notes (precedent_notes.py): never touched by load-disputes, so no foreign key.
+CREATE TABLE IF NOT EXISTS precedent_notes (
+    id INTEGER PRIMARY KEY,
+    number INTEGER NOT NULL,  -- 512 for DS512
+    provision TEXT NOT NULL,
+    source TEXT NOT NULL,     -- as the user wrote it: "WT/DS512/R, para. 7.102"
+    paragraph_uid TEXT,       -- the paragraph it points at, when the corpus holds it
+    note TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS restriction_overrides (
     symbol TEXT PRIMARY KEY,
     restricted INTEGER NOT NULL,
@@ -176,6 +193,58 @@ CREATE TABLE IF NOT EXISTS renumbered (
     UNIQUE (symbol, old_label, uid)
 );
 CREATE TABLE IF NOT EXISTS legal_texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL);
+-- The coercion case file (cases/): a delegation's own records, never touched by re-ingestion. Links and
+-- watches point at paragraphs by their stable uid, never by number.
+CREATE TABLE IF NOT EXISTS cases (case_id TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_versions (  -- local edits and shared copies, side by side, never overwritten
+    case_id TEXT NOT NULL REFERENCES cases(case_id),
+    version INTEGER NOT NULL,
+    origin TEXT NOT NULL,        -- local | shared
+    shared_by TEXT,              -- "Lithuania's delegation (a.jonaitis)" for a shared copy
+    shared_at TEXT,
+    bundle_sha256 TEXT,
+    data TEXT NOT NULL,          -- the case as JSON (a shared copy holds only the fields shared)
+    content_sha256 TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, version),
+    UNIQUE (case_id, origin, shared_by, content_sha256)
+);
+CREATE TABLE IF NOT EXISTS case_evidence (
+    case_id TEXT NOT NULL REFERENCES cases(case_id),
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    note TEXT,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    level TEXT NOT NULL,         -- internal | like-minded | public
+    stored_path TEXT NOT NULL,   -- relative to $WTO_ASSIST_HOME
+    ingested_symbol TEXT,
+    shared_by TEXT,              -- set when the file came in a bundle
+    PRIMARY KEY (case_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS case_links (
+    case_id TEXT NOT NULL REFERENCES cases(case_id),
+    target TEXT NOT NULL,        -- paragraph uid, or DS number for a dispute
+    role TEXT NOT NULL,          -- raised | reply | statement | tpr-question | dispute | other
+    citation TEXT NOT NULL,      -- as it was when linked, for display when the paragraph is gone
+    date TEXT,
+    concern_id TEXT,
+    note TEXT,
+    added_at TEXT NOT NULL,
+    shared_by TEXT,
+    PRIMARY KEY (case_id, target, role)
+);
+CREATE TABLE IF NOT EXISTS watches (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    member TEXT,
+    case_id TEXT,
+    created_at TEXT NOT NULL,
+    last_run_at TEXT
+);
+CREATE TABLE IF NOT EXISTS watch_seen (name TEXT NOT NULL, uid TEXT NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY (name, uid));
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -201,6 +270,7 @@ _ADDED_COLUMNS = [
     ("paragraphs", "uid", "TEXT"),
     ("paragraphs", "numbering", "TEXT"),
     ("paragraphs", "numbering_note", "TEXT"),
+    ("paragraphs", "date", "TEXT"),
 ]
 
 
@@ -383,14 +453,14 @@ class Store:
                 seen[text_sha] = seen.get(text_sha, 0) + 1
                 row = connection.execute(
                     "INSERT INTO paragraphs(document_id, seq, label, numbered, text, text_sha, agenda_item, speaker,"
-                    " speaker_kind, on_behalf_of, speaker_inherited, uid, numbering, numbering_note)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " speaker_kind, on_behalf_of, speaker_inherited, uid, numbering, numbering_note, date)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         document_id, paragraph.seq, paragraph.label, int(paragraph.numbered), paragraph.text,
                         text_sha, paragraph.agenda_item,
                         paragraph.speaker, paragraph.speaker_kind, paragraph.on_behalf_of,
                         int(paragraph.speaker_inherited), paragraph_uid(document.symbol, text_sha, seen[text_sha]),
-                        paragraph.numbering, paragraph.numbering_note,
+                        paragraph.numbering, paragraph.numbering_note, paragraph.date,
                     ),
                 )
                 actors = [(paragraph.speaker, "speaker")] if paragraph.speaker else []
@@ -803,8 +873,8 @@ class Store:
         `mentions` (Members and groups named), `provisions` and `disputes` cited."""
         entity_list = "(SELECT group_concat(e.key, '|') FROM entities e WHERE e.paragraph_id = p.id AND e.kind IN ({}))"
         rows = self.connection.execute(
-            f"SELECT d.symbol, d.date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-            " p.agenda_item, p.speaker_kind, p.uid,"
+            f"SELECT d.symbol, COALESCE(p.date, d.date) AS date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label,"
+            " p.numbered, p.text, p.text_sha, p.agenda_item, p.speaker_kind, p.uid,"
             " (SELECT group_concat(a.name, '|') FROM paragraph_actors a WHERE a.paragraph_id = p.id) AS actors, "
             + entity_list.format("'member', 'observer', 'group'") + " AS mentions, "
             + entity_list.format("'provision'") + " AS provisions, "
@@ -857,8 +927,9 @@ _STATUS_COLUMNS = (
 )
 
 _PARAGRAPH_QUERY = (
-    f"SELECT d.symbol, d.date, d.family, d.body, {_STATUS_COLUMNS}, p.seq, p.label, p.numbered, p.text, p.text_sha,"
-    " p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited, p.uid, p.numbering, p.numbering_note"
+    f"SELECT d.symbol, COALESCE(p.date, d.date) AS date, d.family, d.body, {_STATUS_COLUMNS}, p.seq, p.label, p.numbered,"
+    " p.text, p.text_sha, p.agenda_item, p.speaker, p.speaker_kind, p.on_behalf_of, p.speaker_inherited, p.uid,"
+    " p.numbering, p.numbering_note"
     f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN}"
 )
 

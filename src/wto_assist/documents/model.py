@@ -32,6 +32,7 @@ class Paragraph:
     numbering: str = "printed"
     marked: bool = True  # the source marked this block as a paragraph (a printed number or "&&")
     numbering_note: str | None = None  # a judgement call `check-numbering` reports ("a statement quoted in full")
+    date: str | None = None  # its own date, where it differs from the document's (a dispute summary's event)
 
 
 @dataclass

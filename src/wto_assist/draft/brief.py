@@ -164,6 +164,16 @@ class _Reader:
             readers.append(_Reader(self.source, item, f"{self.prefix}{name}[{index}]."))
         return readers
 
+    def provisions(self, name: str) -> list[str]:
+        """A list of provisions as canonical keys ("Article XI of the GATT 1994" -> "GATT1994:XI")."""
+        result = []
+        for index, text in enumerate(self.texts(name)):
+            try:
+                result.append(normalise_key(text))
+            except ProvisionError as error:
+                raise self.fail(f"{name}[{index}]", str(error)) from None
+        return result
+
     def member(self, name: str, required: bool = False, groups: bool = False) -> str | None:
         value = self.text(name, required)
         if value is None:
@@ -289,12 +299,7 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
     meeting.check_fields({"body", "date", "agenda_item"})
     measure = top.mapping("measure")
     measure.check_fields({"imposing_member", "description", "products", "hs_codes", "dispute", "provisions"})
-    provisions = []
-    for index, text in enumerate(measure.texts("provisions")):
-        try:
-            provisions.append(normalise_key(text))
-        except ProvisionError as error:
-            raise measure.fail(f"provisions[{index}]", str(error)) from None
+    provisions = measure.provisions("provisions")
     accept = top.texts("accept")
     for index, value in enumerate(accept):
         if value not in ("unverified", "restricted"):
@@ -364,26 +369,31 @@ def _dispute(reader: _Reader, name: str, required: bool = False) -> str | None:
 
 def load_brief(path: Path) -> Brief:
     path = Path(path)
+    return parse_brief(read_data_file(path, "brief", MAX_BRIEF_BYTES, "a brief is a page or two of YAML", BriefError), str(path))
+
+
+def read_data_file(path: Path, what: str, max_bytes: int, size_hint: str, failure: type[Exception]) -> object:
+    """A YAML (or, by its suffix, JSON) file written by a user, read safely; `failure` is the error to raise, naming the file."""
+    path = Path(path)
     try:
         if path.is_dir():
-            raise BriefError(f"{path}: is a folder, not a brief")
-        if path.stat().st_size > MAX_BRIEF_BYTES:
-            raise BriefError(f"{path}: larger than {MAX_BRIEF_BYTES // 1000} kB; a brief is a page or two of YAML")
+            raise failure(f"{path}: is a folder, not a {what}")
+        if path.stat().st_size > max_bytes:
+            raise failure(f"{path}: larger than {max_bytes // 1000} kB; {size_hint}")
         raw = path.read_bytes().decode("utf-8")
     except OSError as error:
-        raise BriefError(f"{path}: cannot read ({error.strerror or error})") from error
+        raise failure(f"{path}: cannot read ({error.strerror or error})") from error
     except UnicodeDecodeError as error:
-        raise BriefError(f"{path}: not UTF-8 text (byte {error.start + 1}); save the brief as UTF-8") from error
+        raise failure(f"{path}: not UTF-8 text (byte {error.start + 1}); save the {what} as UTF-8") from error
     import yaml
 
     try:
-        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.load(raw, Loader=_no_alias_loader())  # noqa: S506 - a SafeLoader
+        return json.loads(raw) if path.suffix.lower() == ".json" else yaml.load(raw, Loader=_no_alias_loader())  # noqa: S506 - a SafeLoader
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise BriefError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({first_line})") from error
+        raise failure(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({first_line})") from error
     except RecursionError as error:
-        raise BriefError(f"{path}: nested too deeply to be a brief") from error
-    return parse_brief(data, str(path))
+        raise failure(f"{path}: nested too deeply to be a {what}") from error
 
 
 def _no_alias_loader():

@@ -219,7 +219,7 @@ def _custom_properties(package) -> dict[str, str]:
     return {}
 
 
-def _footnotes_element(document):
+def footnotes_element(document):
     from docx.opc.constants import RELATIONSHIP_TYPE
 
     for relationship in document.part.rels.values():
@@ -237,7 +237,7 @@ def read_visible(document) -> VisibleDocument:
     reader = _Reader(_Styles(styles_element), background.get(qn("w:color")) if background is not None else None)
     body = [reader.block(p) for p in document.element.body.iter(qn("w:p")) if not _in_fallback(p)]
     footnotes: dict[str, list[Block]] = {}
-    notes = _footnotes_element(document)
+    notes = footnotes_element(document)
     if notes is not None:
         for note in notes.iter(qn("w:footnote")):
             if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):

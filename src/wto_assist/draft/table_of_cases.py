@@ -10,12 +10,13 @@ from . import citation_style
 
 def write_precedent_csv(result: dict, path: Path) -> None:
     write_csv(path, ["dispute", "short_title", "complainants", "respondents", "third_parties", "stage", "stage_date",
-                     "involvement", "citations"], [
+                     "involvement", "citations", "notes"], [
         [row["ds"], row["short_title"] or row["title"], "; ".join(row["complainants"]), "; ".join(row["respondents"]),
          "; ".join(row["third_parties"]), row.get("stage") or row.get("status") or "", row.get("stage_date") or "",
          "; ".join(f"{e['how']}: {e['detail']}" for e in row["involvement"]),
-         "; ".join(e["citation"] for e in row["involvement"] if e["citation"])]
-        for row in result["disputes"]
+         "; ".join(e["citation"] for e in row["involvement"] if e["citation"]),
+         "; ".join(f"{n['note']} ({n['cited']}; {n['author']}, {n['date']})" for n in row.get("notes") or [])]
+        for row in result["disputes"] + result.get("unreadable", [])
     ])
 
 
@@ -39,4 +40,8 @@ def write_table_of_cases(result: dict, path: Path, heading: str) -> None:
         for cell, runs in zip(cells, (entry["short_title"], entry["citation"])):
             for text, italic in runs:
                 cell.paragraphs[0].add_run(text).italic = italic or None
+    if result.get("notes"):  # the user's own precedent notes (precedent_notes.py), with who wrote them and when
+        document.add_paragraph().add_run("NOTES").bold = True
+        for note in result["notes"]:
+            document.add_paragraph(f"{note['ds']}, {note['provision']} – {note['cited']}: {note['note']} ({note['author']}, {note['date']})")
     atomic_write(path, lambda target: document.save(target))

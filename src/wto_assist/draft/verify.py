@@ -51,13 +51,15 @@ CHECKS = {
     "no-citation": "a quotation without a citation that can be checked",
     "source-missing": "the cited paragraph is not in a document that is in the corpus",
     "external": "the cited document is not in the corpus (reported UNVERIFIED)",
+    "renumbered": "the citation uses a paragraph number the document had before it was re-numbered as printed",
 }
 _STATUS = {"quote-text": "mismatch", "word-boundary": "mismatch", "bracket": "mismatch", "ellipsis-negation": "mismatch",
            "ellipsis-span": "mismatch", "speaker": "misattributed", "meeting-body": "misattributed", "meeting-date": "misattributed",
            "hidden-text": "hidden text", "hidden-text-elsewhere": "hidden text", "restricted-source": "restricted source",
-           "no-citation": "no citation", "source-missing": "source missing", "external": "unverified"}
+           "no-citation": "no citation", "source-missing": "source missing", "external": "unverified",
+           "renumbered": "renumbered"}
 __all__ = ["CHECKS", "Check", "RELEASE_PROPERTY", "SOURCES_PROPERTY", "VerifyError", "failed", "verify_docx"]
-ALWAYS_FAILS = ("mismatch", "misattributed", "source missing", "no citation", "restricted source")
+ALWAYS_FAILS = ("mismatch", "misattributed", "source missing", "no citation", "restricted source", "renumbered")
 FINAL_FAILS = ("unverified", "hidden text")
 
 
@@ -72,6 +74,7 @@ class Check:
     status: str  # verified | mismatch | misattributed | hidden text | source missing | unverified | restricted source | no citation | cited (no quotation)
     detail: str = ""
     check: str = ""  # the failed check (a key of CHECKS); empty when nothing failed
+    corrected: str = ""  # for a re-numbered paragraph: the citation as it is now ("WT/COMTD/M/85, para. 54")
 
 
 def _failure(citation: str, quote: str | None, check: str, detail: str = "") -> Check:
@@ -286,15 +289,19 @@ class _Verifier:
             return
         citation = f"{symbol}, para. {pinpoint[1]}"
         paragraphs = self.store.paragraphs(symbol, pinpoint[1])
-        if not paragraphs:
-            if self.store.document(symbol) is None:
-                self.checks.append(_failure(citation, quote, "external", "document not in the corpus: cited from outside it"))
-            else:
-                self.checks.append(_failure(citation, quote, "source-missing", "no such paragraph"))
+        if not paragraphs and self.store.document(symbol) is None:
+            self.checks.append(_failure(citation, quote, "external", "document not in the corpus: cited from outside it"))
             return
-        finding, which = faithful.check_paragraphs([p["text"] for p in paragraphs], quote)
-        if not finding.ok:
-            self.checks.append(_failure(citation, quote, finding.check, finding.detail))
+        finding, which = faithful.check_paragraphs([p["text"] for p in paragraphs], quote) if paragraphs else (None, 0)
+        if finding is None or not finding.ok:
+            now = _renumbered(self.store, symbol, pinpoint[1], quote)
+            if now is not None:
+                self.checks.append(Check(citation, quote, "renumbered", f"{citation} is now para. {now['paragraph']}"
+                                         " (the document was re-numbered as the WTO printed it)", "renumbered", now["citation"]))
+            elif finding is None:
+                self.checks.append(_failure(citation, quote, "source-missing", "no such paragraph"))
+            else:
+                self.checks.append(_failure(citation, quote, finding.check, finding.detail))
             return
         source = paragraphs[which]
         named = _named_speakers(quotation.lead)
@@ -325,6 +332,15 @@ class _Verifier:
         rest = [text for text in texts if not any(text in detail for detail in reported)]
         if rest:
             self.checks.append(_failure("(document)", None, "hidden-text-elsewhere", "; ".join(dict.fromkeys(rest))[:500]))
+
+
+def _renumbered(store: Store, symbol: str, old_label: str, quote: str) -> dict | None:
+    """The paragraph that carried `old_label` before its document was re-numbered and holds the quotation."""
+    for paragraph in store.formerly(symbol, old_label):
+        finding, _ = faithful.check_paragraphs([paragraph["text"]], quote)
+        if finding.ok:
+            return paragraph
+    return None
 
 
 def verify_docx(path: Path, db_path: Path) -> list[Check]:

@@ -39,7 +39,7 @@ _ARABIC = r"\d{1,3}(?:\.\d{1,3})*"
 _SUB = r"(?:\s?\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\))"
 # One provision reference: article, optional ":paragraph", optional "(b)(iii)" subdivisions.
 # ":8" paragraph, or ":B" section (Article XVIII:B of the GATT).
-_REF = rf"(?:{_ROMAN}|{_ARABIC})(?::(?:\d{{1,2}}(?:\.\d{{1,2}})?|[A-D](?![A-Za-z])))?{_SUB}*"
+_REF = rf"(?:{_ROMAN}(?:\s?bis)?|{_ARABIC})(?::(?:\d{{1,2}}(?:\.\d{{1,2}})?|[A-D](?![A-Za-z])))?{_SUB}*"
 _REF_OR_SUB = rf"(?:{_REF}|{_SUB}+)"
 _JOINER = r"\s*(?:,\s*(?:and|or)\s+|,|\s+and\s+|\s+or\s+|\s+to\s+|\s+through\s+|\s*[-–]\s*)\s*"
 _FOOTNOTE = r"(?:(?<=[IVXL)])\d{1,3})?"  # "Article XXI12 of": a footnote marker glued to the reference
@@ -83,6 +83,11 @@ def agreement(key: str) -> Agreement | None:
     return _agreements()[0].get(key)
 
 
+def agreement_names() -> re.Pattern:
+    """A pattern finding any agreement name; its group "agreement" is the name as written."""
+    return _agreements()[2]
+
+
 def _agreement_pattern() -> str:
     return _agreements()[2].pattern
 
@@ -90,7 +95,7 @@ def _agreement_pattern() -> str:
 # --- keys -------------------------------------------------------------------------------------
 
 _KEY = re.compile(
-    r"^(?P<agreement>[A-Z0-9]+)(?::(?P<article>[IVXL]+|\d+(?:\.\d+)*|Annex\w*|Part[IVX]+)"
+    r"^(?P<agreement>[A-Z0-9]+)(?::(?P<article>[IVXL]+(?:bis)?|\d+(?:\.\d+)*|Annex\w*|Part[IVX]+)"
     r"(?::(?P<paragraph>\d+(?:\.\d+)?|[A-D]))?(?P<subs>(?:\([a-z0-9]+\))*))?$",
     re.I,
 )
@@ -102,6 +107,9 @@ def normalise_key(text: str) -> str:
     # Words ("Article XXIV of GATT", "GATT Article XXIV") are read as a citation, compact text as a key.
     match = None if re.search(r"\s|Art", (text or "").strip()) else _KEY.match(compact)
     if not match:
+        written = _lawyer_form(text or "")
+        if written:
+            return written
         found = find_provisions(text or "")
         if len(found) == 1:
             return found[0].key
@@ -115,14 +123,43 @@ def normalise_key(text: str) -> str:
     article = match["article"]
     if article is None:
         return agreement_part  # the whole agreement, e.g. ENABLING
-    if re.fullmatch(r"[ivxl]+", article, re.I):
-        article = article.upper()
+    if re.fullmatch(r"[ivxl]+(?:bis)?", article, re.I):
+        article = article[:-3].upper() + "bis" if article.lower().endswith("bis") else article.upper()
     elif article.lower().startswith(("part", "annex")):
         article = article[0].upper() + article[1:4].lower() + article[4:].upper() if article.lower().startswith("part") else "Annex" + article[5:]
     key = f"{agreement_part}:{article}"
     if match["paragraph"]:
         key += f":{match['paragraph'].upper()}"
     return key + (match["subs"] or "").lower()
+
+
+# How lawyers write a provision in a search box: "GATT XXI", "Art. XXI GATT", "Article XXI(b)(iii) GATT",
+# "GATT 1994 Art. XXI:b" (":b" is subparagraph (b)), "TRIPS 73", "GATS Art. XIV bis".
+_WRITTEN_REF = r"(?P<ref>(?:[IVXL]+(?:\s?bis)?|\d{1,3}(?:\.\d{1,3})*)(?::(?:\d{1,2}(?:\.\d{1,2})?|[A-Da-d]|[a-z]{1,2}))?(?:\s?\([a-z0-9]{1,5}\))*)"
+_WRITTEN_ARTICLE = r"(?:(?:Articles?|Arts?\.?)\s*)"
+
+
+def _lawyer_form(text: str) -> str | None:
+    """The key of a provision written name-first or article-first without "of", else None."""
+    text = re.sub(r"\s+", " ", text.strip())
+    for pattern in (rf"(?P<name>.+?)\s+{_WRITTEN_ARTICLE}?{_WRITTEN_REF}",
+                    rf"{_WRITTEN_ARTICLE}{_WRITTEN_REF}\s+(?:(?:of|in|under)\s+)?(?:the\s+)?(?P<name>.+?)"):
+        match = re.fullmatch(pattern, text, re.I)
+        if not match:
+            continue
+        agreement_part = agreement_key(re.sub(r"^the\s+", "", match["name"], flags=re.I))
+        if agreement_part is None:
+            continue
+        reference = re.sub(r"\s+", "", match["ref"])
+        # "XXI:b" and "XXI:b(iii)": a lower-case letter after the colon is a subparagraph, "XVIII:B" a Section.
+        reference = re.sub(r":([a-z]{1,2})(?=\(|$)", r"(\1)", reference)
+        if agreement_part not in ROMAN_NUMBERED and re.fullmatch(r"[IVXL]+.*", reference) and not reference.endswith("bis"):
+            continue  # "TBT XXI" is no provision: the TBT Agreement numbers its articles in Arabic
+        try:
+            return _key(agreement_part, reference)
+        except ProvisionError:
+            return None
+    return None
 
 
 def ancestors(key: str) -> list[str]:

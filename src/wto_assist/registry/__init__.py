@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import members
 from ..documents.symbols import dispute_number
-from ..enrich.provisions import parse_cited
+from ..enrich.provisions import agreement_key, agreement_names, parse_cited
 from ..store import Store
 from .status import current_stage, events, related_disputes
 from .summaries import summary_document
@@ -87,9 +87,10 @@ def load_registry(path: Path, db_path: Path) -> RegistryReport:
                 stage = current_stage(dispute.pop("status_code"), summary)
                 dispute.update(stage=stage.stage, stage_date=stage.date, stage_source=stage.source)
             store.save_dispute(dispute, keys, parties, found, related_disputes(summary, number))
+            _save_unreadable(store, number, problems)
             if summary:
                 date = dispute.get("stage_date") or dispute.get("consultations_requested")
-                store.save_document(summary_document(number, summary, date, str(path.resolve())))
+                store.save_document(summary_document(number, summary, date, str(path.resolve()), dispute.get("consultations_requested")))
                 summaries.append(f"DS{number} summary")
             report.loaded += 1
             report.provisions += len(keys)
@@ -99,6 +100,26 @@ def load_registry(path: Path, db_path: Path) -> RegistryReport:
         enrich_store(db_path, summaries)
         report.summaries = len(summaries)
     return report
+
+
+def _fragment_agreement(problem: str) -> str | None:
+    """The agreement an unreadable fragment belongs to ("GATT1994" for "truncated cell 'GATT 1994 Art.'"),
+    the name as written when it is no known agreement, None when the fragment names none."""
+    if problem.startswith("cannot tell which agreement"):
+        return None
+    quoted = re.search(r"'([^']*)'", problem)
+    written = problem.split(":", 1)[0] if not problem.startswith(("truncated", "unknown")) else (quoted.group(1) if quoted else "")
+    name = re.sub(r"\s+Arts?\.?$", "", written.strip())
+    key = agreement_key(name) or next((agreement_key(m.group("agreement")) for m in [agreement_names().search(name)] if m), None)
+    return ("GATT1994" if key == "GATT1947" else key) if key else name or None
+
+
+def _save_unreadable(store: Store, number: int, problems: list[str]) -> None:
+    """Kept per dispute so that a provision query can flag the dispute instead of dropping it (DS512)."""
+    with store.connection:
+        store.connection.execute("DELETE FROM dispute_unreadable WHERE number = ?", (number,))
+        store.connection.executemany("INSERT INTO dispute_unreadable(number, agreement, fragment) VALUES (?,?,?)",
+                                     [(number, _fragment_agreement(problem), problem) for problem in problems])
 
 
 def _read_csv(path: Path, report: RegistryReport):

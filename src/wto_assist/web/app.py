@@ -179,15 +179,17 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
 
         provision = request.query_params.get("provision", "").strip()
         query = request.query_params.get("q", "").strip()
+        related = request.query_params.get("related") == "1"
         result, error = None, None
         if provision:
             try:
                 key = normalise_key(provision)
                 with state.lock:
-                    result = find_precedent(key, state.db_path, state.index_dir, query=query or None, k=50, model=state.model)
+                    result = find_precedent(key, state.db_path, state.index_dir, query=query or None, k=50, model=state.model,
+                                            related=related)
             except (ProvisionError, SearchError) as problem:
                 error = str(problem)
-        return page(request, "precedent.html", provision=provision, query=query, result=result, error=error,
+        return page(request, "precedent.html", provision=provision, query=query, related=related, result=result, error=error,
                     terms=_highlight_terms(query) if query else [])
 
     def coalitions(request: Request) -> Response:
@@ -234,23 +236,30 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
 
     def disputes(request: Request) -> Response:
         from ..enrich.provisions import ProvisionError, normalise_key
+        from ..precedent import involved_disputes
+        from ..registry.query import member_suggestions, unknown_member
 
         params = request.query_params
-        error, rows = None, []
+        error, rows, involved, suggestions = None, [], None, []
         member = params.get("member", "").strip()
         provision = params.get("provision", "").strip()
         try:
             actor = members.lookup(member) if member else None
             if member and actor is None:
-                raise ValueError(f"{member!r} is not a WTO Member known to wto-assist")
+                suggestions = member_suggestions(member)
+                raise ValueError(unknown_member(member))
             key = normalise_key(provision) if provision else None
             role = params.get("role", "any")
             with state.lock, Store(state.db_path, create=False) as store:
-                rows = find_disputes(store, actor.name if actor else None, role if actor and role in ROLES else None, key,
+                rows = find_disputes(store, actor.name if actor else None, role if actor and role in ROLES else None, None,
                                      params.get("status") or None)
+                if key:  # the same disputes as the Precedent page, narrowed by the other filters
+                    involved = involved_disputes(store, key)
+                    wanted = {row["number"] for row in rows}
+                    rows = [d for d in involved["disputes"] + involved["unreadable"] if d["number"] in wanted]
         except (ValueError, ProvisionError) as problem:
             error = str(problem)
-        return page(request, "disputes.html", params=params, rows=rows, error=error)
+        return page(request, "disputes.html", params=params, rows=rows, error=error, involved=involved, suggestions=suggestions)
 
     def dispute(request: Request) -> Response:
         number = int(request.path_params["number"])
@@ -260,9 +269,10 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             rows = find_disputes(store, numbers=[number])
             mentions = store.paragraphs_mentioning("dispute", f"DS{number}")
             filings = store.documents(prefix=f"WT/DS{number}/")
+            summary = store.paragraphs(f"DS{number} summary")  # the summary as its dated paragraphs (registry/summaries.py)
         if not rows:
             return page(request, "error.html", 404, message=f"DS{number} is not in the dispute registry.")
-        return page(request, "dispute.html", dispute=rows[0], mentions=mentions, filings=filings, terms=[], query="")
+        return page(request, "dispute.html", dispute=rows[0], mentions=mentions, filings=filings, summary=summary, terms=[], query="")
 
     async def draft(request: Request) -> Response:
         from .drafting import draft_form, preview_or_render
@@ -312,11 +322,15 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                 threading.Thread(target=_ingest_upload, args=(state, saved, job), daemon=True).start()
                 return RedirectResponse(f"/corpus?job={job}", status_code=303)
         state.follow()
+        from ..coverage import coverage
+
         with state.lock, Store(state.db_path, create=False) as store:
             documents, failures = store.documents(), store.failures()
+        with state.lock:
+            held = coverage(state.db_path)
         job = state.jobs.get(request.query_params.get("job", ""))
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
-                    index=_index_status(state), message=message, error=error, job=job)
+                    index=_index_status(state), message=message, error=error, job=job, coverage=held)
 
     routes = [
         Route("/", home),
@@ -332,6 +346,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         Route("/corpus", corpus, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
+    from .cases import case_routes  # the Cases pages (web/cases.py)
+
+    routes[-1:-1] = case_routes(state, page, checked_form, forged, _save_upload, UploadRejected)
     return Guard(Starlette(routes=routes), access)
 
 

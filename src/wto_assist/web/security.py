@@ -32,7 +32,7 @@ HEADERS = [
     (b"referrer-policy", b"same-origin"),  # "no-referrer" would make browsers send "Origin: null" on our own forms
     (b"cache-control", b"no-store"),
 ]
-EDITOR_ONLY = {("POST", "/corpus")}  # what a reader may not do
+EDITOR_ONLY = {("POST", "/corpus"), ("POST", "/cases/export"), ("POST", "/cases/import"), ("POST", "/cases/watches")}  # what a reader may not do
 
 
 @dataclass

@@ -1,0 +1,146 @@
+"""What the record already holds on a case: paragraphs (through the Searcher), concerns (the concerns
+inventory) and disputes (the registry) that match the case's Members, products and measure, each with
+the reasons it matched. Nothing is linked until the user says so (`case link`, `--attach-concerns`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..index.build import IndexMissing
+from ..search import Filters, Searcher
+from ..store import Store
+from . import store as rows
+from .casefile import current, link
+from .model import Case, measure_types
+
+_STOP = frozenset("the a an of on in for to and by its their from with without all were was had been goods products".split())
+
+
+def _phrase(text: str) -> re.Pattern:
+    return re.compile(r"\b" + re.escape(text.lower()).replace(r"\ ", r"\s+") + r"\b")
+
+
+def _product_terms(case: Case) -> list[tuple[str, re.Pattern]]:
+    """Each product by its name, and by its first word when the name has several ("dairy products" -> dairy)."""
+    terms = []
+    for product in case.products:
+        name = product.name.lower()
+        terms.append((f"product: {product.name}", _phrase(name)))
+        head = name.split()[0]
+        if head != name and head not in _STOP:
+            terms.append((f"product: {head}", _phrase(head)))
+        if product.hs:
+            terms.append((f"HS {product.hs}", re.compile(r"\b" + re.escape(product.hs[:4]))))
+    return terms
+
+
+def _measure_terms(case: Case) -> list[tuple[str, re.Pattern]]:
+    kind = measure_types().get(case.measure_type)
+    return [(f"measure: {word}", _phrase(word)) for word in (kind.words if kind else ())]
+
+
+def why_matched(case: Case, text: str, named: set[str], speaker: str | None) -> list[str]:
+    """The case's Members, products and measure words found in a paragraph (empty: no product or measure)."""
+    lowered = text.lower()
+    reasons = [label for label, pattern in _product_terms(case) + _measure_terms(case) if pattern.search(lowered)]
+    if not reasons:
+        return []
+    reasons = list(dict.fromkeys(reasons))
+    for member in case.members():
+        if member == speaker:
+            reasons.insert(0, f"{'imposing Member' if member == case.imposing_member else 'Member affected'} speaking: {member}")
+        elif member in named:
+            reasons.insert(0, f"names {member}")
+    return reasons
+
+
+def suggest(db_path: Path, index_dir: Path, case_id: str, k: int = 10) -> dict:
+    with Store(db_path) as store:
+        case, _ = current(store, case_id)
+        linked = {item["target"] for item in rows.links(store, case_id)}
+    notices: list[str] = []
+    return {
+        "case": case_id,
+        "paragraphs": _paragraphs(case, db_path, index_dir, k, linked, notices),
+        "concerns": _concerns(case, db_path, linked),
+        "disputes": _disputes(case, db_path, linked, notices, k),
+        "notices": notices,
+    }
+
+
+def _paragraphs(case: Case, db_path: Path, index_dir: Path, k: int, linked: set[str], notices: list[str]) -> list[dict]:
+    query = " ".join([case.measure, *(product.name for product in case.products)])
+    try:
+        searcher = Searcher(index_dir, db_path)
+    except IndexMissing as error:
+        notices.append(f"paragraphs not proposed: {error}")
+        return []
+    try:
+        mode = None if searcher.manifest.get("dense") else "bm25"
+        hits = searcher.search(query, mode=mode, k=k * 4, filters=Filters(member=case.imposing_member))
+        found = []
+        for hit in hits:
+            if not hit["numbered"] and not hit["text"].rstrip().endswith((".", ":", ";")):
+                continue  # an agenda heading the segmenter kept as text: the paragraphs under it are what to cite
+            named = set(searcher.store.entity_keys(hit["symbol"], hit["seq"], ("member", "group")))
+            reasons = why_matched(case, hit["text"], named, hit["speaker"])
+            if reasons and hit["uid"] not in linked:
+                found.append({**{key: hit[key] for key in ("citation", "uid", "date", "body", "speaker", "text")}, "why": reasons})
+        return found[:k]
+    finally:
+        searcher.close()
+
+
+def _concerns(case: Case, db_path: Path, linked: set[str]) -> list[dict]:
+    from ..concerns import inventory
+
+    found = []
+    with Store(db_path) as store:
+        uids = {row["concern_id"]: uid for row in store.connection.execute(
+            "SELECT c.concern_id, p.uid FROM concerns c JOIN paragraphs p ON p.id = c.paragraph_id").fetchall()
+            for uid in [row["uid"]]}
+    for row in inventory(db_path):
+        if row["target"] != case.imposing_member:
+            continue
+        text = " ".join(filter(None, [row["measure"], row["products"], row["hs_codes"], row["evidence"]]))
+        reasons = why_matched(case, text, set(), None)
+        if not reasons:
+            continue
+        raised = [member for member in case.affected_members if member in (row["raised_by"], row["raised_on_behalf_of"])]
+        reasons = [f"about {row['target']}'s measure", *(f"raised by {member} (affected)" for member in raised), *reasons]
+        if uids.get(row["concern_id"]) in linked:
+            continue
+        found.append({"citation": row["citation"], "concern_id": row["concern_id"], "date": row["date"], "body": row["body"],
+                      "raised_by": row["raised_by"], "measure": row["measure"], "reply": row["reply"],
+                      "came_back": row["came_back"], "text": row["evidence"], "why": reasons})
+    return found
+
+
+def _disputes(case: Case, db_path: Path, linked: set[str], notices: list[str], k: int) -> list[dict]:
+    from ..enrich.provisions import is_within
+
+    found = []
+    with Store(db_path) as store:
+        if store.dispute_count() == 0:
+            notices.append("disputes not proposed: the dispute registry is not loaded (`wto-assist load-disputes FILE`)")
+            return []
+        for row in store.disputes(member=case.imposing_member, role="respondent"):
+            reasons = [f"{case.imposing_member} is respondent"]
+            reasons += [f"{member} is complainant" for member in case.affected_members if member in row["complainants"]]
+            reasons += [f"{member} is third party" for member in case.affected_members if member in row["third_parties"]]
+            cited = [key for key in row["provisions"] if any(is_within(key, wanted) for wanted in case.provisions)]
+            if cited:
+                reasons.append(f"cites {', '.join(cited[:4])}")
+            if len(reasons) == 1 or row["ds"] in linked:
+                continue  # the imposing Member as respondent alone is no reason, nor are words alone
+            reasons += why_matched(case, f"{row['title']} {row['summary'] or ''}", set(), None)
+            found.append({"citation": f"{row['ds']} ({row['short_title'] or row['title']})", "ds": row["ds"],
+                          "date": row["consultations_requested"], "why": reasons})
+    return sorted(found, key=lambda item: -len(item["why"]))[:k]
+
+
+def attach_concerns(db_path: Path, case_id: str, concerns: list[dict]) -> int:
+    """Link proposed concerns to the case (as raised); returns how many were new."""
+    return sum(link(db_path, case_id, item["concern_id"], "raised")["added"] for item in concerns)

@@ -1,0 +1,124 @@
+"""The Cases pages: the list, one case (fields with their sharing levels, provenance, timeline,
+evidence, links), export and import of bundles (editor role only when served beyond loopback: see
+security.EDITOR_ONLY), and "draft the next statement", which takes the `case brief` + `draft --final`
+path. Every page calls the case file's library functions, as the CLI does."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from .. import config
+from ..cases.model import LEVELS, CaseError
+from ..draft import DraftError, DraftRejected, draft_document
+from ..draft.brief import BriefError, parse_brief
+from ..search import SearchError
+
+BRIEF_KINDS = ("committee-statement", "tpr-questions", "joint-statement")
+
+
+def case_routes(state, page, checked_form, forged, save_upload, rejected) -> list[Route]:
+    """Routes for app.py; `save_upload` and `rejected` are the app's upload saver and its error type."""
+    from ..cases.casefile import list_cases, show_case
+
+    def listing(request: Request, status: int = 200, error: str | None = None, message: str | None = None,
+                news: list[dict] | None = None) -> Response:
+        from ..cases.watch import list_watches
+
+        with state.lock:
+            cases, watches = list_cases(state.db_path), list_watches(state.db_path)
+        return page(request, "cases.html", status, cases=cases, levels=LEVELS[1:], error=error, message=message,
+                    watches=watches, news=news)
+
+    async def run_watches(request: Request) -> Response:
+        """New paragraphs for each watch since its last run (then remembered, as `watch run` does)."""
+        from ..cases.watch import run_watches as run
+
+        if await checked_form(request) is None:
+            return forged(request)
+        with state.lock:
+            news = run(state.db_path)
+        return listing(request, news=news)
+
+    def case_page(request: Request, case_id: str | None = None, status: int = 200, error: str | None = None) -> Response:
+        case_id = case_id or request.path_params["case_id"]
+        try:
+            with state.lock:
+                shown = show_case(state.db_path, case_id)
+        except CaseError as problem:
+            return page(request, "error.html", 404, message=str(problem))
+        return page(request, "case.html", status, shown=shown, levels=LEVELS[1:], brief_kinds=BRIEF_KINDS, error=error,
+                    today=date.fromisoformat(config.today()).isoformat())
+
+    async def export(request: Request) -> Response:
+        from ..cases.bundle import export_bundle
+
+        form = await checked_form(request)
+        if form is None:
+            return forged(request)
+        case_ids = [case_id for case_id in form.getlist("case_id") if case_id]
+        out = state.data_dir / "bundles" / f"cases-{uuid.uuid4().hex[:8]}.zip"
+        try:
+            with state.lock:
+                export_bundle(state.db_path, config.home(), case_ids, form.get("level", ""), out,
+                              form.get("delegation") or None, form.get("person") or "web user")
+        except CaseError as problem:
+            return case_page(request, case_ids[0], 400, str(problem)) if len(case_ids) == 1 else listing(request, 400, str(problem))
+        return FileResponse(out, filename=f"cases-{form.get('level')}.zip", media_type="application/zip",
+                            background=BackgroundTask(out.unlink, missing_ok=True))
+
+    async def import_(request: Request) -> Response:
+        from ..cases.bundle import import_bundle
+
+        form = await checked_form(request)
+        if form is None:
+            return forged(request)
+        try:
+            saved = await save_upload(form.get("file"), state.data_dir / "bundles", {".zip"})
+        except rejected as problem:
+            return listing(request, 400, str(problem))
+        try:
+            with state.lock:
+                report = import_bundle(state.db_path, config.home(), saved)
+        except CaseError as problem:
+            return listing(request, 400, str(problem).replace(str(saved), getattr(form.get("file"), "filename", "the bundle")))
+        finally:
+            saved.unlink(missing_ok=True)
+        return listing(request, message=f"Shared by {report['shared_by']} on {report['shared_at'][:10]}: {report['versions_added']} new "
+                                         f"version(s), {report['unchanged']} already here, {report['evidence_added']} evidence file(s).")
+
+    async def draft_next(request: Request) -> Response:
+        from ..cases.brief import build_brief
+
+        form = await checked_form(request)
+        if form is None:
+            return forged(request)
+        case_id = form.get("case_id", "")
+        out = state.data_dir / "drafts" / f"case-{uuid.uuid4().hex[:8]}.docx"
+        try:
+            with state.lock:
+                brief_data, _ = build_brief(state.db_path, case_id, form.get("kind", ""), form.get("body", "").strip(),
+                                            form.get("date", "").strip())
+                brief = parse_brief(brief_data, f"brief for case {case_id}")
+                draft_document(brief, state.db_path, state.index_dir, out, final=True, model=state.model)
+        except DraftRejected as problem:
+            failing = "; ".join(f"{c.citation}: {c.status}" for c in problem.checks if c.status != "verified")
+            return case_page(request, case_id, 500, f"The draft was not written: {failing}")
+        except (CaseError, BriefError, DraftError, SearchError) as problem:
+            return case_page(request, case_id, 400, str(problem))
+        return FileResponse(out, filename=f"{brief.kind}.docx", background=BackgroundTask(out.unlink, missing_ok=True),
+                            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    return [
+        Route("/cases", listing),
+        Route("/cases/export", export, methods=["POST"]),
+        Route("/cases/import", import_, methods=["POST"]),
+        Route("/cases/draft", draft_next, methods=["POST"]),
+        Route("/cases/watches", run_watches, methods=["POST"]),
+        Route("/cases/{case_id}", case_page),
+    ]
