@@ -515,3 +515,30 @@ def test_a_web_upload_of_a_hostile_doc_fetches_nothing(sample_db, tmp_path, list
         _SocketGuard.armed = False
     assert [event for event in _SocketGuard.events if event[0] == "socket.connect"] == []
     assert listener.close() == 0
+
+
+# --- bounded reads ---------------------------------------------------------------------------
+
+
+def test_a_huge_sparse_file_and_random_bytes_as_doc_are_refused_before_being_read(tmp_path):
+    import random
+    import resource
+    import time
+
+    from wto_assist.ingest import ingest_paths
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    with open(folder / "sparse.txt", "wb") as handle:
+        handle.truncate(3 * 2**30)  # 3 GiB that take no disk
+    (folder / "random.doc").write_bytes(random.Random(22).randbytes(200_000))
+    (folder / "WTCOMTDM877.txt").write_text("WT/COMTD/M/877\n&& The representative of Chile spoke.\n", encoding="utf-8")
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    report = ingest_paths([folder], tmp_path / "corpus.sqlite", enrich=False)
+    assert time.perf_counter() - started < 30
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 512 * 1024  # KiB: nothing near 3 GiB read
+    reasons = {Path(path).name: reason for path, reason in report.failed}
+    assert reasons["sparse.txt"].startswith("larger than 256 MiB (3072 MiB)")
+    assert reasons["random.doc"] == "binary content, not text (wrong extension?)"
+    assert [symbol for _, symbol, _ in report.ingested] == ["WT/COMTD/M/877"]

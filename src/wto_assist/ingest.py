@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .documents import SUPPORTED_SUFFIXES, ReadError, parse_file
+from .documents.readers import check_size
 from .fetch import provenance
 from .store import Store
 
@@ -129,6 +130,11 @@ def ingest_paths(
 
 def _ingest_one(store: Store, path: Path, report: IngestReport, present: set[str] = frozenset()) -> None:
     key = store_key(path)
+    try:
+        check_size(path)  # before the whole file is read for its hash
+    except ReadError as error:
+        report.failed.append((shown(path), str(error)))
+        return
     try:
         data = path.read_bytes()
     except OSError as error:

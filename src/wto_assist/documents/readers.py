@@ -12,6 +12,7 @@ import html.parser
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import unicodedata
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc")
+MAX_FILE_BYTES = 256 * 2**20  # the longest WTO report with annexes is tens of MB; more is not a document to read whole
 MAX_LINE_CHARS = 200_000  # a whole WTO paragraph on one line is a few thousand characters
 PARAGRAPH_MARK = "&&"
 # Footnotes as the readers hand them to the segmenter: "[^12]" where the text calls footnote 12, and a
@@ -38,6 +40,7 @@ def read_text(path: Path) -> tuple[str, str]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(f"unsupported file type {suffix or '(none)'}")
+    check_size(path)
     data = path.read_bytes()
     if not data.strip():
         raise ReadError("empty file")
@@ -58,6 +61,19 @@ def read_text(path: Path) -> tuple[str, str]:
     if not text.strip():
         raise ReadError("no text could be extracted")
     return text, encoding
+
+
+def check_size(path: Path) -> None:
+    """Refuse, before a byte is read, what is not a regular file or is larger than MAX_FILE_BYTES (a sparse
+    file of gigabytes would otherwise be read whole, several times over)."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise ReadError(f"cannot read file ({error.strerror or error})") from error
+    if not stat.S_ISREG(status.st_mode):
+        raise ReadError("not a regular file (a device, FIFO or socket)")
+    if status.st_size > MAX_FILE_BYTES:
+        raise ReadError(f"larger than {MAX_FILE_BYTES // 2**20} MiB ({status.st_size // 2**20} MiB): not read")
 
 
 def _has_endless_line(text: str) -> bool:
