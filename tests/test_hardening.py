@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -115,14 +113,43 @@ def test_two_conversions_at_once_never_share_a_profile(tmp_path, fake_office, li
     assert listener.close() == 0
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed")
-def test_real_libreoffice_fetches_nothing_linked_from_an_rtf(tmp_path, listener):
-    path = tmp_path / "linked.doc"
-    path.write_text(_campaign().hostile_rtf(listener.port, "WT/COMTD/M/871"), encoding="ascii")
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_real_libreoffice_handed_a_page_linking_images_connects_nowhere(tmp_path, listener):
+    """The converter itself, handed the hostile page (which the .doc reader would never pass it): LibreOffice
+    fetches such links (3 connections measured without the namespace); in its namespace none gets out."""
+    if not readers.no_network_prefix():
+        pytest.skip("this system refuses network namespaces (unshare -rn)")
     try:
-        read_text(path)
+        readers._read_doc_with_office(tmp_path / "page.doc", _hostile_html(listener.port).encode())
     except readers.ReadError:
-        pass  # refusing the file is as good as reading it; what matters is that nothing was fetched
+        pass  # whether it converts is not the point: what matters is that nothing was fetched
+    assert listener.close() == 0
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_three_real_word_binaries_converted_at_once_all_read(tmp_path, listener):
+    import subprocess
+
+    # A real Word 97 binary, made from the sample .docx by LibreOffice (its own profile, outside the code under test).
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'maker').as_uri()}", "--headless", "--convert-to", "doc:MS Word 97",
+                    "--outdir", str(tmp_path), str(CORPUS / "tpr" / "WT_TPR_M_990.docx")], capture_output=True, timeout=180, check=True)
+    made = tmp_path / "WT_TPR_M_990.doc"
+    assert made.read_bytes().startswith(readers.OLE2_MAGIC)
+    paths = []
+    for number in range(3):
+        paths.append(tmp_path / f"copy{number}.doc")
+        shutil.copy(made, paths[-1])
+    texts: dict[int, str] = {}
+
+    def convert(number: int) -> None:
+        texts[number] = read_text(paths[number])[0]
+
+    threads = [threading.Thread(target=convert, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert len(texts) == 3 and len(set(texts.values())) == 1 and "WT/TPR/M/990" in texts[0]
     assert listener.close() == 0
 
 
