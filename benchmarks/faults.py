@@ -10,6 +10,13 @@ ingested beside the valid sample corpus in a process of its own, and judged: one
 and the reason (or the file ingested), the valid files still ingested, no traceback, no hang (60 s),
 the database passing integrity_check; peak memory is recorded.
 
+Network (`network` class): an HTML file saved as .doc, an RTF saved as .doc and an HTML page, each linking
+images and a stylesheet on a loopback listener the campaign starts: every connection reaching it is
+counted (there must be none). Odd names (`names` class) must be ingested and never reported removed.
+
+Databases (`database_trial`): a read-only corpus, one of a newer schema, and foreign SQLite files (with and
+without a `meta` table): read where it may be read, otherwise refused in one line, never changed.
+
 Kills (`kill_trial`): `ingest`, `index`, `enrich` and `load-disputes` are killed with SIGKILL at a
 random moment; every time the database must pass integrity_check, search must answer from the
 previous or the new index, and re-running the command must leave the full state (same entities).
@@ -26,10 +33,12 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -88,9 +97,57 @@ def _xxe_docx() -> bytes:
     return buffer.getvalue()
 
 
-def malformed_inputs(folder: Path, big_mib: int = 50, scale: int = 1) -> list[tuple[str, str, callable]]:
+class Listener:
+    """A loopback TCP listener that counts the connections reaching it: a document that makes a reader
+    fetch a linked URL shows up here."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> int:
+        """Stop listening (after a short grace for a connection made at the very end); the count."""
+        time.sleep(0.3)
+        self.stopping.set()
+        self.thread.join(timeout=2)
+        self.server.close()
+        return self.connections
+
+
+def hostile_html(port: int, symbol: str) -> str:
+    """Minutes whose markup links two images and a stylesheet on the loopback port."""
+    return (f'<html><head><link rel="stylesheet" href="http://127.0.0.1:{port}/style.css"></head><body>'
+            f'<p>{symbol}</p><img src="http://127.0.0.1:{port}/x.png">'
+            f"<p>&amp;&amp; The representative of Chile said that duty-free access matters.</p>"
+            f'<img src="http://127.0.0.1:{port}/y.png"></body></html>')
+
+
+def hostile_rtf(port: int, symbol: str) -> str:
+    """An RTF (the kind LibreOffice converts) whose field links a picture on the loopback port."""
+    return ("{\\rtf1\\ansi " + symbol + "\\par The representative of Peru spoke.\\par"
+            f'{{\\field{{\\*\\fldinst INCLUDEPICTURE "http://127.0.0.1:{port}/x.png" \\\\d}}}}\\par}}')
+
+
+def malformed_inputs(folder: Path, big_mib: int = 50, scale: int = 1, port: int = 9) -> list[tuple[str, str, callable]]:
     """(class, case name, make(folder) -> the path it wrote): `scale` repeats the byte-level families
-    with different truncation points and seeds (scale 5 gives over 200 cases)."""
+    with different truncation points and seeds (scale 5 gives over 200 cases); `port` is the loopback
+    listener the `network` class links to."""
     docx_data = _docx_bytes()
     pdf_data = _pdf_bytes(folder)
     html = "<html><body><p>WT/COMTD/M/{n}</p><p>&amp;&amp; The representative of Peru said that rules matter.</p></body></html>"
@@ -135,6 +192,9 @@ def malformed_inputs(folder: Path, big_mib: int = 50, scale: int = 1) -> list[tu
     file_case("size", "single-line.txt", b"WT/COMTD/M/899\n&& " + b"word " * (big_mib * 2**20 // 5))
     file_case("zip", "zip-bomb.docx", _zip_bomb(300))
     file_case("zip", "xxe.docx", _xxe_docx())
+    file_case("network", "WTCOMTDM880.doc", hostile_html(port, "WT/COMTD/M/880").encode())
+    file_case("network", "WTCOMTDM881.html", hostile_html(port, "WT/COMTD/M/881").encode())
+    file_case("network", "WTCOMTDM882.doc", hostile_rtf(port, "WT/COMTD/M/882").encode())
 
     def special(kind: str, name: str, make):
         cases.append((kind, name, make))
@@ -152,10 +212,11 @@ def malformed_inputs(folder: Path, big_mib: int = 50, scale: int = 1) -> list[tu
         return folder_
 
     special("permissions", "locked-folder", unreadable)
-    for name in ("line\nFAILED forged.txt", "caf\udce9.txt", "-dash.txt", "x" * 200 + ".txt", "spaces and ‘quotes’.txt"):
+    names = ("line\nFAILED forged.txt", "caf\udce9.txt", "-dash.txt", "x" * 200 + ".txt", "spaces and ‘quotes’.txt", "tab\there.txt", "cr\rhere.txt")
+    for number, name in enumerate(names, start=890):  # each its own symbol: all of them can be ingested in one run
         encoded = os.fsencode(name)
-        cases.append(("names", name, lambda t, encoded=encoded: (
-            open(os.path.join(os.fsencode(t), encoded), "wb").write(MINUTES.format(n=897).encode()), Path(os.fsdecode(os.path.join(os.fsencode(t), encoded))))[-1]))
+        cases.append(("names", name, lambda t, encoded=encoded, number=number: (
+            open(os.path.join(os.fsencode(t), encoded), "wb").write(MINUTES.format(n=number).encode()), Path(os.fsdecode(os.path.join(os.fsencode(t), encoded))))[-1]))
     return cases
 
 
@@ -164,8 +225,9 @@ def _integrity(db: Path) -> str:
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-def run_case(make, folder: Path, timeout: float = 60) -> dict:
+def run_case(make, folder: Path, timeout: float = 60, listener: Listener | None = None) -> dict:
     """Ingest one malformed input beside the sample corpus in a fresh process; judge the outcome."""
+    connections_before = listener.connections if listener else 0
     cases = folder / "files"
     cases.mkdir(parents=True)
     made = make(cases)
@@ -197,10 +259,55 @@ def run_case(make, folder: Path, timeout: float = 60) -> dict:
         "ingested": f"({made.name[:30]}" not in stdout and "1 failed" not in stdout and not reported,
         "valid_still_ingested": ingested_sample,
         "integrity": _integrity(db) if db.exists() else "no database",
+        "removed": "removed " in stderr,  # a fresh database: nothing may be taken for deleted
+        "connections": (listener.connections - connections_before) if listener else 0,
         "seconds": round(time.perf_counter() - started, 2),
         "peak_rss_mib": (int(peak.group(1)) if peak else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024,
         "stderr": stderr[-400:],
     }
+
+
+DATABASE_KINDS = ("read-only", "newer-schema", "foreign-with-meta", "foreign")
+
+
+def database_trial(kind: str, folder: Path) -> dict:
+    """A database that is not ours to change (`kind`): every command must read it (read-only) or refuse it in
+    one line, with no traceback, and the file must stay byte for byte as it was."""
+    import hashlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    db, index_dir = folder / "corpus.sqlite", folder / "index"
+    if kind in ("read-only", "newer-schema"):
+        subprocess.run(CLI + ["ingest", str(CORPUS), "--db", str(db)], capture_output=True, check=True)
+        subprocess.run(CLI + ["index", "--no-dense", "--db", str(db), "--index", str(index_dir)], capture_output=True, check=True)
+    connection = sqlite3.connect(db)
+    with connection:
+        if kind == "newer-schema":
+            connection.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+        elif kind == "foreign-with-meta":
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            connection.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+            connection.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
+        elif kind == "foreign":
+            connection.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    if kind == "read-only":
+        db.chmod(0o444)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    reads = [["list"], ["show", "WT/COMTD/M/990"], ["search", "duty-free", "--mode", "bm25", "--index", str(index_dir)]]
+    writes = [["ingest", str(CORPUS)], ["enrich"], ["load-disputes", str(CORPUS / "registry" / "disputes-sample.jsonl")]]
+    outcomes = []
+    for arguments in reads + writes:
+        run = subprocess.run(CLI + arguments + ["--db", str(db)], capture_output=True, text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+        expected_to_work = kind == "read-only" and arguments in reads
+        outcomes.append({
+            "command": arguments[0],
+            "traceback": "Traceback" in run.stderr,
+            "as_expected": run.returncode == 0 if expected_to_work else (run.returncode != 0 and len(errors) == 1),
+        })
+    return {"kind": kind, "outcomes": outcomes, "changed": hashlib.sha256(db.read_bytes()).hexdigest() != before}
 
 
 _DURATIONS: dict[tuple[str, Path], float] = {}
@@ -255,23 +362,37 @@ def main() -> None:
     parser.add_argument("--big-mib", type=int, default=50)
     parser.add_argument("--scale", type=int, default=5)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--classes", default="", help="only these input classes, comma-separated (e.g. network,names)")
+    parser.add_argument("--no-databases", action="store_true", help="skip the databases-not-ours trials")
     options = parser.parse_args()
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        cases = malformed_inputs(scratch, options.big_mib, options.scale)
+        listener = Listener()
+        cases = malformed_inputs(scratch, options.big_mib, options.scale, listener.port)
+        if options.classes:
+            cases = [case for case in cases if case[0] in options.classes.split(",")]
         for number, (kind, name, make) in enumerate(cases):
-            outcome = run_case(make, scratch / f"case{number}")
+            outcome = run_case(make, scratch / f"case{number}", listener=listener)
             results.setdefault(kind, []).append(outcome)
-            if outcome["traceback"] or outcome["hung"] or outcome["integrity"] != "ok":
+            if outcome["traceback"] or outcome["hung"] or outcome["integrity"] != "ok" or outcome["connections"] or outcome["removed"]:
                 print(f"PROBLEM {kind} {name!r}: {outcome}", file=sys.stderr)
         print(f"{len(cases)} malformed inputs")
-        print("| class | cases | clear one-line error or ingested | tracebacks | hangs | database not ok | valid files still ingested | peak RSS (MiB) |")
-        print("|---|---|---|---|---|---|---|---|")
+        listener.close()
+        print("\n| database not ours | commands | read, or refused in one line | tracebacks | file changed |")
+        print("|---|---|---|---|---|")
+        for kind in () if options.no_databases else DATABASE_KINDS:
+            trial = database_trial(kind, scratch / f"database-{kind}")
+            print(f"| {kind} | {len(trial['outcomes'])} | {sum(o['as_expected'] for o in trial['outcomes'])} | "
+                  f"{sum(o['traceback'] for o in trial['outcomes'])} | {'yes' if trial['changed'] else 'no'} |")
+        print()
+        print("| class | cases | clear one-line error or ingested | tracebacks | hangs | database not ok | valid files still ingested | connections | wrongly removed | peak RSS (MiB) |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for kind, outcomes in results.items():
             print(f"| {kind} | {len(outcomes)} | {sum(o['clear'] or o['ingested'] for o in outcomes)} | {sum(o['traceback'] for o in outcomes)} | "
                   f"{sum(o['hung'] for o in outcomes)} | {sum(o['integrity'] != 'ok' for o in outcomes)} | "
-                  f"{sum(o['valid_still_ingested'] for o in outcomes)} | {max(o['peak_rss_mib'] for o in outcomes)} |")
+                  f"{sum(o['valid_still_ingested'] for o in outcomes)} | {sum(o['connections'] for o in outcomes)} | "
+                  f"{sum(o['removed'] for o in outcomes)} | {max(o['peak_rss_mib'] for o in outcomes)} |")
         if not options.kills:
             return
         rng = random.Random(11)

@@ -27,8 +27,9 @@ def test_malformed_inputs_get_one_line_each_and_valid_files_still_ingest(tmp_pat
     faults = _campaign()
     files = tmp_path / "files"
     files.mkdir()
-    made = [make(files) for _, _, make in faults.malformed_inputs(tmp_path, big_mib=3, scale=1)]
-    assert len(made) >= 36
+    listener = faults.Listener()
+    made = [make(files) for _, _, make in faults.malformed_inputs(tmp_path, big_mib=3, scale=1, port=listener.port)]
+    assert len(made) >= 40
     db = tmp_path / "corpus.sqlite"
     run = subprocess.run(faults.CLI + ["ingest", str(files), str(CORPUS), "--db", str(db)], capture_output=True, timeout=300,
                          env=dict(os.environ, HF_HUB_OFFLINE="1"))
@@ -37,21 +38,34 @@ def test_malformed_inputs_get_one_line_each_and_valid_files_still_ingest(tmp_pat
             path.chmod(0o755)
     stderr = run.stderr.decode("utf-8", "replace")
     assert run.returncode == 0 and "Traceback" not in stderr, stderr[-2000:]
+    assert listener.close() == 0  # no document linking a loopback URL made any reader fetch it
+    assert "removed " not in stderr  # a fresh database: no file (odd names included) is taken for deleted
     reports = [line for line in stderr.splitlines() if line.startswith(("FAILED ", "ignored "))]
     assert not any(line.startswith("FAILED forged.txt") for line in stderr.splitlines())  # a newline in a name forges nothing
     for expected in ("empty0.txt: empty file", "zip-bomb.docx: refused: its parts inflate", "single-line.txt: a line of more than",
                      "fifo.txt: not a regular file", "dev-zero.txt: not a regular file", "loop-a: a link to nothing",
-                     "caf\\xe9.txt", "nul-bytes-0.txt: binary content"):
+                     "nul-bytes-0.txt: binary content"):
         assert any(expected in line for line in reports), (expected, reports)
     listed = CliRunner().invoke(main, ["list", "--db", str(db)]).stdout
     # The valid sample corpus and the files in odd encodings are all in.
     for symbol in ("WT/COMTD/M/990", "WT/DS990/R", "WT/COMTD/M/801", "WT/COMTD/M/803", "WT/COMTD/M/805", "WT/COMTD/M/806", "WT/COMTD/M/808"):
         assert symbol in listed, symbol
+    # Every odd name is in (newline, undecodable byte, dash, long, quotes, tab, CR), and the HTML saved as .doc.
+    for number in (*range(890, 897), 880, 881):
+        assert f"WT/COMTD/M/{number}" in listed, number
     shown = CliRunner().invoke(main, ["show", "WT/COMTD/M/809", "--db", str(db)]).stdout
     assert "\x1b" not in shown and "\x00" not in shown and "Chile" in shown
     assert "Développement" in CliRunner().invoke(main, ["show", "WT/COMTD/M/805", "--db", str(db)]).stdout  # MacRoman
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("kind", ["read-only", "foreign-with-meta"])  # the other kinds: tests/test_hardening.py, in-process
+def test_a_database_not_ours_is_read_or_refused_in_one_line_and_never_changed(kind, tmp_path):
+    trial = _campaign().database_trial(kind, tmp_path / "db")
+    assert not trial["changed"], trial
+    for outcome in trial["outcomes"]:
+        assert outcome["as_expected"] and not outcome["traceback"], (kind, outcome)
 
 
 @pytest.mark.parametrize("command", ["ingest", "index", "enrich", "load-disputes"])

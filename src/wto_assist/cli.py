@@ -35,7 +35,24 @@ def _print_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-@click.group()
+class _OneLineStoreErrors(click.Group):
+    """A database that is refused (read-only, newer schema, not a corpus) is one line from every command,
+    never a traceback, whichever library function met it."""
+
+    def invoke(self, ctx):
+        import sqlite3
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from error
+        except sqlite3.OperationalError as error:
+            if "readonly" not in str(error):
+                raise
+            raise click.ClickException(f"the corpus database is read-only ({error}): it can be searched, listed and shown, not changed") from error
+
+
+@click.group(cls=_OneLineStoreErrors)
 @click.version_option(package_name="wto-assist")
 def main() -> None:
     """Index WTO records, find who said what where, and draft cited statements."""
@@ -49,8 +66,13 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
     from .ingest import collect_files, ingest_paths
 
     files, _, _ = collect_files(paths)
-    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
-        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: bar.update(1))
+    try:
+        with Store(_db(db_path)) as store:  # refused before the progress bar starts: the error is the only line
+            store.require_writable()
+        with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
+            report = ingest_paths(paths, _db(db_path), on_file=lambda _path: bar.update(1))
+    except StoreError as error:  # a read-only, newer or foreign database: one line
+        raise click.ClickException(str(error)) from error
     paragraphs = sum(count for _, _, count in report.ingested)
     click.echo(
         f"{len(report.ingested)} ingested ({paragraphs} paragraphs), {len(report.unchanged)} unchanged, "
@@ -125,8 +147,10 @@ def list_documents(db_path: Path | None, as_json: bool) -> None:
             f"{document['paragraphs']:>4} paras  {document['body'] or '-'}"
         )
     click.echo(f"{len(documents)} documents")
-    for failure in failures:
-        click.echo(f"not ingested: {failure['path']}: {failure['reason']}")
+    from .ingest import shown
+
+    for failure in failures:  # a stored path is the real one: a newline in a name must not forge a line here
+        click.echo(f"not ingested: {shown(failure['path'])}: {failure['reason']}")
 
 
 def _status(document: dict) -> str:
@@ -377,9 +401,11 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
     if as_json:
         _print_json(result.records)
         return
-    if result.total:
-        first = result.records[0]["rank"] if result.records else 0
+    if result.total and result.records:
+        first = result.records[0]["rank"]
         click.echo(f"{result.total} hits; {first}–{first + len(result.records) - 1} shown (page {result.page} of {result.pages})")
+    elif result.total:  # every hit on this page is of a paragraph the corpus no longer holds (the index is ahead of it)
+        click.echo(f"{result.total} hits in the index; none on page {result.page} is in the corpus now (run `wto-assist index`)")
     _print_results(result.records, query, scores)
 
 

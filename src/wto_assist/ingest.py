@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .documents import SUPPORTED_SUFFIXES, ReadError, parse_file
+from .documents.readers import check_size
 from .fetch import provenance
 from .store import Store
 
@@ -43,6 +44,14 @@ def shown(path: Path | str) -> str:
         return char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
 
     return "".join(safe(char) for char in text)
+
+
+def store_key(path: Path) -> str:
+    """A file's real absolute path as the store keeps it: exact for every name that is text (a newline, tab
+    or CR included); a byte that is not UTF-8 written as \\xNN, the one form a text column can hold.
+    Display it through `shown`."""
+    text = os.fsdecode(Path(path).resolve())
+    return "".join(f"\\x{ord(char) - 0xDC00:02x}" if 0xDC80 <= ord(char) <= 0xDCFF else char for char in text)
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]], list[tuple[str, str]]]:
@@ -99,13 +108,17 @@ def ingest_paths(
     paths = [Path(p) for p in paths]
     files, ignored, missing = collect_files(paths)
     report = IngestReport(ignored=ignored, failed=list(missing))
+    # The files found in this walk are present whatever their names: none is taken for deleted because its
+    # name does not round-trip through the store's text.
+    present = {store_key(path) for path in files}
     with Store(db_path) as store:
+        store.require_writable()  # before any file is read: one line, not a traceback at the first write
         for path in files:
             if on_file:
                 on_file(path)
-            _ingest_one(store, path, report)
+            _ingest_one(store, path, report, present)
         for folder in {path for path in paths if path.is_dir()}:
-            report.removed += store.remove_missing_under(folder)
+            report.removed += store.remove_missing_under(store_key(folder), present)
         # What this run stored, and what an earlier run stored but was killed before enriching.
         pending = store.unenriched() if enrich else []
     if pending:
@@ -115,8 +128,13 @@ def ingest_paths(
     return report
 
 
-def _ingest_one(store: Store, path: Path, report: IngestReport) -> None:
-    key = shown(path.resolve())  # the store holds text: an undecodable byte in a name is kept escaped
+def _ingest_one(store: Store, path: Path, report: IngestReport, present: set[str] = frozenset()) -> None:
+    key = store_key(path)
+    try:
+        check_size(path)  # before the whole file is read for its hash
+    except ReadError as error:
+        report.failed.append((shown(path), str(error)))
+        return
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -142,7 +160,7 @@ def _ingest_one(store: Store, path: Path, report: IngestReport) -> None:
     if fetched:
         document.source_url, document.retrieved_at = fetched["url"], fetched["retrieved_at"]
     owner = store.owner_of(document.symbol)
-    if owner and owner != key and Path(owner).exists():
+    if owner and owner != key and (owner in present or Path(owner).exists()):
         reason = f"{document.symbol} is already ingested from {owner}"
         store.record_failure(key, sha, reason)
         report.failed.append((shown(path), reason))

@@ -6,7 +6,9 @@ fully old or fully new. Readers get plain dicts with stable keys (the same keys 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import sqlite3
 from dataclasses import astuple, fields
 from datetime import datetime, timezone
@@ -303,6 +305,81 @@ class StoreError(Exception):
     """The database cannot be opened or is not a wto-assist corpus."""
 
 
+_OUR_TABLES = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+
+
+def _not_ours_to_write(path: Path) -> bool:
+    """A read-only mount, folder or file: the file's own mode counts even for root, who could write it."""
+    import os
+
+    try:
+        mounted_read_only = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        mounted_read_only = False
+    return mounted_read_only or not path.stat().st_mode & 0o222 or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    # One request at a time may come from a server thread other than the opener.
+    # A second writer (two ingests at once) waits for the first instead of failing at once.
+    if not read_only:
+        return sqlite3.connect(path, check_same_thread=False, timeout=120)
+    uri = path.absolute().as_uri()
+    try:
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False, timeout=120)
+        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.OperationalError:
+        # A WAL database on a read-only mount cannot get its shared-memory file: nothing can change it, say so.
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False, timeout=120)
+
+
+@functools.cache
+def _schema_columns() -> dict[str, set[str]]:
+    """Table -> columns, as this version creates them."""
+    with sqlite3.connect(":memory:") as memory:
+        memory.executescript(_SCHEMA)
+        return {table: {row[1] for row in memory.execute(f"PRAGMA table_info({table})")} for table in _OUR_TABLES}
+
+
+def _refusal(connection: sqlite3.Connection, tables: set[str]) -> str | None:
+    """Why this database is not ours to use (a foreign SQLite file, a newer corpus schema), or None."""
+    foreign = "is an SQLite database but not a wto-assist corpus; it was left unchanged"
+
+    def columns(table: str) -> set[str]:
+        return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+
+    if not tables:
+        return None  # a new database
+    if "meta" not in tables or not {"key", "value"} <= columns("meta"):
+        return foreign  # no `meta` table, or some other program's
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        # A corpus whose creation was cut short holds only (some of) our tables, the version not yet written.
+        reference = _schema_columns()
+        cut_short = (tables <= _OUR_TABLES | {"sqlite_sequence"} and not connection.execute("SELECT COUNT(*) FROM meta").fetchone()[0]
+                     and all(columns(table) == reference[table] for table in tables - {"sqlite_sequence"}))
+        return None if cut_short else foreign
+    if not str(row[0]).isdecimal() or "documents" not in tables or not {"symbol", "family", "source_path"} <= columns("documents"):
+        return foreign
+    if int(row[0]) > SCHEMA_VERSION:
+        return (f"was made by a newer wto-assist (corpus schema {int(row[0])}; this version reads up to {SCHEMA_VERSION}): "
+                "upgrade wto-assist to use it; it was left unchanged")
+    return None
+
+
+def _read_only_refusal(connection: sqlite3.Connection, tables: set[str]) -> str | None:
+    """A read-only corpus is read as it is: refused only when it lacks what this version's queries need."""
+    if "documents" not in tables:
+        return "is read-only and holds no corpus yet"
+    missing = [f"{table}.{column}" for table, column, _ in _ADDED_COLUMNS
+               if table in tables and column not in {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}]
+    missing += sorted({"paragraphs", "sources"} - tables)  # tables added later are missing only to the pages that use them
+    if missing:
+        return f"was made by an earlier wto-assist and needs upgrading ({', '.join(missing[:3])} missing), but it is read-only"
+    return None
+
+
 class Store:
     def __init__(self, path: Path | str, create: bool = True):
         self.path = Path(path)
@@ -315,25 +392,34 @@ class Store:
         except OSError as error:
             raise StoreError(f"cannot create the folder for {self.path} ({error.strerror or error})") from error
         try:
-            # One request at a time may come from a server thread other than the opener.
-            # A second writer (two ingests at once) waits for the first instead of failing at once.
-            self.connection = sqlite3.connect(self.path, check_same_thread=False, timeout=120)
+            # A database we may not change (read-only file, folder or mount) is opened read-only and never written.
+            self.read_only = self.path.exists() and _not_ours_to_write(self.path)
+            self.connection = _connect(self.path, self.read_only)
             self.connection.row_factory = sqlite3.Row
             self.connection.create_function("wto_today", 0, config.today)
             tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables and "meta" not in tables:  # never write into a database that is not a corpus
+            refusal = _refusal(self.connection, tables)  # checked before any write, so a refused file stays as it was
+            if refusal is None and self.read_only:
+                refusal = _read_only_refusal(self.connection, tables)
+            if refusal:
                 self.connection.close()
-                raise StoreError(f"{self.path} is an SQLite database but not a wto-assist corpus; it was left unchanged")
-            self.connection.execute("PRAGMA foreign_keys = ON")
-            self.connection.execute("PRAGMA journal_mode = WAL")
-            with self.connection:
-                self.connection.executescript(_SCHEMA)
-                _add_missing_columns(self.connection)
-                self.connection.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                )
+                raise StoreError(f"{self.path} {refusal}")
+            if not self.read_only:
+                self.connection.execute("PRAGMA foreign_keys = ON")
+                self.connection.execute("PRAGMA journal_mode = WAL")
+                with self.connection:
+                    self.connection.executescript(_SCHEMA)
+                    _add_missing_columns(self.connection)
+                    self.connection.execute(
+                        "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                    )
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path} is not a usable wto-assist corpus database ({error})") from error
+
+    def require_writable(self) -> None:
+        """Raise a one-line StoreError when this database is read-only (before a writer starts)."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is read-only: it can be searched, listed and shown, not changed")
 
     def close(self) -> None:
         self.connection.close()
@@ -430,13 +516,14 @@ class Store:
         ).fetchall()
         return [paragraph_record(row) for row in rows]
 
-    def remove_missing_under(self, folder: Path) -> list[str]:
-        """Delete documents whose source file under `folder` no longer exists; returns their symbols."""
+    def remove_missing_under(self, folder: Path | str, present: set[str] = frozenset()) -> list[str]:
+        """Delete documents whose source file under `folder` no longer exists (and is not among the `present`
+        paths, as stored); returns their symbols."""
         prefix = str(Path(folder).resolve()) + "/"
         rows = self.connection.execute(
             "SELECT symbol, source_path FROM documents WHERE substr(source_path, 1, ?) = ?", (len(prefix), prefix)
         ).fetchall()
-        gone = [row for row in rows if not Path(row["source_path"]).exists()]
+        gone = [row for row in rows if row["source_path"] not in present and not Path(row["source_path"]).exists()]
         failed = self.connection.execute(
             "SELECT path FROM sources WHERE status = 'failed' AND substr(path, 1, ?) = ?", (len(prefix), prefix)
         ).fetchall()
@@ -445,7 +532,7 @@ class Store:
                 self.connection.execute("DELETE FROM documents WHERE symbol = ?", (row["symbol"],))
                 self.connection.execute("DELETE FROM sources WHERE path = ?", (row["source_path"],))
             for row in failed:
-                if not Path(row["path"]).exists():  # a bad file the user has since deleted
+                if row["path"] not in present and not Path(row["path"]).exists():  # a bad file the user has since deleted
                     self.connection.execute("DELETE FROM sources WHERE path = ?", (row["path"],))
         return [row["symbol"] for row in gone]
 

@@ -7,9 +7,12 @@ segmenter sees one format whatever the source.
 
 from __future__ import annotations
 
+import functools
 import html.parser
+import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import unicodedata
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc")
+MAX_FILE_BYTES = 256 * 2**20  # the longest WTO report with annexes is tens of MB; more is not a document to read whole
 MAX_LINE_CHARS = 200_000  # a whole WTO paragraph on one line is a few thousand characters
 PARAGRAPH_MARK = "&&"
 # Footnotes as the readers hand them to the segmenter: "[^12]" where the text calls footnote 12, and a
@@ -36,6 +40,7 @@ def read_text(path: Path) -> tuple[str, str]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(f"unsupported file type {suffix or '(none)'}")
+    check_size(path)
     data = path.read_bytes()
     if not data.strip():
         raise ReadError("empty file")
@@ -49,13 +54,26 @@ def read_text(path: Path) -> tuple[str, str]:
         decoded, encoding = decode_bytes(data)
         text = _html_to_text(decoded)
     else:
-        text, encoding = _read_doc(path), "doc"
+        text, encoding = _read_doc(path, data)
     if _has_endless_line(text):  # checked before any line-by-line work, which would copy it several times
         raise ReadError(f"a line of more than {MAX_LINE_CHARS:,} characters: not a document as written (no line breaks?)")
     text = clean_converted_text(text)
     if not text.strip():
         raise ReadError("no text could be extracted")
     return text, encoding
+
+
+def check_size(path: Path) -> None:
+    """Refuse, before a byte is read, what is not a regular file or is larger than MAX_FILE_BYTES (a sparse
+    file of gigabytes would otherwise be read whole, several times over)."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise ReadError(f"cannot read file ({error.strerror or error})") from error
+    if not stat.S_ISREG(status.st_mode):
+        raise ReadError("not a regular file (a device, FIFO or socket)")
+    if status.st_size > MAX_FILE_BYTES:
+        raise ReadError(f"larger than {MAX_FILE_BYTES // 2**20} MiB ({status.st_size // 2**20} MiB): not read")
 
 
 def _has_endless_line(text: str) -> bool:
@@ -398,18 +416,72 @@ def _html_to_text(markup: str) -> str:
     return "\n".join(line.strip() for line in "".join(parser.parts).split("\n"))
 
 
-def _read_doc(path: Path) -> str:
-    """Legacy Word files go through LibreOffice when it is installed."""
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # a Word 97-2003 binary file: the only kind LibreOffice is asked to read
+RTF_MAGIC = b"{\\rtf"
+_MARKUP = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|p|div|table|img|link|meta)\b", re.IGNORECASE)
+
+
+def _read_doc(path: Path, data: bytes) -> tuple[str, str]:
+    """A ".doc" is often not a Word binary: Word's "Web page" and RTF saves keep the name. Markup and text
+    are read here, never by LibreOffice, so that no linked image or stylesheet is ever fetched."""
+    head = data.lstrip()[:8]
+    if data.startswith(OLE2_MAGIC) or head.startswith(RTF_MAGIC):
+        return _read_doc_with_office(path, data), "doc"
+    text, encoding = decode_bytes(data)
+    if _MARKUP.search(text[:65536]):
+        return _html_to_text(text), f"{encoding} (HTML saved as .doc)"
+    return text, f"{encoding} (text saved as .doc)"
+
+
+# The conversion's own profile: linked images and stylesheets blocked, no update check, no macros.
+_OFFICE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments"><prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+OFFICE_TIMEOUT = 120
+
+
+@functools.cache
+def no_network_prefix() -> tuple[str, ...]:
+    """`unshare -rn`: the converter runs in a network namespace of its own, with no interface up, where
+    every connection fails. Empty where the system refuses user namespaces (then the profile's blocks
+    are the only guard)."""
+    unshare = shutil.which("unshare")
+    if not unshare:
+        return ()
+    try:
+        probe = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return (unshare, "-rn") if probe.returncode == 0 else ()
+
+
+def _read_doc_with_office(path: Path, data: bytes) -> str:
+    """Convert a Word binary with LibreOffice: a copy of the file under a plain name, a fresh profile per
+    conversion (two at once never share one), and no network."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise ReadError("legacy .doc needs LibreOffice (soffice) to convert; convert it to .docx and ingest again")
-    with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run(
-            [soffice, "--headless", "--convert-to", "docx", "--outdir", folder, str(path)],
-            capture_output=True,
-            timeout=120,
-        )
-        converted = Path(folder) / (path.stem + ".docx")
+    with tempfile.TemporaryDirectory(prefix="wto-assist-office-") as folder:
+        folder = Path(folder)
+        profile = folder / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_OFFICE_SETTINGS, encoding="utf-8")
+        source = folder / "source.doc"
+        source.write_bytes(data)
+        command = [*no_network_prefix(), soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                   "--nolockcheck", "--convert-to", "docx", "--outdir", str(folder / "out"), str(source)]
+        environment = dict(os.environ, HOME=str(folder))  # nothing of the user's own LibreOffice is read or written
+        try:
+            result = subprocess.run(command, capture_output=True, timeout=OFFICE_TIMEOUT, env=environment, cwd=folder)
+        except subprocess.TimeoutExpired as error:
+            raise ReadError(f"LibreOffice took more than {OFFICE_TIMEOUT} s to convert this .doc file; convert it to .docx and ingest again") from error
+        converted = folder / "out" / "source.docx"
         if result.returncode != 0 or not converted.exists():
             raise ReadError("LibreOffice could not convert this .doc file; convert it to .docx and ingest again")
         return _read_docx(converted)
@@ -437,7 +509,10 @@ _TOC_LINE = re.compile(r"PAGEREF\s+_Toc|^\s*(?:[A-Z]\.|\(?[ivxIVX]+\)|\([A-Za-z]
 
 
 # Terminal escape sequences and control characters: never text of a document, never to be printed.
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0e-\x1f\x7f]")
+# Bidirectional embeddings, overrides and isolates too: in a speaker's name or a symbol they make the text
+# display other than it reads ("Chile" shown backwards, a symbol spoofed); WTO texts in English, French
+# and Spanish never need them.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_converted_text(text: str) -> str:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlparse
 
+from starlette.exceptions import HTTPException
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 COOKIE = "wto_access"
 HEADERS = [
@@ -62,11 +64,57 @@ def host_name(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
+# Readers may only read: every method but GET and HEAD is an editor's, on any route, present or future,
+# except these, which compute an answer from the posted form and store nothing (a draft, a check).
+READER_MAY_POST = {"/draft", "/verify", "/cases/draft"}
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def reader_may(method: str, path: str) -> bool:
+    """Whether a reader (read-only access) may make this request."""
+    if method in SAFE_METHODS:
+        return True
+    return method == "POST" and path in READER_MAY_POST and (method, path) not in EDITOR_ONLY
+
+
+MAX_BODY = 21 * 2**20  # the app's largest upload (20 MiB) and the rest of its form
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from inside the body stream, so that no more than MAX_BODY bytes are ever read (or spooled)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"Refused: a request body may hold at most {limit // 2**20} MiB (uploads up to {limit // 2**20 - 1} MiB).")
+
+
+def limited(receive, limit: int):
+    """`receive` that counts the body while it streams and stops it past `limit` bytes."""
+    received = 0
+
+    async def receive_within_limit():
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return receive_within_limit
+
+
+def without_token(query_string: bytes) -> bytes:
+    """The query string less its `token=`: the app never sees the access token, so no link it builds
+    (pagination, filters) can copy it; the cookie carries it after the first visit."""
+    pairs = [pair for pair in query_string.split(b"&") if pair and pair.split(b"=", 1)[0] != b"token"]
+    return b"&".join(pairs)
+
+
 class Guard:
     """Pure ASGI middleware applying `Access` to every HTTP request (the app's outermost layer)."""
 
-    def __init__(self, app, access: Access):
-        self.app, self.access = app, access
+    def __init__(self, app, access: Access, max_body: int = MAX_BODY):
+        self.app, self.access, self.max_body = app, access, max_body
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -85,15 +133,20 @@ class Guard:
             role, cookie = self._role(scope, headers)
             if role is None:
                 return await _refuse(send, 401, "Open the address printed when the server started: it carries the access token.")
-            if role == "reader" and (method, scope["path"]) in EDITOR_ONLY:
+            if role == "reader" and not reader_may(method, scope["path"]):
                 return await _refuse(send, 403, "Your access is read-only: ask an editor to change the corpus.")
+            scope = dict(scope, query_string=without_token(scope.get("query_string", b"")))
+
+        declared = headers.get("content-length", "")
+        if declared.isdecimal() and int(declared) > self.max_body:  # refused before a byte of it is read
+            return await _refuse(send, 413, BodyTooLarge(self.max_body).detail)
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + HEADERS + ([(b"set-cookie", cookie)] if cookie else [])
             await send(message)
 
-        return await self.app(scope, receive, send_with_headers)
+        return await self.app(scope, limited(receive, self.max_body), send_with_headers)
 
     def _role(self, scope, headers) -> tuple[str | None, bytes | None]:
         offered = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [None])[0]
