@@ -79,7 +79,7 @@ def test_help_lists_every_command_once_in_pipeline_order_one_line_each():
     assert named == [name for name in pipeline if name in main.commands]  # in the order of the pipeline
     assert listed[:len(named)] == named  # commands not placed yet come after the pipeline's
     assert named.index("ingest") < named.index("index") < named.index("search") < named.index("draft") < named.index("verify")
-    assert all(len(line) <= 80 and not line.rstrip().endswith("...") for line in help_text.splitlines())
+    assert all(len(line) <= 80 and not line.rstrip().endswith("...") for line in listing)
     assert "Search:" in help_text and "Draft:" in help_text
 
 
