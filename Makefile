@@ -3,24 +3,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The demo's own folder: the illustrative sample corpus only, never a user's work (README: keep your own
+# corpus in another WTO_ASSIST_HOME). `make demo` never deletes anything: ingest skips unchanged files,
+# index updates, the drafts are rewritten; only `make clean` removes the folder.
 DEMO_HOME := indexes/demo
 # Every demo command finds its database and index through WTO_ASSIST_HOME, as a user's shell would.
 DEMO := WTO_ASSIST_HOME=$(DEMO_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
+# CPU-only PyTorch: PyPI's Linux wheel of torch is a multi-GB CUDA build, PyTorch's CPU index has the
+# CPU build. A CPU wheel already on disk (pip's find-links) is taken first, without asking any index.
+TORCH := torch==2.13.0
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: demo test install bench faults clean templates example-real screenshots
+.PHONY: demo test install bench faults clean templates example-real screenshots cli-docs
 SHARED ?= ../shared
 REAL_HOME := out/example-real
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -c constraints.txt torch==2.13.0
+	$(BIN)/pip install -q --no-index --no-deps '$(TORCH)+cpu' 2>/dev/null \
+		|| $(BIN)/pip install -q -c constraints.txt $(TORCH) --extra-index-url $(TORCH_CPU_INDEX)
+	$(BIN)/pip install -q -c constraints.txt $(TORCH)
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	rm -rf $(DEMO_HOME)
 	$(DEMO) ingest corpora
 	$(DEMO) list
 	$(DEMO) show WT/COMTD/M/990 --para 3
@@ -32,9 +40,10 @@ demo: $(STAMP)
 	$(DEMO) draft examples/third-party-submission.yaml -o $(DEMO_HOME)/third-party-submission.docx --final
 	@echo
 	@echo "Drafts written to $(DEMO_HOME)/committee-statement.docx and $(DEMO_HOME)/third-party-submission.docx"
-	@echo "To go on with the demo corpus in this shell:"
-	@echo "    . $(VENV)/bin/activate && export WTO_ASSIST_HOME=$(DEMO_HOME)"
-	@echo "    wto-assist search \"rules of origin for LDCs\""
+	@echo "$(DEMO_HOME) holds the illustrative sample corpus only. To look around it:"
+	@echo "    . $(VENV)/bin/activate && WTO_ASSIST_HOME=$(DEMO_HOME) wto-assist search \"rules of origin for LDCs\""
+	@echo "For your own documents use a folder of your own (README, five minutes with your own documents):"
+	@echo "    export WTO_ASSIST_HOME=\"\$$HOME/wto-work\""
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
@@ -55,6 +64,10 @@ faults: $(STAMP)
 # Screenshots of the web app over the demo corpus (needs chromium and chromium-driver).
 screenshots: demo
 	$(BIN)/python scripts/screenshots.py
+
+# docs/cli.md from the --help of every command (tests/test_docs.py fails while it is stale).
+cli-docs: $(STAMP)
+	$(BIN)/python scripts/cli_reference.py
 
 templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py
