@@ -17,6 +17,8 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 .PHONY: demo test install bench faults clean templates example-real screenshots cli-docs
 SHARED ?= ../shared
 REAL_HOME := out/example-real
+# A WTO_ASSIST_HOME of its own (database and index where that variable finds them), so a user can go on in it.
+REAL := WTO_ASSIST_HOME=$(REAL_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,13 +78,14 @@ templates: $(STAMP)
 # a public LDC Group statement quoting derestricted CTD minutes, and a third-party submission in DS512.
 example-real: $(STAMP)
 	test -d $(SHARED)/corpus/ctd-minutes || (echo "$(SHARED)/corpus/ctd-minutes not found" && exit 1)
-	$(BIN)/wto-assist ingest $(SHARED)/corpus/ctd-minutes --db $(REAL_HOME)/corpus.sqlite
-	$(BIN)/wto-assist load-disputes $(SHARED)/data/disputes-ds1-624.jsonl --db $(REAL_HOME)/corpus.sqlite
-	$(BIN)/wto-assist index --no-dense --db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index
-	$(BIN)/wto-assist draft examples/ctd-dfqf-ldc-statement.yaml -o $(REAL_HOME)/ctd-dfqf-ldc-statement.docx \
-		--db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index --final
-	$(BIN)/wto-assist draft examples/ds512-third-party-submission.yaml -o $(REAL_HOME)/ds512-third-party-submission.docx \
-		--db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index --final
+	$(REAL) ingest $(SHARED)/corpus/ctd-minutes
+	$(REAL) load-disputes $(SHARED)/data/disputes-ds1-624.jsonl
+	$(REAL) index --no-dense
+	$(REAL) draft examples/ctd-dfqf-ldc-statement.yaml -o $(REAL_HOME)/ctd-dfqf-ldc-statement.docx --final
+	$(REAL) draft examples/ds512-third-party-submission.yaml -o $(REAL_HOME)/ds512-third-party-submission.docx --final
+	@echo
+	@echo "The real CTD corpus is in $(REAL_HOME) (database corpus.sqlite, index default/). To go on with it:"
+	@echo "    . $(VENV)/bin/activate && export WTO_ASSIST_HOME=$(REAL_HOME)"
 
 clean:
 	rm -rf $(VENV) indexes/demo out
