@@ -55,7 +55,8 @@ def house_style(document):
 def paragraph(document, text, style=None, bold=False, italic=False, align=None, size=None):
     added = document.add_paragraph(style=style)
     run = added.add_run(text)
-    run.bold, run.italic = bold, italic
+    # Only what differs from the style: an explicit "not bold" on a run would unbold the bold headings.
+    run.bold, run.italic = (True if bold else None), (True if italic else None)
     if size:
         run.font.size = Pt(size)
     if align is not None:
@@ -78,7 +79,14 @@ def body(document, numbered):
     paragraph(document, "{{ section.heading }}", style="Heading 2")
     paragraph(document, "{%p endif %}")
     paragraph(document, "{%p for paragraph in section.paragraphs %}")
-    paragraph(document, "{{r paragraph }}", style="List Number" if numbered else None)
+    if numbered:  # the executive summary stands before the numbered paragraphs of the submission
+        paragraph(document, "{%p if section.unnumbered %}")
+        paragraph(document, "{{r paragraph }}")
+        paragraph(document, "{%p else %}")
+        paragraph(document, "{{r paragraph }}", style="List Number")
+        paragraph(document, "{%p endif %}")
+    else:
+        paragraph(document, "{{r paragraph }}")
     paragraph(document, "{%p endfor %}")
     paragraph(document, "{%p endfor %}")
 
@@ -149,6 +157,10 @@ def third_party_submission():
     paragraph(document, "{%p endif %}")
     centred_title(document, "TABLE OF ABBREVIATIONS")
     table(document, ["Abbreviation", "Description"], "abbreviations", [" row.abbreviation", " row.meaning"])
+    paragraph(document, "{%p if exhibits %}")
+    centred_title(document, "LIST OF EXHIBITS")
+    table(document, ["Exhibit No.", "Description", "Short title"], "exhibits", [" row.number", " row.title", " row.short_title"])
+    paragraph(document, "{%p endif %}")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     body(document, numbered=True)
     document.save(HERE / "third-party-submission.docx")

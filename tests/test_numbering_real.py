@@ -16,7 +16,7 @@ def test_agreement_with_the_printed_numbers_of_the_dev_file(shared, ctd_db):
     with Store(ctd_db, create=False) as store:
         result = numbering_agreement(store, shared / "corpus" / "ctd-paragraphs-dev.jsonl")
     assert result.compared >= 5_500
-    assert result.rate >= 0.68, result.examples[:5]
+    assert result.rate >= 0.83, result.examples[:5]
     # Meetings that print their numbers (1-24) agree almost everywhere.
     printed = [result.by_symbol[f"WT/COMTD/M/{n}"] for n in range(1, 25)]
     assert sum(agreed for agreed, _, _ in printed) / sum(compared for _, compared, _ in printed) >= 0.9

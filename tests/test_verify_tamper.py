@@ -323,7 +323,7 @@ def _emphasis(document):
     replace(paragraph, "Members.”", "Members.” (emphasis added)")
 
 
-VIET_NAM = "expressed concern about import restrictions"
+VIET_NAM = "concern about import restrictions"
 FIJI = "small, vulnerable economies"
 NECESSARY = "The Panel recalls that a measure"
 FINDS = "For these reasons, the Panel finds"
@@ -333,8 +333,8 @@ AGENDA = "The agenda was adopted as amended."
 # name -> (draft, edit, the check that must fail)
 TAMPERS = {
     "changed word": ("committee", _in_body(VIET_NAM, "import restrictions", "export restrictions"), "quote-text"),
-    "quotation starts inside a word (port restrictions)": ("committee", _in_body(VIET_NAM, "“expressed concern about import", "“port"), "word-boundary"),
-    "opening mark moved inside a word": ("committee", _in_body(VIET_NAM, "“expressed concern about import", "expressed concern about im“port"), "word-boundary"),
+    "quotation starts inside a word (port restrictions)": ("committee", _in_body(VIET_NAM, "“concern about import", "“port"), "word-boundary"),
+    "opening mark moved inside a word": ("committee", _in_body(VIET_NAM, "“concern about import", "concern about im“port"), "word-boundary"),
     "quotation ends inside a word (Member from Members)": ("committee", _in_body(VIET_NAM, "Members.”", "Member”s."), "word-boundary"),
     "consistent quoted from inconsistent": ("submission", _in_body(FINDS, "“For these reasons, the Panel finds that the import ban is inconsistent", "the import ban is “consistent"), "word-boundary"),
     "negation deleted": ("submission", _in_body(FINDS, "is not justified", "is justified"), "quote-text"),
@@ -346,8 +346,8 @@ TAMPERS = {
     "ellipsis stitches another paragraph": ("committee", _in_body(VIET_NAM, "which had halted exports of processed fruit from several developing country Members.”", "… called for their prompt notification.”"), "quote-text"),
     "bracketed insertion": ("committee", _in_body(VIET_NAM, "import restrictions", "import [tariff] restrictions"), "bracket"),
     "changed word behind [sic]": ("committee", _in_body(VIET_NAM, "import restrictions", "export [sic] restrictions"), "quote-text"),
-    "bracket changes a letter": ("committee", _in_body(VIET_NAM, "“expressed", "“[I]xpressed"), "quote-text"),
-    "case changed without brackets": ("committee", _in_body(VIET_NAM, "“expressed", "“Expressed"), "quote-text"),
+    "bracket changes a letter": ("committee", _in_body(VIET_NAM, "“concern", "“[I]oncern"), "quote-text"),
+    "case changed without brackets": ("committee", _in_body(VIET_NAM, "“concern", "“Concern"), "quote-text"),
     "look-alike letter (Cyrillic a)": ("committee", _in_body(VIET_NAM, "halted", "h\u0430lted"), "quote-text"),
     "sentence added inside the quotation": ("committee", _in_body(VIET_NAM, "Members.”", "Members. Korea must withdraw the ban.”"), "quote-text"),
     "straight quotes, changed word": ("committee", _both(_in_body(VIET_NAM, "“", "\""), _in_body(VIET_NAM, "”", "\""), _in_body(VIET_NAM, "import", "export")), "quote-text"),
@@ -366,7 +366,7 @@ TAMPERS = {
     "footnote reference removed": ("committee", lambda d: _remove_reference(body(d, VIET_NAM), "1"), "no-citation"),
     "report title unknown in the footnote": ("submission", _footnote_edit("1", lambda p: replace(p, "Exampleland – Processed Fruit", "Otherland – Apples")), "no-citation"),
     "report quotation changed": ("submission", _in_body(NECESSARY, "less trade-restrictive", "more trade-restrictive"), "quote-text"),
-    "speaker changed in the lead-in": ("committee", _in_body(VIET_NAM, "Viet Nam “", "Thailand “"), "speaker"),
+    "speaker changed in the lead-in": ("committee", _in_body(VIET_NAM, "Viet Nam expressed “", "Thailand expressed “"), "speaker"),
     "joint speaker changed in the lead-in": ("committee", _in_body(FIJI, "Fiji and Samoa", "Fiji and Tonga"), "speaker"),
     "meeting date changed in the footnote": ("committee", _footnote_edit("1", lambda p: replace(p, "20 November 2026", "21 November 2026")), "meeting-date"),
     "meeting date changed in the lead-in": ("committee", _in_body(VIET_NAM, "held on 20 November 2026", "held on 2 November 2026"), "meeting-date"),
@@ -392,7 +392,7 @@ FAITHFUL = {
     "as drafted (statement)": ("committee", None),
     "as drafted (submission)": ("submission", None),
     "as drafted (joint statement)": ("joint", None),
-    "[E]xpressed": ("committee", _in_body(VIET_NAM, "“expressed", "“[E]xpressed")),
+    "[C]oncern": ("committee", _in_body(VIET_NAM, "“concern", "“[C]oncern")),
     "[f]or": ("submission", _in_body(FINDS, "“For these", "“[f]or these")),
     "[sic]": ("committee", _in_body(VIET_NAM, "import restrictions", "import [sic] restrictions")),
     "(emphasis added), words in bold italics": ("committee", _emphasis),

@@ -58,6 +58,12 @@ def by_code(code: str) -> Actor | None:
     return _by_code().get((code or "").strip().upper())
 
 
+def codes_of(name: str) -> list[str]:
+    """The codes of a Member in data/members.tsv order ("Australia" -> ["AUS"])."""
+    actor = lookup(name or "")
+    return [code for code, holder in _by_code().items() if holder == actor] if actor else []
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, Actor], re.Pattern]:
     by_variant: dict[str, Actor] = {}

@@ -303,11 +303,24 @@ def _heading_block(block: _Block, contents: set[str]) -> bool:
         return False  # a decision, however short; "Mr. Chairman, Distinguished Members," opens a statement
     if _capitals(block.text) and len(block.text.split()) <= 80:
         return True  # an agenda item in capitals, full stop or not
+    if _SUB_ITEM_TITLE.match(block.text) and not _REPORTING_VERB.search(block.text) and len(block.text.split()) <= 60:
+        return True  # "Statement by the Chairman of the Committee on Budget … ." names a sub-item
     if _in_contents(block.text, contents) and not _SENTENCE_END.search(block.text):
         return True
     if block.marked or block.number:
         return (block.number is None or not block.marked) and is_heading(block.text, strict=True)
     return is_heading(block.text) or _unfinished_title(block.text)
+
+
+# Sub-items of an agenda are named, not reported: "Report by …", "Communication from …", "Review of …".
+_SUB_ITEM_TITLE = re.compile(
+    r"^\W*(?:\([ivx]+\)\s*|[ivx]+\.\s*|[a-z]\)\s*)?(?:Report|Statement|Communication|Notification|Presentation|Proposal|Review|"
+    r"Request|Requests|Submission|Note|Briefing|Update|Consideration|Further consideration|Adoption|Election|Date)\s+"
+    r"(?:by|from|of|on|for)\b"
+)
+_REPORTING_VERB = re.compile(
+    r"\b(?:said|recalled|noted|stated|informed|added|explained|thanked|welcomed|proposed|suggested|indicated|was|were|had)\b"
+)
 
 
 def _capitals(text: str) -> bool:
@@ -316,7 +329,7 @@ def _capitals(text: str) -> bool:
 
 
 def _is_sentence(text: str) -> bool:
-    return len(text.split()) >= 6 and bool(_SENTENCE_END.search(text)) and not _capitals(text)
+    return len(text.split()) >= 4 and bool(_SENTENCE_END.search(text) or text.rstrip().endswith(":")) and not _capitals(text)
 
 
 def _unfinished_title(text: str) -> bool:
@@ -340,9 +353,19 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
     top = sub = None
     last: str | None = None
     ordinal = 0
+    first = next((block.number for block in body if block.number), None)
+    # Sentences before the first printed number are the paragraphs it follows ("2." after an unprinted "1.").
+    leading = sum(1 for block in body[: next(i for i, b in enumerate(body) if b.number)]
+                  if _is_sentence(block.text) and not _heading_block(block, contents)) if first else 0
     for block in body:
         if _heading_block(block, contents):
             top, sub = _apply_block_heading(block, top, sub)
+            continue
+        if (not block.number and first and first.isdigit() and leading == int(first) - 1 and _is_sentence(block.text)
+                and int(last or 0) < leading):
+            last = str(int(last or 0) + 1)
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
+                                        numbering="counted", marked=False))
             continue
         if block.number:
             last = block.number
@@ -367,12 +390,16 @@ def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: b
     counter = 0
     last: str | None = None
     in_list = False  # after "… as follows:" or an item ending with ";": list items of that paragraph
+    semicolons: bool | None = None  # the list's items end with ";" (True) or are sentences (False)
     in_statement = False  # inside a statement reproduced in full: unmarked text until the minutes report again
     reported_above = False  # the paragraph above reports speech in the third person, as minutes do
     started = False
     ordinal = 0
     for block in body:
-        if _heading_block(block, contents):
+        heading = _heading_block(block, contents)
+        if heading and (in_list or in_statement) and not (_capitals(block.text) or _in_contents(block.text, contents)):
+            heading = False  # a line without a full stop inside a list or a statement is part of it
+        if heading:
             top, sub = _apply_block_heading(block, top, sub)
             in_list = in_statement = reported_above = False
             continue
@@ -390,7 +417,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: b
         listed = in_list and not reports  # list items are often marked too (Word's bullets)
         within = last is not None and not block.number and (
             block.table or listed or _LIST_ITEM.match(block.text) is not None or block.text[:1].islower()
-            or speech or (in_statement and not block.marked and not reports)
+            or speech or (in_statement and not block.marked and not _MINUTES_RESUME.match(block.text))
         )
         if within:
             note = None
@@ -400,8 +427,13 @@ def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: b
                 note = "taken as part of a statement reproduced in the paragraph above"
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
                                         numbering="within", marked=block.marked, numbering_note=note))
-            in_list = listed or bool(_LIST_INTRO_END.search(block.text))  # a list goes on until the minutes report again
-            in_statement = in_statement or speech or _opens_quote(block.text, False)
+            # A list of clauses ("…;", "… and") ends with the item that ends with a full stop; a list of
+            # sentences goes on until the minutes report again.
+            ends_clause = bool(_LIST_INTRO_END.search(block.text)) or block.text.rstrip().endswith(",")
+            if listed and semicolons is None:
+                semicolons = ends_clause
+            in_list = ends_clause or (listed and not semicolons)
+            in_statement = (in_statement or speech or _opens_quote(block.text, False)) and not _closes_statement(block.text)
             continue
         note = None
         if block.number and re.fullmatch(r"\d+", block.number):
@@ -420,9 +452,23 @@ def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: b
         paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
                                     numbering=numbering, marked=block.marked or bool(block.number), numbering_note=note))
         in_list = block.text.rstrip().endswith(":")
+        semicolons = None
         in_statement = _opens_quote(block.text, False) or bool(in_list and _INTRODUCES_STATEMENT.search(block.text))
         reported_above = not _direct_speech(block.text)
     return paragraphs
+
+
+# Inside a statement read out, only the minutes' own voice ends it: a speaker, the Chair, a decision.
+_MINUTES_RESUME = re.compile(
+    r"^\W*(?:The\s+(?:representative|Chair\w*|Committee|Secretariat|Director|Executive|Deputy|Vice)\b[^.]{0,150}?"
+    r"\b(?:said|recalled|noted|stated|thanked|welcomed|invited|took\s+note|agreed|adopted|asked|added|explained|introduced)\b"
+    r"|It\s+was\s+(?:so\s+)?(?:agreed|decided)|There\s+being|(?:He|She)\s+(?:said|added|went|recalled|noted|stated|concluded)\b)"
+)
+
+
+def _closes_statement(text: str) -> bool:
+    stripped = text.rstrip()
+    return stripped.endswith(("”", '"', "”.", '".')) and text.count('"') % 2 == 1 or stripped.endswith("”")
 
 
 _INTRODUCES_STATEMENT = re.compile(r"\b(?:statement|following|as follows|read out)\b[^.]*:\s*$", re.IGNORECASE)

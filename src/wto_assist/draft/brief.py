@@ -15,14 +15,20 @@
                                           # use: quote | paraphrase | reference ("See …" footnote on point N);
                                           # `external: true` cites a document not in the corpus
                                           # (a `quote` is then required and verify reports it UNVERIFIED)
-    accept?: [unverified, restricted]     # what `draft --final` may let through, said explicitly
+    accept?: [unverified, restricted, closed-proceedings]
+                                          # what `draft --final` may let through, said explicitly;
+                                          # closed-proceedings: a submission dated after the proceedings closed
     member_under_review?: Member          # tpr-statement
     questions?: [{section, question, citation?}]                        # tpr-statement; citation = reference line
     dispute?: DS###                       # third-party-submission
     proceedings?: panel | appellate | compliance | arbitration          # third-party-submission (default panel)
     issues?: [{provision, heading?, points: [...], support?: [...]}]     # third-party-submission
     conclusion?: text                     # third-party-submission
-    date?: YYYY-MM-DD                     # the submission's date
+    date?: YYYY-MM-DD                     # the submission's date (third-party submissions: checked
+                                          # against the dispute's proceedings in the registry)
+    executive_summary?: [text, ...]       # third-party-submission (default: the first point of each issue)
+    exhibits?: [{title, short_title?}]    # third-party-submission: numbered AUS-1, AUS-2 … (exhibit_prefix)
+    exhibit_prefix?: text                 # default: the Member's code as the WTO uses it (AUS, EU, USA …)
 
 Every value is untrusted text: it is validated here and rendered literally.
 """
@@ -40,6 +46,7 @@ from ..documents.symbols import SymbolError, dispute_number
 from ..enrich.provisions import ProvisionError, normalise_key
 
 PROCEEDINGS = ("panel", "appellate", "compliance", "arbitration")
+ACCEPTS = ("unverified", "restricted", "closed-proceedings")
 KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
 # "WT/COMTD/M/101, para. 12"; the WTO's summary of a dispute is cited as "DS512 summary, para. [5]".
 CITATION = re.compile(r"^\s*(?P<symbol>DS\s?\d{1,4}\s+summary|\S+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)\s*$", re.I)
@@ -71,6 +78,12 @@ class Issue:
 
 
 @dataclass
+class Exhibit:
+    title: str
+    short_title: str | None = None
+
+
+@dataclass
 class Question:
     section: str
     question: str
@@ -97,9 +110,12 @@ class Brief:
     issues: list[Issue] = field(default_factory=list)
     conclusion: str | None = None
     date: str | None = None
-    accept: tuple[str, ...] = ()  # unverified | restricted
+    accept: tuple[str, ...] = ()  # unverified | restricted | closed-proceedings
     proceedings: str = "panel"
     suggest_co_sponsors: int = 0  # joint-statement: how many co-sponsor suggestions to list
+    executive_summary: list[str] = field(default_factory=list)  # third-party-submission
+    exhibits: list[Exhibit] = field(default_factory=list)  # third-party-submission
+    exhibit_prefix: str | None = None
 
 
 class _Reader:
@@ -273,7 +289,8 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
     top = _Reader(source, data)
     top.check_fields(
         {"kind", "release", "delegation", "meeting", "title", "measure", "points", "support", "member_under_review",
-         "questions", "dispute", "issues", "conclusion", "date", "accept", "proceedings"}
+         "questions", "dispute", "issues", "conclusion", "date", "accept", "proceedings", "executive_summary", "exhibits",
+         "exhibit_prefix"}
     )
     kind = top.text("kind", required=True)
     if kind not in KINDS:
@@ -302,8 +319,8 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
     provisions = measure.provisions("provisions")
     accept = top.texts("accept")
     for index, value in enumerate(accept):
-        if value not in ("unverified", "restricted"):
-            raise top.fail(f"accept[{index}]", f"{value!r} must be unverified or restricted")
+        if value not in ACCEPTS:
+            raise top.fail(f"accept[{index}]", f"{value!r} must be unverified, restricted or closed-proceedings")
     proceedings = top.text("proceedings") or "panel"
     if proceedings not in PROCEEDINGS:
         raise top.fail("proceedings", f"{proceedings!r} must be one of {', '.join(PROCEEDINGS)}")
@@ -352,6 +369,17 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
             raise item.fail("provision", str(error)) from None
         issue_points = item.texts("points", required=True)
         brief.issues.append(Issue(provision, item.text("heading"), issue_points, _support(item, "support", len(issue_points))))
+    brief.executive_summary = top.texts("executive_summary")
+    for item in top.items("exhibits"):
+        item.check_fields({"title", "short_title"})
+        brief.exhibits.append(Exhibit(item.text("title", required=True), item.text("short_title")))
+    brief.exhibit_prefix = top.text("exhibit_prefix")
+    if brief.exhibit_prefix and not re.fullmatch(r"[A-Z]{2,5}", brief.exhibit_prefix):
+        raise top.fail("exhibit_prefix", f"{brief.exhibit_prefix!r} must be 2 to 5 capital letters, as in AUS-1")
+    if kind != "third-party-submission":
+        for name in ("executive_summary", "exhibits", "exhibit_prefix"):
+            if top.data.get(name):
+                raise top.fail(name, "is for third-party submissions only")
     if kind == "third-party-submission" and not brief.issues:
         raise top.fail("issues", "a third-party submission needs at least one legal issue")
     return brief

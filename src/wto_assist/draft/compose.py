@@ -10,20 +10,20 @@ reason, and an explicit citation of one is an error unless the brief accepts res
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import members
 from ..documents.symbols import SymbolError, dispute_of, normalise_symbol, parse_symbol
-from ..enrich.provisions import agreement
-from ..index.analysis import tokens
+from ..config import today
+from ..enrich.provisions import agreement, agreement_keys
 from ..registry.query import find_disputes
 from ..search import Filters, Searcher
 from ..store import Store
-from . import citation_style
+from . import citation_style, passages
 from .attribution import lead_in, reported_words
 from .brief import CITATION, Brief, Support
+from .proceedings import PROCEEDINGS_LINE, PROCEEDINGS_NAME, check_proceedings
 
 FOOTNOTE_MARK = "⟦fn:{}⟧"
 TOC_MARK = "⟦toc⟧"  # render.py puts a Word table-of-contents field here
@@ -51,6 +51,7 @@ class Quote:
     point: int | None = None  # 1-based point it supports
     field: str = ""  # the brief field it came from
     withheld: str | None = None  # why it is not used in this draft
+    review: str | None = None  # why the drafter must read it against the record (shown in the draft)
 
 
 @dataclass
@@ -74,19 +75,6 @@ class Draft:
 
 def _fold_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")).strip()
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.;])\s+(?=[A-Z“\"(])", text) if s.strip()]
-
-
-def choose_sentence(text: str, query: str | None) -> str:
-    """The sentence that best matches the query (the first sentence without one)."""
-    sentences = _sentences(text) or [text]
-    if not query:
-        return sentences[0]
-    wanted = set(tokens(query))
-    return max(sentences, key=lambda s: (len(wanted & set(tokens(s))), -sentences.index(s)))
 
 
 def is_restricted_source(paragraph: dict) -> bool:
@@ -144,8 +132,9 @@ class Composer:
         # A numbered paragraph and the unnumbered text that follows it share one citation.
         return symbol, label, self.store.paragraphs(symbol, label)
 
-    def _candidates(self, support: Support) -> list[tuple[dict, str]]:
-        """(paragraph, verbatim passage) pairs for one support item; _quote takes the Secretariat's frame off."""
+    def _candidates(self, support: Support) -> list[passages.Passage]:
+        """The passages one support item quotes: the brief's own words, the cited paragraph's first
+        sound sentence, or the best sentences of the search hits (see passages.py)."""
         if support.citation:
             symbol, label, block = self._cited(support)
             if not block:
@@ -155,21 +144,19 @@ class Composer:
                 holder = next((p for p in block if _fold_spaces(support.quote) in _fold_spaces(p["text"])), None)
                 if holder is None:
                     raise DraftError(f"{support.field}.quote: these words are not in {symbol}, para. {label}")
-                return [(holder, support.quote)]
-            return [(block[0], choose_sentence(block[0]["text"], None))]
+                return [_given_quote(holder, support.quote)]
+            return [passages.best_passage(block[0], None)]
         searcher = self._searcher_or_fail(support)
         filters = Filters(**{key: value for key, value in support.filters.items() if value})
-        # Ask for more than k: hits a public draft may not quote are set aside, not counted.
-        results = searcher.search(support.query, k=support.k + 10, filters=filters)
+        # Ask for more than k: hits a public draft may not quote, procedural lines and sentences that
+        # need their context are set aside, not counted.
+        results = searcher.search(support.query, k=support.k * 3 + 15, filters=filters)
         if not results:
             self.warnings.append(f"{support.field}.query: no paragraph found for {support.query!r}")
-        candidates = []
-        for result in results:
-            usable = sum(1 for paragraph, _ in candidates if not self._withhold_reason(paragraph))
-            if usable >= support.k:
-                break
-            candidates.append((result, choose_sentence(result["text"], support.query).rstrip(";")))
-        return candidates
+        ranked = passages.rank(results, support.query)
+        usable = [found for found in ranked if not self._withhold_reason(found.paragraph)]
+        withheld = [found for found in ranked[: support.k] if self._withhold_reason(found.paragraph)]
+        return usable[: support.k] + withheld  # a chosen passage that needs context is flagged in resolve()
 
     def _withhold_reason(self, paragraph: dict) -> str | None:
         if self.brief.release != "public" or not is_restricted_source(paragraph) or "restricted" in self.accept:
@@ -179,18 +166,15 @@ class Composer:
         until = f" until {citation_style.long_date(paragraph['derestricted_on'])}" if paragraph.get("derestricted_on") else ""
         return f"still RESTRICTED{until} ({paragraph.get('restriction') or 'marked RESTRICTED'})"
 
-    def _quote(self, paragraph: dict, passage: str, support: Support) -> Quote:
-        reported = reported_words(passage)
-        if reported.verb:  # the words still carry the Secretariat's frame: quote only what was reported
-            passage = reported.words
-        else:
-            reported = _frame_of(paragraph["text"], passage)
+    def _quote(self, found: passages.Passage, support: Support) -> Quote:
+        paragraph = found.paragraph
         case = citation_style.short_case(self.dispute_of(paragraph["symbol"]), paragraph["symbol"])
+        lead = lead_in(paragraph, found.reported, case, found.paragraph_verb)
         return Quote(
-            text=passage, citation=paragraph["citation"], symbol=paragraph["symbol"], paragraph=paragraph["paragraph"],
+            text=found.words, citation=paragraph["citation"], symbol=paragraph["symbol"], paragraph=paragraph["paragraph"],
             family=paragraph["family"], restricted=is_restricted_source(paragraph), restriction=paragraph.get("restriction") or "",
-            use=support.use, lead=lead_in(paragraph, reported, case), note=self._note(paragraph), point=support.point,
-            field=support.field,
+            use=support.use, lead=lead, note=self._note(paragraph), point=support.point, field=support.field,
+            review=found.review if paragraph["family"] in ("minutes", "tpr-minutes") else None,
         )
 
     def _note(self, source: dict) -> Runs:
@@ -223,12 +207,14 @@ class Composer:
                 if not block:
                     raise DraftError(f"{support.field}.citation: {symbol}, para. {label} is not in the corpus"
                                      " (set external: true to cite a document outside the corpus)")
-                quotes.append(self._quote(block[0], "", support))
+                quotes.append(self._quote(passages.passage(block[0], ""), support))
                 continue
-            for paragraph, passage in self._candidates(support):
-                quote = self._quote(paragraph, passage, support)
-                reason = self._withhold_reason(paragraph)
+            for found in self._candidates(support):
+                quote = self._quote(found, support)
+                reason = self._withhold_reason(found.paragraph)
                 if reason is None:
+                    if quote.review and quote.use != "reference":
+                        self.warnings.append(f"{support.field}: {quote.citation}: review the quotation: {quote.review}")
                     quotes.append(quote)
                     continue
                 quote.withheld = reason
@@ -252,7 +238,9 @@ class Composer:
         if quote.use == "paraphrase":
             return [Segment("[For paraphrase, not to be quoted as it stands: "), *lead,
                     Segment("“"), Segment(quote.text, highlight=True), Segment(f"”{mark}]")]
-        return [*lead, Segment("“"), Segment(quote.text, highlight=True), Segment(f"”{mark}")]
+        # In italics, not highlighted: highlighted text is quoted language to verify, and the note is ours.
+        review = [Segment(f" [For review: {quote.review}.]", italic=True)] if quote.review else []
+        return [*lead, Segment("“"), Segment(quote.text, highlight=True), Segment(f"”{mark}"), *review]
 
     def points_with_quotes(self, points: list[str], quotes: list[Quote]) -> list[list[Segment]]:
         """Each point (with its "See …" references as footnotes), then the quotations attached to it;
@@ -282,13 +270,30 @@ def _pinpoint(citation: str, field: str) -> tuple[str, str]:
         raise DraftError(f"{field}: {error}") from error
 
 
-def _frame_of(paragraph_text: str, words: str):
-    """The reporting frame of the sentence the quoted words come from (for the lead-in's verb)."""
-    for sentence in _sentences(paragraph_text) or [paragraph_text]:
-        reported = reported_words(sentence)
-        if _fold_spaces(words) in _fold_spaces(reported.words):
-            return reported
-    return reported_words(words)
+def _given_quote(paragraph: dict, quote: str) -> passages.Passage:
+    """The brief's own quotation: introduced by the frame of the sentence it comes from, and flagged
+    when it starts or stops inside that sentence's reported words."""
+    own = reported_words(quote)
+    if own.verb:  # the brief quoted the Secretariat's frame too: only the reported words are quoted
+        quote = own.words
+    found = passages.sentences(paragraph["text"]) or [paragraph["text"]]
+    sentence = next((s for s in found if _fold_spaces(quote) in _fold_spaces(s)), None)
+    if sentence is None:  # the quotation runs over several sentences: the first one's frame introduces it
+        sentence = next((s for s in found if _fold_spaces(s) in _fold_spaces(quote)), found[0])
+    holder = passages.passage(paragraph, sentence, None, found)
+    words = _fold_spaces(holder.words)
+    review = holder.review or passages.needs_context(quote)
+    reported = holder.reported
+    folded = _fold_spaces(quote)
+    if folded in words:
+        if not words.startswith(folded):
+            review = review or "the quotation begins inside a sentence of the record"
+        if not words.endswith(folded) and not folded.endswith(("…", "...", "[…]")):
+            review = review or "the quotation stops inside a sentence of the record without an ellipsis"
+        reported = replace(reported, words=quote)
+    else:  # longer than the sentence's reported words: introduced as a passage of the statement
+        reported = replace(reported, verb=None, clause=False, subject="", pronoun="", words=quote)
+    return replace(holder, reported=reported, review=review)
 
 
 def provision_label(key: str) -> str:
@@ -378,17 +383,14 @@ def _statement(brief: Brief, composer: Composer) -> dict:
             "questions_heading": f"Advance written questions to {name(brief.member_under_review)}" if questions else ""}
 
 
-_PROCEEDINGS_LINE = {
-    "panel": "PANEL PROCEEDINGS",
-    "appellate": "APPELLATE REVIEW PROCEEDINGS",
-    "compliance": "COMPLIANCE PANEL PROCEEDINGS (ARTICLE 21.5 OF THE DSU)",
-    "arbitration": "ARBITRATION PROCEEDINGS",
-}
-
-
 def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     number = int(brief.dispute[2:])
     dispute = composer.dispute(number)
+    when = brief.date or today()
+    checked = check_proceedings(dispute, brief.proceedings, when, composer.accept)
+    if checked.refusal:
+        raise DraftError(f"date: {checked.refusal}")
+    composer.warnings += [f"proceedings: {warning}" for warning in checked.warnings]
     if dispute is None:
         composer.warnings.append(f"{brief.dispute} is not in the dispute registry: the cover and table of cases lack its title")
         full_title = f"[Title of the dispute] ({brief.dispute})"
@@ -396,9 +398,12 @@ def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     else:
         full_title = citation_style.full_case(dispute)
         short = citation_style.short_case(dispute) or full_title
-    when = citation_style.long_date(brief.date or date.today().isoformat())
-    sections = [{"heading": "I. INTRODUCTION", "level": 1,
-                 "paragraphs": composer.points_with_quotes(brief.points, composer.resolve(brief.support))}]
+    summary = brief.executive_summary or [issue.points[0] for issue in brief.issues]
+    if not brief.executive_summary:
+        composer.warnings.append("executive_summary: not in the brief; drafted from the first point of each legal issue, for review")
+    sections = [{"heading": "EXECUTIVE SUMMARY", "level": 1, "unnumbered": True, "paragraphs": [[Segment(text)] for text in summary]}]
+    sections.append({"heading": "I. INTRODUCTION", "level": 1,
+                     "paragraphs": composer.points_with_quotes(brief.points, composer.resolve(brief.support))})
     sections.append({"heading": "II. LEGAL ISSUES", "level": 1, "paragraphs": []})
     for position, issue in enumerate(brief.issues):
         label = provision_label(issue.provision)
@@ -408,21 +413,66 @@ def _third_party_submission(brief: Brief, composer: Composer) -> dict:
     if brief.conclusion:
         sections.append({"heading": "III. CONCLUSION", "level": 1, "paragraphs": [[Segment(brief.conclusion)]]})
     cited_reports = sorted({q.symbol for q in composer.quotes if citation_style.report_kind(q.symbol)})
-    cases = [citation_style.case_entry(symbol, composer.dispute_of(symbol)) for symbol in cited_reports]
+    cases = [citation_style.case_entry(symbol, composer.dispute_of(symbol), dates=True) for symbol in cited_reports]
     cases.sort(key=lambda case: citation_style.plain(case["short_title"]).lower())
-    used = sorted({key.split(":")[0] for key in [i.provision for i in brief.issues] + brief.measure["provisions"]} | {"DSU"})
-    abbreviations = [{"abbreviation": agreement(key).short, "meaning": agreement(key).title} for key in used if agreement(key)]
-    abbreviations.append({"abbreviation": "Panel", "meaning": f"the panel in {short}"})
-    if cited_reports:
-        abbreviations.append({"abbreviation": "para./paras.", "meaning": "paragraph/paragraphs"})
-    return {
-        "title": f"{short}",
-        "cover_lines": ["BEFORE THE WORLD TRADE ORGANIZATION", _PROCEEDINGS_LINE[brief.proceedings], full_title.upper(), f"({brief.dispute})",
-                        f"THIRD PARTY WRITTEN SUBMISSION OF {name(brief.member).upper()}", f"Geneva, {when}"],
+    for symbol in cited_reports:
+        circulated = _circulated(composer.dispute_of(symbol), symbol)
+        if circulated and circulated > when:
+            composer.warnings.append(f"{symbol} was circulated on {citation_style.long_date(circulated)}, after the submission's date ({citation_style.long_date(when)})")
+    prefix = brief.exhibit_prefix or citation_style.exhibit_prefix(brief.member)
+    exhibits = [{"number": f"{prefix}-{n}", "title": exhibit.title, "short_title": exhibit.short_title or ""}
+                for n, exhibit in enumerate(brief.exhibits, 1)]
+    member = name(brief.member)
+    cover = ["BEFORE THE WORLD TRADE ORGANIZATION", PROCEEDINGS_LINE[brief.proceedings], full_title.upper()]
+    if brief.proceedings == "compliance" and dispute and dispute.get("complainants"):
+        cover.append("RECOURSE TO ARTICLE 21.5 OF THE DSU BY " + citation_style.joined(
+            [citation_style.member_in_prose(m, when) for m in dispute["complainants"]]).upper())
+    cover += [f"({brief.dispute})", f"THIRD PARTY WRITTEN SUBMISSION OF {member.upper()}", f"Geneva, {citation_style.long_date(when)}"]
+    context = {
+        "title": f"{short}: Third Party Written Submission of {member} ({PROCEEDINGS_NAME[brief.proceedings]})",
+        "cover_lines": cover,
         "header_lines": [],
         "toc": TOC_MARK,
         "cases": cases,
-        "abbreviations": sorted(abbreviations, key=lambda row: row["abbreviation"].lower()),
+        "exhibits": exhibits,
         "sections": sections,
         "questions": [],
     }
+    context["abbreviations"] = _abbreviations_used(context, composer, short)
+    return context
+
+
+def _circulated(dispute: dict | None, symbol: str) -> str | None:
+    found = citation_style.case_events(symbol, dispute) if dispute else {}
+    return found["circulated"]["date"] if "circulated" in found else None
+
+
+# Abbreviations a submission may use besides the agreements' short names (data/agreements.tsv).
+_OTHER_ABBREVIATIONS = (
+    ("DSB", "Dispute Settlement Body"),
+    ("WTO", "World Trade Organization"),
+    ("para./paras.", "paragraph/paragraphs"),
+)
+
+
+def _abbreviations_used(context: dict, composer: Composer, short: str) -> list[dict]:
+    """The table of abbreviations: only the terms the submission actually uses."""
+    text = " ".join(citation_style.plain(segment_runs) for segment_runs in composer.footnotes)
+    for section in context["sections"]:
+        text += " " + section["heading"] + " " + " ".join(segment.text for paragraph in section["paragraphs"] for segment in paragraph)
+    text += " " + " ".join(exhibit["title"] for exhibit in context["exhibits"])
+    rows = []
+    for key in sorted(agreement_keys()):
+        found = agreement(key)
+        if found and _uses(text, found.short):
+            rows.append({"abbreviation": found.short, "meaning": found.title})
+    rows += [{"abbreviation": abbreviation, "meaning": meaning} for abbreviation, meaning in _OTHER_ABBREVIATIONS
+             if _uses(text, abbreviation.split("/")[0])]
+    if re.search(r"(?<![\w-])Panel(?! Reports?\b)(?![\w-])", text):  # "the Panel", not "Panel Report, …"
+        rows.append({"abbreviation": "Panel", "meaning": f"the panel in {short}"})
+    unique = {row["abbreviation"]: row for row in rows}
+    return sorted(unique.values(), key=lambda row: row["abbreviation"].lower())
+
+
+def _uses(text: str, term: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text) is not None

@@ -79,6 +79,11 @@ def agreement_key(name: str) -> str | None:
     return key
 
 
+def agreement_keys() -> list[str]:
+    """Every agreement key of data/agreements.tsv ("GATT1994", "DSU", "TBT" …)."""
+    return list(_agreements()[0])
+
+
 def agreement(key: str) -> Agreement | None:
     return _agreements()[0].get(key)
 

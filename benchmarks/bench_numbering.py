@@ -1,0 +1,51 @@
+"""Paragraph numbers against the numbers the WTO printed (issue 25), as reported in docs/numbering.md.
+
+Prints, for the dev file's meetings 1-60 (texts made from the PDFs, `paranum` as printed), how many
+aligned paragraphs carry the printed number, per meeting and overall; then, for all 110 CTD minutes, how
+each number was decided (printed, counted, within a paragraph, ordinal) and how many judgement calls
+`check-numbering` reports.
+
+Usage: python benchmarks/bench_numbering.py [SHARED_DIR]   (about 20 seconds)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from wto_assist.ingest import ingest_paths
+from wto_assist.numbering import check_numbering
+from wto_assist.quality import numbering_agreement
+from wto_assist.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "corpus.sqlite"
+        ingest_paths([shared / "corpus" / "ctd-minutes"], db)
+        with Store(db, create=False) as store:
+            result = numbering_agreement(store, shared / "corpus" / "ctd-paragraphs-dev.jsonl")
+            reports = check_numbering(store)
+    print("meeting  agreed/compared  unaligned")
+    for symbol, (agreed, compared, unaligned) in sorted(result.by_symbol.items(), key=lambda item: int(item[0].split("/")[-1])):
+        mark = "" if agreed == compared else "   <- first difference: see check-numbering"
+        print(f"{symbol:15} {agreed:4}/{compared:<4}  {unaligned:4}{mark}")
+    exact = sum(1 for agreed, compared, _ in result.by_symbol.values() if agreed == compared)
+    print(f"agreement with the printed numbers: {result.agreed}/{result.compared} = {result.rate:.3f}"
+          f" ({result.unaligned} gold paragraphs not aligned by their opening words); meetings agreeing throughout:"
+          f" {exact} of {len(result.by_symbol)}")
+    kinds = Counter()
+    for report in reports:
+        kinds.update(report.kinds)
+    notes = sum(len(report.notes) for report in reports)
+    print(f"all {len(reports)} CTD minutes: " + ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+          + f"; {notes} judgement calls reported by check-numbering in {sum(1 for r in reports if r.notes)} documents")
+
+
+if __name__ == "__main__":
+    main()
