@@ -3,24 +3,34 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The demo's own folder: the illustrative sample corpus only, never a user's work (README: keep your own
+# corpus in another WTO_ASSIST_HOME). `make demo` never deletes anything: ingest skips unchanged files,
+# index updates, the drafts are rewritten; only `make clean` removes the folder.
 DEMO_HOME := indexes/demo
 # Every demo command finds its database and index through WTO_ASSIST_HOME, as a user's shell would.
 DEMO := WTO_ASSIST_HOME=$(DEMO_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
+# CPU-only PyTorch: PyPI's Linux wheel of torch is a multi-GB CUDA build, PyTorch's CPU index has the
+# CPU build. A CPU wheel already on disk (pip's find-links) is taken first, without asking any index.
+TORCH := torch==2.13.0
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: demo test install bench faults clean templates example-real screenshots
+.PHONY: demo test install bench faults clean templates example-real screenshots cli-docs
 SHARED ?= ../shared
 REAL_HOME := out/example-real
+# A WTO_ASSIST_HOME of its own (database and index where that variable finds them), so a user can go on in it.
+REAL := WTO_ASSIST_HOME=$(REAL_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -c constraints.txt torch==2.13.0
+	$(BIN)/pip install -q --no-index --no-deps '$(TORCH)+cpu' 2>/dev/null \
+		|| $(BIN)/pip install -q -c constraints.txt $(TORCH) --extra-index-url $(TORCH_CPU_INDEX)
+	$(BIN)/pip install -q -c constraints.txt $(TORCH)
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	rm -rf $(DEMO_HOME)
 	$(DEMO) ingest corpora
 	$(DEMO) list
 	$(DEMO) show WT/COMTD/M/990 --para 3
@@ -32,9 +42,10 @@ demo: $(STAMP)
 	$(DEMO) draft examples/third-party-submission.yaml -o $(DEMO_HOME)/third-party-submission.docx --final
 	@echo
 	@echo "Drafts written to $(DEMO_HOME)/committee-statement.docx and $(DEMO_HOME)/third-party-submission.docx"
-	@echo "To go on with the demo corpus in this shell:"
-	@echo "    . $(VENV)/bin/activate && export WTO_ASSIST_HOME=$(DEMO_HOME)"
-	@echo "    wto-assist search \"rules of origin for LDCs\""
+	@echo "$(DEMO_HOME) holds the illustrative sample corpus only. To look around it:"
+	@echo "    . $(VENV)/bin/activate && WTO_ASSIST_HOME=$(DEMO_HOME) wto-assist search \"rules of origin for LDCs\""
+	@echo "For your own documents use a folder of your own (README, five minutes with your own documents):"
+	@echo "    export WTO_ASSIST_HOME=\"\$$HOME/wto-work\""
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
@@ -56,6 +67,10 @@ faults: $(STAMP)
 screenshots: demo
 	$(BIN)/python scripts/screenshots.py
 
+# docs/cli.md from the --help of every command (tests/test_docs.py fails while it is stale).
+cli-docs: $(STAMP)
+	$(BIN)/python scripts/cli_reference.py
+
 templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py
 
@@ -63,13 +78,14 @@ templates: $(STAMP)
 # a public LDC Group statement quoting derestricted CTD minutes, and a third-party submission in DS512.
 example-real: $(STAMP)
 	test -d $(SHARED)/corpus/ctd-minutes || (echo "$(SHARED)/corpus/ctd-minutes not found" && exit 1)
-	$(BIN)/wto-assist ingest $(SHARED)/corpus/ctd-minutes --db $(REAL_HOME)/corpus.sqlite
-	$(BIN)/wto-assist load-disputes $(SHARED)/data/disputes-ds1-624.jsonl --db $(REAL_HOME)/corpus.sqlite
-	$(BIN)/wto-assist index --no-dense --db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index
-	$(BIN)/wto-assist draft examples/ctd-dfqf-ldc-statement.yaml -o $(REAL_HOME)/ctd-dfqf-ldc-statement.docx \
-		--db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index --final
-	$(BIN)/wto-assist draft examples/ds512-third-party-submission.yaml -o $(REAL_HOME)/ds512-third-party-submission.docx \
-		--db $(REAL_HOME)/corpus.sqlite --index $(REAL_HOME)/index --final
+	$(REAL) ingest $(SHARED)/corpus/ctd-minutes
+	$(REAL) load-disputes $(SHARED)/data/disputes-ds1-624.jsonl
+	$(REAL) index --no-dense
+	$(REAL) draft examples/ctd-dfqf-ldc-statement.yaml -o $(REAL_HOME)/ctd-dfqf-ldc-statement.docx --final
+	$(REAL) draft examples/ds512-third-party-submission.yaml -o $(REAL_HOME)/ds512-third-party-submission.docx --final
+	@echo
+	@echo "The real CTD corpus is in $(REAL_HOME) (database corpus.sqlite, index default/). To go on with it:"
+	@echo "    . $(VENV)/bin/activate && export WTO_ASSIST_HOME=$(REAL_HOME)"
 
 clean:
 	rm -rf $(VENV) indexes/demo out

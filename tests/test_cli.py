@@ -64,3 +64,37 @@ def test_ingest_exits_non_zero_only_when_nothing_could_be_ingested(tmp_path):
     assert "empty.txt: empty file" in result.output
     assert "Traceback" not in result.output
     assert "empty.txt: empty file" in run("list", "--db", tmp_path / "c.sqlite").stdout
+
+
+def test_help_lists_every_command_once_in_pipeline_order_one_line_each():
+    from wto_assist.cli import COMMAND_STEPS
+
+    help_text = run("--help").output
+    listing = help_text.split("Options:", 1)[1].splitlines()
+    rows = [line.split(None, 1) for line in listing if line.startswith("  ") and not line.startswith("   ")]
+    listed = [row[0] for row in rows if not row[0].startswith("-")]
+    assert sorted(listed) == sorted(main.commands)  # every command, once
+    pipeline = [name for _, commands in COMMAND_STEPS for name, _ in commands]
+    named = [name for name in listed if name in pipeline]
+    assert named == [name for name in pipeline if name in main.commands]  # in the order of the pipeline
+    assert listed[:len(named)] == named  # commands not placed yet come after the pipeline's
+    assert named.index("ingest") < named.index("index") < named.index("search") < named.index("draft") < named.index("verify")
+    assert all(len(line) <= 80 and not line.rstrip().endswith("...") for line in listing)
+    assert "Search:" in help_text and "Draft:" in help_text
+
+
+def test_examples_lists_the_shipped_briefs_and_copies_them_without_overwriting(tmp_path):
+    from .conftest import REPO
+
+    shipped = sorted(path.name for path in (REPO / "examples").glob("*.yaml"))
+    listing = run("examples")
+    assert listing.exit_code == 0 and all(f"{name}  (" in listing.output for name in shipped)
+    assert "committee-statement.yaml  (committee-statement)" in listing.output
+    folder = tmp_path / "briefs"
+    first = run("examples", "--copy", folder)
+    assert first.exit_code == 0 and f"{len(shipped)} example(s) copied" in first.output
+    assert sorted(path.name for path in folder.iterdir()) == shipped
+    (folder / "committee-statement.yaml").write_text("kind: committee-statement  # edited by the user\n")
+    again = run("examples", "--copy", folder)
+    assert again.exit_code == 0 and "0 example(s) copied" in again.output and "kept" in again.output
+    assert "edited by the user" in (folder / "committee-statement.yaml").read_text()

@@ -31,6 +31,8 @@ def test_wheel_carries_templates_and_drafts_outside_the_checkout(tmp_path):
     for kind in ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission"):
         assert f"wto_assist/templates/{kind}.docx" in names
     assert {"wto_assist/data/members.tsv", "wto_assist/data/derestriction.tsv", "wto_assist/web/static/app.css"} <= names
+    shipped = {name.rsplit("/", 1)[1] for name in names if name.startswith("wto_assist/examples/") and name.endswith(".yaml")}
+    assert shipped == {path.name for path in (REPO / "examples").glob("*.yaml")}
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     db = elsewhere / "corpus.sqlite"
@@ -46,3 +48,10 @@ def test_wheel_carries_templates_and_drafts_outside_the_checkout(tmp_path):
     assert run.returncode == 0, run.stderr
     assert str(tmp_path / "installed") in run.stderr  # the wheel's code, not the checkout's
     assert (elsewhere / "statement.docx").exists() and "VERIFIED" in run.stdout
+    # `wto-assist examples --copy` finds the briefs inside the installed package, not in a checkout
+    copy = subprocess.run(
+        [sys.executable, "-c", "from wto_assist.cli import main; main()", "examples", "--copy", "briefs"],
+        cwd=elsewhere, env=environment, capture_output=True, text=True, timeout=300,
+    )
+    assert copy.returncode == 0, copy.stderr
+    assert (elsewhere / "briefs" / "committee-statement.yaml").read_bytes() == (REPO / "examples" / "committee-statement.yaml").read_bytes()

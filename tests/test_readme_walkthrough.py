@@ -4,6 +4,7 @@ stand-in Documents Online on 127.0.0.1), from the checkout with its .venv, as a 
 
 import os
 import re
+import sqlite3
 import subprocess
 
 from .conftest import REPO, soffice
@@ -36,5 +37,8 @@ def test_every_command_of_the_readme_walkthrough_runs(tmp_path):
     work = home / "wto-work"
     assert {p.name for p in (work / "documents").glob("*.pdf")} == {"WT_COMTD_M_101.pdf", "WT_COMTD_M_102.pdf", "WT_COMTD_M_103.pdf"}
     assert (work / "corpus.sqlite").exists() and (work / "default" / "CURRENT").exists()
+    with sqlite3.connect(work / "corpus.sqlite") as connection:  # the illustrative sample never joins a user's corpus
+        assert {row[0] for row in connection.execute("SELECT symbol FROM documents")} == set(symbols)
+    assert "corpora" not in script
     assert "WT/COMTD/M/101, para. 1" in run.stdout and "fetched from" in run.stdout
     assert (work / "statement.docx").exists() and "0 failed" in run.stdout

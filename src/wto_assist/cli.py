@@ -52,7 +52,78 @@ class _OneLineStoreErrors(click.Group):
             raise click.ClickException(f"the corpus database is read-only ({error}): it can be searched, listed and shown, not changed") from error
 
 
-@click.group(cls=_OneLineStoreErrors)
+
+# `wto-assist --help` lists the commands in the order of the pipeline, one line each, under the step they
+# belong to (click would sort them alphabetically and cut their docstrings). A command added later and
+# not named here is listed at the end with its own docstring's first line.
+COMMAND_STEPS = (
+    ("Get documents in", (
+        ("fetch", "Download WTO documents by symbol from Documents Online"),
+        ("ingest", "Read files or folders into the corpus database"),
+        ("list", "The documents ingested, and files that failed"),
+        ("show", "A document, or one paragraph, with its citation"),
+        ("check-numbering", "How each paragraph number was decided; judgement calls"),
+        ("restriction", "A document's RESTRICTED status, the rule, your decision"),
+        ("enrich", "Mark Members, groups, provisions and disputes again"),
+        ("load-disputes", "Load a dispute table into the registry"),
+        ("load-groups", "Load negotiating groups and their Members"),
+        ("load-legal-text", "Load treaty text by provision"),
+        ("index", "Build or update the search index"),
+    )),
+    ("Search", (
+        ("search", "Find paragraphs: citation, speaker, date, text"),
+        ("eval", "Score search modes on a query file (MRR@10, recall)"),
+        ("serve", "Answer searches over HTTP/JSON on 127.0.0.1"),
+        ("web", "The local web app: search, read, precedent, draft"),
+    )),
+    ("Disputes and precedent", (
+        ("disputes", "Disputes by Member, role, provision or stage"),
+        ("precedent", "Disputes and paragraphs involving a provision"),
+        ("precedent-note", "Keep your own note on a dispute's precedent"),
+        ("provision", "Print the treaty text of a provision"),
+        ("coverage", "What the corpus and the registry hold"),
+    )),
+    ("Coalitions, concerns and cases", (
+        ("relations", "Who backed whom, with citations"),
+        ("coalition", "Who raised a topic or stood with a Member"),
+        ("concerns", "Concerns raised about Members' measures"),
+        ("tag-concern", "Tag a concern (e.g. coercion)"),
+        ("case", "The case file: record a measure and follow it"),
+        ("watch", "Report new paragraphs matching a query"),
+    )),
+    ("Draft", (
+        ("draft", "Draft a statement or submission from a brief"),
+        ("verify", "Check every quotation of a DOCX against the corpus"),
+        ("examples", "List the example briefs, or copy them to edit"),
+    )),
+)
+
+
+class PipelineGroup(_OneLineStoreErrors):
+    """A click group that lists its commands in pipeline order, grouped by step, one line each."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        ordered = [name for _, commands in COMMAND_STEPS for name, _ in commands if name in self.commands]
+        return ordered + sorted(set(self.commands) - set(ordered))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        summaries = {name: line for _, commands in COMMAND_STEPS for name, line in commands}
+        width = formatter.width - 6 - max(len(name) for name in self.commands)
+        listed = set()
+        for step, commands in COMMAND_STEPS:
+            rows = [(name, summary) for name, summary in commands if name in self.commands and not self.commands[name].hidden]
+            listed.update(name for name, _ in commands)
+            if rows:
+                with formatter.section(step):
+                    formatter.write_dl(rows)
+        others = [(name, self.commands[name].get_short_help_str(width)) for name in self.list_commands(ctx)
+                  if name not in listed and not self.commands[name].hidden]
+        if others:
+            with formatter.section("Other commands"):
+                formatter.write_dl(others)
+
+
+@click.group(cls=PipelineGroup)
 @click.version_option(package_name="wto-assist")
 def main() -> None:
     """Index WTO records, find who said what where, and draft cited statements."""
@@ -1018,6 +1089,25 @@ def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model)
         click.echo(f"editors (may change the corpus): http://{host}:{port}/search?token={access.editor_token}")
         click.echo(f"readers (search, draft, verify): http://{host}:{port}/search?token={access.reader_token}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.option("--copy", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Copy the examples into this folder to edit them (files already there are kept).")
+def examples(folder: Path | None) -> None:
+    """List the example briefs shipped with wto-assist, or copy them into a folder (see docs/briefs.md)."""
+    from .example_briefs import copy_examples, list_examples
+
+    if folder is None:
+        for example in list_examples():
+            click.echo(f"{example.name}  ({example.kind})")
+            click.echo(textwrap.fill(example.about, width=100, initial_indent="    ", subsequent_indent="    "))
+        click.echo("Copy them to edit: wto-assist examples --copy DIR; draft one: wto-assist draft DIR/NAME.yaml -o OUT.docx")
+        return
+    copied, kept = copy_examples(folder)
+    for path in kept:
+        click.echo(f"kept {path}: already there (not overwritten)")
+    click.echo(f"{len(copied)} example(s) copied to {folder}")
 
 
 # The coercion case file and watches live in cases/commands.py, which adds its groups to `main`; imported

@@ -1,0 +1,1 @@
+"""The example briefs, shipped inside the package as wto_assist.examples (see pyproject.toml)."""
