@@ -175,6 +175,10 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
         if not match:
             continue
         number = match.group(1)
+        if is_heading(block.text[match.end() :].strip(), strict=True):
+            # "1. INTRODUCTION" numbers a section: the paragraphs' own count is not moved by it.
+            block.number, block.text = number, block.text[match.end() :].strip()
+            continue
         # Beside auto-numbered paragraphs, a typed number only counts when it moves the sequence on,
         # so that enumerations inside a statement ("1. Report by the Chairman") are not paragraphs.
         if not number.isdigit() or counter < int(number) <= counter + _MAX_NUMBER_JUMP:
@@ -224,7 +228,9 @@ def _drop_out_of_sequence(blocks: list[_Block]) -> None:
     """Numbers that break the document's rising sequence ("25.", "32.", "26.": a misread "26.") are
     conversion errors: keep the longest rising run of whole numbers and count the rest as paragraphs
     whose number was lost."""
-    indexed = [(i, int(block.number)) for i, block in enumerate(blocks) if block.number and block.number.isdigit()]
+    # A typed number before a title ("1. INTRODUCTION") numbers a section, not a paragraph: left out.
+    indexed = [(i, int(block.number)) for i, block in enumerate(blocks)
+               if block.number and block.number.isdigit() and (block.marked or not is_heading(block.text, strict=True))]
     if len(indexed) < 3:
         return
     # Longest strictly rising subsequence (patience sorting, with links back to rebuild it).
