@@ -73,8 +73,28 @@ def draft_document(brief: Brief, db_path: Path, index_dir: Path | None, out: Pat
     if brief.suggest_co_sponsors:
         from ..coalitions import co_sponsor_suggestions
 
-        suggestions = co_sponsor_suggestions(db_path, brief.member, brief.on_behalf_of, brief.co_sponsors, brief.suggest_co_sponsors)
+        topic = brief.agenda_item or brief.measure.get("description")
+        searcher = _open_searcher(index_dir, db_path, model) if topic else None
+        try:  # with the brief's subject, Members who stood for the same cause count too (issue 20)
+            suggestions = co_sponsor_suggestions(db_path, brief.member, brief.on_behalf_of, brief.co_sponsors,
+                                                 brief.suggest_co_sponsors, topic=topic, searcher=searcher)
+        finally:
+            if searcher is not None:
+                searcher.close()
     return DraftResult(composed, checks, out, suggestions)
+
+
+def _open_searcher(index_dir: Path | None, db_path: Path, model: str | None):
+    """The index for topic evidence, when there is one; suggestions from relations alone otherwise."""
+    from ..index.build import IndexMissing
+    from ..search import SearchError, Searcher
+
+    if index_dir is None:
+        return None
+    try:
+        return Searcher(index_dir, db_path, model=model)
+    except (IndexMissing, SearchError, OSError):
+        return None
 
 
 __all__ = ["Brief", "DraftError", "DraftRejected", "DraftResult", "draft_document"]
