@@ -61,6 +61,8 @@ def test_cases_pages_show_the_case_and_draft_the_next_statement(tmp_path, monkey
                                              "body": "Council for Trade in Goods", "date": "10/12/2026"})
     assert bad.status_code == 400 and "--meeting-date: &#39;10/12/2026&#39; is not a date" in bad.text
     assert client.post("/cases/draft", data={"case_id": case_id}).status_code == 403  # no form token
+    nameless = client.post("/cases/draft", data={"csrf_token": token, "case_id": "", "kind": "committee-statement"})
+    assert nameless.status_code == 400 and "No case was named" in nameless.text  # was a 500 (KeyError)
 
 
 def test_watches_show_new_paragraphs_once(tmp_path, monkeypatch):

@@ -98,7 +98,9 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         form = await checked_form(request)
         if form is None:
             return forged(request)
-        case_id = form.get("case_id", "")
+        case_id = form.get("case_id", "").strip()
+        if not case_id:
+            return page(request, "error.html", 400, message="No case was named: open a case and use its Draft form.")
         out = state.data_dir / "drafts" / f"case-{uuid.uuid4().hex[:8]}.docx"
         try:
             with state.lock:
