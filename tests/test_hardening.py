@@ -569,3 +569,17 @@ def test_a_huge_sparse_file_and_random_bytes_as_doc_are_refused_before_being_rea
     assert reasons["sparse.txt"].startswith("larger than 256 MiB (3072 MiB)")
     assert reasons["random.doc"] == "binary content, not text (wrong extension?)"
     assert [symbol for _, symbol, _ in report.ingested] == ["WT/COMTD/M/877"]
+
+
+def test_a_brief_that_is_a_fifo_or_a_device_is_refused_at_once(tmp_path):
+    import os
+
+    from click.testing import CliRunner
+
+    from wto_assist.cli import main
+
+    fifo = tmp_path / "brief.yaml"
+    os.mkfifo(fifo)
+    for brief in (fifo, "/dev/zero"):
+        result = CliRunner().invoke(main, ["draft", str(brief), "-o", str(tmp_path / "out.docx"), "--db", str(tmp_path / "c.sqlite")])
+        assert result.exit_code != 0 and "not a regular file" in result.output, result.output

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -406,9 +407,13 @@ def read_data_file(path: Path, what: str, max_bytes: int, size_hint: str, failur
     try:
         if path.is_dir():
             raise failure(f"{path}: is a folder, not a {what}")
-        if path.stat().st_size > max_bytes:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, /dev/zero never ends
+            raise failure(f"{path}: not a regular file; give the {what} as a file")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # bounded whatever the file claims
+        if len(data) > max_bytes:
             raise failure(f"{path}: larger than {max_bytes // 1000} kB; {size_hint}")
-        raw = path.read_bytes().decode("utf-8")
+        raw = data.decode("utf-8")
     except OSError as error:
         raise failure(f"{path}: cannot read ({error.strerror or error})") from error
     except UnicodeDecodeError as error:
