@@ -583,3 +583,20 @@ def test_a_brief_that_is_a_fifo_or_a_device_is_refused_at_once(tmp_path):
     for brief in (fifo, "/dev/zero"):
         result = CliRunner().invoke(main, ["draft", str(brief), "-o", str(tmp_path / "out.docx"), "--db", str(tmp_path / "c.sqlite")])
         assert result.exit_code != 0 and "not a regular file" in result.output, result.output
+
+
+def test_a_full_disk_is_one_line_and_the_corpus_stays(tmp_path, monkeypatch):
+    import errno
+
+    from click.testing import CliRunner
+
+    from wto_assist import ingest as ingest_module
+    from wto_assist.cli import main
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "corpus.sqlite"))
+
+    monkeypatch.setattr(ingest_module, "ingest_paths", full)
+    monkeypatch.setattr("wto_assist.cli.ingest_paths", full, raising=False)
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "corpus.sqlite")])
+    assert result.exit_code == 1 and "the disk is full" in result.output and "Traceback" not in result.output

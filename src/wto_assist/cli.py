@@ -40,6 +40,7 @@ class _OneLineStoreErrors(click.Group):
     never a traceback, whichever library function met it."""
 
     def invoke(self, ctx):
+        import errno
         import sqlite3
 
         try:
@@ -47,9 +48,17 @@ class _OneLineStoreErrors(click.Group):
         except StoreError as error:
             raise click.ClickException(str(error)) from error
         except sqlite3.OperationalError as error:
+            if "disk is full" in str(error):
+                raise click.ClickException("the disk is full: nothing more was written and the corpus is as it was before"
+                                           " this command (free some space and run it again)") from error
             if "readonly" not in str(error):
                 raise
             raise click.ClickException(f"the corpus database is read-only ({error}): it can be searched, listed and shown, not changed") from error
+        except OSError as error:
+            if error.errno != errno.ENOSPC:
+                raise
+            raise click.ClickException(f"the disk is full ({error.filename or 'while writing'}): the corpus and the index in use"
+                                       " are as they were; free some space and run the command again") from error
 
 
 
