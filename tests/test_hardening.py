@@ -600,3 +600,24 @@ def test_a_full_disk_is_one_line_and_the_corpus_stays(tmp_path, monkeypatch):
     monkeypatch.setattr("wto_assist.cli.ingest_paths", full, raising=False)
     result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "corpus.sqlite")])
     assert result.exit_code == 1 and "the disk is full" in result.output and "Traceback" not in result.output
+
+
+def test_bound_to_all_interfaces_the_app_answers_to_this_machines_names():
+    import socket
+
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from wto_assist.web.security import Access, Guard
+
+    access = Access.for_binding("0.0.0.0", ("wto.example.org",))
+    name = socket.gethostname().lower()
+    assert {name, "wto.example.org"} <= access.hosts and "0.0.0.0" in access.hosts
+    assert f"http://{name}:8765/" in access.urls("0.0.0.0", 8765)
+    app = Guard(Starlette(routes=[Route("/", lambda request: PlainTextResponse("ok"))]), access)
+    for host in (name, "wto.example.org"):
+        answer = TestClient(app, base_url=f"http://{host}:8765").get(f"/?token={access.reader_token}")
+        assert answer.status_code == 200, host
+    assert TestClient(app, base_url="http://attacker.example:8765").get(f"/?token={access.reader_token}").status_code == 400

@@ -1074,12 +1074,13 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True)
 @click.option("--allow-remote", is_flag=True, help="Required to bind an address other than 127.0.0.1.")
+@click.option("--allowed-host", multiple=True, help="Another name the app answers to (a proxy's name); repeatable.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None, help="Folder for uploads and drafts (default: $WTO_ASSIST_HOME/web).")
 @click.option("--no-dense", is_flag=True, help="Re-index uploads with BM25 only.")
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
-def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model):
+def web(host, port, allow_remote, allowed_host, data_dir, no_dense, db_path, index_dir, model):
     """Serve the local web app: search, read in context, precedent, disputes, draft, verify, corpus."""
     import uvicorn
 
@@ -1089,14 +1090,15 @@ def web(host, port, allow_remote, data_dir, no_dense, db_path, index_dir, model)
     local = host in ("127.0.0.1", "localhost", "::1")
     if not local and not allow_remote:
         raise click.ClickException(f"refusing to bind {host}: the corpus may hold RESTRICTED documents; pass --allow-remote to do it anyway")
-    access = Access.for_binding(host)
+    access = Access.for_binding(host, tuple(allowed_host))
     app = create_app(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model=model, with_dense=not no_dense, access=access)
     if local:
         click.echo(f"wto-assist on http://{host}:{port}/ (bound to {host}: reachable from this computer only)")
     else:
         click.echo(f"WARNING: serving on {host}:{port}: anyone who has one of these addresses can read the corpus", err=True)
-        click.echo(f"editors (may change the corpus): http://{host}:{port}/search?token={access.editor_token}")
-        click.echo(f"readers (search, draft, verify): http://{host}:{port}/search?token={access.reader_token}")
+        for url in access.urls(host, port):
+            click.echo(f"editors (may change the corpus): {url}search?token={access.editor_token}")
+            click.echo(f"readers (search, draft, verify): {url}search?token={access.reader_token}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -45,15 +45,43 @@ class Access:
     reader_token: str | None = None
 
     @classmethod
-    def for_binding(cls, host: str) -> "Access":
+    def for_binding(cls, host: str, allowed_hosts: tuple[str, ...] = ()) -> "Access":
+        """Bound to all interfaces (0.0.0.0, ::), the app answers to this machine's own names and addresses
+        too, so that a delegate's browser can reach it by them; `allowed_hosts` adds others (a proxy's name)."""
         access = cls()
         if host not in LOOPBACK:
             access.hosts.add(host.strip("[]"))
+            if host.strip("[]") in WILDCARDS:
+                access.hosts.update(machine_names())
             access.editor_token, access.reader_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        access.hosts.update(name.strip("[]").lower() for name in allowed_hosts if name.strip())
         return access
+
+    def urls(self, host: str, port: int) -> list[str]:
+        """Addresses a browser can open: the bound one, or this machine's names when bound to all interfaces."""
+        bare = host.strip("[]")
+        names = sorted(name for name in self.hosts if name not in WILDCARDS) if bare in WILDCARDS else [bare]
+        return [f"http://[{name}]:{port}/" if ":" in name else f"http://{name}:{port}/" for name in names]
 
     def form_token_ok(self, value: str | None) -> bool:
         return bool(value) and hmac.compare_digest(str(value), self.form_token)
+
+
+WILDCARDS = {"0.0.0.0", "::"}
+
+
+def machine_names() -> set[str]:
+    """This machine's host name, full name and the addresses they resolve to (no network traffic: the
+    resolver reads /etc/hosts or asks the local resolver only for these names)."""
+    import socket
+
+    names = {socket.gethostname().lower(), socket.getfqdn().lower()}
+    for name in list(names):
+        try:
+            names.update(info[4][0].lower() for info in socket.getaddrinfo(name, None))
+        except OSError:
+            continue
+    return {name for name in names if name}
 
 
 def host_name(value: str) -> str:
