@@ -553,7 +553,7 @@ def serve(host, port, allow_remote, db_path, index_dir, model):
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"WARNING: serving on {host}: anyone who can reach this address can read the corpus", err=True)
     searcher = _open_searcher(db_path, index_dir, model)
-    server = make_server(searcher, host, port)
+    server = make_server(searcher, host, port, _index(index_dir), _db(db_path), model)
     click.echo(f"serving on http://{host}:{server.server_port}/search?q=... (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -561,7 +561,7 @@ def serve(host, port, allow_remote, db_path, index_dir, model):
         pass
     finally:
         server.server_close()
-        searcher.close()
+        server.live.searcher.close()
 
 
 @main.command()

@@ -2,15 +2,19 @@
 
 GET /search?q=...&mode=&k=&body=&type=&speaker=&symbol=&from=&to=&restricted=yes|no -> JSON array
 GET /health -> {"status": "ok", "index": version, "rows": n}
-Requests are answered one at a time: the Searcher and its SQLite connection stay on one thread.
+Each connection has a thread of its own and a time limit, so an idle client holds up nobody; queries
+take turns on the one Searcher (its SQLite connection is not shared between threads at once), which
+switches to the live index as soon as a build (`wto-assist index`) has replaced it.
 """
 
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from .index.build import IndexMissing, current_version
 from .index.dense import ModelError
 from .search import Filters, SearchError, Searcher
 from .web.security import LOOPBACK, host_name
@@ -28,11 +32,38 @@ def _restricted(value: str | None) -> bool | None:
     raise SearchError(f"restricted: {value!r} is not yes or no")
 
 
-def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
+IDLE_SECONDS = 15  # a connection that sends nothing for this long is closed
+
+
+class _LiveSearcher:
+    """The Searcher of the live index, reopened when CURRENT moves; one query at a time."""
+
+    def __init__(self, searcher: Searcher, index_dir, db_path, model: str | None):
+        self.searcher, self.index_dir, self.db_path, self.model = searcher, index_dir, db_path, model
+        self.lock = threading.Lock()
+        searcher.warm()  # load the query encoder before the first hybrid or dense query
+
+    def current(self) -> Searcher:
+        """Call with the lock held."""
+        try:
+            live = current_version(self.index_dir)
+        except IndexMissing:
+            return self.searcher
+        if live != self.searcher.version:
+            fresh = Searcher(self.index_dir, self.db_path, model=self.model)
+            fresh.warm()
+            self.searcher.close()
+            self.searcher = fresh
+        return self.searcher
+
+
+def make_server(searcher: Searcher, host: str, port: int, index_dir=None, db_path=None, model: str | None = None) -> HTTPServer:
     allowed_hosts = LOOPBACK | {host.strip("[]")}
-    searcher.warm()  # load the query encoder before the first hybrid or dense query
+    live = _LiveSearcher(searcher, index_dir or searcher.version.parent, db_path or searcher.store.path, model)
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = IDLE_SECONDS
+
         def _send(self, status: int, value) -> None:
             body = json.dumps(value, ensure_ascii=False).encode("utf-8")
             self.send_response(status)
@@ -48,7 +79,9 @@ def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
             url = urlparse(self.path)
             parameters = {key: values[-1] for key, values in parse_qs(url.query).items()}
             if url.path == "/health":
-                self._send(200, {"status": "ok", "index": searcher.version.name, "rows": len(searcher.rows)})
+                with live.lock:
+                    current = live.current()
+                    self._send(200, {"status": "ok", "index": current.version.name, "rows": len(current.rows)})
                 return
             if url.path != "/search":
                 self._send(404, {"error": f"no such endpoint: {url.path}"})
@@ -59,8 +92,9 @@ def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
                     restricted=_restricted(parameters.get("restricted")),
                 )
                 k = int(parameters.get("k", "10"))
-                results = searcher.search(parameters.get("q", ""), mode=parameters.get("mode") or None, k=k, filters=filters)
-            except (SearchError, ModelError, ValueError) as error:
+                with live.lock:
+                    results = live.current().search(parameters.get("q", ""), mode=parameters.get("mode") or None, k=k, filters=filters)
+            except (SearchError, ModelError, ValueError, IndexMissing) as error:
                 self._send(400, {"error": str(error)})
                 return
             self._send(200, results)
@@ -68,4 +102,7 @@ def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
         def log_message(self, format: str, *args) -> None:  # keep the terminal for the startup line
             return
 
-    return HTTPServer((host, port), Handler)
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    server.live = live  # the caller closes live.searcher, which may not be the one it passed
+    return server
