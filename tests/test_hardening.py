@@ -621,3 +621,21 @@ def test_bound_to_all_interfaces_the_app_answers_to_this_machines_names():
         answer = TestClient(app, base_url=f"http://{host}:8765").get(f"/?token={access.reader_token}")
         assert answer.status_code == 200, host
     assert TestClient(app, base_url="http://attacker.example:8765").get(f"/?token={access.reader_token}").status_code == 400
+
+
+def test_other_sites_cannot_make_a_browser_run_searches_here():
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from wto_assist.web.security import Access, Guard
+
+    app = Guard(Starlette(routes=[Route(path, lambda request: PlainTextResponse("ok")) for path in ("/search", "/read")]),
+                Access.for_binding("127.0.0.1"))
+    client = TestClient(app, base_url="http://127.0.0.1:8765")
+    assert client.get("/search?q=x").status_code == 200  # typed in the address bar, or a link of its own
+    assert client.get("/search?q=x", headers={"sec-fetch-site": "same-origin"}).status_code == 200
+    assert client.get("/search?q=x", headers={"sec-fetch-site": "cross-site"}).status_code == 403
+    assert client.get("/search?q=x", headers={"origin": "http://attacker.example"}).status_code == 403
+    assert client.get("/read", headers={"sec-fetch-site": "cross-site"}).status_code == 200  # a light page may be linked

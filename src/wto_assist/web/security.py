@@ -156,6 +156,9 @@ class Guard:
             source = headers.get("origin") or headers.get("referer")
             if not source or urlparse(source).netloc.lower() != host.lower():
                 return await _refuse(send, 403, "Refused: the request did not come from a wto-assist page.")
+        elif scope["path"] in HEAVY_PAGES and _cross_site(headers, host):
+            # Another site's page may not make a browser run searches here (each costs the server seconds).
+            return await _refuse(send, 403, "Refused: another site asked for this page; open it from wto-assist itself.")
         cookie = None
         if self.access.editor_token:
             role, cookie = self._role(scope, headers)
@@ -186,6 +189,18 @@ class Guard:
                     setting = f"{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/".encode() if token == offered else None
                     return role, setting
         return None, None
+
+
+# Pages that run a search or read across the corpus: not for other sites to request (GET included).
+HEAVY_PAGES = {"/search", "/precedent", "/coalitions", "/concerns", "/disputes", "/cases", "/api/search"}
+
+
+def _cross_site(headers: dict, host: str) -> bool:
+    """The browser says another site made the request (Sec-Fetch-Site), or an Origin other than this one."""
+    if headers.get("sec-fetch-site", "") == "cross-site":
+        return True
+    origin = headers.get("origin")
+    return bool(origin) and urlparse(origin).netloc.lower() != host.lower()
 
 
 async def _refuse(send, status: int, message: str) -> None:
