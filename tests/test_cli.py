@@ -16,6 +16,7 @@ def test_ingest_list_show_on_the_sample_corpus(tmp_path):
     db = tmp_path / "corpus.sqlite"
     result = run("ingest", CORPUS, "--db", db)
     assert result.exit_code == 0, result.output
+    assert "Next: `wto-assist index` makes the 6 new or changed document(s) searchable" in result.output
     assert "6 ingested" in result.output and "0 failed" in result.output
 
     documents = json.loads(run("list", "--db", db, "--json").stdout)

@@ -169,6 +169,9 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
 
         for name, count in waiting(_db(db_path)).items():
             click.echo(f"watch {name!r}: {count} new paragraph(s); see `wto-assist watch run`")
+    if report.ingested or report.removed:  # what a newcomer runs next: nothing new is searchable before it
+        click.echo(f"Next: `wto-assist index` makes the {len(report.ingested)} new or changed document(s) searchable"
+                   " (`--no-dense` for BM25 only, in seconds)")
     if not report.ok:
         raise SystemExit(1)
 
