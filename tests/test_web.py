@@ -75,6 +75,17 @@ def test_draft_preview_lists_restricted_passages_unticked_with_the_reason(sample
     assert bad.status_code == 400 and "Quoted paragraphs, line 1: WT/COMTD/M/990, para. 99 is not in the corpus" in bad.text
 
 
+def test_draft_preview_offers_the_delegations_that_backed_the_member(sample_db, tmp_path):
+    client, _ = _client(sample_db, tmp_path)
+    form = {"kind": "committee-statement", "release": "restricted", "member": "Bangladesh", "on_behalf_of": "LDC Group",
+            "body": "Committee on Trade and Development", "date": "2026-12-10", "points": "DFQF market access for all LDCs.",
+            "queries": "DFQF market access", "action": "preview", "csrf_token": client.form_token}
+    preview = client.post("/draft", data=form)
+    assert preview.status_code == 200 and "Delegations that stood with you or the same cause" in preview.text, preview.text[-3000:]
+    section = preview.text.split("Delegations that stood with you or the same cause")[1]
+    assert "Chad" in section and "WT/COMTD/M/990, para." in section
+
+
 def test_cross_site_requests_and_foreign_hosts_are_refused(sample_db, tmp_path):
     client, data = _client(sample_db, tmp_path)
     upload = {"file": ("WTCOMTDM993.txt", b"WT/COMTD/M/993\n&& The representative of Chile said so.\n", "text/plain")}

@@ -104,6 +104,19 @@ def _error_field(message: str, form: dict) -> tuple[str, str]:
     return "form", problem or message
 
 
+def _like_minded(state, brief) -> list:
+    """Delegations that backed this one (or the group it speaks for) or the same cause in the record: the
+    co-sponsors a joint statement might ask, the like-minded of a committee statement (issue 20)."""
+    from ..coalitions import co_sponsor_suggestions
+
+    if not brief.member:
+        return []
+    topic = brief.agenda_item or brief.measure.get("description")
+    with state.lock:
+        return co_sponsor_suggestions(state.db_path, brief.member, brief.on_behalf_of, brief.co_sponsors, 8,
+                                      topic=topic, searcher=state.searcher if topic else None)
+
+
 def preview_or_render(request, state, values: dict, keep: list[str], page):
     """Preview: the language compose() finds, withheld passages shown unticked with the reason.
     Download: the ticked passages as explicit citations with their exact words, through draft_document,
@@ -125,7 +138,8 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
         quotes = [{"citation": q.citation, "text": q.text, "restricted": q.restricted, "withheld": None} for q in composed.quotes]
         quotes += [{"citation": q.citation, "text": q.text, "restricted": True, "withheld": q.withheld} for q in composed.withheld]
         warnings = [w for w in composed.warnings if " not quoted: " not in w]  # withheld passages are listed with their reason
-        return page(request, "draft.html", form=form, errors={}, preview={"quotes": quotes, "warnings": warnings})
+        return page(request, "draft.html", form=form, errors={},
+                    preview={"quotes": quotes, "warnings": warnings, "like_minded": _like_minded(state, brief)})
     chosen = [composed.quotes[int(i)] for i in keep if i.isdecimal() and len(i) <= 4 and int(i) < len(composed.quotes)]
     final = brief_from_form(form)
     final["support"] = [{"citation": q.citation, "quote": q.text, "use": q.use} for q in chosen]
