@@ -172,3 +172,28 @@ def test_the_json_service_refuses_foreign_hosts(sample_db, tmp_path):
         server.shutdown()
         server.server_close()
         searcher.close()
+
+
+def test_every_page_has_one_h1_a_nav_landmark_and_a_skip_link(sample_db, tmp_path):
+    client, _ = _client(sample_db, tmp_path)
+    for path in ("/search", "/search?q=DFQF", "/precedent", "/disputes", "/coalitions", "/concerns", "/cases", "/draft",
+                 "/verify", "/corpus", "/document/WT/COMTD/M/990"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert page.text.count("<h1") == 1, path
+        assert '<nav aria-label="Pages">' in page.text and 'href="#content"' in page.text and 'id="content"' in page.text, path
+
+
+def test_tag_buttons_are_not_taken_by_the_copy_script(sample_db, tmp_path):
+    # The copy script acts on buttons that carry a citation to copy; a tag form's buttons carry none, so a
+    # click submits the form (the bug: they shared the copy buttons' class and the script took the click).
+    from .conftest import REPO
+
+    script = (REPO / "src" / "wto_assist" / "web" / "static" / "app.js").read_text()
+    assert 'closest("button[data-citation]")' in script and "button.copy" not in script
+    client, _ = _client(sample_db, tmp_path)
+    client.post("/concerns", data={"csrf_token": client.form_token, "concern_id": "x", "tag": "coercion"})
+    page = client.get("/concerns")
+    for form in page.text.split('action="/concerns"')[1:]:
+        button = form.split("<button", 1)[1].split(">", 1)[0]
+        assert "data-citation" not in button

@@ -53,6 +53,7 @@ def site(tmp_path_factory):
     corpus = folder / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "WTCOMTDM999.txt").write_text(PAYLOAD, encoding="utf-8")
+    shutil.copytree(Path(__file__).parent / "data" / "concerns", corpus / "concerns")  # illustrative Goods Council and TBT minutes
     db, index_dir = folder / "corpus.sqlite", folder / "index"
     ingest_paths([corpus], db)
     load_registry(CORPUS / "registry" / "disputes-sample.jsonl", db)
@@ -215,3 +216,17 @@ def test_html_and_script_payloads_are_inert_on_every_page(site):
         assert "&lt;script&gt;" in browser.page_source or "<script>window" not in browser.page_source
     browser.get(base + "/document/WT/COMTD/M/999")
     assert '<script>window.__xss = 1</script>' in browser.find_element(*_by("section#p1")).text
+
+
+def test_tag_buttons_work_with_javascript_on(site):
+    """Every button of the Concerns page does its own job in a real browser: Add tags, × removes, and no
+    click is taken by the copy script (it once said "Copied" and the tag never changed)."""
+    base, browser, _, _ = site
+    browser.get(f"{base}/concerns")
+    row_form = browser.find_element(*_by("form.inline input[name=tag]"))
+    row_form.send_keys("coercion")
+    _submit(browser, "form.inline input[name=tag] + button")
+    removers = browser.find_elements(*_by("button[title='Remove this tag']"))
+    assert [b.text for b in removers] == ["coercion ×"] and "Copied" not in browser.page_source
+    _submit(browser, "button[title='Remove this tag']")
+    assert not browser.find_elements(*_by("button[title='Remove this tag']"))

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("click", function (event) {
-  var button = event.target.closest("button.copy");
+  // Bound to the data attribute, not to a look: a button styled like this one (a tag form) keeps its own job.
+  var button = event.target.closest("button[data-citation]");
   if (!button) return;
   event.preventDefault();
   var text = button.getAttribute("data-citation");
