@@ -74,3 +74,10 @@ def test_malformed_symbols_raise_a_clear_error(malformed, reason):
 def test_symbol_from_filename(stem, expected):
     symbol = symbol_from_filename(stem)
     assert (str(symbol) if symbol else None) == expected
+
+
+def test_symbols_sort_as_people_read_them():
+    from wto_assist.store import symbol_order
+
+    symbols = ["WT/COMTD/M/29", "WT/COMTD/M/3", "WT/COMTD/M/100", "WT/COMTD/M/28/Add.1", "WT/COMTD/M/28"]
+    assert sorted(symbols, key=symbol_order) == ["WT/COMTD/M/3", "WT/COMTD/M/28", "WT/COMTD/M/28/Add.1", "WT/COMTD/M/29", "WT/COMTD/M/100"]

@@ -869,7 +869,8 @@ class Store:
             f" FROM documents d {_OVERRIDE_JOIN} WHERE substr(d.symbol, 1, ?) = ? ORDER BY d.symbol",
             (len(prefix), prefix),
         ).fetchall()
-        return [_with_status(dict(row)) for row in rows]
+        # In the order people read symbols: WT/COMTD/M/3 before WT/COMTD/M/29.
+        return sorted((_with_status(dict(row)) for row in rows), key=lambda row: symbol_order(row["symbol"]))
 
     def failures(self) -> list[dict]:
         rows = self.connection.execute("SELECT path, reason, checked_at FROM sources WHERE status = 'failed' ORDER BY path")
@@ -934,6 +935,11 @@ class Store:
         """One paragraph by document and position, with the SHA-1 of its text for staleness checks."""
         row = self.connection.execute(_PARAGRAPH_QUERY + " WHERE d.symbol = ? AND p.seq = ?", (symbol, seq)).fetchone()
         return dict(paragraph_record(row), text_sha=row["text_sha"]) if row else None
+
+
+def symbol_order(symbol: str) -> tuple:
+    """A sort key that compares the numbers inside symbols as numbers ("M/3" < "M/29")."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", symbol) if part)
 
 
 def paragraph_uid(symbol: str, text_sha: str, occurrence: int = 1) -> str:
