@@ -847,6 +847,14 @@ class Store:
         ).fetchall()
         return [paragraph_record(row) for row in rows]
 
+    def paragraphs_containing(self, phrase: str, limit: int = 3) -> list[dict]:
+        """Paragraphs whose text holds `phrase` as it stands (case-insensitive), in document order."""
+        pattern = "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.connection.execute(
+            _PARAGRAPH_QUERY + " WHERE p.text LIKE ? ESCAPE '\\' ORDER BY d.symbol, p.seq LIMIT ?", (pattern, limit)
+        ).fetchall()
+        return [paragraph_record(row) for row in rows]
+
     def paragraphs_mentioning(self, kind: str, key: str) -> list[dict]:
         """Paragraphs with an entity of this kind and key, newest first."""
         rows = self.connection.execute(

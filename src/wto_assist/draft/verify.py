@@ -299,7 +299,10 @@ class _Verifier:
                 self.checks.append(Check(citation, quote, "renumbered", f"{citation} is now para. {now['paragraph']}"
                                          " (the document was re-numbered as the WTO printed it)", "renumbered", now["citation"]))
             elif finding is None:
-                self.checks.append(_failure(citation, quote, "source-missing", "no such paragraph"))
+                self.checks.append(_failure(citation, quote, "source-missing", "no such paragraph" + _found_elsewhere(self.store, quote)))
+            elif finding.check == "quote-text":
+                detail = finding.detail + _difference([p["text"] for p in paragraphs], quote) + _found_elsewhere(self.store, quote)
+                self.checks.append(_failure(citation, quote, finding.check, detail))
             else:
                 self.checks.append(_failure(citation, quote, finding.check, finding.detail))
             return
@@ -332,6 +335,37 @@ class _Verifier:
         rest = [text for text in texts if not any(text in detail for detail in reported)]
         if rest:
             self.checks.append(_failure("(document)", None, "hidden-text-elsewhere", "; ".join(dict.fromkeys(rest))[:500]))
+
+
+def _difference(texts: list[str], quote: str) -> str:
+    """The words that differ, side by side: what the draft quotes and what the record has there."""
+    import difflib
+
+    quoted = quote.split()
+    best = None
+    for text in texts:
+        words = text.split()
+        matcher = difflib.SequenceMatcher(a=[w.lower().strip(".,;:") for w in quoted], b=[w.lower().strip(".,;:") for w in words], autojunk=False)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        if blocks and (best is None or sum(b.size for b in blocks) > best[0]):
+            best = (sum(b.size for b in blocks), matcher, words)
+    if best is None:
+        return ""
+    _, matcher, words = best
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "equal" and not (tag == "insert" and a1 in (0, len(quoted))):  # the record goes on around the quotation
+            draft, record = " ".join(quoted[a1:a2]) or "(nothing)", " ".join(words[b1:b2]) or "(nothing)"
+            return f"; the draft has “{draft}” where the record has “{record}”"
+    return ""
+
+
+def _found_elsewhere(store: Store, quote: str) -> str:
+    """Where the quoted words do occur in the record, if they do (the likely right citation)."""
+    probe = re.sub(r"\s+", " ", quote.split("…")[0].split("...")[0]).strip(" “”\"'")
+    if len(probe) < 20:
+        return ""
+    found = store.paragraphs_containing(probe[:120])
+    return f"; these words are in {', '.join(p['citation'] for p in found)}" if found else ""
 
 
 def _renumbered(store: Store, symbol: str, old_label: str, quote: str) -> dict | None:
