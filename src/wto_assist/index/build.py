@@ -150,7 +150,7 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
         ])
         columns.write(rows, heading_like, building / "columns")
         clock = time.perf_counter()
-        lexical.build([lexical_text(row) for row in rows], building / "bm25")
+        lexical.build((lexical_text(row) for row in rows), building / "bm25")
         report.seconds["bm25"] = time.perf_counter() - clock
 
         model_name = None

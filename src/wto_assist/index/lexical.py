@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,15 @@ from .analysis import tokens
 K1, B = 1.2, 0.75
 
 
-def build(texts: list[str], folder: Path) -> None:
+def build(texts: Iterable[str], folder: Path) -> None:
     import bm25s
 
+    # Token ids, not token lists, go to bm25s: one small int list per paragraph whose ints are the
+    # vocabulary's own objects, so a million paragraphs hold no million copies of their words.
+    vocabulary: dict[str, int] = {}
+    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in tokens(text) or ["<empty>"]] for text in texts]
     retriever = bm25s.BM25(k1=K1, b=B)
-    retriever.index([tokens(text) or ["<empty>"] for text in texts], show_progress=False)
+    retriever.index((ids, vocabulary), show_progress=False)
     retriever.save(str(folder), show_progress=False)
 
 
