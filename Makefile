@@ -7,7 +7,7 @@ DEMO_HOME := indexes/demo
 # Every demo command finds its database and index through WTO_ASSIST_HOME, as a user's shell would.
 DEMO := WTO_ASSIST_HOME=$(DEMO_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
 
-.PHONY: demo test install bench faults clean templates example-real screenshots
+.PHONY: demo test install bench bench-scale faults clean templates example-real screenshots
 SHARED ?= ../shared
 REAL_HOME := out/example-real
 
@@ -47,6 +47,12 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_faiss_scale.py
 	$(BIN)/python benchmarks/bench_web.py
+
+# Search at 1x, 10x and 100x the CTD minutes, and the dense index at 100x (about 35 minutes, 6 GiB, 2 cores).
+SCALES ?= 1,10,100
+bench-scale: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_scale.py --scales $(SCALES)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_ann.py
 
 # The fault campaign: 220 malformed inputs and 80 kill -9 trials (about 25 minutes on 2 cores).
 faults: $(STAMP)

@@ -253,7 +253,7 @@ def base_corpus(work: Path, shared: Path) -> tuple[Path, dict]:
     return db, {"paragraphs": paragraphs, "seconds": seconds}
 
 
-def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str]) -> dict:
+def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], full: bool = True) -> dict:
     from scale_corpus import replicate
 
     folder = work / f"x{scale}"
@@ -266,8 +266,9 @@ def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str]) 
     result["cold_cli_s"] = cold_cli(folder, texts[0])
     result["cold_cli_filtered_s"] = cold_cli_filtered(folder, texts[1])
     result["web_think"] = web_load(folder, texts, think_s=1.0)
-    result["web_saturated"] = web_load(folder, texts, think_s=0.0)
-    result["add"] = run_step("add", folder, shared)
+    if full:  # the two longest measures: a saturated web run, and a whole re-index after adding a document
+        result["web_saturated"] = web_load(folder, texts, think_s=0.0)
+        result["add"] = run_step("add", folder, shared)
     shutil.rmtree(folder, ignore_errors=True)
     return result
 
@@ -280,8 +281,8 @@ def cold_cli_filtered(work: Path, query: str) -> float:
     return time.perf_counter() - clock
 
 
-def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: tuple) -> None:
-    print(f"machine: {machine()}")
+def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: tuple, host: str | None = None) -> None:
+    print(f"machine: {host or machine()}")
     print(f"load average (1/5/15 min) at start {started_load[0]:.1f}/{started_load[1]:.1f}/{started_load[2]:.1f},"
           f" at end {ended_load[0]:.1f}/{ended_load[1]:.1f}/{ended_load[2]:.1f} (a shared machine: other work ran alongside)")
     print(f"ingest of the real minutes (parse + enrich): {ingest['paragraphs'] / ingest['seconds']:.0f} paragraphs/s"
@@ -306,12 +307,14 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
              [f"{r['query']['filters'][name]['p50_ms']:.1f} / {r['query']['filters'][name]['p95_ms']:.1f}" for r in results])
     line("cold CLI query (whole process), s", [f"{r['cold_cli_s']:.2f}" for r in results])
     line("cold CLI query with speaker + dates, s", [f"{r['cold_cli_filtered_s']:.2f}" for r in results])
-    line("add one document: ingest s / index s", [f"{r['add']['ingest_s']:.1f} / {r['add']['index_s']:.1f}" for r in results])
+    line("add one document: ingest s / index s",
+         [f"{r['add']['ingest_s']:.1f} / {r['add']['index_s']:.1f}" if "add" in r else "not run" for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time",
          [f"{r['web_think']['p50_ms']:.0f} / {r['web_think']['p95_ms']:.0f}" for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, no think time (saturated)",
-         [f"{r['web_saturated']['p50_ms']:.0f} / {r['web_saturated']['p95_ms']:.0f}" for r in results])
-    line("web requests/s saturated (errors)", [f"{r['web_saturated']['per_s']:.1f} ({r['web_saturated']['errors']})" for r in results])
+         [f"{r['web_saturated']['p50_ms']:.0f} / {r['web_saturated']['p95_ms']:.0f}" if "web_saturated" in r else "not run" for r in results])
+    line("web requests/s saturated (errors)",
+         [f"{r['web_saturated']['per_s']:.1f} ({r['web_saturated']['errors']})" if "web_saturated" in r else "not run" for r in results])
     first, last = results[0], results[-1]
     if first["scale"] == 1 and last["scale"] > 1:
         for name in ("none", "all three"):
@@ -325,7 +328,10 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--full-up-to", type=int, default=10,
+                        help="above this N, skip the saturated web run and the re-index after adding a document")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    parser.add_argument("--report-only", type=Path, default=None, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
@@ -336,6 +342,10 @@ def main() -> None:
 
     web_filter_names()
     scales = [int(value) for value in arguments.scales.split(",")]
+    if arguments.report_only:  # print the tables again from a --json file of an earlier run
+        saved = json.loads(arguments.report_only.read_text(encoding="utf-8"))
+        report(saved["results"], saved["ingest"], saved["load"][0], saved["load"][1], saved["machine"])
+        return
     work = arguments.work or Path(tempfile.mkdtemp(prefix="wto-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     started_load = os.getloadavg()
@@ -343,10 +353,11 @@ def main() -> None:
     texts = queries(arguments.shared)
     results = []
     for scale in scales:
-        results.append(measure(scale, work, base, arguments.shared, texts))
+        results.append(measure(scale, work, base, arguments.shared, texts, full=scale <= arguments.full_up_to))
         print(f"[{scale}x done]", file=sys.stderr, flush=True)
         if arguments.json:
-            figures = json.dumps({"machine": machine(), "ingest": ingest, "results": results}, indent=1)
+            figures = json.dumps({"machine": machine(), "ingest": ingest, "results": results,
+                                  "load": [started_load, os.getloadavg()]}, indent=1)
             atomic_write(arguments.json, lambda path: Path(path).write_text(figures, encoding="utf-8"))
     report(results, ingest, started_load, os.getloadavg())
     if arguments.work is None:

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..documents.segment import is_heading
 from ..store import Store
-from . import columns, dense, lexical, onnx_encoder
+from . import ann, columns, dense, lexical, onnx_encoder
 
 FORMAT_VERSION = 3  # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns
 
@@ -112,8 +112,7 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
 
     index = faiss.read_index(str(folder / "windows.faiss"))
     keys = json.loads((folder / "window_keys.json").read_text(encoding="utf-8"))
-    vectors = index.reconstruct_n(0, index.ntotal)
-    return dict(zip(keys, vectors))
+    return dict(zip(keys, ann.stored_vectors(index)))
 
 
 def build_index(
