@@ -117,3 +117,45 @@ def test_a_filter_on_an_approximate_window_index_only_removes_rows(tmp_path):
     assert below_floor.size and np.isin(below_floor, allowed).all()
     outside = np.setdiff1d(np.arange(4_000), allowed)
     assert (filtered[outside] <= everywhere[outside]).all()
+
+
+@pytest.fixture(scope="module")
+def ctd_searcher(ctd_db, tmp_path_factory):
+    from wto_assist.index.build import build_index
+    from wto_assist.search import Searcher
+
+    index_dir = tmp_path_factory.mktemp("ctd-columns")
+    build_index(ctd_db, index_dir, with_dense=False)
+    searcher = Searcher(index_dir, ctd_db)
+    yield searcher
+    searcher.close()
+
+
+def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_searcher):
+    """The precomputed columns against the index rows themselves, filter by filter, on the real minutes."""
+    from wto_assist.enrich.provisions import is_within
+    from wto_assist.search import Filters
+
+    rows = ctd_searcher.rows
+    assert len(rows) == ctd_searcher.row_count
+    speaker = next(row["actors"][0] for row in rows if row["speaker_kind"] == "member" and row["actors"])
+    provision = next(key for row in rows for key in row["provisions"])
+    mentioned = next(name for row in rows for name in row["mentions"])
+    prefix = rows[len(rows) // 2]["symbol"][:-1]  # e.g. WT/COMTD/M/5 for ... /M/5x
+    cases = [
+        (Filters(speaker=speaker), [speaker in row["actors"] for row in rows]),
+        (Filters(speaker="Chair"), [row["speaker_kind"] == "chair" for row in rows]),
+        (Filters(symbol=prefix.lower()), [row["symbol"].startswith(prefix) for row in rows]),
+        (Filters(date_from="2005-03", date_to="2011"), [bool(row["date"]) and "2005-03-01" <= row["date"] <= "2011-12-31" for row in rows]),
+        (Filters(member=mentioned), [mentioned in row["actors"] or mentioned in row["mentions"] for row in rows]),
+        (Filters(provision=provision.split("(")[0]), [any(is_within(key, provision.split("(")[0]) for key in row["provisions"]) for row in rows]),
+        (Filters(restricted=False), [not row["restricted"] for row in rows]),
+        (Filters(family=rows[0]["family"]), [row["family"] == rows[0]["family"] for row in rows]),
+    ]
+    dispute = next((key for row in rows for key in row["disputes"]), None)  # the CTD minutes may cite none
+    if dispute:
+        cases.append((Filters(dispute=dispute), [dispute in row["disputes"] for row in rows]))
+    for filters, expected in cases:
+        mask = ctd_searcher.mask(filters)
+        assert sum(expected) > 0, filters
+        assert mask.tolist() == expected, filters
