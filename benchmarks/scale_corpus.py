@@ -11,6 +11,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import numpy as np
+
 REAL_PREFIX = "WT/COMTD/"
 
 _DOCUMENT_COLUMNS = ("family, body, date, circulated, restricted, derestricted_on, restriction_rule, title, source_path,"
@@ -49,3 +51,79 @@ def replicate(db_path: Path, copies: int) -> float:
                                " WHERE document_id <= ?", (document_offset, base_documents))
     connection.close()
     return time.perf_counter() - clock
+
+
+def _idf(document_frequency: np.ndarray, documents: int) -> np.ndarray:
+    """bm25s's Lucene IDF."""
+    return np.log(1 + (documents - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def derive_index(single: Path, target: Path, copies: int) -> None:
+    """The index of `copies` copies, derived from the index of copy 0 without tokenising again.
+
+    Copies have the same texts, so each BM25 entry is copy 0's entry with the IDF of the larger corpus
+    (term and document counts both multiplied; the mean length unchanged), and each column is copy 0's
+    shifted by whole copies (copy k's symbols sort after copy k-1's, all after WT/COMTD/). For 100x on
+    2 shared cores, where tokenising 1.2 million paragraphs would take the run's whole time budget; the
+    query-side figures then come from the same arrays a build would write (checked at 10x by
+    bench_scale.py --check-derived).
+    """
+    import json
+    import shutil
+
+    version = single / (single / "CURRENT").read_text(encoding="utf-8").strip()
+    name = f"v{time.time_ns()}"
+    out = target / name
+    (out / "bm25").mkdir(parents=True)
+    # BM25: per term, copy 0's postings repeated with row offsets, rescaled to the new IDF.
+    folder = version / "bm25"
+    data, rows, offsets = (np.load(folder / f"{part}.csc.index.npy") for part in ("data", "indices", "indptr"))
+    parameters = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+    documents = int(parameters["num_docs"])
+    lengths = np.diff(offsets)
+    ratio = np.where(lengths > 0, _idf(lengths * copies, documents * copies) / _idf(np.maximum(lengths, 1), documents), 1.0)
+    term = np.repeat(np.arange(lengths.size), lengths)
+    position = np.arange(data.size) - offsets[term]
+    new_offsets = offsets.astype(np.int64) * copies
+    new_data = np.empty(data.size * copies, dtype=data.dtype)
+    new_rows = np.empty(data.size * copies, dtype=rows.dtype)
+    for copy in range(copies):
+        at = new_offsets[term] + copy * lengths[term] + position
+        new_rows[at] = rows + copy * documents
+        new_data[at] = (data * ratio[term]).astype(data.dtype)
+    np.save(out / "bm25" / "data.csc.index.npy", new_data)
+    np.save(out / "bm25" / "indices.csc.index.npy", new_rows)
+    np.save(out / "bm25" / "indptr.csc.index.npy", new_offsets.astype(offsets.dtype))
+    shutil.copy(folder / "vocab.index.json", out / "bm25" / "vocab.index.json")
+    (out / "bm25" / "params.index.json").write_text(json.dumps({**parameters, "num_docs": documents * copies}), encoding="utf-8")
+    # Columns: row arrays tiled, ids shifted by whole copies, posting lists repeated with row offsets.
+    source, columns = version / "columns", out / "columns"
+    columns.mkdir()
+    vocabulary = json.loads((source / "vocabulary.json").read_text(encoding="utf-8"))
+    symbols = vocabulary["symbols"]
+    shifted = {"document_ids": len(symbols), "citation_ids": vocabulary["citations"]}
+    for path in source.glob("*.npy"):
+        array = np.load(path)
+        key = path.stem
+        if key == "document_starts":
+            array = np.r_[np.concatenate([array[:-1] + copy * documents for copy in range(copies)]), documents * copies]
+        elif key.endswith("_offsets"):
+            array = array * copies
+        elif key.endswith("_rows"):
+            counts = np.diff(np.load(source / f"{key[:-5]}_offsets.npy"))
+            owner = np.repeat(np.arange(counts.size), counts)
+            block = [np.concatenate([array[owner == i] + copy * documents for copy in range(copies)]) for i in range(counts.size)]
+            array = np.concatenate(block).astype(array.dtype) if block else array
+        else:
+            step = shifted.get(key, 0)
+            array = np.concatenate([array + copy * step if step else array for copy in range(copies)])
+        np.save(columns / path.name, array)
+    copies_symbols = [copy_symbol(symbol, copy) if copy else symbol for copy in range(copies) for symbol in symbols]
+    assert copies_symbols == sorted(copies_symbols), "copy symbols must sort copy after copy"
+    vocabulary.update(symbols=copies_symbols, citations=vocabulary["citations"] * copies)
+    (columns / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    (out / "manifest.json").write_text(json.dumps({**manifest, "rows": documents * copies, "derived_from": str(version)}),
+                                       encoding="utf-8")
+    (out / "rows.json").write_text("[]", encoding="utf-8")  # not read by queries; a derived index has none
+    (target / "CURRENT").write_text(name, encoding="utf-8")
