@@ -65,8 +65,8 @@ def derive_index(single: Path, target: Path, copies: int) -> None:
     (term and document counts both multiplied; the mean length unchanged), and each column is copy 0's
     shifted by whole copies (copy k's symbols sort after copy k-1's, all after WT/COMTD/). For 100x on
     2 shared cores, where tokenising 1.2 million paragraphs would take the run's whole time budget; the
-    query-side figures then come from the same arrays a build would write (checked at 10x by
-    bench_scale.py --check-derived).
+    query-side figures then come from the same arrays a build would write (benchmarks/check_derived.py
+    compares it with a real build: identical columns, BM25 scores within float32 rounding).
     """
     import json
     import shutil
