@@ -275,7 +275,7 @@ def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], 
     result["web_think"] = web_load(folder, texts, think_s=1.0)
     if full:  # the two longest measures: a saturated web run, and a whole re-index after adding a document
         result["web_saturated"] = web_load(folder, texts, think_s=0.0)
-            result["add"] = run_step("add", folder, shared)
+        result["add"] = run_step("add", folder, shared)
     if scale != 1:  # the 1x index stays: larger scales may be derived from it
         shutil.rmtree(folder, ignore_errors=True)
     return result
