@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from bench_faiss_scale import latencies
 from wto_assist.evaluate import load_queries
 from wto_assist.index import ann, dense, onnx_encoder
 from wto_assist.ingest import ingest_paths
@@ -30,16 +30,6 @@ from wto_assist.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 DIMENSION = 384
-
-
-def latency_ms(index, queries: np.ndarray, k: int = 10) -> tuple[float, float]:
-    timings = []
-    for query in queries:
-        clock = time.perf_counter()
-        index.search(query[None, :], k)
-        timings.append((time.perf_counter() - clock) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(round(0.95 * len(timings))) - 1)]
 
 
 def index_bytes(index) -> int:
@@ -99,7 +89,7 @@ def part_real(queries: np.ndarray, vectors: np.ndarray) -> None:
     _, truth = exact.search(queries, 10)
     print(f"\n| index on {len(vectors):,} real CTD windows, 21 real queries | recall@10 | build s | MiB | p50 ms |")
     print("|---|---|---|---|---|")
-    print(f"| flat (exact) | 1.000 | 0.0 | {index_bytes(exact) / 2**20:.1f} | {latency_ms(exact, queries)[0]:.2f} |")
+    print(f"| flat (exact) | 1.000 | 0.0 | {index_bytes(exact) / 2**20:.1f} | {latencies(exact, queries)[0]:.2f} |")
     for label, factory, settings in candidates(len(vectors)):
         clock = time.perf_counter()
         index = faiss.index_factory(DIMENSION, factory, faiss.METRIC_INNER_PRODUCT)
@@ -109,10 +99,10 @@ def part_real(queries: np.ndarray, vectors: np.ndarray) -> None:
         for name, value in settings.items():
             setattr(index, name, value) if name == "nprobe" else setattr(index.hnsw, name, value)
         recall = recall_at_10(index, queries, truth)
-        print(f"| {label} | {recall:.3f} | {build:.1f} | {index_bytes(index) / 2**20:.1f} | {latency_ms(index, queries)[0]:.2f} |")
+        print(f"| {label} | {recall:.3f} | {build:.1f} | {index_bytes(index) / 2**20:.1f} | {latencies(index, queries)[0]:.2f} |")
     chosen = ann.build(vectors, exact_limit=0)
     print(f"| ann.build as shipped: IVF{chosen.nlist},SQ8 nprobe {chosen.nprobe} | {recall_at_10(chosen, queries, truth):.3f} | - | "
-          f"{index_bytes(chosen) / 2**20:.1f} | {latency_ms(chosen, queries)[0]:.2f} |")
+          f"{index_bytes(chosen) / 2**20:.1f} | {latencies(chosen, queries)[0]:.2f} |")
 
 
 def random_vectors(count: int, seed: int) -> np.ndarray:
@@ -126,7 +116,7 @@ def part_exact_latency(queries: np.ndarray) -> None:
     for count in (50_000, 100_000, 250_000, 500_000):
         index = faiss.IndexFlatIP(DIMENSION)
         index.add(random_vectors(count, count))
-        p50, p95 = latency_ms(index, queries)
+        p50, p95 = latencies(index, queries)
         print(f"| {count:,} | {p50:.1f} | {p95:.1f} |")
         del index
 
@@ -142,7 +132,7 @@ def part_scale(count: int, rate: float, queries: np.ndarray) -> None:
     index = ann.build(vectors)
     build = time.perf_counter() - clock
     del vectors
-    p50, p95 = latency_ms(index, queries)
+    p50, p95 = latencies(index, queries)
     size = index_bytes(index) / 2**20
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{count:,} windows (random vectors, {made:.0f} s to draw): {type(index).__name__} IVF{index.nlist},SQ8 nprobe {index.nprobe}:"

@@ -9,6 +9,7 @@ from wto_assist import ranking
 from wto_assist.index import ann
 from wto_assist.index.dense import DenseIndex
 from wto_assist.index.hitlist import HitList
+from tests.test_search_real import ctd_bm25  # noqa: F401 - the real minutes' BM25 index, a fixture
 
 
 def full_order(rows, scores, citation_ids, opened):
@@ -119,25 +120,13 @@ def test_a_filter_on_an_approximate_window_index_only_removes_rows(tmp_path):
     assert (filtered[outside] <= everywhere[outside]).all()
 
 
-@pytest.fixture(scope="module")
-def ctd_searcher(ctd_db, tmp_path_factory):
-    from wto_assist.index.build import build_index
-    from wto_assist.search import Searcher
-
-    index_dir = tmp_path_factory.mktemp("ctd-columns")
-    build_index(ctd_db, index_dir, with_dense=False)
-    searcher = Searcher(index_dir, ctd_db)
-    yield searcher
-    searcher.close()
-
-
-def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_searcher):
+def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_bm25):
     """The precomputed columns against the index rows themselves, filter by filter, on the real minutes."""
     from wto_assist.enrich.provisions import is_within
     from wto_assist.search import Filters
 
-    rows = ctd_searcher.rows
-    assert len(rows) == ctd_searcher.row_count
+    rows = ctd_bm25.rows
+    assert len(rows) == ctd_bm25.row_count
     speaker = next(row["actors"][0] for row in rows if row["speaker_kind"] == "member" and row["actors"])
     provision = next(key for row in rows for key in row["provisions"])
     mentioned = next(name for row in rows for name in row["mentions"])
@@ -156,6 +145,6 @@ def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_s
     if dispute:
         cases.append((Filters(dispute=dispute), [dispute in row["disputes"] for row in rows]))
     for filters, expected in cases:
-        mask = ctd_searcher.mask(filters)
+        mask = ctd_bm25.mask(filters)
         assert sum(expected) > 0, filters
         assert mask.tolist() == expected, filters
