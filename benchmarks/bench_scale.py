@@ -46,6 +46,11 @@ ADDED_SYMBOL = "WT/COMTD/M/999"  # the document added incrementally: a real minu
 
 
 def peak_rss_mib() -> float:
+    """This process's peak resident memory. VmHWM, not getrusage: Linux carries ru_maxrss over from the
+    parent at fork, so a step would report the benchmark's own memory when that is larger."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
