@@ -184,8 +184,7 @@ class Searcher:
             if actor is None:
                 raise SearchError(f"--member: {filters.member!r} is not a WTO Member, observer or group known to wto-assist"
                                   + _suggestion(filters.member, _actor_names()))
-            mask &= self.columns.mask_of(np.union1d(self.columns.rows_with("actors", [actor.name]),
-                                                    self.columns.rows_with("mentions", [actor.name])))
+            mask &= self.columns.mask_with("mentions", [actor.name], self.columns.mask_with("actors", [actor.name]))
             active = True
         if filters.provision:
             try:
@@ -193,7 +192,7 @@ class Searcher:
             except ProvisionError as error:
                 raise SearchError(f"--provision: {error}") from error
             within = [cited for cited in self.columns.keys("provisions") if is_within(cited, key)]
-            mask &= self.columns.mask_of(self.columns.rows_with("provisions", within))
+            mask &= self.columns.mask_with("provisions", within)
             active = True
         if filters.dispute:
             try:
@@ -203,7 +202,7 @@ class Searcher:
             if notices is not None and self.store.dispute_count() == 0:
                 notices.append(f"--dispute: the dispute registry is not loaded (run `wto-assist load-disputes FILE`), so only "
                                f"paragraphs that cite {number} or belong to its documents are found, not its summary")
-            mask &= self.columns.mask_of(self.columns.rows_with("disputes", [number]))
+            mask &= self.columns.mask_with("disputes", [number])
             active = True
         start = date_bound(filters.date_from, "--from", end=False)
         end = date_bound(filters.date_to, "--to", end=True)
@@ -224,8 +223,7 @@ class Searcher:
             return self.columns.speaker_kind_mask(role)
         actor = members.lookup(wanted)
         name = (actor.name if actor else wanted.strip()).lower()
-        mask = self.columns.mask_of(self.columns.rows_with(
-            "actors", [speaker for speaker in self.columns.keys("actors") if speaker.lower() == name]))
+        mask = self.columns.mask_with("actors", [speaker for speaker in self.columns.keys("actors") if speaker.lower() == name])
         if actor is None and not mask.any():
             speakers = list(self.columns.keys("actors"))
             raise SearchError(f"--speaker: no Member, group or speaker called {wanted!r} in this corpus"
@@ -254,8 +252,8 @@ class Searcher:
             scores = ranking.meeting_context(scores, self._document_ids[hits], document_sizes=self._document_sizes)
             named = ranking.named_members(query)
             if named:
-                involved = np.union1d(self.columns.rows_with("actors", named), self.columns.rows_with("mentions", named))
-                scores = ranking.boost_involved(scores, np.isin(hits, involved))
+                involved = self.columns.mask_with("mentions", named, self.columns.mask_with("actors", named))
+                scores = ranking.boost_involved(scores, involved[hits])
         keep = ~self._heading_like[hits]
         if mask is not None:
             keep &= mask[hits]

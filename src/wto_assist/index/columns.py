@@ -148,17 +148,15 @@ class Columns:
         """The distinct names or keys of one list column (e.g. every speaker in the corpus)."""
         return self.vocabulary[name]
 
-    def rows_with(self, name: str, keys) -> np.ndarray:
-        """Row numbers (sorted, unique) whose list column `name` holds any of `keys`."""
+    def mask_with(self, name: str, keys, mask: np.ndarray | None = None) -> np.ndarray:
+        """Row mask (or `mask`, updated) of rows whose list column `name` holds any of `keys`: posting lists
+        scattered into a mask, never sorted or made unique (that cost more than the query at 1.2M rows)."""
+        if mask is None:
+            mask = np.zeros(self.row_count, dtype=bool)
         if name not in self._keys:
             self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
         offsets, flat = self.array(f"{name}_offsets"), self.array(f"{name}_rows")
-        parts = [flat[offsets[i] : offsets[i + 1]] for i in (self._keys[name].get(key) for key in keys) if i is not None]
-        if not parts:
-            return np.zeros(0, dtype=np.int32)
-        return np.unique(np.concatenate(parts)) if len(parts) > 1 else np.asarray(parts[0])
-
-    def mask_of(self, rows: np.ndarray) -> np.ndarray:
-        mask = np.zeros(self.row_count, dtype=bool)
-        mask[rows] = True
+        for i in (self._keys[name].get(key) for key in keys):
+            if i is not None:
+                mask[flat[offsets[i] : offsets[i + 1]]] = True
         return mask
