@@ -6,8 +6,9 @@ For each N it prints: ingest and replication rates, BM25 index build time and pe
 disk, warm Searcher.run p50/p95 (bm25, the 21 dev queries) without and with filters (speaker, date range,
 symbol prefix, all three), a cold CLI query, adding one document (ingest + index), and GET /search under
 20 concurrent users on loopback; then the ratio of p95 at the largest N to p95 at 1x. Each measurement
-runs in its own process, so peak RSS is that of the step. 100x needs about 25 minutes and 6 GiB on
-2 cores; the machine and its load average are printed with the figures.
+runs in its own process, so peak RSS is that of the step. The machine and its load average are printed
+with the figures, and CPU time per query beside wall time. --derive-above 10 derives the 100x index
+from the 1x one (scale_corpus.derive_index) where building it would take too long (docs/scale.md).
 """
 
 from __future__ import annotations
