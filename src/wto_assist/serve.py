@@ -48,7 +48,7 @@ def make_server(searcher: Searcher, host: str, port: int) -> HTTPServer:
             url = urlparse(self.path)
             parameters = {key: values[-1] for key, values in parse_qs(url.query).items()}
             if url.path == "/health":
-                self._send(200, {"status": "ok", "index": searcher.version.name, "rows": len(searcher.rows)})
+                self._send(200, {"status": "ok", "index": searcher.version.name, "rows": searcher.row_count})
                 return
             if url.path != "/search":
                 self._send(404, {"error": f"no such endpoint: {url.path}"})
