@@ -14,7 +14,7 @@ DEMO := WTO_ASSIST_HOME=$(DEMO_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
 TORCH := torch==2.13.0
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: demo test install bench faults clean templates example-real screenshots cli-docs
+.PHONY: demo test install bench bench-scale faults clean templates example-real screenshots cli-docs
 SHARED ?= ../shared
 REAL_HOME := out/example-real
 # A WTO_ASSIST_HOME of its own (database and index where that variable finds them), so a user can go on in it.
@@ -58,6 +58,14 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_faiss_scale.py
 	$(BIN)/python benchmarks/bench_web.py
+
+# Search at 1x, 10x and 100x the CTD minutes, and the dense index (docs/scale.md; hours on 2 busy cores:
+# SCALES=1,10 for a short run, SCALE_OPTIONS="--derive-above 10 --full-up-to 0" to derive the 100x index).
+SCALES ?= 1,10,100
+SCALE_OPTIONS ?=
+bench-scale: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_scale.py --scales $(SCALES) $(SCALE_OPTIONS)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_ann.py
 
 # The fault campaign: 220 malformed inputs and 80 kill -9 trials (about 25 minutes on 2 cores).
 faults: $(STAMP)

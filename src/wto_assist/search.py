@@ -26,6 +26,8 @@ from .documents.citations import find_citations
 from .documents.symbols import FAMILIES, SymbolError, dispute_number
 from .enrich.provisions import ProvisionError, is_within, normalise_key
 from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
+from .index.columns import Columns
+from .index.hitlist import HitList
 from .index.lexical import LexicalIndex
 from .store import Store
 
@@ -112,23 +114,27 @@ class Searcher:
         if self.manifest.get("format") != FORMAT_VERSION:
             self._hold.close()
             raise IndexMissing(f"the index in {index_dir} was built by an older wto-assist: run `wto-assist index` to rebuild it")
-        self.rows = json.loads((self.version / "rows.json").read_text(encoding="utf-8"))
+        # Precomputed columns (index/columns.py), memory-mapped: a cold start reads no per-row JSON.
+        self.columns = Columns(self.version / "columns")
+        self.row_count = self.columns.row_count
+        self._rows = None
         self.lexical = LexicalIndex(self.version / "bm25")
         self.store = Store(db_path, create=False)
         self.model = model or self.manifest.get("model")
         self._dense = None
         self.stale_skipped = 0
-        self._symbols = np.array([row["symbol"] for row in self.rows])
-        self._document_ids = np.unique(self._symbols, return_inverse=True)[1]
-        self._dates = np.array([row["date"] or "" for row in self.rows])
-        self._families = np.array([row["family"] for row in self.rows])
-        self._bodies = np.array([(row["body"] or "").lower() for row in self.rows])
-        self._restricted = np.array([row["restricted"] for row in self.rows], dtype=bool)
-        self._speaker_kinds = np.array([row["speaker_kind"] or "" for row in self.rows])
-        self._heading_like = np.array([row["heading_like"] for row in self.rows], dtype=bool)
-        self._members = [set(row["actors"]) | set(row.get("mentions", [])) for row in self.rows]
+        self._document_ids = self.columns.array("document_ids")
+        self._document_sizes = np.diff(self.columns.array("document_starts"))
+        self._heading_like = self.columns.array("heading_like")
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
-        self._citation_ids = np.unique([f"{row['symbol']}\n{row['label']}" for row in self.rows], return_inverse=True)[1]
+        self._citation_ids = self.columns.array("citation_ids")
+
+    @property
+    def rows(self) -> list[dict]:
+        """Every index row as a dict (evaluation and tests read these; queries use the columns)."""
+        if self._rows is None:
+            self._rows = json.loads((self.version / "rows.json").read_text(encoding="utf-8"))
+        return self._rows
 
     @property
     def dense(self):
@@ -148,7 +154,7 @@ class Searcher:
 
         if self.manifest.get("dense"):
             try:
-                self.dense.scores("warm-up", len(self.rows))
+                self.dense.scores("warm-up", self.row_count)
             except ModelError:
                 pass
 
@@ -156,20 +162,19 @@ class Searcher:
 
     def mask(self, filters: Filters, notices: list[str] | None = None) -> np.ndarray | None:
         """Boolean mask of rows passing the filters, or None when there are none."""
-        mask = np.ones(len(self.rows), dtype=bool)
+        mask = np.ones(self.row_count, dtype=bool)
         active = False
         if filters.family:
             if filters.family not in FAMILIES:
                 raise SearchError(f"--type: unknown document family {filters.family!r} (one of: {', '.join(FAMILIES)})")
-            mask &= self._families == filters.family
+            mask &= self.columns.family_mask(filters.family)
             active = True
         if filters.body:
-            needle = filters.body.lower()
-            mask &= np.array([needle in body for body in self._bodies])
+            mask &= self.columns.body_mask(filters.body.lower())
             active = True
         if filters.symbol:
             prefix = re.sub(r"\s+", "", filters.symbol).upper()
-            mask &= np.array([symbol.upper().startswith(prefix) for symbol in self._symbols])
+            mask &= self.columns.symbol_prefix_mask(prefix)
             active = True
         if filters.speaker:
             mask &= self._speaker_mask(filters.speaker)
@@ -179,14 +184,15 @@ class Searcher:
             if actor is None:
                 raise SearchError(f"--member: {filters.member!r} is not a WTO Member, observer or group known to wto-assist"
                                   + _suggestion(filters.member, _actor_names()))
-            mask &= np.array([actor.name in row.get("mentions", []) or actor.name in row["actors"] for row in self.rows])
+            mask &= self.columns.mask_with("mentions", [actor.name], self.columns.mask_with("actors", [actor.name]))
             active = True
         if filters.provision:
             try:
                 key = normalise_key(filters.provision)
             except ProvisionError as error:
                 raise SearchError(f"--provision: {error}") from error
-            mask &= np.array([any(is_within(cited, key) for cited in row.get("provisions", [])) for row in self.rows])
+            within = [cited for cited in self.columns.keys("provisions") if is_within(cited, key)]
+            mask &= self.columns.mask_with("provisions", within)
             active = True
         if filters.dispute:
             try:
@@ -196,20 +202,17 @@ class Searcher:
             if notices is not None and self.store.dispute_count() == 0:
                 notices.append(f"--dispute: the dispute registry is not loaded (run `wto-assist load-disputes FILE`), so only "
                                f"paragraphs that cite {number} or belong to its documents are found, not its summary")
-            mask &= np.array([number in row.get("disputes", []) for row in self.rows])
+            mask &= self.columns.mask_with("disputes", [number])
             active = True
         start = date_bound(filters.date_from, "--from", end=False)
         end = date_bound(filters.date_to, "--to", end=True)
         if start and end and start > end:
             raise SearchError(f"--from {filters.date_from} is after --to {filters.date_to}")
-        if start:
-            mask &= (self._dates != "") & (self._dates >= start)
-            active = True
-        if end:
-            mask &= (self._dates != "") & (self._dates <= end)
+        if start or end:
+            mask &= self.columns.date_mask(start, end)
             active = True
         if filters.restricted is not None:
-            mask &= self._restricted == filters.restricted
+            mask &= self.columns.array("restricted") == filters.restricted
             active = True
         return mask if active else None
 
@@ -217,44 +220,51 @@ class Searcher:
         """A role (Chair, Secretariat), a Member or group by any variant, or a speaker named in the corpus."""
         role = SPEAKER_ROLES.get(re.sub(r"^the\s+", "", wanted.strip().lower()))
         if role:
-            return self._speaker_kinds == role
+            return self.columns.speaker_kind_mask(role)
         actor = members.lookup(wanted)
         name = (actor.name if actor else wanted.strip()).lower()
-        mask = np.array([any(speaker.lower() == name for speaker in row["actors"]) for row in self.rows])
+        mask = self.columns.mask_with("actors", [speaker for speaker in self.columns.keys("actors") if speaker.lower() == name])
         if actor is None and not mask.any():
-            speakers = sorted({speaker for row in self.rows for speaker in row["actors"]})
+            speakers = list(self.columns.keys("actors"))
             raise SearchError(f"--speaker: no Member, group or speaker called {wanted!r} in this corpus"
                               + _suggestion(wanted, _actor_names() + speakers + ["Chair", "Secretariat"]))
         return mask
 
     # --- ranking ------------------------------------------------------------------------------
 
-    def scores(self, query: str, mode: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """(score per row, True where the row matches the query's words); rows that are not hits get -inf."""
+    def scores(self, query: str, mode: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(hit rows, their scores, True per row where it matches the query's words). Only hits are scored
+        further (meeting context, Members named): the cost follows the hits, not the corpus."""
         if mode not in MODES:
             raise SearchError(f"--mode: unknown mode {mode!r} (one of: {', '.join(MODES)})")
         lexical = self.lexical.scores(query)
         matched = lexical > 0
         if mode == "bm25":
-            scores, hits = np.where(matched, lexical, -np.inf), matched
+            hits = np.flatnonzero(matched)
+            scores = lexical[hits]
         else:
             allowed = np.nonzero(mask)[0] if mask is not None else None
-            semantic = self.dense.scores(query, len(self.rows), allowed, depth=CANDIDATES, floor=SIMILAR_THRESHOLD)
-            hits = matched | (semantic >= SIMILAR_THRESHOLD)
-            scores = np.where(hits, semantic, -np.inf) if mode == "dense" else fuse(lexical, semantic, hits)
-        if mode != "dense":
-            scores = ranking.member_boost(ranking.meeting_context(scores, self._document_ids), query, self._members)
-        keep = hits & ~self._heading_like
+            semantic = self.dense.scores(query, self.row_count, allowed, depth=CANDIDATES, floor=SIMILAR_THRESHOLD)
+            hits = np.flatnonzero(matched | (semantic >= SIMILAR_THRESHOLD))
+            everywhere = np.ones(hits.size, dtype=bool)
+            scores = semantic[hits] if mode == "dense" else fuse(lexical[hits], semantic[hits], everywhere)
+        if mode != "dense" and hits.size:
+            scores = ranking.meeting_context(scores, self._document_ids[hits], document_sizes=self._document_sizes)
+            named = ranking.named_members(query)
+            if named:
+                involved = self.columns.mask_with("mentions", named, self.columns.mask_with("actors", named))
+                scores = ranking.boost_involved(scores, involved[hits])
+        keep = ~self._heading_like[hits]
         if mask is not None:
-            keep &= mask
-        return np.where(keep, scores, -np.inf), matched
+            keep &= mask[hits]
+        return hits[keep], scores[keep], matched
 
-    def ranked_rows(self, query: str, mode: str | None = None, filters: Filters | None = None) -> list[int]:
-        """Index rows in the order run() pages through them (evaluation reads this)."""
+    def ranked_rows(self, query: str, mode: str | None = None, filters: Filters | None = None) -> HitList:
+        """Index rows in the order run() pages through them (evaluation reads this), sorted as far as read."""
         return self._ranked(query, mode, filters, [])[0]
 
     def _ranked(self, query: str, mode: str | None, filters: Filters | None, notices: list[str]):
-        """(rows best first, one per citation; scores; lexical-match flags; rows opened by a citation)."""
+        """(rows best first, one per citation; lexical-match flags; rows opened by a citation)."""
         if not query or not query.strip():
             raise SearchError("empty query")
         if mode is None:
@@ -262,18 +272,11 @@ class Searcher:
         mask = self.mask(filters or Filters(), notices)
         opened, rest = self._cited_rows(query, notices)
         if rest.strip():
-            scores, matched = self.scores(rest, mode, mask)
+            hits, scores, matched = self.scores(rest, mode, mask)
         else:
-            scores, matched = np.full(len(self.rows), -np.inf), np.zeros(len(self.rows), dtype=bool)
-        order = np.argsort(-scores, kind="stable")[: int(np.isfinite(scores).sum())]
-        seen = {int(self._citation_ids[row]) for row in opened}
-        grouped = []
-        for row in order:
-            citation = int(self._citation_ids[row])
-            if citation not in seen:
-                seen.add(citation)
-                grouped.append(int(row))
-        return opened + grouped, scores, matched, set(opened)
+            hits, scores, matched = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(self.row_count, dtype=bool)
+        order = HitList(opened, hits, scores, self._citation_ids, self.columns.citation_count)
+        return order, matched, set(opened)
 
     def _cited_rows(self, query: str, notices: list[str]) -> tuple[list[int], str]:
         """Rows a symbol or citation in the query names, and the query without it."""
@@ -281,8 +284,8 @@ class Searcher:
         rest = query
         for found in reversed(find_citations(query)):
             rest = rest[: found.start] + " " + rest[found.end :]
-            rows = [i for i in np.nonzero(self._symbols == found.symbol)[0]
-                    if found.paragraph is None or self.rows[i]["label"] == found.paragraph]
+            rows = [i for i in self.columns.document_rows(found.symbol)
+                    if found.paragraph is None or self.columns.row(i)["label"] == found.paragraph]
             if not rows:
                 where = f"{found.symbol}, para. {found.paragraph}" if found.paragraph else found.symbol
                 notices.append(f"{where} is not in the corpus")
@@ -290,18 +293,18 @@ class Searcher:
             opened = [int(rows[0])] + opened
         return opened, rest
 
-    def _records(self, rows, scores: np.ndarray, matched: np.ndarray, opened: set[int], first_rank: int, limit: int) -> list[dict]:
+    def _records(self, rows, order: HitList, matched: np.ndarray, opened: set[int], first_rank: int, limit: int) -> list[dict]:
         results = []
         for row_number in rows:
             if len(results) >= limit:
                 break
-            row = self.rows[row_number]
+            row = self.columns.row(row_number)
             paragraph = self.store.paragraph_by_position(row["symbol"], row["seq"])
             if paragraph is None or paragraph.pop("text_sha") != row["text_sha"]:
                 # The store changed since the index was built: never cite a paragraph that moved.
                 self.stale_skipped += 1
                 continue
-            score = scores[row_number]
+            score = order.score(row_number)
             paragraph["score"] = round(float(score), 6) if np.isfinite(score) else None
             paragraph["match"] = "citation" if row_number in opened else "words" if matched[row_number] else "similar"
             paragraph["rank"] = first_rank + len(results)
@@ -315,12 +318,12 @@ class Searcher:
         if page < 1:
             raise SearchError(f"page {page} does not exist: pages start at 1")
         notices: list[str] = []
-        order, scores, matched, opened = self._ranked(query, mode, filters, notices)
+        order, matched, opened = self._ranked(query, mode, filters, notices)
         pages = max(1, -(-len(order) // size))
         if page > pages:
             raise SearchError(f"page {page} is past the last page of results ({pages}; {len(order)} hits)")
         start = (page - 1) * size
-        records = self._records(order[start:], scores, matched, opened, start + 1, size)
+        records = self._records(order.from_position(start), order, matched, opened, start + 1, size)
         return ResultPage(len(order), records, page, pages, notices)
 
     def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:

@@ -81,7 +81,7 @@ def make_server(searcher: Searcher, host: str, port: int, index_dir=None, db_pat
             if url.path == "/health":
                 with live.lock:
                     current = live.current()
-                    self._send(200, {"status": "ok", "index": current.version.name, "rows": len(current.rows)})
+                    self._send(200, {"status": "ok", "index": current.version.name, "rows": current.row_count})
                 return
             if url.path != "/search":
                 self._send(404, {"error": f"no such endpoint: {url.path}"})

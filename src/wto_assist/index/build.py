@@ -38,9 +38,9 @@ import numpy as np
 
 from ..documents.segment import is_heading
 from ..store import Store
-from . import dense, lexical, onnx_encoder
+from . import ann, columns, dense, lexical, onnx_encoder
 
-FORMAT_VERSION = 2  # 2: light stemming, speaker kinds and heading-like rows
+FORMAT_VERSION = 3  # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns
 
 
 class IndexMissing(Exception):
@@ -112,8 +112,7 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
 
     index = faiss.read_index(str(folder / "windows.faiss"))
     keys = json.loads((folder / "window_keys.json").read_text(encoding="utf-8"))
-    vectors = index.reconstruct_n(0, index.ntotal)
-    return dict(zip(keys, vectors))
+    return dict(zip(keys, ann.stored_vectors(index)))
 
 
 def build_index(
@@ -144,11 +143,13 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     building = index_dir / f".building-{uuid.uuid4().hex}"
     building.mkdir()
     try:
+        heading_like = [is_heading_like(row) for row in rows]
         _write_json(building / "rows.json", [
-            {**{key: value for key, value in row.items() if key != "text"}, "heading_like": is_heading_like(row)} for row in rows
+            {**{key: value for key, value in row.items() if key != "text"}, "heading_like": flag} for row, flag in zip(rows, heading_like)
         ])
+        columns.write(rows, heading_like, building / "columns")
         clock = time.perf_counter()
-        lexical.build([lexical_text(row) for row in rows], building / "bm25")
+        lexical.build((lexical_text(row) for row in rows), building / "bm25")
         report.seconds["bm25"] = time.perf_counter() - clock
 
         model_name = None

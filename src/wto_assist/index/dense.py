@@ -74,11 +74,12 @@ class Encoder:
 
 
 def write_faiss(vectors: np.ndarray, path: Path) -> None:
+    """Exact up to ann.EXACT_LIMIT windows, approximate beyond (index/ann.py)."""
     import faiss
 
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(vectors)
-    faiss.write_index(index, str(path))
+    from . import ann
+
+    faiss.write_index(ann.build(vectors), str(path))
 
 
 class DenseIndex:
@@ -97,18 +98,25 @@ class DenseIndex:
         window at or above `floor`; other rows get -1."""
         import faiss
 
+        from . import ann
+
         vector = self.encoder.encode([query])
         result = np.full(row_count, -1.0, dtype=np.float32)
         if floor is not None:
             _, similarities, window_ids = self.index.range_search(vector, floor)
             np.maximum.at(result, self.window_rows[window_ids], similarities)
-        parameters = None
+        parameters = ann.search_parameters(self.index)
         if allowed_rows is not None:
-            allowed_windows = np.nonzero(np.isin(self.window_rows, allowed_rows))[0].astype(np.int64)
-            if allowed_windows.size == 0:
+            allowed = np.zeros(row_count, dtype=bool)
+            allowed[allowed_rows] = True
+            window_mask = allowed[self.window_rows]
+            window_count = int(window_mask.sum())
+            if window_count == 0:
                 return result
-            parameters = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed_windows))
-            depth = min(depth, allowed_windows.size)
+            # A bitmap, not a hash set of ids: building a set of a million ids per query costs more than the search.
+            bits = np.packbits(window_mask, bitorder="little")
+            parameters = ann.search_parameters(self.index, faiss.IDSelectorBitmap(window_mask.size, faiss.swig_ptr(bits)))
+            depth = min(depth, window_count)
         depth = min(depth, self.index.ntotal)
         similarities, window_ids = self.index.search(vector, depth, params=parameters)
         found = window_ids[0] >= 0

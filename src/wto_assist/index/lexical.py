@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -11,24 +13,40 @@ from .analysis import tokens
 K1, B = 1.2, 0.75
 
 
-def build(texts: list[str], folder: Path) -> None:
+def build(texts: Iterable[str], folder: Path) -> None:
     import bm25s
 
+    # Token ids, not token lists, go to bm25s: one small int list per paragraph whose ints are the
+    # vocabulary's own objects, so a million paragraphs hold no million copies of their words.
+    vocabulary: dict[str, int] = {}
+    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in tokens(text) or ["<empty>"]] for text in texts]
     retriever = bm25s.BM25(k1=K1, b=B)
-    retriever.index([tokens(text) or ["<empty>"] for text in texts], show_progress=False)
+    retriever.index((ids, vocabulary), show_progress=False)
     retriever.save(str(folder), show_progress=False)
 
 
 class LexicalIndex:
-    def __init__(self, folder: Path):
-        import bm25s
+    """Reads the arrays bm25s saved (memory-mapped) and scores with numpy: a query imports neither bm25s
+    nor scipy (a second of a cold start) and touches only its terms' postings."""
 
-        self.retriever = bm25s.BM25.load(str(folder), show_progress=False)
-        self.vocabulary = self.retriever.vocab_dict
+    def __init__(self, folder: Path):
+        folder = Path(folder)
+        parameters = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if parameters.get("method") != "lucene" or parameters.get("k1") != K1 or parameters.get("b") != B:
+            raise ValueError(f"{folder}: a BM25 index with other parameters than this version of wto-assist writes")
+        self.row_count = int(parameters["num_docs"])
+        self.vocabulary: dict[str, int] = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        self._data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
+        self._rows = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
+        self._offsets = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed paragraph (zeros when no query term is in the vocabulary)."""
-        query_tokens = [token for token in tokens(query) if token in self.vocabulary]
-        if not query_tokens:
-            return np.zeros(self.retriever.scores["num_docs"], dtype=np.float32)
-        return self.retriever.get_scores(query_tokens).astype(np.float32)
+        result = np.zeros(self.row_count, dtype=np.float32)
+        for token in tokens(query):
+            term = self.vocabulary.get(token)
+            if term is None:
+                continue
+            start, end = int(self._offsets[term]), int(self._offsets[term + 1])
+            result[self._rows[start:end]] += self._data[start:end]  # a term's postings name each row once
+        return result

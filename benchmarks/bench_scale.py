@@ -1,0 +1,401 @@
+"""Search at the scale of an archive: N copies of the real CTD minutes under distinct symbol series.
+
+Usage: python benchmarks/bench_scale.py [--scales 1,10,100] [--shared ../shared] [--work DIR]
+
+For each N it prints: ingest and replication rates, BM25 index build time and peak RSS, index size on
+disk, warm Searcher.run p50/p95 (bm25, the 21 dev queries) without and with filters (speaker, date range,
+symbol prefix, all three), a cold CLI query, adding one document (ingest + index), and GET /search under
+20 concurrent users on loopback; then the ratio of p95 at the largest N to p95 at 1x. Each measurement
+runs in its own process, so peak RSS is that of the step. The machine and its load average are printed
+with the figures, and CPU time per query beside wall time. --derive-above 10 derives the 100x index
+from the 1x one (scale_corpus.derive_index) where building it would take too long (docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+FILTER_SETS = {  # name -> Filters keyword arguments
+    "none": {},
+    "speaker": {"speaker": "European Union"},
+    "date range": {"date_from": "2005", "date_to": "2012"},
+    "symbol prefix": {"symbol": "WT/COMTD/M/"},
+    "all three": {"speaker": "European Union", "date_from": "2005", "date_to": "2012", "symbol": "WT/COMTD/M/"},
+}
+WEB_USERS = 20
+WEB_REQUESTS_PER_USER = 10
+ADDED_SYMBOL = "WT/COMTD/M/999"  # the document added incrementally: a real minute under an unused number
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory. VmHWM, not getrusage: Linux carries ru_maxrss over from the
+    parent at fork, so a step would report the benchmark's own memory when that is larger."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def folder_size(path: Path) -> int:
+    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "cpu")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, {platform.system()}"
+
+
+def queries(shared: Path) -> list[str]:
+    from wto_assist.evaluate import load_queries
+
+    return [query.query for query in load_queries(shared / "eval" / "dev-queries.jsonl")]
+
+
+# --- steps, each run in a child process (python bench_scale.py --step NAME ...) ---------------------------
+
+
+def step_build(work: Path, shared: Path) -> dict:
+    from wto_assist.index.build import build_index
+
+    clock = time.perf_counter()
+    report = build_index(work / "corpus.sqlite", work / "index", with_dense=False)
+    seconds = time.perf_counter() - clock
+    return {"rows": report.rows, "build_s": seconds, "stages": report.seconds, "rss_mib": peak_rss_mib(),
+            "index_bytes": folder_size(work / "index" / report.version)}
+
+
+def step_query(work: Path, shared: Path) -> dict:
+    from wto_assist.search import Filters, Searcher
+
+    clock = time.perf_counter()
+    searcher = Searcher(work / "index", work / "corpus.sqlite")
+    open_s = time.perf_counter() - clock
+    texts = queries(shared)
+    result = {"open_s": open_s, "filters": {}}
+    for name, filters in FILTER_SETS.items():
+        for query in texts[:3]:  # first touch of the memory-mapped columns is not a warm query
+            searcher.run(query, "bm25", Filters(**filters))
+        timings, cpu, totals = [], [], []
+        for _ in range(3):
+            for query in texts:
+                clock, processor = time.perf_counter(), time.process_time()
+                page = searcher.run(query, "bm25", Filters(**filters))
+                timings.append((time.perf_counter() - clock) * 1000)
+                cpu.append((time.process_time() - processor) * 1000)  # what the query cost, however busy the machine
+                totals.append(page.total)
+        result["filters"][name] = {"p50_ms": percentiles(timings)[0], "p95_ms": percentiles(timings)[1],
+                                   "cpu_p50_ms": percentiles(cpu)[0], "cpu_p95_ms": percentiles(cpu)[1],
+                                   "mean_hits": statistics.mean(totals)}
+    result["rss_mib"] = peak_rss_mib()
+    searcher.close()
+    return result
+
+
+def step_add(work: Path, shared: Path) -> dict:
+    """Ingest one more document (a real minute under an unused symbol), then bring the index up to date."""
+    from wto_assist.index.build import build_index
+    from wto_assist.ingest import ingest_paths
+
+    source = shared / "corpus" / "ctd-minutes" / "WTCOMTDM100.txt"
+    added = work / "added" / "WTCOMTDM999.txt"
+    added.parent.mkdir(exist_ok=True)
+    added.write_text(source.read_text(encoding="utf-8").replace("WT/COMTD/M/100", ADDED_SYMBOL), encoding="utf-8")
+    clock = time.perf_counter()
+    report = ingest_paths([added], work / "corpus.sqlite")
+    ingest_s = time.perf_counter() - clock
+    assert not report.failed, report.failed
+    clock = time.perf_counter()
+    build_index(work / "corpus.sqlite", work / "index", with_dense=False)
+    return {"ingest_s": ingest_s, "index_s": time.perf_counter() - clock, "rss_mib": peak_rss_mib()}
+
+
+STEPS = {"build": step_build, "query": step_query, "add": step_add}
+
+
+def run_step(name: str, work: Path, shared: Path) -> dict:
+    command = [sys.executable, __file__, "--step", name, "--work", str(work), "--shared", str(shared)]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+    if done.returncode:
+        raise SystemExit(f"bench_scale: step {name} failed in {work}:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- measured from outside -------------------------------------------------------------------------------
+
+
+def cli() -> list[str]:
+    """The installed `wto-assist` command beside this Python (what a user runs), else the same via -c."""
+    command = Path(sys.executable).parent / "wto-assist"
+    return [str(command)] if command.exists() else [sys.executable, "-c", "from wto_assist.cli import main; main()"]
+
+
+def cli_environment(work: Path) -> dict:
+    return {**os.environ, "WTO_ASSIST_DB": str(work / "corpus.sqlite"), "WTO_ASSIST_INDEX": str(work / "index"),
+            "HF_HUB_OFFLINE": "1"}
+
+
+def cold_cli(work: Path, query: str, repeats: int = 3) -> float:
+    """Wall time of a whole `wto-assist search` process (import, open, query, print); median of repeats."""
+    command = [*cli(), "search", query, "--mode", "bm25"]
+    timings = []
+    for _ in range(repeats):
+        clock = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=cli_environment(work))
+        timings.append(time.perf_counter() - clock)
+    return statistics.median(timings)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def web_load(work: Path, texts: list[str], think_s: float) -> dict:
+    """GET /search from WEB_USERS threads at once, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*cli(), "web", "--no-dense", "--port", str(port), "--data", str(work / "web")],
+        env=cli_environment(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/search"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "?q=warm", timeout=30).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the web app did not start") from None
+                time.sleep(0.5)
+        timings: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+
+        def user(number: int) -> None:
+            chooser = random.Random(number)
+            for _ in range(WEB_REQUESTS_PER_USER):
+                filters = chooser.choice(list(FILTER_SETS.values()))
+                params = {"q": chooser.choice(texts), "mode": "bm25", "speaker": filters.get("speaker", ""),
+                          "from": filters.get("date_from", ""), "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
+                clock = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
+                        response.read()
+                except OSError as error:
+                    with lock:
+                        errors.append(str(error))
+                    continue
+                with lock:
+                    timings.append((time.perf_counter() - clock) * 1000)
+                time.sleep(chooser.uniform(0, 2 * think_s))
+
+        threads = [threading.Thread(target=user, args=(number,)) for number in range(WEB_USERS)]
+        clock = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - clock
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    p50, p95 = percentiles(timings) if timings else (float("nan"), float("nan"))
+    return {"p50_ms": p50, "p95_ms": p95, "requests": len(timings), "errors": len(errors), "per_s": len(timings) / elapsed}
+
+
+def web_filter_names() -> None:
+    """The web app's filter fields must be the ones web_load sends (checked, not assumed)."""
+    from wto_assist.web import app
+
+    fields = set(getattr(app, "FILTER_FIELDS", ()))
+    missing = {"speaker", "from", "to", "symbol"} - fields
+    if fields and missing:
+        raise SystemExit(f"bench_scale: the web app has no filter field(s) {sorted(missing)}; update web_load")
+
+
+# --- the run ------------------------------------------------------------------------------------------
+
+
+def base_corpus(work: Path, shared: Path) -> tuple[Path, dict]:
+    """The real CTD minutes ingested once (parse + enrich), timed."""
+    from wto_assist.ingest import ingest_paths
+    from wto_assist.store import Store
+
+    db, figures = work / "base.sqlite", work / "base.json"
+    if db.exists() and figures.exists():  # a rerun in the same --work folder reuses the ingest
+        return db, json.loads(figures.read_text(encoding="utf-8"))
+    clock = time.perf_counter()
+    report = ingest_paths([shared / "corpus" / "ctd-minutes"], db)
+    seconds = time.perf_counter() - clock
+    assert not report.failed, report.failed
+    with Store(db, create=False) as store:
+        paragraphs = store.connection.execute("SELECT COUNT(*) FROM paragraphs").fetchone()[0]
+    figures.write_text(json.dumps({"paragraphs": paragraphs, "seconds": seconds}), encoding="utf-8")
+    return db, {"paragraphs": paragraphs, "seconds": seconds}
+
+
+def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], full: bool = True, derive: bool = False) -> dict:
+    from scale_corpus import derive_index, replicate
+
+    folder = work / f"x{scale}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(base, folder / "corpus.sqlite")
+    result = {"scale": scale, "replicate_s": replicate(folder / "corpus.sqlite", scale)}
+    if derive:  # BM25 and columns derived from the 1x index (scale_corpus.derive_index): no build figures
+        clock = time.perf_counter()
+        derive_index(work / "x1" / "index", folder / "index", scale)
+        version = folder / "index" / (folder / "index" / "CURRENT").read_text(encoding="utf-8").strip()
+        result["build"] = {"rows": json.loads((version / "manifest.json").read_text(encoding="utf-8"))["rows"], "derived": True,
+                           "derive_s": time.perf_counter() - clock, "index_bytes": folder_size(version)}
+    else:
+        result["build"] = run_step("build", folder, shared)
+    result["query"] = run_step("query", folder, shared)
+    result["cold_cli_s"] = cold_cli(folder, texts[0])
+    result["cold_cli_filtered_s"] = cold_cli_filtered(folder, texts[1])
+    result["web_think"] = web_load(folder, texts, think_s=1.0)
+    if full:  # the two longest measures: a saturated web run, and a whole re-index after adding a document
+        result["web_saturated"] = web_load(folder, texts, think_s=0.0)
+        result["add"] = run_step("add", folder, shared)
+    if scale != 1:  # the 1x index stays: larger scales may be derived from it
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def cold_cli_filtered(work: Path, query: str) -> float:
+    command = [*cli(), "search", query, "--mode", "bm25", "--speaker", "European Union",
+               "--from", "2005", "--to", "2012"]
+    clock = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=cli_environment(work))
+    return time.perf_counter() - clock
+
+
+def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: tuple, host: str | None = None) -> None:
+    print(f"machine: {host or machine()}")
+    print(f"load average (1/5/15 min) at start {started_load[0]:.1f}/{started_load[1]:.1f}/{started_load[2]:.1f},"
+          f" at end {ended_load[0]:.1f}/{ended_load[1]:.1f}/{ended_load[2]:.1f} (a shared machine: other work ran alongside)")
+    print(f"ingest of the real minutes (parse + enrich): {ingest['paragraphs'] / ingest['seconds']:.0f} paragraphs/s"
+          f" ({ingest['paragraphs']:,} paragraphs in {ingest['seconds']:.1f} s); copies are made inside SQLite\n")
+    head = "| measure | " + " | ".join(f"{r['scale']}x" for r in results) + " |"
+    print(head + "\n|---|" + "---|" * len(results))
+
+    def line(label: str, values) -> None:
+        print(f"| {label} | " + " | ".join(values) + " |")
+
+    line("paragraphs", [f"{r['build']['rows']:,}" for r in results])
+    line("copies written in SQLite, paragraphs/s",
+         [f"{(r['build']['rows'] * (1 - 1 / r['scale'])) / r['replicate_s']:,.0f}" if r["scale"] > 1 else "-" for r in results])
+    built = [r for r in results if not r["build"].get("derived")]
+    per_row = built[-1]["build"]["build_s"] / built[-1]["build"]["rows"] if built else float("nan")
+    line("BM25 index build, s (whole `index --no-dense`)",
+         [f"{r['build']['build_s']:.1f}" if "build_s" in r["build"] else f"~{per_row * r['build']['rows']:.0f} (derived index;"
+          f" extrapolated from {built[-1]['scale']}x)" for r in results])
+    line("of which tokenise + BM25, s", [f"{r['build']['stages'].get('bm25', 0):.1f}" if "stages" in r["build"] else "-" for r in results])
+    line("index size on disk, MiB", [f"{r['build']['index_bytes'] / 2**20:.0f}" for r in results])
+    line("peak RSS of the build, MiB", [f"{r['build']['rss_mib']:.0f}" if "rss_mib" in r["build"] else "not measured" for r in results])
+    line("peak RSS of a warm searcher, MiB", [f"{r['query']['rss_mib']:.0f}" for r in results])
+    line("Searcher open, s", [f"{r['query']['open_s']:.2f}" for r in results])
+    for name in FILTER_SETS:
+        line(f"warm query p50 / p95 ms, filter: {name}",
+             [f"{r['query']['filters'][name]['p50_ms']:.1f} / {r['query']['filters'][name]['p95_ms']:.1f}" for r in results])
+    for name in FILTER_SETS:
+        line(f"CPU per warm query p50 / p95 ms, filter: {name}",
+             [f"{r['query']['filters'][name]['cpu_p50_ms']:.1f} / {r['query']['filters'][name]['cpu_p95_ms']:.1f}"
+              if "cpu_p50_ms" in r["query"]["filters"][name] else "-" for r in results])
+    line("cold CLI query (whole process), s", [f"{r['cold_cli_s']:.2f}" for r in results])
+    line("cold CLI query with speaker + dates, s", [f"{r['cold_cli_filtered_s']:.2f}" for r in results])
+    line("add one document: ingest s / index s",
+         [f"{r['add']['ingest_s']:.1f} / {r['add']['index_s']:.1f}" if "add" in r else "not run" for r in results])
+    line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time",
+         [f"{r['web_think']['p50_ms']:.0f} / {r['web_think']['p95_ms']:.0f}" for r in results])
+    line(f"web p50 / p95 ms, {WEB_USERS} users, no think time (saturated)",
+         [f"{r['web_saturated']['p50_ms']:.0f} / {r['web_saturated']['p95_ms']:.0f}" if "web_saturated" in r else "not run" for r in results])
+    line("web requests/s saturated (errors)",
+         [f"{r['web_saturated']['per_s']:.1f} ({r['web_saturated']['errors']})" if "web_saturated" in r else "not run" for r in results])
+    first, last = results[0], results[-1]
+    if first["scale"] == 1 and last["scale"] > 1:
+        for name in ("none", "all three"):
+            ratio = last["query"]["filters"][name]["p95_ms"] / first["query"]["filters"][name]["p95_ms"]
+            print(f"\np95 at {last['scale']}x / p95 at 1x, filter {name}: {ratio:.1f}x (wall)", end="")
+            if "cpu_p95_ms" in first["query"]["filters"][name]:
+                ratio = last["query"]["filters"][name]["cpu_p95_ms"] / first["query"]["filters"][name]["cpu_p95_ms"]
+                print(f", {ratio:.1f}x (CPU)", end="")
+            print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--derive-above", type=int, default=0,
+                        help="above this N (and with 1 in --scales), derive the index from the 1x index instead of building it")
+    parser.add_argument("--full-up-to", type=int, default=10,
+                        help="above this N, skip the saturated web run and the re-index after adding a document")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    parser.add_argument("--report-only", type=Path, default=None, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
+    if arguments.step:
+        print(json.dumps(STEPS[arguments.step](arguments.work, arguments.shared)))
+        return
+    from wto_assist.exports import atomic_write
+
+    web_filter_names()
+    scales = [int(value) for value in arguments.scales.split(",")]
+    if arguments.report_only:  # print the tables again from a --json file of an earlier run
+        saved = json.loads(arguments.report_only.read_text(encoding="utf-8"))
+        report(saved["results"], saved["ingest"], saved["load"][0], saved["load"][1], saved["machine"])
+        return
+    work = arguments.work or Path(tempfile.mkdtemp(prefix="wto-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started_load = os.getloadavg()
+    base, ingest = base_corpus(work, arguments.shared)
+    texts = queries(arguments.shared)
+    results = []
+    for scale in scales:
+        derive = bool(arguments.derive_above) and scale > arguments.derive_above and 1 in scales
+        results.append(measure(scale, work, base, arguments.shared, texts, full=scale <= arguments.full_up_to, derive=derive))
+        print(f"[{scale}x done]", file=sys.stderr, flush=True)
+        if arguments.json:
+            figures = json.dumps({"machine": machine(), "ingest": ingest, "results": results,
+                                  "load": [started_load, os.getloadavg()]}, indent=1)
+            atomic_write(arguments.json, lambda path: Path(path).write_text(figures, encoding="utf-8"))
+    report(results, ingest, started_load, os.getloadavg())
+    if arguments.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        shutil.rmtree(work / "x1", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""The execution path at scale: lazy hit lists, per-document top sums, the approximate window index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wto_assist import ranking
+from wto_assist.index import ann
+from wto_assist.index.dense import DenseIndex
+from wto_assist.index.hitlist import HitList
+from tests.test_search_real import ctd_bm25  # noqa: F401 - the real minutes' BM25 index, a fixture
+
+
+def full_order(rows, scores, citation_ids, opened):
+    """The reference: every hit sorted (stable), then one row per citation."""
+    order = rows[np.argsort(-scores, kind="stable")]
+    seen = {int(citation_ids[row]) for row in opened}
+    result = list(opened)
+    for row in order:
+        if int(citation_ids[row]) not in seen:
+            seen.add(int(citation_ids[row]))
+            result.append(int(row))
+    return result
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_hit_list_pages_exactly_like_sorting_every_hit(seed):
+    rng = np.random.default_rng(seed)
+    row_count = 3000
+    citation_ids = np.cumsum(rng.random(row_count) < 0.7) - 1  # runs of rows sharing a citation
+    rows = np.flatnonzero(rng.random(row_count) < 0.4)
+    scores = np.round(rng.random(rows.size) * 4, 1)  # many ties
+    opened = [int(rows[5])] if seed % 2 else []
+    expected = full_order(rows, scores, citation_ids, opened)
+    hits = HitList(opened, rows, scores, citation_ids, int(citation_ids.max()) + 1)
+    assert len(hits) == len(expected)
+    assert hits[:10] == expected[:10]
+    assert list(hits.from_position(len(expected) - 25)) == expected[-25:]
+    assert hits[:] == expected
+    assert hits.score(int(rows[3])) == scores[3]
+
+
+def test_an_empty_hit_list_counts_its_opened_rows_only():
+    hits = HitList([4], np.zeros(0, dtype=np.int64), np.zeros(0), np.arange(10), 10)
+    assert len(hits) == 1 and hits[:] == [4] and hits.score(4) == float("-inf")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_top_sums_add_each_documents_best_scores(seed):
+    rng = np.random.default_rng(seed)
+    groups = np.sort(rng.integers(0, 40, 500))
+    values = np.round(rng.random(500) * 3, 1)
+    if seed % 2:  # unsorted groups take the sorting path
+        order = rng.permutation(500)
+        groups, values = groups[order], values[order]
+    expected = np.zeros(45)
+    for group in np.unique(groups):
+        expected[group] = sum(sorted(values[groups == group], reverse=True)[:3])
+    assert np.allclose(ranking.top_sums(values, groups, 3, 45), expected)
+
+
+def test_meeting_context_on_the_hits_alone_equals_the_whole_corpus():
+    rng = np.random.default_rng(3)
+    documents = np.sort(rng.integers(0, 25, 800))
+    scores = np.where(rng.random(800) < 0.3, rng.random(800) * 10, -np.inf)
+    hits = np.flatnonzero(np.isfinite(scores))
+    whole = ranking.meeting_context(scores, documents)
+    sizes = np.bincount(documents, minlength=25)
+    assert np.array_equal(ranking.meeting_context(scores[hits], documents[hits], document_sizes=sizes), whole[hits])
+
+
+def unit_vectors(count: int, seed: int, dimension: int = 48, topics: int = 200) -> np.ndarray:
+    """Windows around `topics` centres, as sentence vectors of a corpus cluster by subject."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((topics, dimension))
+    vectors = (centres[rng.integers(0, topics, count)] + 0.5 * rng.standard_normal((count, dimension))).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_beyond_the_exact_limit_the_window_index_is_approximate_and_finds_the_true_neighbours():
+    import faiss
+
+    vectors = unit_vectors(20_000, 0)
+    queries = vectors[:50] + 0.05 * unit_vectors(50, 1, topics=50)  # near a known window, as a paraphrase would be
+    index = ann.build(vectors, exact_limit=5_000)
+    assert isinstance(index, faiss.IndexIVFScalarQuantizer) and index.nprobe == ann.probes(index.nlist)
+    exact = ann.build(vectors)
+    assert isinstance(exact, faiss.IndexFlatIP)
+    _, truth = exact.search(queries, 10)
+    _, found = index.search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found.tolist(), truth.tolist())])
+    assert recall >= 0.9
+    assert np.abs(ann.stored_vectors(index) - vectors).max() < 0.02  # int8 codes decode close to the vectors
+
+
+class FixedEncoder:
+    def __init__(self, vector):
+        self.vector = vector
+
+    def encode(self, texts):
+        return self.vector[None, :]
+
+
+def test_a_filter_on_an_approximate_window_index_only_removes_rows(tmp_path):
+    import faiss
+
+    vectors = unit_vectors(12_000, 2)
+    window_rows = np.arange(12_000) // 3  # three windows per paragraph
+    faiss.write_index(ann.build(vectors, exact_limit=1_000), str(tmp_path / "windows.faiss"))
+    np.save(tmp_path / "window_rows.npy", window_rows)
+    index = DenseIndex(tmp_path, FixedEncoder(vectors[30]))
+    everywhere = index.scores("q", 4_000, depth=50, floor=0.97)
+    allowed = np.arange(0, 4_000, 2)
+    filtered = index.scores("q", 4_000, allowed, depth=50, floor=0.97)
+    assert everywhere[10] == pytest.approx(1.0, abs=0.02)  # the query's own window, found through the IVF lists
+    below_floor = np.flatnonzero((filtered > -1) & (filtered < 0.97))  # found by the filtered top-50, not the floor
+    assert below_floor.size and np.isin(below_floor, allowed).all()
+    outside = np.setdiff1d(np.arange(4_000), allowed)
+    assert (filtered[outside] <= everywhere[outside]).all()
+
+
+def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_bm25):
+    """The precomputed columns against the index rows themselves, filter by filter, on the real minutes."""
+    from wto_assist.enrich.provisions import is_within
+    from wto_assist.search import Filters
+
+    rows = ctd_bm25.rows
+    assert len(rows) == ctd_bm25.row_count
+    speaker = next(row["actors"][0] for row in rows if row["speaker_kind"] == "member" and row["actors"])
+    provision = next(key for row in rows for key in row["provisions"])
+    mentioned = next(name for row in rows for name in row["mentions"])
+    prefix = rows[len(rows) // 2]["symbol"][:-1]  # e.g. WT/COMTD/M/5 for ... /M/5x
+    cases = [
+        (Filters(speaker=speaker), [speaker in row["actors"] for row in rows]),
+        (Filters(speaker="Chair"), [row["speaker_kind"] == "chair" for row in rows]),
+        (Filters(symbol=prefix.lower()), [row["symbol"].startswith(prefix) for row in rows]),
+        (Filters(date_from="2005-03", date_to="2011"), [bool(row["date"]) and "2005-03-01" <= row["date"] <= "2011-12-31" for row in rows]),
+        (Filters(member=mentioned), [mentioned in row["actors"] or mentioned in row["mentions"] for row in rows]),
+        (Filters(provision=provision.split("(")[0]), [any(is_within(key, provision.split("(")[0]) for key in row["provisions"]) for row in rows]),
+        (Filters(restricted=False), [not row["restricted"] for row in rows]),
+        (Filters(family=rows[0]["family"]), [row["family"] == rows[0]["family"] for row in rows]),
+    ]
+    dispute = next((key for row in rows for key in row["disputes"]), None)  # the CTD minutes may cite none
+    if dispute:
+        cases.append((Filters(dispute=dispute), [dispute in row["disputes"] for row in rows]))
+    for filters, expected in cases:
+        mask = ctd_bm25.mask(filters)
+        assert sum(expected) > 0, filters
+        assert mask.tolist() == expected, filters
