@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .errors import WtoAssistError
 from .documents.symbols import SymbolError, normalise_symbol
 from .store import Store, StoreError
 
@@ -36,8 +37,8 @@ def _print_json(value) -> None:
 
 
 class _OneLineStoreErrors(click.Group):
-    """A database that is refused (read-only, newer schema, not a corpus) is one line from every command,
-    never a traceback, whichever library function met it."""
+    """Every error of the library's family (errors.py) is one line from every command, never a traceback:
+    a bad brief, an unknown symbol, a database that is read-only, a newer schema or not a corpus, a full disk."""
 
     def invoke(self, ctx):
         import errno
@@ -45,7 +46,7 @@ class _OneLineStoreErrors(click.Group):
 
         try:
             return super().invoke(ctx)
-        except StoreError as error:
+        except WtoAssistError as error:  # the library's one error family (errors.py), translated here once
             raise click.ClickException(str(error)) from error
         except sqlite3.OperationalError as error:
             if "disk is full" in str(error):

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import WtoAssistError
 from .quality import fold_text
 from .search import Searcher
 
 
-class QueryFileError(Exception):
+class QueryFileError(WtoAssistError):
     """A malformed query file; the message names the line."""
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import UnavailableError
 from . import __version__
 from .documents.symbols import SymbolError, parse_symbol
 
@@ -47,7 +48,7 @@ MAX_PARTS = 20
 _SUFFIX_LETTER = {"Add": "A", "Rev": "R", "Corr": "C", "Suppl": "S"}
 
 
-class FetchError(Exception):
+class FetchError(UnavailableError):
     """A request that cannot be made as asked (bad symbol, range, language); one line."""
 
 

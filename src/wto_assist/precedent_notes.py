@@ -13,12 +13,13 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import WtoAssistError
 from .documents.symbols import dispute_number
 from .enrich.provisions import is_within, normalise_key
 from .store import Store
 
 
-class NoteError(ValueError):
+class NoteError(WtoAssistError, ValueError):
     """A note that cannot be added or removed; the message names the field."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import astuple, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import UnavailableError
 from . import config
 from .documents.model import Citation, Document
 from .documents.symbols import dispute_of
@@ -301,7 +302,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class StoreError(Exception):
+class StoreError(UnavailableError):
     """The database cannot be opened or is not a wto-assist corpus."""
 
 

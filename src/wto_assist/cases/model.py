@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from ..errors import WtoAssistError
 from ..draft.brief import BriefError, _Reader
 
 LEVELS = ("internal", "like-minded", "public")
@@ -40,7 +41,7 @@ DATE_FIELDS = ("first_reported", "in_force", "lifted")
 CASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 
 
-class CaseError(ValueError):
+class CaseError(WtoAssistError, ValueError):
     """Bad case input or an unknown case; the message names the file, field or id."""
 
 

@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import WtoAssistError
+
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc")
 MAX_FILE_BYTES = 256 * 2**20  # the longest WTO report with annexes is tens of MB; more is not a document to read whole
 MAX_LINE_CHARS = 200_000  # a whole WTO paragraph on one line is a few thousand characters
@@ -31,7 +33,7 @@ FOOTNOTE_LINE = "⟦note {}⟧ {}"
 TABLE_ROW = "⟦row⟧"  # opens a line that is a row of a table (cells apart by tabs): text, never a heading
 
 
-class ReadError(Exception):
+class ReadError(WtoAssistError):
     """A file that cannot be read as a document; the message names the reason in one line."""
 
 

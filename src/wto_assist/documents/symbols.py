@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import WtoAssistError
+
 SUFFIX_KINDS = {"ADD": "Add", "REV": "Rev", "CORR": "Corr", "SUPPL": "Suppl"}
 TOP_LEVEL_SERIES = {"WT", "G", "JOB", "WTO", "S", "IP", "TN", "PC", "GPA", "SCM"}
 
@@ -78,7 +80,7 @@ FAMILIES = (
 )
 
 
-class SymbolError(ValueError):
+class SymbolError(WtoAssistError, ValueError):
     """A string that is not a well-formed WTO document symbol."""
 
 

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..errors import WtoAssistError
 from .. import members
 from ..documents.symbols import SymbolError, dispute_number
 from ..enrich.provisions import ProvisionError, normalise_key
@@ -53,7 +54,7 @@ KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party
 CITATION = re.compile(r"^\s*(?P<symbol>DS\s?\d{1,4}\s+summary|\S+),\s*paras?\.\s*(?P<paragraph>\[?[\w.]+\]?)\s*$", re.I)
 
 
-class BriefError(ValueError):
+class BriefError(WtoAssistError, ValueError):
     """A brief that cannot be drafted; the message names the file and field."""
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..errors import WtoAssistError
 from .. import members
 from ..documents.symbols import SymbolError, dispute_of, normalise_symbol, parse_symbol
 from ..config import today
@@ -31,7 +32,7 @@ TOC_MARK = "⟦toc⟧"  # render.py puts a Word table-of-contents field here
 Runs = citation_style.Runs
 
 
-class DraftError(Exception):
+class DraftError(WtoAssistError):
     """A draft that cannot be produced as asked; the message names the brief field or the source."""
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..errors import WtoAssistError
 from .. import members
 from ..documents.citations import PINPOINT, SUMMARY_PINPOINT
 from ..documents.readers import ReadError, check_docx_size
@@ -63,7 +64,7 @@ ALWAYS_FAILS = ("mismatch", "misattributed", "source missing", "no citation", "r
 FINAL_FAILS = ("unverified", "hidden text")
 
 
-class VerifyError(Exception):
+class VerifyError(WtoAssistError):
     """A file that cannot be read as a DOCX."""
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..errors import WtoAssistError
 from ..quality import fold_text
 
 
-class ProvisionError(ValueError):
+class ProvisionError(WtoAssistError, ValueError):
     """Text that cannot be read as a provision; the message says why."""
 
 

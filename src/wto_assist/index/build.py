@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import UnavailableError
 from ..documents.segment import is_heading
 from ..store import Store
 from . import ann, columns, dense, lexical, onnx_encoder
@@ -43,7 +44,7 @@ from . import ann, columns, dense, lexical, onnx_encoder
 FORMAT_VERSION = 3  # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns
 
 
-class IndexMissing(Exception):
+class IndexMissing(UnavailableError):
     """No usable index where one was expected."""
 
 

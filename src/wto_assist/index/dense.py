@@ -11,11 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import UnavailableError
+
 WINDOW_WORDS = 70
 WINDOW_STRIDE = 50
 
 
-class ModelError(Exception):
+class ModelError(UnavailableError):
     """The embedding model cannot be found or loaded."""
 
 

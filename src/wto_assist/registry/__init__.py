@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..errors import WtoAssistError
 from .. import members
 from ..documents.symbols import dispute_number
 from ..enrich.provisions import agreement_key, agreement_names, parse_cited
@@ -27,7 +28,7 @@ from .status import current_stage, events, related_disputes
 from .summaries import summary_document
 
 
-class RegistryError(Exception):
+class RegistryError(WtoAssistError):
     """A registry file that cannot be read at all."""
 
 

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import WtoAssistError
 from .. import members
 from ..store import Store
 
 
-class GroupsError(Exception):
+class GroupsError(WtoAssistError):
     """A groups table that cannot be read at all; the message names the file."""
 
 
