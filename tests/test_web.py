@@ -197,3 +197,16 @@ def test_tag_buttons_are_not_taken_by_the_copy_script(sample_db, tmp_path):
     for form in page.text.split('action="/concerns"')[1:]:
         button = form.split("<button", 1)[1].split(">", 1)[0]
         assert "data-citation" not in button
+
+
+def test_a_library_error_no_page_handles_is_its_message_and_status(sample_db, tmp_path, monkeypatch):
+    from wto_assist.errors import NotFoundError
+    from wto_assist.web import app as web_app
+
+    def lost(*args, **kwargs):
+        raise NotFoundError("no dispute DS999 in the registry", field="dispute")
+
+    monkeypatch.setattr(web_app, "find_disputes", lost, raising=False)
+    client, _ = _client(sample_db, tmp_path)
+    answer = client.get("/disputes?member=Bangladesh")
+    assert answer.status_code == 404 and "no dispute DS999 in the registry" in answer.text

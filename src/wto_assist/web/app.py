@@ -27,6 +27,7 @@ from starlette.templating import Jinja2Templates
 from .. import members
 from ..documents.readers import SUPPORTED_SUFFIXES
 from ..documents.symbols import FAMILIES, SymbolError, normalise_symbol
+from ..errors import WtoAssistError
 from ..index.build import IndexMissing, build_index, current_version
 from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
@@ -349,7 +350,11 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     from .cases import case_routes  # the Cases pages (web/cases.py)
 
     routes[-1:-1] = case_routes(state, page, checked_form, forged, _save_upload, UploadRejected)
-    return Guard(Starlette(routes=routes), access)
+    def library_error(request: Request, error: WtoAssistError) -> Response:
+        """A library error no page handled itself: its message on the error page, with its own status."""
+        return page(request, "error.html", error.status, message=str(error))
+
+    return Guard(Starlette(routes=routes, exception_handlers={WtoAssistError: library_error}), access)
 
 
 class UploadRejected(Exception):
