@@ -96,3 +96,27 @@ def test_legacy_doc_without_converter_asks_for_docx(tmp_path, monkeypatch):
     path.write_bytes(b"\xd0\xcf\x11\xe0 legacy word")
     with pytest.raises(ReadError, match="convert it to .docx"):
         read_text(path)
+
+
+def test_text_a_docx_embeds_as_an_alt_chunk_is_read_not_dropped(tmp_path):
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from wto_assist.documents.readers import read_text
+
+    document = docx.Document()
+    document.add_paragraph("WT/COMTD/M/995")
+    chunk = Part(PackURI("/word/afchunk.htm"), "text/html",
+                 b"<html><body><p>The representative of Chile said that embedded text counts.</p></body></html>", document.part.package)
+    relationship_id = document.part.relate_to(chunk, RELATIONSHIP_TYPE.A_F_CHUNK)
+    alt = OxmlElement("w:altChunk")
+    alt.set(qn("r:id"), relationship_id)
+    document.element.body.insert(1, alt)
+    path = tmp_path / "chunk.docx"
+    document.save(str(path))
+    text, _ = read_text(path)
+    assert "The representative of Chile said that embedded text counts." in text

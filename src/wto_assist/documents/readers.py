@@ -201,6 +201,9 @@ def _read_docx(path: Path) -> str:
                 lines.append(TABLE_ROW + "\t".join(cell.text.strip() for cell in row.cells))
             lines.append("")
             continue
+        if element.tag == qn("w:altChunk"):
+            lines += _alt_chunk_lines(document, element.get(qn("r:id")))
+            continue
         if element.tag != qn("w:p"):
             continue
         paragraph = WordParagraph(element, document)
@@ -215,6 +218,27 @@ def _read_docx(path: Path) -> str:
         lines.append("")  # a Word paragraph is a block of its own, never a wrapped line
     lines += [FOOTNOTE_LINE.format(number, text) for number, text in notes.items()]
     return "\n".join(lines)
+
+
+def _alt_chunk_lines(document, relationship_id: str | None) -> list[str]:
+    """Text a Word document embeds whole (an altChunk: HTML or plain text pasted in by another program),
+    read as the page shows it; a chunk of another kind is refused by name rather than dropped unseen."""
+    relationship = document.part.rels.get(relationship_id) if relationship_id else None
+    if relationship is None or relationship.is_external:
+        raise ReadError("an embedded document (altChunk) has no content in the file")
+    part = relationship.target_part
+    kind = part.content_type.split(";")[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml"):
+        text = _html_to_text(decode_bytes(part.blob)[0])
+    elif kind == "text/plain":
+        text = decode_bytes(part.blob)[0]
+    else:
+        raise ReadError(f"it embeds a document of type {kind} (a Word altChunk) that wto-assist cannot read;"
+                        " open it in Word and save it again, which merges the embedded text")
+    lines = []
+    for line in text.split("\n"):
+        lines += [line.strip(), ""] if line.strip() else []
+    return lines
 
 
 MAX_DOCX_INFLATED = 200 * 2**20  # a long WTO report is a few MB unzipped; more is a zip bomb
