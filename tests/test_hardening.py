@@ -639,3 +639,31 @@ def test_other_sites_cannot_make_a_browser_run_searches_here():
     assert client.get("/search?q=x", headers={"sec-fetch-site": "cross-site"}).status_code == 403
     assert client.get("/search?q=x", headers={"origin": "http://attacker.example"}).status_code == 403
     assert client.get("/read", headers={"sec-fetch-site": "cross-site"}).status_code == 200  # a light page may be linked
+
+
+def test_a_post_the_client_aborts_is_answered_without_a_traceback(sample_db, tmp_path):
+    """A browser that goes away mid-upload: the app answers 400 quietly instead of raising ClientDisconnect."""
+    import asyncio
+
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import create_app
+
+    index_dir = tmp_path / "index"
+    build_index(sample_db, index_dir, with_dense=False)
+    app = create_app(sample_db, index_dir, tmp_path / "data", with_dense=False)
+    body = b"csrf_token=x&file=" + b"a" * 100
+    messages = [{"type": "http.request", "body": body[:20], "more_body": True}, {"type": "http.disconnect"}]
+    sent = []
+
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/verify", "raw_path": b"/verify", "query_string": b"", "scheme": "http",
+             "server": ("127.0.0.1", 8765), "client": ("127.0.0.1", 5000), "root_path": "", "http_version": "1.1",
+             "headers": [(b"host", b"127.0.0.1:8765"), (b"origin", b"http://127.0.0.1:8765"),
+                         (b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", str(len(body)).encode())]}
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 400

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -354,7 +354,12 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         """A library error no page handled itself: its message on the error page, with its own status."""
         return page(request, "error.html", error.status, message=str(error))
 
-    return Guard(Starlette(routes=routes, exception_handlers={WtoAssistError: library_error}), access)
+    def gone(request: Request, error: ClientDisconnect) -> Response:
+        """The browser went away mid-upload: nobody to answer, nothing to log."""
+        return Response(status_code=400)
+
+    handlers = {WtoAssistError: library_error, ClientDisconnect: gone}
+    return Guard(Starlette(routes=routes, exception_handlers=handlers), access)
 
 
 class UploadRejected(Exception):
