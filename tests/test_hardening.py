@@ -667,3 +667,19 @@ def test_a_post_the_client_aborts_is_answered_without_a_traceback(sample_db, tmp
                          (b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", str(len(body)).encode())]}
     asyncio.run(app(scope, receive, send))
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 400
+
+
+def test_an_index_on_a_read_only_mount_is_searched(sample_db, tmp_path):
+    import os
+    import subprocess
+
+    from wto_assist.index.build import build_index
+
+    if not readers.no_network_prefix():
+        pytest.skip("no user namespaces here to make a read-only mount")
+    index_dir = tmp_path / "index"
+    build_index(sample_db, index_dir, with_dense=False)
+    script = (f"mount --bind {index_dir} {index_dir} && mount -o remount,bind,ro {index_dir} && "
+              f"{sys.executable} -c 'from wto_assist.cli import main; main()' search DFQF --k 1 --db {sample_db} --index {index_dir}")
+    run = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert run.returncode == 0 and "WT/COMTD/M/990, para." in run.stdout, run.stderr[-1000:]

@@ -91,7 +91,11 @@ def _writer_lock(index_dir: Path):
 
 def hold_version(version: Path):
     """Open and share-lock a version's `.readers` file: the version stays while the handle is open."""
-    handle = open(version / ".readers", "a")  # noqa: SIM115 - held for the reader's lifetime
+    try:
+        handle = open(version / ".readers", "a")  # noqa: SIM115 - held for the reader's lifetime
+    except OSError:
+        # A read-only index folder (a shared mount) can still be searched; nobody can build there either.
+        handle = open(version / "manifest.json", "rb")  # noqa: SIM115
     fcntl.flock(handle, fcntl.LOCK_SH)
     return handle
 
