@@ -21,11 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import members, ranking
+from . import members, query_parse, ranking, relevance, spelling
 from .documents.citations import find_citations
 from .documents.symbols import FAMILIES, SymbolError, dispute_number
 from .enrich.provisions import ProvisionError, is_within, normalise_key
 from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
+from .index.analysis import tokens
 from .index.lexical import LexicalIndex
 from .store import Store
 
@@ -70,6 +71,9 @@ class ResultPage:
     page: int
     pages: int
     notices: list[str] = field(default_factory=list)  # what the user should know about this result set
+    words: relevance.WordMatch | None = None  # hits by how many of the user's words they hold; weak-match flag
+    suggestions: dict[str, str] = field(default_factory=dict)  # unknown word -> the corpus word it may mean
+    suggested_query: str | None = None  # the query with those words replaced
 
 
 def date_bound(value: str | None, option: str, end: bool) -> str | None:
@@ -129,6 +133,9 @@ class Searcher:
         self._members = [set(row["actors"]) | set(row.get("mentions", [])) for row in self.rows]
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = np.unique([f"{row['symbol']}\n{row['label']}" for row in self.rows], return_inverse=True)[1]
+        self._facts = relevance.RowFacts(np.array([row.get("procedural", False) for row in self.rows], dtype=bool),
+                                         self._dates, self._speaker_kinds, [set(row["actors"]) for row in self.rows])
+        self._speller: spelling.Speller | None = None
 
     @property
     def dense(self):
@@ -146,6 +153,7 @@ class Searcher:
         A missing model is not an error here: BM25 still answers, and dense or hybrid queries say what is missing."""
         from .index.dense import ModelError
 
+        self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
         if self.manifest.get("dense"):
             try:
                 self.dense.scores("warm-up", len(self.rows))
@@ -233,7 +241,8 @@ class Searcher:
         """(score per row, True where the row matches the query's words); rows that are not hits get -inf."""
         if mode not in MODES:
             raise SearchError(f"--mode: unknown mode {mode!r} (one of: {', '.join(MODES)})")
-        lexical = self.lexical.scores(query)
+        parsed = query_parse.parse(query)
+        lexical = self.lexical.scores(parsed.text or query)
         matched = lexical > 0
         if mode == "bm25":
             scores, hits = np.where(matched, lexical, -np.inf), matched
@@ -244,6 +253,7 @@ class Searcher:
             scores = np.where(hits, semantic, -np.inf) if mode == "dense" else fuse(lexical, semantic, hits)
         if mode != "dense":
             scores = ranking.member_boost(ranking.meeting_context(scores, self._document_ids), query, self._members)
+        scores = relevance.adjust(scores, parsed, self._facts)
         keep = hits & ~self._heading_like
         if mask is not None:
             keep &= mask
@@ -321,7 +331,32 @@ class Searcher:
             raise SearchError(f"page {page} is past the last page of results ({pages}; {len(order)} hits)")
         start = (page - 1) * size
         records = self._records(order[start:], scores, matched, opened, start + 1, size)
-        return ResultPage(len(order), records, page, pages, notices)
+        result = ResultPage(len(order), records, page, pages, notices)
+        self._explain(query, order, opened, result)
+        return result
+
+    def _explain(self, query: str, order: list[int], opened: set[int], result: ResultPage) -> None:
+        """Counts by the user's words, the weak-match notice and spelling suggestions (relevance.py, spelling.py)."""
+        rest = query
+        for found in reversed(find_citations(query)):
+            rest = rest[: found.start] + " " + rest[found.end :]
+        parsed = query_parse.parse(rest)
+        presence = relevance.concept_presence(self.lexical, parsed, len(self.rows))
+        result.words = relevance.word_match(order, presence, opened, self.lexical.scores(parsed.text or rest) > 0)
+        if result.words.weak:
+            result.notices.append("no paragraph clearly answers this; closest matches:")
+        if parsed.period and result.total:
+            result.notices.append(f"paragraphs of {parsed.period[0][:4]}–{parsed.period[1][:4]} rank higher "
+                                  f"(\"{parsed.period_phrase}\"); --from/--to keep only those")
+        unknown = spelling.unknown_words(rest, lambda word: any(t in self.lexical.vocabulary for t in tokens(word)))
+        if unknown:
+            self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
+            fixes = {word: fix for word in unknown if (fix := self._speller.suggest(word)) and fix.lower() != word.lower()}
+            result.suggestions = fixes
+            if fixes:
+                result.suggested_query = spelling.corrected(query, fixes)
+                result.notices.append("no paragraph uses " + ", ".join(f"\"{w}\"" for w in fixes)
+                                      + f": did you mean {' '.join(fixes.values())}?")
 
     def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:
         """The first k hits (drafting and precedent use this; the CLI and the web app use run())."""

@@ -24,6 +24,9 @@ STOPWORDS = frozenset(
     would you your yours yourself yourselves said""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Numbered groups are one term however written ("G-90", "G90", "Group of 90" -> g90), so "G-90" never
+# meets the "90" of a symbol such as WT/COMTD/W/90.
+_NUMBERED_GROUP = re.compile(r"(?<![\w/.-])(?:[Gg]-?|[Gg]roup of )(\d{1,3})(?![\w/]|-\d)")
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +48,23 @@ def _glossary() -> tuple[re.Pattern, dict[str, tuple[str, str]], re.Pattern, dic
     acronym_pattern = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, by_length(acronyms))) + r")s?(?![\w&])")
     expansion_pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, by_length(expansions))) + r")(?!\w)")
     return acronym_pattern, acronyms, expansion_pattern, expansions
+
+
+def acronym_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, acronym token) for each glossary acronym written in `text` (case-sensitive)."""
+    acronym_pattern, acronyms, _, _ = _glossary()
+    return [(m.start(), m.end(), acronyms[m.group(1)][0]) for m in acronym_pattern.finditer(text)]
+
+
+def expansion_spans(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, acronym token) for each glossary expansion in text already passed through fold_text."""
+    _, _, expansion_pattern, expansions = _glossary()
+    return [(m.start(), m.end(), expansions[m.group(1)]) for m in expansion_pattern.finditer(folded)]
+
+
+def normalise_groups(text: str) -> str:
+    """"G-90", "G90" and "Group of 90" written as the single term "G90"."""
+    return _NUMBERED_GROUP.sub(lambda match: f"G{match.group(1)}", text)
 
 
 def expand(text: str) -> str:
@@ -75,6 +95,8 @@ def stem(token: str) -> str:
 def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True) -> list[str]:
     """Lower-case, lightly stemmed word tokens without stopwords; `expand_acronyms=False` and
     `stemmed=False` exist only to measure what the glossary and the stemmer are worth."""
+    text = normalise_groups(text)
     source = expand(text) if expand_acronyms else text
-    words = [token for token in _TOKEN.findall(source.lower()) if token not in STOPWORDS]
+    # Single letters ("s" of "Egypt's" and "S&DT", "e" of "e-commerce") matched nearly every paragraph.
+    words = [token for token in _TOKEN.findall(source.lower()) if len(token) > 1 and token not in STOPWORDS]
     return [stem(word) for word in words] if stemmed else words

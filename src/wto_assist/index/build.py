@@ -39,8 +39,9 @@ import numpy as np
 from ..documents.segment import is_heading
 from ..store import Store
 from . import dense, lexical, onnx_encoder
+from .procedural import is_procedural
 
-FORMAT_VERSION = 2  # 2: light stemming, speaker kinds and heading-like rows
+FORMAT_VERSION = 3  # 2: light stemming, speaker kinds and heading-like rows; 3: procedural lines, numbered groups as one term
 
 
 class IndexMissing(Exception):
@@ -145,7 +146,8 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     building.mkdir()
     try:
         _write_json(building / "rows.json", [
-            {**{key: value for key, value in row.items() if key != "text"}, "heading_like": is_heading_like(row)} for row in rows
+            {**{key: value for key, value in row.items() if key != "text"}, "heading_like": is_heading_like(row),
+             "procedural": is_procedural(row["text"])} for row in rows
         ])
         clock = time.perf_counter()
         lexical.build([lexical_text(row) for row in rows], building / "bm25")

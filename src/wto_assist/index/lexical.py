@@ -32,3 +32,9 @@ class LexicalIndex:
         if not query_tokens:
             return np.zeros(self.retriever.scores["num_docs"], dtype=np.float32)
         return self.retriever.get_scores(query_tokens).astype(np.float32)
+
+    def term_rows(self, term: str) -> np.ndarray:
+        """True for every indexed paragraph containing the (analysed) term."""
+        if term not in self.vocabulary:
+            return np.zeros(self.retriever.scores["num_docs"], dtype=bool)
+        return self.retriever.get_scores([term]) > 0
