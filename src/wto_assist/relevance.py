@@ -70,16 +70,12 @@ class WordMatch:
     weak: bool
 
     def sentence(self) -> str:
-        parts = [f"{self.all_words} {_paragraphs(self.all_words)} contain all your words"]
+        parts = [f"{self.all_words} {'paragraph contains' if self.all_words == 1 else 'paragraphs contain'} all your words"]
         if self.some_words:
             parts.append(f"{self.some_words} more contain some")
         if self.similar:
             parts.append(f"{self.similar} more share no word but are close in meaning")
         return "; ".join(parts)
-
-
-def _paragraphs(count: int) -> str:
-    return "paragraph" if count == 1 else "paragraphs"
 
 
 def concept_presence(lexical, parsed: ParsedQuery, rows: int) -> np.ndarray:

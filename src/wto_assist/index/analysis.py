@@ -62,6 +62,18 @@ def expansion_spans(folded: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), expansions[m.group(1)]) for m in expansion_pattern.finditer(folded)]
 
 
+def glossary_forms(token: str) -> tuple[list[str], list[str]]:
+    """The acronyms (as written) and folded expansions that stand for one acronym token ("ldc")."""
+    _, acronyms, _, expansions = _glossary()
+    return ([acronym for acronym, (own, _) in acronyms.items() if own == token],
+            [phrase for phrase, own in expansions.items() if own == token])
+
+
+def numbered_groups(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each numbered group written in `text` ("G-90" -> "g90")."""
+    return [(m.start(), m.end(), f"g{m.group(1)}") for m in _NUMBERED_GROUP.finditer(text)]
+
+
 def normalise_groups(text: str) -> str:
     """"G-90", "G90" and "Group of 90" written as the single term "G90"."""
     return _NUMBERED_GROUP.sub(lambda match: f"G{match.group(1)}", text)
