@@ -159,10 +159,13 @@ CALIBRATION = REPO / "benchmarks" / "data" / "calibration-queries.jsonl"
 def ranking_variants(searcher: Searcher, sets: dict[str, list], db: Path, with_dense: bool = True) -> None:
     """Every ranking variant against the standard BM25 baseline (Snowball stemming, English stop words),
     on every query set, in one run (README, "Ranking"; docs/notes-search.md)."""
+    import bm25s
     import numpy as np
 
     from wto_assist import query_parse, relevance
     from wto_assist.evaluate import StandardBM25
+    from wto_assist.index.analysis import light_stem, tokens
+    from wto_assist.index.lexical import K1
     from wto_assist.store import Store
 
     with Store(db, create=False) as store:
@@ -175,6 +178,19 @@ def ranking_variants(searcher: Searcher, sets: dict[str, list], db: Path, with_d
         scores = searcher.lexical.scores(query_parse.parse(query).text or query)
         return np.where((scores > 0) & not_heading, scores, -np.inf)
 
+    def other_bm25(stemmer, k1):
+        """The project's analysis with another stemmer or k1, indexed afresh for comparison."""
+        retriever = bm25s.BM25(k1=k1, b=0.75)
+        retriever.index([tokens(texts[(r["symbol"], r["seq"])], stemmer=stemmer) or ["<empty>"] for r in searcher.rows], show_progress=False)
+
+        def scores(query):
+            wanted = [t for t in tokens(query, stemmer=stemmer) if t in retriever.vocab_dict]
+            if not wanted:
+                return np.full(len(searcher.rows), -np.inf)
+            found = retriever.get_scores(wanted)
+            return np.where((found > 0) & not_heading, found, -np.inf)
+        return scores
+
     def structure(scores, query):
         return ranking.member_boost(ranking.meeting_context(scores, documents), query, searcher._members)
 
@@ -182,10 +198,14 @@ def ranking_variants(searcher: Searcher, sets: dict[str, list], db: Path, with_d
         defaults = {"procedural_weight": 1, "period_weight": 0, "speaker_weight": 0, "delegation_weight": 0}
         return relevance.adjust(scores, query_parse.parse(query), facts, **{**defaults, **weights})
 
+    light = other_bm25(light_stem, 1.2)
     variants = {
         "**standard BM25 (Snowball, English stop words): the baseline**": lambda q: standard.scores(q),
-        "BM25, glossary and light stemming": lexical,
-        "  + meeting context + Member named (the previous default)": lambda q: structure(lexical(q), q),
+        "BM25 k1 1.2, glossary, light stemming": light,
+        "  + meeting context + Member named (the previous default)": lambda q: structure(light(q), q),
+        "BM25 k1 1.2, glossary, Snowball stemming": other_bm25(None, 1.2),
+        f"BM25 k1 {K1}, glossary, Snowball stemming": lexical,
+        "  + meeting context + Member named": lambda q: structure(lexical(q), q),
     }
     for weight in (0.5, 0.25, 0.1):
         variants[f"  + procedural lines × {weight}"] = (

@@ -21,18 +21,19 @@ from .quality import fold_text
 
 _YEAR = r"((?:19[4-9]|20[0-3])\d)"
 _RANGE_WORDS = r"(?:and|to|until|-|–)"
-# (pattern, how the years become a period, whether the phrase leaves the words BM25 sees)
+# (pattern, how the years become a period). The year stays in the words BM25 sees: a paragraph that
+# names the year is often the one meant ("in force since 1971").
 _PERIODS = [
-    (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s*{_RANGE_WORDS}\s*{_YEAR}\b", re.I), lambda a, b: (a, b), True),
-    (re.compile(rf"\b(?:since|from)\s+{_YEAR}\b", re.I), lambda a: (a, None), True),
-    (re.compile(rf"\bafter\s+{_YEAR}\b", re.I), lambda a: (a + 1, None), True),
-    (re.compile(rf"\b(?:before)\s+{_YEAR}\b", re.I), lambda a: (None, a - 1), True),
-    (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), lambda a: (None, a), True),
-    (re.compile(rf"\b(?:in|during|throughout|over)\s+{_YEAR}\b", re.I), lambda a: (a, a), True),
+    (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s*{_RANGE_WORDS}\s*{_YEAR}\b", re.I), lambda a, b: (a, b)),
+    (re.compile(rf"\b(?:since|from)\s+{_YEAR}\b", re.I), lambda a: (a, None)),
+    (re.compile(rf"\bafter\s+{_YEAR}\b", re.I), lambda a: (a + 1, None)),
+    (re.compile(rf"\b(?:before)\s+{_YEAR}\b", re.I), lambda a: (None, a - 1)),
+    (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), lambda a: (None, a)),
+    (re.compile(rf"\b(?:in|during|throughout|over)\s+{_YEAR}\b", re.I), lambda a: (a, a)),
     # A bare year or range often names a plan or report ("the 2003 TA plan", discussed in 2002): the
-    # words stay, and the preference widens by a year on each side.
-    (re.compile(rf"\b{_YEAR}\s*[-–/]\s*{_YEAR}\b"), lambda a, b: (a - 1, b + 1), False),
-    (re.compile(rf"\b{_YEAR}\b"), lambda a: (a - 1, a + 1), False),
+    # preference widens by a year on each side.
+    (re.compile(rf"\b{_YEAR}\s*[-–/]\s*{_YEAR}\b"), lambda a, b: (a - 1, b + 1)),
+    (re.compile(rf"\b{_YEAR}\b"), lambda a: (a - 1, a + 1)),
 ]
 _WHO = re.compile(r"^\s*(?:who|which\s+(?:members?|delegations?|countries|groups?|governments?))\b", re.I)
 _WHAT_DID = re.compile(r"\bwhat\s+(?:did|does|has|have|had)\s+(?P<who>.+?)\s+(?P<verb>say|said|state|stated|propose|proposed|argue|argued|think)\b", re.I)
@@ -51,7 +52,7 @@ class Concept:
 @dataclass
 class ParsedQuery:
     original: str
-    text: str  # what BM25 ranks on: the query less the period phrase and question frame
+    text: str  # what BM25 ranks on: the query less the question frame ("what did X say")
     concepts: list[Concept] = field(default_factory=list)
     period: tuple[str, str] | None = None  # first and last day preferred
     period_phrase: str | None = None
@@ -63,14 +64,12 @@ class ParsedQuery:
 def parse(query: str) -> ParsedQuery:
     text = query
     period, phrase = None, None
-    for pattern, to_years, remove in _PERIODS:
+    for pattern, to_years in _PERIODS:
         match = pattern.search(text)
         if match:
             first, last = to_years(*(int(group) for group in match.groups()))
             period = (f"{first:04d}-01-01" if first else "0000-01-01", f"{last:04d}-12-31" if last else "9999-12-31")
             phrase = match.group(0)
-            if remove:
-                text = text[: match.start()] + " " + text[match.end():]
             break
     speakers: set[str] = set()
     frame = _WHAT_DID.search(text)
@@ -97,11 +96,11 @@ def concepts(text: str) -> list[Concept]:
     raw = normalise_groups(text)
     found: list[tuple[int, Concept]] = []
     for start, end, token in acronym_spans(raw):
-        found.append((start, Concept(raw[start:end], token)))
+        found.append((start, Concept(raw[start:end], stem(token))))  # the index holds acronym tokens stemmed
         raw = raw[:start] + " " * (end - start) + raw[end:]  # same length: later offsets stay valid
     folded = fold_text(raw)
     for start, end, token in expansion_spans(folded):
-        found.append((10_000 + start, Concept(folded[start:end], token)))
+        found.append((10_000 + start, Concept(folded[start:end], stem(token))))
         folded = folded[:start] + " " * (end - start) + folded[end:]
     for match in re.finditer(r"[a-z0-9]+", folded):
         word = match.group(0)

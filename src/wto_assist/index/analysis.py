@@ -1,9 +1,9 @@
 """Lexical analysis shared by indexing and querying: tokens plus WTO acronym expansion.
 
 Both sides are expanded the same way, so a paragraph saying "DFQF" and a query saying "duty-free
-quota-free" meet on the same terms. Stemming is light (plurals, -ed, -ing: "notified" and "notify",
-"proposals" and "proposal" meet): Porter stemming lowered BM25 on the real minutes, the light stemmer
-raised it (README, "Ranking").
+quota-free" meet on the same terms. Words are stemmed with the Snowball English stemmer (Porter 2):
+over the 64 dev and tuning queries it beat the light stemmer (plurals, -ed, -ing) that earlier
+measurements on the 21 dev queries alone had preferred (docs/notes-search.md, benchmarks/bench_index.py).
 """
 
 from __future__ import annotations
@@ -63,10 +63,10 @@ def expansion_spans(folded: str) -> list[tuple[int, int, str]]:
 
 
 def glossary_forms(token: str) -> tuple[list[str], list[str]]:
-    """The acronyms (as written) and folded expansions that stand for one acronym token ("ldc")."""
+    """The acronyms (as written) and folded expansions that stand for one acronym term (stemmed, as indexed: "ldc")."""
     _, acronyms, _, expansions = _glossary()
-    return ([acronym for acronym, (own, _) in acronyms.items() if own == token],
-            [phrase for phrase, own in expansions.items() if own == token])
+    return ([acronym for acronym, (own, _) in acronyms.items() if stem(own) == token],
+            [phrase for phrase, own in expansions.items() if stem(own) == token])
 
 
 def numbered_groups(text: str) -> list[tuple[int, int, str]]:
@@ -87,8 +87,22 @@ def expand(text: str) -> str:
     return f"{text} {' '.join(extra)}" if extra else text
 
 
+@lru_cache(maxsize=None)
 def stem(token: str) -> str:
-    """Light suffix stripping: plurals, then -ed/-ing ("notified" -> "notify", "proposals" -> "proposal")."""
+    """Snowball English stem ("notified" and "notifies" -> "notifi"), cached: the vocabulary is small."""
+    return _snowball().stemWord(token)
+
+
+@lru_cache(maxsize=1)
+def _snowball():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def light_stem(token: str) -> str:
+    """Light suffix stripping (plurals, then -ed/-ing: "notified" -> "notify"): the earlier stemmer, kept
+    so that the benchmark can measure it against Snowball."""
     if len(token) > 4 and token.endswith(("ies", "ied")):
         return token[:-3] + "y"
     if len(token) > 3 and token.endswith("es") and token[-3] in "sxz":
@@ -104,11 +118,11 @@ def stem(token: str) -> str:
     return token
 
 
-def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True) -> list[str]:
-    """Lower-case, lightly stemmed word tokens without stopwords; `expand_acronyms=False` and
-    `stemmed=False` exist only to measure what the glossary and the stemmer are worth."""
+def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True, stemmer=None) -> list[str]:
+    """Lower-case, stemmed word tokens without stopwords; `expand_acronyms=False`, `stemmed=False` and
+    another `stemmer` exist only to measure what the glossary and the stemmer are worth."""
     text = normalise_groups(text)
     source = expand(text) if expand_acronyms else text
     # Single letters ("s" of "Egypt's" and "S&DT", "e" of "e-commerce") matched nearly every paragraph.
     words = [token for token in _TOKEN.findall(source.lower()) if len(token) > 1 and token not in STOPWORDS]
-    return [stem(word) for word in words] if stemmed else words
+    return [(stemmer or stem)(word) for word in words] if stemmed else words

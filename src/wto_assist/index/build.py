@@ -41,7 +41,7 @@ from ..store import Store
 from . import dense, lexical, onnx_encoder
 from .procedural import is_procedural
 
-FORMAT_VERSION = 3  # 2: light stemming, speaker kinds and heading-like rows; 3: procedural lines, numbered groups as one term
+FORMAT_VERSION = 3  # 2: light stemming, speaker kinds and heading-like rows; 3: Snowball stemming, k1 0.75, procedural lines, numbered groups as one term
 
 
 class IndexMissing(Exception):
