@@ -250,6 +250,9 @@ def weak_match_calibration(searcher: Searcher) -> None:
     print(f"  {len(unanswered)} questions the CTD minutes do not answer: " + ", ".join(f"{v:.2f}" for v in sorted(unanswered)))
     best = max((sum(v >= t for v in known) / len(known) + sum(v < t for v in unanswered) / len(unanswered), t)
                for t in sorted(set(known + unanswered)))
+    below = [v for v in unanswered if v < min(known)]
+    print(f"  gap: highest unanswered below every known item {max(below):.2f}, lowest known item {min(known):.2f}; "
+          f"middle {(max(below) + min(known)) / 2:.2f}")
     print(f"  balanced accuracy is highest ({best[0] / 2:.3f}) at a threshold of {best[1]:.2f}; "
           f"in use: {relevance.WEAK_COVERAGE} -> known items flagged {sum(v < relevance.WEAK_COVERAGE for v in known)} "
           f"of {len(known)}, unanswered flagged {sum(v < relevance.WEAK_COVERAGE for v in unanswered)} of {len(unanswered)}")

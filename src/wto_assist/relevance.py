@@ -26,7 +26,9 @@ PROCEDURAL_WEIGHT = 0.5
 PERIOD_WEIGHT = 0.2
 SPEAKER_WEIGHT = 0.2
 DELEGATION_WEIGHT = 0.1
-WEAK_COVERAGE = 0.6
+# The middle of the gap between the calibration set's known items (lowest best-hit coverage 0.71) and the
+# questions the CTD minutes do not answer (15 of 16 at or below 0.57): benchmarks/bench_index.py prints both.
+WEAK_COVERAGE = 0.64
 
 
 @dataclass
