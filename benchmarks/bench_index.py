@@ -210,7 +210,8 @@ def ranking_variants(searcher: Searcher, sets: dict[str, list], db: Path, with_d
     for weight in (0.5, 0.25, 0.1):
         variants[f"  + procedural lines × {weight}"] = (
             lambda q, w=weight: understood(structure(lexical(q), q), q, procedural_weight=w))
-    variants["  + period in the query (× 1.2)"] = lambda q: understood(structure(lexical(q), q), q, period_weight=0.2)
+    variants["  + period in the query (× 1.5 for \"in 2005\", × 1.2 for a bare year)"] = (
+        lambda q: understood(structure(lexical(q), q), q, period_weight=relevance.PERIOD_WEIGHT))
     variants["  + speaker layer (what did X say × 1.2, who-questions × 1.1)"] = (
         lambda q: understood(structure(lexical(q), q), q, speaker_weight=0.2, delegation_weight=0.1))
     variants["  + all of these (`--mode bm25`, **default**)"] = lambda q: searcher.scores(q, "bm25", None)[0]

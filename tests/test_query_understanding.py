@@ -40,6 +40,7 @@ def test_a_period_in_the_query_becomes_a_date_preference():
         parsed = parse(query)
         assert parsed.period == period and parsed.text == query, (query, parsed)  # the year stays a word too
     assert parse("market access for LDCs").period is None
+    assert parse("technical assistance in 2005").period_explicit and not parse("the 2003 technical assistance plan").period_explicit
 
 
 def test_questions_about_speakers_weigh_the_speaker_layer():

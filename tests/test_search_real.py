@@ -137,4 +137,4 @@ def test_a_year_in_the_question_prefers_that_years_meetings(ctd_bm25):
     dated = ctd_bm25.run("technical assistance plan in 2005", mode="bm25", size=10).records
     plain = ctd_bm25.run("technical assistance plan", mode="bm25", size=10).records
     in_2005 = lambda records: sum(r["date"].startswith("2005") for r in records)  # noqa: E731
-    assert in_2005(dated) > in_2005(plain) and in_2005(dated) >= 5
+    assert in_2005(dated) > in_2005(plain) and in_2005(dated) >= 3  # a preference: the 2005 plan is also discussed in 2004

@@ -21,19 +21,19 @@ from .quality import fold_text
 
 _YEAR = r"((?:19[4-9]|20[0-3])\d)"
 _RANGE_WORDS = r"(?:and|to|until|-|–)"
-# (pattern, how the years become a period). The year stays in the words BM25 sees: a paragraph that
+# (pattern, how the years become a period, whether a preposition makes it the question's period). The year stays in the words BM25 sees: a paragraph that
 # names the year is often the one meant ("in force since 1971").
 _PERIODS = [
-    (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s*{_RANGE_WORDS}\s*{_YEAR}\b", re.I), lambda a, b: (a, b)),
-    (re.compile(rf"\b(?:since|from)\s+{_YEAR}\b", re.I), lambda a: (a, None)),
-    (re.compile(rf"\bafter\s+{_YEAR}\b", re.I), lambda a: (a + 1, None)),
-    (re.compile(rf"\b(?:before)\s+{_YEAR}\b", re.I), lambda a: (None, a - 1)),
-    (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), lambda a: (None, a)),
-    (re.compile(rf"\b(?:in|during|throughout|over)\s+{_YEAR}\b", re.I), lambda a: (a, a)),
+    (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s*{_RANGE_WORDS}\s*{_YEAR}\b", re.I), lambda a, b: (a, b), True),
+    (re.compile(rf"\b(?:since|from)\s+{_YEAR}\b", re.I), lambda a: (a, None), True),
+    (re.compile(rf"\bafter\s+{_YEAR}\b", re.I), lambda a: (a + 1, None), True),
+    (re.compile(rf"\b(?:before)\s+{_YEAR}\b", re.I), lambda a: (None, a - 1), True),
+    (re.compile(rf"\b(?:until|up to|by)\s+{_YEAR}\b", re.I), lambda a: (None, a), True),
+    (re.compile(rf"\b(?:in|during|throughout|over)\s+{_YEAR}\b", re.I), lambda a: (a, a), True),
     # A bare year or range often names a plan or report ("the 2003 TA plan", discussed in 2002): the
     # preference widens by a year on each side.
-    (re.compile(rf"\b{_YEAR}\s*[-–/]\s*{_YEAR}\b"), lambda a, b: (a - 1, b + 1)),
-    (re.compile(rf"\b{_YEAR}\b"), lambda a: (a - 1, a + 1)),
+    (re.compile(rf"\b{_YEAR}\s*[-–/]\s*{_YEAR}\b"), lambda a, b: (a - 1, b + 1), False),
+    (re.compile(rf"\b{_YEAR}\b"), lambda a: (a - 1, a + 1), False),
 ]
 _WHO = re.compile(r"^\s*(?:who|which\s+(?:members?|delegations?|countries|groups?|governments?))\b", re.I)
 _WHAT_DID = re.compile(r"\bwhat\s+(?:did|does|has|have|had)\s+(?P<who>.+?)\s+(?P<verb>say|said|state|stated|propose|proposed|argue|argued|think)\b", re.I)
@@ -56,6 +56,7 @@ class ParsedQuery:
     concepts: list[Concept] = field(default_factory=list)
     period: tuple[str, str] | None = None  # first and last day preferred
     period_phrase: str | None = None
+    period_explicit: bool = False  # "in 2005", "since 2010": the question's period; a bare "2004" may name a plan
     speaker_question: bool = False  # who raised / who supported: delegations' own statements
     speakers: set[str] = field(default_factory=set)  # Members whose own words are asked for
     procedure: bool = False  # the query names procedure
@@ -64,13 +65,15 @@ class ParsedQuery:
 def parse(query: str) -> ParsedQuery:
     text = query
     period, phrase = None, None
-    for pattern, to_years in _PERIODS:
+    for pattern, to_years, explicit in _PERIODS:
         match = pattern.search(text)
         if match:
             first, last = to_years(*(int(group) for group in match.groups()))
             period = (f"{first:04d}-01-01" if first else "0000-01-01", f"{last:04d}-12-31" if last else "9999-12-31")
             phrase = match.group(0)
             break
+    else:
+        explicit = False
     speakers: set[str] = set()
     frame = _WHAT_DID.search(text)
     if frame:
@@ -79,7 +82,7 @@ def parse(query: str) -> ParsedQuery:
     for pattern in (_POSITION, _ACCORDING):
         for match in pattern.finditer(text):
             speakers |= _members_in(match.group("who"))
-    parsed = ParsedQuery(query, " ".join(text.split()), period=period, period_phrase=phrase,
+    parsed = ParsedQuery(query, " ".join(text.split()), period=period, period_phrase=phrase, period_explicit=explicit,
                          speaker_question=bool(_WHO.search(query)), speakers=speakers)
     parsed.concepts = concepts(parsed.text)
     parsed.procedure = asks_for_procedure(re.findall(r"[a-z]+", query.lower()))
