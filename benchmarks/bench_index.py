@@ -229,6 +229,8 @@ def ranking_variants(searcher: Searcher, sets: dict[str, list], db: Path, with_d
                   f"{result['Recall@10']:.3f} | {result['nDCG@10']:.3f} |")
         default = results["  + all of these (`--mode bm25`, **default**)"]
         print("first relevant rank, default:", json.dumps(default["first_relevant_rank"]))
+        flagged = sum(searcher.run(q.query, mode="bm25").words.weak for q in queries)
+        print(f"weak-match notice on {flagged} of {len(queries)} known-item queries (default mode)")
     weak_match_calibration(searcher)
 
 
