@@ -6,7 +6,7 @@ from wto_assist import relevance
 from wto_assist.highlight import QueryWords
 from wto_assist.index.analysis import tokens
 from wto_assist.index.procedural import is_procedural
-from wto_assist.query_parse import parse
+from wto_assist.query_parse import describe_period, parse
 from wto_assist.spelling import Speller, corrected, edit_distance, unknown_words
 
 
@@ -40,6 +40,8 @@ def test_a_period_in_the_query_becomes_a_date_preference():
         parsed = parse(query)
         assert parsed.period == period and parsed.text == query, (query, parsed)  # the year stays a word too
     assert parse("market access for LDCs").period is None
+    assert [describe_period(parse(q).period) for q in ("in 2005", "since 2010", "before 2000", "2003 plan")] == [
+        "of 2005", "from 2010 on", "up to 1999", "of 2002–2004"]
     assert parse("technical assistance in 2005").period_explicit and not parse("the 2003 technical assistance plan").period_explicit
 
 

@@ -89,6 +89,16 @@ def parse(query: str) -> ParsedQuery:
     return parsed
 
 
+def describe_period(period: tuple[str, str]) -> str:
+    """("2005-01-01", "2005-12-31") -> "of 2005"; open ends read "from 2010 on", "up to 1999"."""
+    first, last = period[0][:4], period[1][:4]
+    if first == "0000":
+        return f"up to {last}"
+    if last == "9999":
+        return f"from {first} on"
+    return f"of {first}" if first == last else f"of {first}–{last}"
+
+
 def _members_in(span: str) -> set[str]:
     return {actor.name for actor, _, _ in members.find_all(span)}
 

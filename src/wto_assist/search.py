@@ -346,7 +346,7 @@ class Searcher:
         if result.words.weak:
             result.notices.append("no paragraph clearly answers this; closest matches:")
         if parsed.period and result.total:
-            result.notices.append(f"paragraphs of {parsed.period[0][:4]}–{parsed.period[1][:4]} rank higher "
+            result.notices.append(f"meetings {query_parse.describe_period(parsed.period)} rank higher "
                                   f"(\"{parsed.period_phrase}\"); --from/--to keep only those")
         unknown = spelling.unknown_words(rest, lambda word: any(t in self.lexical.vocabulary for t in tokens(word)))
         if unknown:
