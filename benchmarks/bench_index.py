@@ -1,7 +1,8 @@
 """Index build, incremental update, query latency, size, memory, retrieval quality and the fusion
 variants behind the default mode, on the real CTD minutes.
 
-Usage: python benchmarks/bench_index.py [SHARED_DIR]   (default ../shared; takes about 10 minutes on 2 cores)
+Usage: python benchmarks/bench_index.py [SHARED_DIR] [--heldout=QUERIES.jsonl] [--ranking]
+(default ../shared; about 15 minutes on 2 cores; --ranking prints only the BM25 ranking tables, in 2-3 minutes)
 Prints Markdown tables for the README.
 """
 
@@ -21,10 +22,9 @@ from wto_assist import ranking
 from wto_assist.evaluate import evaluate, load_queries, metrics, relevant_rows
 from wto_assist.evaluate import ranking as ranking_of
 from wto_assist.index import dense
-from wto_assist.index.analysis import tokens
 from wto_assist.index.build import build_index, lexical_text
 from wto_assist.ingest import ingest_paths
-from wto_assist.search import HYBRID_DENSE_WEIGHT, MODES, SIMILAR_THRESHOLD, Searcher, fuse
+from wto_assist.search import MODES, SIMILAR_THRESHOLD, Searcher
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,7 +34,13 @@ def folder_size(path: Path) -> int:
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    options = dict(a[2:].split("=", 1) if "=" in a else (a[2:], "") for a in sys.argv[1:] if a.startswith("--"))
+    shared = Path(arguments[0]) if arguments else REPO.parent / "shared"
+    heldout = Path(options["heldout"]) if options.get("heldout") else None
+    if "ranking" in options:
+        ranking_only(shared, heldout)
+        return
     work = Path(tempfile.mkdtemp(prefix="wto-bench-"))
     try:
         corpus = work / "minutes"
@@ -99,7 +105,8 @@ def main() -> None:
         for mode, result in results.items():
             print(f"| {mode} | {result['MRR@10']:.3f} | {result['Recall@10']:.3f} | {result['Recall@100']:.3f} | {result['nDCG@10']:.3f} |")
         print("\nfirst relevant rank per query:", json.dumps({m: r["first_relevant_rank"] for m, r in results.items()}))
-        ranking_variants(searcher, queries, db)
+        calibration(searcher, queries, relevant_rows(searcher, queries))
+        ranking_variants(searcher, query_sets(shared, heldout), db)
         searcher.close()
         cold_start(db, index_dir)
         encoders(db)
@@ -135,65 +142,138 @@ def calibration(searcher: Searcher, queries, relevant) -> None:
         print(f"  {mode}: hits for 'xyzzyplugh', '*', 'qwertyuiop asdf' = {hits}")
 
 
-def ranking_variants(searcher: Searcher, queries, db: Path) -> None:
-    """Every ranking variant tried for the default mode (README, "Ranking"), in one run."""
+def query_sets(shared: Path, heldout: Path | None = None) -> dict[str, list]:
+    """Every known-item query set, by name with its size: dev (../shared), tuning (written before tuning),
+    calibration (known items kept for the weak-match threshold) and, when given, the held-out set."""
+    sets = {"dev": load_queries(shared / "eval" / "dev-queries.jsonl"),
+            "tuning": load_queries(REPO / "benchmarks" / "data" / "tuning-queries.jsonl"),
+            "calibration": load_queries(CALIBRATION)}
+    if heldout is not None:
+        sets["held-out"] = load_queries(heldout)
+    return sets
+
+
+CALIBRATION = REPO / "benchmarks" / "data" / "calibration-queries.jsonl"
+
+
+def ranking_variants(searcher: Searcher, sets: dict[str, list], db: Path, with_dense: bool = True) -> None:
+    """Every ranking variant against the standard BM25 baseline (Snowball stemming, English stop words),
+    on every query set, in one run (README, "Ranking"; docs/notes-search.md)."""
     import bm25s
     import numpy as np
 
+    from wto_assist import query_parse, relevance
+    from wto_assist.evaluate import StandardBM25
+    from wto_assist.index.analysis import light_stem, tokens
+    from wto_assist.index.lexical import K1
     from wto_assist.store import Store
 
-    relevant = relevant_rows(searcher, queries)
-    calibration(searcher, queries, relevant)
-    count = len(searcher.rows)
     with Store(db, create=False) as store:
         texts = {(r["symbol"], r["seq"]): lexical_text(r) for r in store.index_rows()}
+    standard = StandardBM25([texts[(r["symbol"], r["seq"])] for r in searcher.rows])
+    documents, facts = searcher._document_ids, searcher._facts
+    not_heading = ~searcher._heading_like
 
-    def bm25_scores(expand_acronyms: bool, stemmed: bool):
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [tokens(texts[(r["symbol"], r["seq"])], expand_acronyms, stemmed) or ["<empty>"] for r in searcher.rows]
-        retriever.index(corpus, show_progress=False)
-        result = []
-        for query in queries:
-            wanted = [t for t in tokens(query.query, expand_acronyms, stemmed) if t in retriever.vocab_dict]
-            result.append(retriever.get_scores(wanted).astype(np.float32) if wanted else np.zeros(count, dtype=np.float32))
-        return result
+    def lexical(query):
+        scores = searcher.lexical.scores(query_parse.parse(query).text or query)
+        return np.where((scores > 0) & not_heading, scores, -np.inf)
 
-    def matched(scores):
-        return [np.where(s > 0, s, -np.inf) for s in scores]
+    def other_bm25(stemmer, k1):
+        """The project's analysis with another stemmer or k1, indexed afresh for comparison."""
+        retriever = bm25s.BM25(k1=k1, b=0.75)
+        retriever.index([tokens(texts[(r["symbol"], r["seq"])], stemmer=stemmer) or ["<empty>"] for r in searcher.rows], show_progress=False)
 
-    plain, baseline = bm25_scores(False, False), bm25_scores(True, False)
-    lexical = [searcher.lexical.scores(q.query) for q in queries]  # stemmed, as indexed
-    semantic = [searcher.dense.scores(q.query, count, depth=200, floor=SIMILAR_THRESHOLD) for q in queries]
-    hits = [(b > 0) | (d >= SIMILAR_THRESHOLD) for b, d in zip(lexical, semantic)]
-    documents = searcher._document_ids
+        def scores(query):
+            wanted = [t for t in tokens(query, stemmer=stemmer) if t in retriever.vocab_dict]
+            if not wanted:
+                return np.full(len(searcher.rows), -np.inf)
+            found = retriever.get_scores(wanted)
+            return np.where((found > 0) & not_heading, found, -np.inf)
+        return scores
 
-    def structure(scores, query, meeting=ranking.MEETING_WEIGHT, member=ranking.MEMBER_WEIGHT):
-        return ranking.member_boost(ranking.meeting_context(scores, documents, meeting), query.query, searcher._members, member)
+    def structure(scores, query):
+        return ranking.member_boost(ranking.meeting_context(scores, documents), query, searcher._members)
 
-    def fused(weight):
-        return [fuse(b, d, h, weight) for b, d, h in zip(lexical, semantic, hits)]
+    def understood(scores, query, **weights):
+        defaults = {"procedural_weight": 1, "period_weight": 0, "speaker_weight": 0, "delegation_weight": 0}
+        return relevance.adjust(scores, query_parse.parse(query), facts, **{**defaults, **weights})
 
+    light = other_bm25(light_stem, 1.2)
     variants = {
-        "BM25 without acronym expansion, no stemming": matched(plain),
-        "**BM25 (glossary, no stemming): the baseline**": matched(baseline),
-        "BM25 with light stemming": matched(lexical),
-        "  + meeting context": [structure(s, q, member=0) for s, q in zip(matched(lexical), queries)],
-        "  + Member named in the query": [structure(s, q, meeting=0) for s, q in zip(matched(lexical), queries)],
-        "  + both (`--mode bm25`, **default**)": [structure(s, q) for s, q in zip(matched(lexical), queries)],
-        "dense alone, above the threshold (`--mode dense`)": [np.where(h, d, -np.inf) for h, d in zip(hits, semantic)],
+        "**standard BM25 (Snowball, English stop words): the baseline**": lambda q: standard.scores(q),
+        "BM25 k1 1.2, glossary, light stemming": light,
+        "  + meeting context + Member named (the previous default)": lambda q: structure(light(q), q),
+        "BM25 k1 1.2, glossary, Snowball stemming": other_bm25(None, 1.2),
+        f"BM25 k1 {K1}, glossary, Snowball stemming": lexical,
+        "  + meeting context + Member named": lambda q: structure(lexical(q), q),
     }
-    for weight in (0.1, 0.2, 0.3):
-        variants[f"linear fusion, dense weight {weight}"] = fused(weight)
-    for weight in (0.1, 0.2):
-        variants[f"linear fusion {weight} + meeting context + Member named" + (" (`--mode hybrid`)" if weight == HYBRID_DENSE_WEIGHT else "")] = [
-            structure(s, q) for s, q in zip(fused(weight), queries)
-        ]
-    print("\n| variant | MRR@10 | × baseline | Recall@10 | nDCG@10 |\n|---|---|---|---|---|")
-    reference = metrics(queries, [ranking_of(s) for s in variants["**BM25 (glossary, no stemming): the baseline**"]], relevant)
-    for name, score_lists in variants.items():
-        result = metrics(queries, [ranking_of(s) for s in score_lists], relevant)
-        print(f"| {name} | {result['MRR@10']:.3f} | {result['MRR@10'] / reference['MRR@10']:.2f} | "
-              f"{result['Recall@10']:.3f} | {result['nDCG@10']:.3f} |")
+    for weight in (0.5, 0.25, 0.1):
+        variants[f"  + procedural lines × {weight}"] = (
+            lambda q, w=weight: understood(structure(lexical(q), q), q, procedural_weight=w))
+    variants["  + period in the query (× 1.5 for \"in 2005\", × 1.2 for a bare year)"] = (
+        lambda q: understood(structure(lexical(q), q), q, period_weight=relevance.PERIOD_WEIGHT))
+    variants["  + speaker layer (what did X say × 1.2, who-questions × 1.1)"] = (
+        lambda q: understood(structure(lexical(q), q), q, speaker_weight=0.2, delegation_weight=0.1))
+    variants["  + all of these (`--mode bm25`, **default**)"] = lambda q: searcher.scores(q, "bm25", None)[0]
+    if with_dense:
+        variants["dense alone (`--mode dense`)"] = lambda q: searcher.scores(q, "dense", None)[0]
+        variants["hybrid: fusion 0.1 + structure + understanding (`--mode hybrid`)"] = lambda q: searcher.scores(q, "hybrid", None)[0]
+    baseline = next(iter(variants))
+    for name, queries in sets.items():
+        relevant = relevant_rows(searcher, queries)
+        results = {variant: metrics(queries, [ranking_of(score(q.query)) for q in queries], relevant) for variant, score in variants.items()}
+        reference = results[baseline]["MRR@10"]
+        print(f"\n{name} queries ({len(queries)})\n\n| variant | MRR@10 | × baseline | Recall@10 | nDCG@10 |\n|---|---|---|---|---|")
+        for variant, result in results.items():
+            print(f"| {variant} | {result['MRR@10']:.3f} | {result['MRR@10'] / max(reference, 1e-9):.2f} | "
+                  f"{result['Recall@10']:.3f} | {result['nDCG@10']:.3f} |")
+        default = results["  + all of these (`--mode bm25`, **default**)"]
+        print("first relevant rank, default:", json.dumps(default["first_relevant_rank"]))
+        flagged = sum(searcher.run(q.query, mode="bm25").words.weak for q in queries)
+        print(f"weak-match notice on {flagged} of {len(queries)} known-item queries (default mode)")
+    weak_match_calibration(searcher)
+
+
+def weak_match_calibration(searcher: Searcher) -> None:
+    """The weak-match threshold: coverage of the best hit for known items (should pass) and for
+    questions the CTD minutes do not answer (should warn), on queries the ranking was not tuned on."""
+    from wto_assist import relevance
+
+    def coverages(queries):
+        values = []
+        for query in queries:
+            result = searcher.run(query.query)
+            values.append(result.words.coverage if result.words and result.words.coverage is not None else 0.0)
+        return values
+
+    known = coverages(load_queries(CALIBRATION))
+    unanswered = coverages(load_queries(CALIBRATION, answerable=False))
+    print(f"\nweak-match calibration: best-hit coverage, {len(known)} known items: "
+          + ", ".join(f"{v:.2f}" for v in sorted(known)))
+    print(f"  {len(unanswered)} questions the CTD minutes do not answer: " + ", ".join(f"{v:.2f}" for v in sorted(unanswered)))
+    best = max((sum(v >= t for v in known) / len(known) + sum(v < t for v in unanswered) / len(unanswered), t)
+               for t in sorted(set(known + unanswered)))
+    below = [v for v in unanswered if v < min(known)]
+    print(f"  gap: highest unanswered below every known item {max(below):.2f}, lowest known item {min(known):.2f}; "
+          f"middle {(max(below) + min(known)) / 2:.2f}")
+    print(f"  balanced accuracy is highest ({best[0] / 2:.3f}) at a threshold of {best[1]:.2f}; "
+          f"in use: {relevance.WEAK_COVERAGE} -> known items flagged {sum(v < relevance.WEAK_COVERAGE for v in known)} "
+          f"of {len(known)}, unanswered flagged {sum(v < relevance.WEAK_COVERAGE for v in unanswered)} of {len(unanswered)}")
+
+
+def ranking_only(shared: Path, heldout: Path | None) -> None:
+    """The ranking tables alone, over a BM25-only index (no embedding: minutes, not a quarter hour)."""
+    work = Path(tempfile.mkdtemp(prefix="wto-bench-"))
+    try:
+        db, index_dir = work / "corpus.sqlite", work / "index"
+        ingest_paths([shared / "corpus" / "ctd-minutes"], db)
+        build_index(db, index_dir, with_dense=False)
+        searcher = Searcher(index_dir, db)
+        print(f"full CTD corpus: {len(searcher.rows)} paragraphs; BM25-only index (dense variants: run without --ranking)")
+        ranking_variants(searcher, query_sets(shared, heldout), db, with_dense=False)
+        searcher.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def cold_start(db: Path, index_dir: Path, repeats: int = 3) -> None:

@@ -83,6 +83,17 @@ def test_cli_search_json(sample_index):
     assert isinstance(rows[0]["paragraph"], str) and isinstance(rows[0]["score"], float)
 
 
+
+def test_cli_search_counts_in_the_users_words_and_suggests_spellings(sample_index):
+    db, index_dir, _ = sample_index
+    where = ["--db", str(db), "--index", str(index_dir), "--mode", "bm25"]
+    result = CliRunner().invoke(main, ["search", "DFQF tariff lines", *where])
+    assert result.exit_code == 0, result.output
+    counted = [line for line in result.stdout.splitlines() if "all your words" in line]
+    assert counted and counted[0].startswith("1 paragraph contains all your words;"), result.stdout  # para. 3 alone says both
+    misspelt = CliRunner().invoke(main, ["search", "DFQD tariff lines", *where])
+    assert 'no paragraph uses "DFQD": did you mean DFQF?' in misspelt.stderr
+
 def test_incremental_reindex_embeds_only_the_new_document_and_drops_removed_ones(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)

@@ -210,3 +210,19 @@ def test_a_library_error_no_page_handles_is_its_message_and_status(sample_db, tm
     client, _ = _client(sample_db, tmp_path)
     answer = client.get("/disputes?member=Bangladesh")
     assert answer.status_code == 404 and "no dispute DS999 in the registry" in answer.text
+
+def test_search_page_marks_only_the_querys_own_words_counts_them_and_says_what_to_try(sample_db, tmp_path):
+    client, _ = _client(sample_db, tmp_path)
+    page = client.get("/search?q=LDC&mode=bm25").text
+    assert "<mark>least-developed countries</mark>" in page and "<mark>LDCs</mark>" in page
+    assert "developing country Members" in page or "LDC" in page
+    assert "<mark>developing</mark>" not in page and "<mark>developed</mark>" not in page and "<mark>least</mark>" not in page
+    assert "contain all your words" in page  # the count in the user's terms
+    missing = client.get("/search?q=Bangaldesh+tariff+lines&mode=bm25").text
+    assert 'id="suggestion"' in missing and ">Bangladesh tariff lines</a>" in missing
+    nothing = client.get("/search?q=xyzzyplugh&speaker=Bangladesh").text
+    assert 'id="no-results"' in nothing and "Things to try" in nothing
+    assert "the same words without filters" in nothing  # a filter was set: the page offers to drop it
+    document = client.get("/document/WT/COMTD/M/990?q=LDC").text
+    assert "<mark>least-developed countries</mark>" in document and "<mark>developing</mark>" not in document
+    assert 'rel="next">Next match' in document

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import textwrap
 from pathlib import Path
@@ -414,13 +413,13 @@ def _filters(**options):
 
 
 def _highlight(text: str, query: str) -> str:
-    from .index.analysis import tokens
+    from .highlight import QueryWords
 
-    terms = {term for term in tokens(query) if len(term) > 2}
-    if not terms:
-        return text
-    pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)) + r")\w*", re.I)
-    return pattern.sub(lambda match: click.style(match.group(0), bold=True, fg="yellow"), text)
+    pieces, position = [], 0
+    for start, end in QueryWords(query).spans(text):  # only words that matched the query itself
+        pieces += [text[position:start], click.style(text[start:end], bold=True, fg="yellow")]
+        position = end
+    return "".join(pieces) + text[position:]
 
 
 def _open_searcher(db_path: Path | None, index_dir: Path | None, model: str | None):
@@ -488,6 +487,8 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
     if result.total and result.records:
         first = result.records[0]["rank"]
         click.echo(f"{result.total} hits; {first}–{first + len(result.records) - 1} shown (page {result.page} of {result.pages})")
+        if result.words:
+            click.echo(result.words.sentence())
     elif result.total:  # every hit on this page is of a paragraph the corpus no longer holds (the index is ahead of it)
         click.echo(f"{result.total} hits in the index; none on page {result.page} is in the corpus now (run `wto-assist index`)")
     _print_results(result.records, query, scores)

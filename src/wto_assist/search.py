@@ -21,11 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import members, ranking
+from . import members, query_parse, ranking, relevance, spelling
 from .documents.citations import find_citations
 from .documents.symbols import FAMILIES, SymbolError, dispute_number
 from .enrich.provisions import ProvisionError, is_within, normalise_key
 from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
+from .index.analysis import tokens
 from .index.columns import Columns
 from .index.hitlist import HitList
 from .index.lexical import LexicalIndex
@@ -72,6 +73,9 @@ class ResultPage:
     page: int
     pages: int
     notices: list[str] = field(default_factory=list)  # what the user should know about this result set
+    words: relevance.WordMatch | None = None  # hits by how many of the user's words they hold; weak-match flag
+    suggestions: dict[str, str] = field(default_factory=dict)  # unknown word -> the corpus word it may mean
+    suggested_query: str | None = None  # the query with those words replaced
 
 
 def date_bound(value: str | None, option: str, end: bool) -> str | None:
@@ -92,6 +96,18 @@ def date_bound(value: str | None, option: str, end: bool) -> str | None:
     if day is None:
         return f"{year:04d}-{month:02d}-" + (f"{calendar.monthrange(year, month)[1]:02d}" if end else "01")
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray) -> list[int]:
+    """The hits for counting, one row per citation, the first-ranked hit first (its coverage decides the
+    weak-match notice): counts need no full sort of the hits."""
+    first = next((row for row in order if row not in opened), None)
+    if first is None:
+        return list(opened)
+    rows = order.hit_rows()
+    _, representatives = np.unique(np.asarray(citation_ids)[rows], return_index=True)
+    rest = [int(row) for row in rows[representatives] if row != first and citation_ids[row] != citation_ids[first]]
+    return list(opened) + [first] + rest
 
 
 class Searcher:
@@ -128,6 +144,7 @@ class Searcher:
         self._heading_like = self.columns.array("heading_like")
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
+        self._speller: spelling.Speller | None = None
 
     @property
     def rows(self) -> list[dict]:
@@ -135,6 +152,15 @@ class Searcher:
         if self._rows is None:
             self._rows = json.loads((self.version / "rows.json").read_text(encoding="utf-8"))
         return self._rows
+
+    def _facts(self, hits: np.ndarray, parsed) -> relevance.RowFacts:
+        """What relevance.adjust reads, for the hit rows only (the columns, never a per-row scan)."""
+        kinds = np.array(self.columns.vocabulary["speaker_kinds"])
+        dates = np.asarray(self.columns.array("document_dates"))[self._document_ids[hits]]
+        speaking = (self.columns.mask_with("actors", parsed.speakers)[hits] if parsed.speakers
+                    else np.zeros(hits.size, dtype=bool))
+        return relevance.RowFacts(np.asarray(self.columns.array("procedural"))[hits], dates,
+                                  kinds[np.asarray(self.columns.array("speaker_kinds"))[hits]], speaking)
 
     @property
     def dense(self):
@@ -152,6 +178,7 @@ class Searcher:
         A missing model is not an error here: BM25 still answers, and dense or hybrid queries say what is missing."""
         from .index.dense import ModelError
 
+        self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
         if self.manifest.get("dense"):
             try:
                 self.dense.scores("warm-up", self.row_count)
@@ -237,7 +264,8 @@ class Searcher:
         further (meeting context, Members named): the cost follows the hits, not the corpus."""
         if mode not in MODES:
             raise SearchError(f"--mode: unknown mode {mode!r} (one of: {', '.join(MODES)})")
-        lexical = self.lexical.scores(query)
+        parsed = query_parse.parse(query)
+        lexical = self.lexical.scores(parsed.text or query)
         matched = lexical > 0
         if mode == "bm25":
             hits = np.flatnonzero(matched)
@@ -254,6 +282,8 @@ class Searcher:
             if named:
                 involved = self.columns.mask_with("mentions", named, self.columns.mask_with("actors", named))
                 scores = ranking.boost_involved(scores, involved[hits])
+        if hits.size:
+            scores = relevance.adjust(scores, parsed, self._facts(hits, parsed))
         keep = ~self._heading_like[hits]
         if mask is not None:
             keep &= mask[hits]
@@ -324,7 +354,33 @@ class Searcher:
             raise SearchError(f"page {page} is past the last page of results ({pages}; {len(order)} hits)")
         start = (page - 1) * size
         records = self._records(order.from_position(start), order, matched, opened, start + 1, size)
-        return ResultPage(len(order), records, page, pages, notices)
+        result = ResultPage(len(order), records, page, pages, notices)
+        self._explain(query, order, opened, result)
+        return result
+
+    def _explain(self, query: str, order: HitList, opened: set[int], result: ResultPage) -> None:
+        """Counts by the user's words, the weak-match notice and spelling suggestions (relevance.py, spelling.py)."""
+        rest = query
+        for found in reversed(find_citations(query)):
+            rest = rest[: found.start] + " " + rest[found.end :]
+        parsed = query_parse.parse(rest)
+        presence = relevance.concept_presence(self.lexical, parsed, self.row_count)
+        result.words = relevance.word_match(_one_per_citation(order, opened, self._citation_ids), presence, opened,
+                                            self.lexical.scores(parsed.text or rest) > 0)
+        if result.words.weak:
+            result.notices.append("no paragraph clearly answers this; closest matches:")
+        if parsed.period and result.total:
+            result.notices.append(f"meetings {query_parse.describe_period(parsed.period)} rank higher "
+                                  f"(\"{parsed.period_phrase}\"); --from/--to keep only those")
+        unknown = spelling.unknown_words(rest, lambda word: any(t in self.lexical.vocabulary for t in tokens(word)))
+        if unknown:
+            self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
+            fixes = {word: fix for word in unknown if (fix := self._speller.suggest(word)) and fix.lower() != word.lower()}
+            result.suggestions = fixes
+            if fixes:
+                result.suggested_query = spelling.corrected(query, fixes)
+                result.notices.append("no paragraph uses " + ", ".join(f"\"{w}\"" for w in fixes)
+                                      + f": did you mean {' '.join(fixes.values())}?")
 
     def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:
         """The first k hits (drafting and precedent use this; the CLI and the web app use run())."""

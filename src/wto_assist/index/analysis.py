@@ -1,9 +1,9 @@
 """Lexical analysis shared by indexing and querying: tokens plus WTO acronym expansion.
 
 Both sides are expanded the same way, so a paragraph saying "DFQF" and a query saying "duty-free
-quota-free" meet on the same terms. Stemming is light (plurals, -ed, -ing: "notified" and "notify",
-"proposals" and "proposal" meet): Porter stemming lowered BM25 on the real minutes, the light stemmer
-raised it (README, "Ranking").
+quota-free" meet on the same terms. Words are stemmed with the Snowball English stemmer (Porter 2):
+over the 64 dev and tuning queries it beat the light stemmer (plurals, -ed, -ing) that earlier
+measurements on the 21 dev queries alone had preferred (docs/notes-search.md, benchmarks/bench_index.py).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ STOPWORDS = frozenset(
     would you your yours yourself yourselves said""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Numbered groups are one term however written ("G-90", "G90", "Group of 90" -> g90), so "G-90" never
+# meets the "90" of a symbol such as WT/COMTD/W/90.
+_NUMBERED_GROUP = re.compile(r"(?<![\w/.-])(?:[Gg]-?|[Gg]roup of )(\d{1,3})(?![\w/]|-\d)")
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +50,35 @@ def _glossary() -> tuple[re.Pattern, dict[str, tuple[str, str]], re.Pattern, dic
     return acronym_pattern, acronyms, expansion_pattern, expansions
 
 
+def acronym_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, acronym token) for each glossary acronym written in `text` (case-sensitive)."""
+    acronym_pattern, acronyms, _, _ = _glossary()
+    return [(m.start(), m.end(), acronyms[m.group(1)][0]) for m in acronym_pattern.finditer(text)]
+
+
+def expansion_spans(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, acronym token) for each glossary expansion in text already passed through fold_text."""
+    _, _, expansion_pattern, expansions = _glossary()
+    return [(m.start(), m.end(), expansions[m.group(1)]) for m in expansion_pattern.finditer(folded)]
+
+
+def glossary_forms(token: str) -> tuple[list[str], list[str]]:
+    """The acronyms (as written) and folded expansions that stand for one acronym term (stemmed, as indexed: "ldc")."""
+    _, acronyms, _, expansions = _glossary()
+    return ([acronym for acronym, (own, _) in acronyms.items() if stem(own) == token],
+            [phrase for phrase, own in expansions.items() if stem(own) == token])
+
+
+def numbered_groups(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each numbered group written in `text` ("G-90" -> "g90")."""
+    return [(m.start(), m.end(), f"g{m.group(1)}") for m in _NUMBERED_GROUP.finditer(text)]
+
+
+def normalise_groups(text: str) -> str:
+    """"G-90", "G90" and "Group of 90" written as the single term "G90"."""
+    return _NUMBERED_GROUP.sub(lambda match: f"G{match.group(1)}", text)
+
+
 def expand(text: str) -> str:
     """The text followed by the expansions of its acronyms and the acronyms of its expansions."""
     acronym_pattern, acronyms, expansion_pattern, expansions = _glossary()
@@ -57,7 +89,20 @@ def expand(text: str) -> str:
 
 @lru_cache(maxsize=1 << 18)  # a corpus repeats its words: each is stemmed once (a third of index build time)
 def stem(token: str) -> str:
-    """Light suffix stripping: plurals, then -ed/-ing ("notified" -> "notify", "proposals" -> "proposal")."""
+    """Snowball English stem ("notified" and "notifies" -> "notifi"), cached: the vocabulary is small."""
+    return _snowball().stemWord(token)
+
+
+@lru_cache(maxsize=1)
+def _snowball():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def light_stem(token: str) -> str:
+    """Light suffix stripping (plurals, then -ed/-ing: "notified" -> "notify"): the earlier stemmer, kept
+    so that the benchmark can measure it against Snowball."""
     if len(token) > 4 and token.endswith(("ies", "ied")):
         return token[:-3] + "y"
     if len(token) > 3 and token.endswith("es") and token[-3] in "sxz":
@@ -73,9 +118,11 @@ def stem(token: str) -> str:
     return token
 
 
-def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True) -> list[str]:
-    """Lower-case, lightly stemmed word tokens without stopwords; `expand_acronyms=False` and
-    `stemmed=False` exist only to measure what the glossary and the stemmer are worth."""
+def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True, stemmer=None) -> list[str]:
+    """Lower-case, stemmed word tokens without stopwords; `expand_acronyms=False`, `stemmed=False` and
+    another `stemmer` exist only to measure what the glossary and the stemmer are worth."""
+    text = normalise_groups(text)
     source = expand(text) if expand_acronyms else text
-    words = [token for token in _TOKEN.findall(source.lower()) if token not in STOPWORDS]
-    return [stem(word) for word in words] if stemmed else words
+    # Single letters ("s" of "Egypt's" and "S&DT", "e" of "e-commerce") matched nearly every paragraph.
+    words = [token for token in _TOKEN.findall(source.lower()) if len(token) > 1 and token not in STOPWORDS]
+    return [(stemmer or stem)(word) for word in words] if stemmed else words

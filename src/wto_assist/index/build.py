@@ -40,8 +40,11 @@ from ..errors import UnavailableError
 from ..documents.segment import is_heading
 from ..store import Store
 from . import ann, columns, dense, lexical, onnx_encoder
+from .procedural import is_procedural
 
-FORMAT_VERSION = 3  # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns
+# 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns (one branch) and Snowball
+# stemming, k1 0.75, procedural lines, numbered groups as one term (another); 4: both together.
+FORMAT_VERSION = 4
 
 
 class IndexMissing(UnavailableError):
@@ -149,10 +152,12 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     building.mkdir()
     try:
         heading_like = [is_heading_like(row) for row in rows]
+        procedural = [is_procedural(row["text"]) for row in rows]  # invitations, "took note": ranked lower (index/procedural.py)
         _write_json(building / "rows.json", [
-            {**{key: value for key, value in row.items() if key != "text"}, "heading_like": flag} for row, flag in zip(rows, heading_like)
+            {**{key: value for key, value in row.items() if key != "text"}, "heading_like": flag, "procedural": ceremony}
+            for row, flag, ceremony in zip(rows, heading_like, procedural)
         ])
-        columns.write(rows, heading_like, building / "columns")
+        columns.write(rows, heading_like, building / "columns", procedural)
         clock = time.perf_counter()
         lexical.build((lexical_text(row) for row in rows), building / "bm25")
         report.seconds["bm25"] = time.perf_counter() - clock

@@ -35,7 +35,7 @@ def _postings(rows: list[dict], name: str) -> tuple[list[str], np.ndarray, np.nd
     return keys, offsets, flat
 
 
-def write(rows: list[dict], heading_like: list[bool], folder: Path) -> None:
+def write(rows: list[dict], heading_like: list[bool], folder: Path, procedural: list[bool] | None = None) -> None:
     """Write the columns of `rows` (in index order: by symbol, then position) into `folder`."""
     folder.mkdir()
     symbols = [row["symbol"] for row in rows]
@@ -61,6 +61,7 @@ def write(rows: list[dict], heading_like: list[bool], folder: Path) -> None:
         "seq": np.array([row["seq"] for row in rows], dtype=np.int32),
         "restricted": np.array([row["restricted"] for row in rows], dtype=bool),
         "heading_like": np.array(heading_like, dtype=bool),
+        "procedural": np.array(procedural if procedural is not None else [False] * len(rows), dtype=bool),
         "speaker_kinds": np.array([kinds.index(row["speaker_kind"] or "") for row in rows], dtype=np.int8),
         "text_sha": np.array([row["text_sha"] for row in rows], dtype="S40"),
         "labels": np.array([row["label"] for row in rows], dtype=str),

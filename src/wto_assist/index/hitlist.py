@@ -52,6 +52,10 @@ class HitList:
                     self._ordered.append(int(self._rows[position]))
             self._depth = chosen.size
 
+    def hit_rows(self) -> np.ndarray:
+        """Every hit row (all rows of a citation), in row order."""
+        return self._rows
+
     def score(self, row: int) -> float:
         """The row's score, -inf when it is not a hit (a row opened by a citation need not be one)."""
         at = int(np.searchsorted(self._rows, row))  # hit rows come in row order

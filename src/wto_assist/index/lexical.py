@@ -10,7 +10,7 @@ import numpy as np
 
 from .analysis import tokens
 
-K1, B = 1.2, 0.75
+K1, B = 0.75, 0.75  # k1 0.75 beat 0.6, 0.9, 1.2 and 1.5 on the dev and tuning queries (docs/notes-search.md)
 
 
 def build(texts: Iterable[str], folder: Path) -> None:
@@ -49,4 +49,12 @@ class LexicalIndex:
                 continue
             start, end = int(self._offsets[term]), int(self._offsets[term + 1])
             result[self._rows[start:end]] += self._data[start:end]  # a term's postings name each row once
+        return result
+
+    def term_rows(self, term: str) -> np.ndarray:
+        """True for every indexed paragraph containing the (analysed) term."""
+        result = np.zeros(self.row_count, dtype=bool)
+        index = self.vocabulary.get(term)
+        if index is not None:
+            result[self._rows[int(self._offsets[index]) : int(self._offsets[index + 1])]] = True
         return result

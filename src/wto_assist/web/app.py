@@ -84,10 +84,11 @@ def _filters(params) -> Filters:
     )
 
 
-def _highlight_terms(query: str) -> list[str]:
-    from ..index.analysis import tokens
+def _highlight_terms(query: str):
+    """What to mark in paragraphs: only words that matched the query itself (highlight.py)."""
+    from ..highlight import QueryWords
 
-    return sorted({token for token in tokens(query) if len(token) > 2}, key=len, reverse=True)
+    return QueryWords(query)
 
 
 def _context_start(paragraphs: list[dict], target: str | None) -> int | None:
@@ -105,8 +106,7 @@ def _hits_in(paragraphs: list[dict], terms: list[str]) -> dict[int, tuple[int | 
     """For each paragraph containing a query term: (previous, next) such paragraph, for in-document navigation."""
     if not terms:
         return {}
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + ")", re.IGNORECASE)
-    seqs = [p["seq"] for p in paragraphs if pattern.search(p["text"])]
+    seqs = [p["seq"] for p in paragraphs if terms.spans(p["text"])]
     return {seq: (seqs[i - 1] if i else None, seqs[i + 1] if i + 1 < len(seqs) else None) for i, seq in enumerate(seqs)}
 
 
@@ -428,10 +428,9 @@ def _highlight_filter(text: str, terms: list[str]):
 
     if not terms:
         return escape(text)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
     pieces, position = [], 0
-    for match in pattern.finditer(text):
-        pieces += [str(escape(text[position : match.start()])), f"<mark>{escape(match.group(0))}</mark>"]
-        position = match.end()
+    for start, end in terms.spans(text):
+        pieces += [str(escape(text[position:start])), f"<mark>{escape(text[start:end])}</mark>"]
+        position = end
     pieces.append(str(escape(text[position:])))
     return Markup("".join(pieces))

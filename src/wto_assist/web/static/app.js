@@ -14,3 +14,21 @@ document.addEventListener("click", function (event) {
     document.execCommand("copy"); document.body.removeChild(area); done();
   }
 });
+
+// In a document, the paragraph reached by Previous/Next match is the current match: marked for eyes
+// (CSS :target) and for screen readers (aria-current), with its first marked word highlighted.
+function markCurrentMatch() {
+  var previous = document.querySelectorAll('[aria-current="true"], mark.current');
+  for (var i = 0; i < previous.length; i++) {
+    if (previous[i].tagName === "MARK") previous[i].classList.remove("current");
+    else previous[i].removeAttribute("aria-current");
+  }
+  var id = decodeURIComponent(location.hash.slice(1));
+  var section = id && document.getElementById(id);
+  if (!section || !section.classList.contains("paragraph")) return;
+  section.setAttribute("aria-current", "true");
+  var first = section.querySelector("mark");
+  if (first) first.classList.add("current");
+}
+window.addEventListener("hashchange", markCurrentMatch);
+document.addEventListener("DOMContentLoaded", markCurrentMatch);
