@@ -126,4 +126,16 @@ def test_held_out_labels_written_blind_stay_at_their_measured_level(ctd_db):
         stances = stance_score(store, STANCE_HELD_OUT)
     assert relations.gold >= 250 and stances.labelled >= 150
     assert relations.precision >= 0.95 and relations.f1 >= 0.86, (relations.precision, relations.f1, relations.missed[:10])
-    assert stances.placed >= stances.labelled - 3 and stances.accuracy >= 0.42, stances.confusion
+    assert stances.placed >= stances.labelled - 3 and stances.accuracy >= 0.43, stances.confusion  # measured 0.447
+
+
+def test_stance_on_the_tuning_labels_stays_at_its_measured_level(ctd_db):
+    """My own labels of 136 Member turns from meetings 24-40 (tests/data/ctd-stance-tuning.jsonl), written
+    before the cues changed; the cues were tuned on them, so this guards against losing ground, it is no
+    estimate of accuracy on unseen minutes (the held-out test above is)."""
+    from wto_assist.enrich.relations_eval import STANCE_TUNING, stance_score
+
+    with Store(ctd_db, create=False) as store:
+        stances = stance_score(store, STANCE_TUNING)
+    assert stances.labelled >= 120 and stances.placed == stances.labelled
+    assert stances.accuracy >= 0.83, stances.confusion  # measured 0.853
