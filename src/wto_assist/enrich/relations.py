@@ -201,9 +201,10 @@ def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: in
     return relations
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+def sentences(text: str, boundary: re.Pattern = _SENTENCE_END) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; `boundary` matches the space between two sentences."""
     bounds, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
+    for match in boundary.finditer(text):
         bounds.append((start, match.start()))
         start = match.end()
     bounds.append((start, len(text)))

@@ -22,6 +22,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from .relations import sentences
+
 STANCES = ("supports", "opposes", "has reservations", "asks questions", "neutral")
 
 _NOT = r"\b(?:(?:could|can|would|will|did|does|do|was|were|is|are)(?:\s+not|n[’']t)|cannot|unable\s+to|not\s+able\s+to)"
@@ -158,7 +160,7 @@ def classify(text: str) -> tuple[str, tuple[int, int] | None]:
     folded = text.lower()
     if len(folded) != len(text):  # a character whose lower case is longer would shift every offset
         folded = text
-    bounds = _sentences(text)
+    bounds = sentences(text, _SENTENCE_END)
     starts = [start for start, _ in bounds]
     first: dict[str, tuple[int, int]] = {}
     taken: dict[int, list[tuple[int, int]]] = {}  # per sentence, spans of earlier cues: "could not support" is not also "support"
@@ -210,15 +212,6 @@ def _speakers_own(stance: str, match, folded: str, sentence_start: int) -> bool:
         if any(word in earlier for word in _OTHERS_WORDS) and _OTHERS.search(earlier):
             return False
     return True
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for boundary in _SENTENCE_END.finditer(text):
-        bounds.append((start, boundary.start()))
-        start = boundary.end()
-    bounds.append((start, len(text)))
-    return bounds
 
 
 def _evidence(text: str, span: tuple[int, int]) -> str:
