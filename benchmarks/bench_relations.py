@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from wto_assist.enrich.relations_eval import DEV_SET, GROUPS_HELD_OUT, STANCE_HELD_OUT, TUNED_ON, score, stance_score
+from wto_assist.enrich.relations_eval import DEV_SET, GROUPS_HELD_OUT, STANCE_HELD_OUT, STANCE_TUNING, TUNED_ON, score, stance_score
 from wto_assist.ingest import ingest_paths
 from wto_assist.store import Store
 
@@ -62,6 +62,11 @@ def held_out_labels(store: Store, labels: Path) -> None:
         print("  false positives (first 12):", result.extra[:12])
     else:
         print(f"\nno {groups} (held-out relation labels)")
+    tuning = labels / STANCE_TUNING.name
+    if tuning.exists():
+        result = stance_score(store, tuning)
+        print(f"\nstance on the tuning labels ({tuning.name}, tuned on): {result.labelled} turns, {result.placed} placed, "
+              f"accuracy {result.accuracy:.3f}")
     if stances.exists():
         result = stance_score(store, stances)
         print(f"\nheld-out stance ({stances.name}): {result.labelled} turns, {result.placed} placed by their words, "

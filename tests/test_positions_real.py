@@ -54,7 +54,15 @@ def test_group_names_have_one_form():
 @pytest.mark.parametrize("text, stance", [
     ("The representative of X said that his delegation could not support the proposal.", "opposes"),
     ("While welcoming the report, she had difficulties with paragraph 5.", "has reservations"),
-    ("He was not in a position to agree to the text at this stage.", "has reservations"),
+    ("He was not in a position to agree to the text at this stage.", "opposes"),
+    ("Her delegation could accept the text provided that paragraph 3 was deleted.", "has reservations"),
+    ("His delegation did not oppose a discussion, without prejudice to the appropriate body.", "has reservations"),
+    ("The representative of X suggested that the decision be postponed until the General Council had concluded.", "opposes"),
+    ("He supported the draft Decision and urged those opposed to reconsider.", "supports"),
+    ("She regretted that several Members could not join the consensus, and fully supported the waiver.", "supports"),
+    ("The representative of X thanked the U.S. Government for the notification and for the initiative.", "supports"),
+    ("He had received the paper only that day, which was not very useful.", "neutral"),
+    ("She asked the Secretariat whether the list was complete.", "asks questions"),
     ("The representative of X sought clarification on the timing of the review.", "asks questions"),
     ("The representative of X supported the proposal and hoped it would be adopted.", "supports"),
     ("His delegation had no objection to the proposal.", "supports"),
@@ -118,4 +126,16 @@ def test_held_out_labels_written_blind_stay_at_their_measured_level(ctd_db):
         stances = stance_score(store, STANCE_HELD_OUT)
     assert relations.gold >= 250 and stances.labelled >= 150
     assert relations.precision >= 0.95 and relations.f1 >= 0.86, (relations.precision, relations.f1, relations.missed[:10])
-    assert stances.placed >= stances.labelled - 3 and stances.accuracy >= 0.42, stances.confusion
+    assert stances.placed >= stances.labelled - 3 and stances.accuracy >= 0.43, stances.confusion  # measured 0.447
+
+
+def test_stance_on_the_tuning_labels_stays_at_its_measured_level(ctd_db):
+    """My own labels of 136 Member turns from meetings 24-40 (tests/data/ctd-stance-tuning.jsonl), written
+    before the cues changed; the cues were tuned on them, so this guards against losing ground, it is no
+    estimate of accuracy on unseen minutes (the held-out test above is)."""
+    from wto_assist.enrich.relations_eval import STANCE_TUNING, stance_score
+
+    with Store(ctd_db, create=False) as store:
+        stances = stance_score(store, STANCE_TUNING)
+    assert stances.labelled >= 120 and stances.placed == stances.labelled
+    assert stances.accuracy >= 0.83, stances.confusion  # measured 0.853

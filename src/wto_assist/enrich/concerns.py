@@ -28,6 +28,10 @@ _MEASURE = re.compile(
     r"|controls?|limits?|embargo|safeguards?|anti-dumping|countervailing)\b",
     re.IGNORECASE,
 )
+# One of these is in every word _MEASURE matches (lower case).
+_MEASURE_STEMS = ("ban", "restriction", "measure", "requirement", "regulation", "tariff", "quota", "dut", "licen", "prohibition",
+                  "suspension", "standard", "procedure", "decree", "law", "surcharge", "lev", "certification", "label", "subsid",
+                  "control", "limit", "embargo", "safeguard", "anti-dumping", "countervailing")
 # A Member's adjective within three words of a measure word: "the Indonesian labelling requirements".
 _ADJECTIVE_MEASURE = re.compile(r"\b([A-Z][a-z]+)\s+(?:[\w-]+\s+){0,2}?(?=(?i:" + _MEASURE.pattern + "))")
 _OBJECT = re.compile(r"\b(?:about|regarding|over|concerning|on|with\s+respect\s+to|in\s+relation\s+to|relating\s+to|with)\s+", re.IGNORECASE)
@@ -50,8 +54,11 @@ class Concern:
 
 
 def find_concerns(text: str, symbol: str, speaker: str | None, speaker_kind: str | None, on_behalf_of: str | None) -> list[Concern]:
-    if ("oncern" not in text and "orr" not in text) or not _CUE.search(text) or not _MEASURE.search(text):
+    if ("oncern" not in text and "orr" not in text) or not _CUE.search(text):
         return []  # the substring test first: a regular expression over every paragraph costs more than the rest
+    folded = text.lower()
+    if not any(stem in folded for stem in _MEASURE_STEMS):
+        return []  # each sentence is held to _MEASURE below; this only skips paragraphs that cannot match
     found = []
     for start, end in sentences(text):
         sentence = text[start:end]

@@ -21,6 +21,7 @@ LABELS = Path(__file__).resolve().parents[3] / "tests" / "data"
 DEV_SET = LABELS / "ctd-support-relations-dev.jsonl"
 GROUPS_HELD_OUT = LABELS / "ctd-relations-groups-heldout.jsonl"
 STANCE_HELD_OUT = LABELS / "ctd-stance-heldout.jsonl"
+STANCE_TUNING = LABELS / "ctd-stance-tuning.jsonl"  # meetings 24-40: the stance cues were tuned on these
 TUNED_ON = range(1, 41)
 
 
