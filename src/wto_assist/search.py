@@ -349,6 +349,7 @@ class Searcher:
             raise SearchError(f"page {page} does not exist: pages start at 1")
         notices: list[str] = []
         order, matched, opened = self._ranked(query, mode, filters, notices)
+        notices += self._coverage_notices(filters)
         pages = max(1, -(-len(order) // size))
         if page > pages:
             raise SearchError(f"page {page} is past the last page of results ({pages}; {len(order)} hits)")
@@ -357,6 +358,16 @@ class Searcher:
         result = ResultPage(len(order), records, page, pages, notices)
         self._explain(query, order, opened, result)
         return result
+
+    def _coverage_notices(self, filters: Filters | None) -> list[str]:
+        """A body, series or period the filters name and the corpus does not hold: said, with the fetch
+        command that would add it (coverage.py), so an empty answer is not taken for "nothing was said"."""
+        if filters is None or not (filters.body or filters.symbol or filters.date_from or filters.date_to):
+            return []
+        from .coverage import gaps_for
+
+        gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to)
+        return [gap["message"] + (f" To add it: {gap['fetch']}" if gap.get("fetch") else "") for gap in gaps]
 
     def _explain(self, query: str, order: HitList, opened: set[int], result: ResultPage) -> None:
         """Counts by the user's words, the weak-match notice and spelling suggestions (relevance.py, spelling.py)."""
