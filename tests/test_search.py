@@ -257,3 +257,32 @@ def test_search_errors_name_the_option_and_exit_non_zero(sample_index):
     assert unloaded.exit_code == 0 and "the dispute registry is not loaded" in unloaded.output
     chair = runner.invoke(main, ["search", "agenda", "--speaker", "Chair", "--json", *where])
     assert chair.exit_code == 0 and {r["speaker_kind"] for r in json.loads(chair.stdout)} == {"chair"}
+
+
+def test_a_search_on_an_index_older_than_the_corpus_says_so(tmp_path):
+    import shutil
+    import time
+    from datetime import datetime, timezone
+
+    from wto_assist.index.build import build_index
+    from wto_assist.ingest import ingest_paths
+    from wto_assist.search import Searcher
+
+    from .conftest import CORPUS, REPO
+
+    db, index_dir = tmp_path / "corpus.sqlite", tmp_path / "index"
+    ingest_paths([CORPUS], db)
+    build_index(db, index_dir, with_dense=False)
+    searcher = Searcher(index_dir, db)
+    try:
+        assert not any("index is older" in n for n in searcher.run("DFQF").notices)
+        # The index's timestamp has one-second resolution: wait until the clock has passed it (a condition).
+        built = datetime.strptime(searcher.manifest["created"], "%Y-%m-%dT%H:%M:%S%z")
+        while datetime.now(timezone.utc).replace(microsecond=0) <= built:
+            time.sleep(0.05)
+        shutil.copytree(REPO / "tests" / "data" / "concerns", tmp_path / "more")
+        ingest_paths([tmp_path / "more"], db)
+        notices = searcher.run("DFQF").notices
+    finally:
+        searcher.close()
+    assert "the index is older than 2 documents ingested since it was built: they are not searched yet; run `wto-assist index`" in notices

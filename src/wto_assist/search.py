@@ -349,7 +349,7 @@ class Searcher:
             raise SearchError(f"page {page} does not exist: pages start at 1")
         notices: list[str] = []
         order, matched, opened = self._ranked(query, mode, filters, notices)
-        notices += self._coverage_notices(filters)
+        notices += self._coverage_notices(filters) + self._staleness_notices()
         pages = max(1, -(-len(order) // size))
         if page > pages:
             raise SearchError(f"page {page} is past the last page of results ({pages}; {len(order)} hits)")
@@ -358,6 +358,20 @@ class Searcher:
         result = ResultPage(len(order), records, page, pages, notices)
         self._explain(query, order, opened, result)
         return result
+
+    def _staleness_notices(self) -> list[str]:
+        """Documents ingested after this index was built are not searchable yet: say so, and what to run."""
+        from datetime import datetime, timezone
+
+        try:
+            built = datetime.strptime(self.manifest["created"], "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc)
+        except (KeyError, ValueError):
+            return []
+        newer = self.store.documents_ingested_since(built.isoformat(timespec="seconds"))
+        if not newer:
+            return []
+        return [f"the index is older than {newer} document{'s' if newer != 1 else ''} ingested since it was built:"
+                " they are not searched yet; run `wto-assist index`"]
 
     def _coverage_notices(self, filters: Filters | None) -> list[str]:
         """A body, series or period the filters name and the corpus does not hold: said, with the fetch

@@ -881,6 +881,10 @@ class Store:
         # In the order people read symbols: WT/COMTD/M/3 before WT/COMTD/M/29.
         return sorted((_with_status(dict(row)) for row in rows), key=lambda row: symbol_order(row["symbol"]))
 
+    def documents_ingested_since(self, moment: str) -> int:
+        """How many documents were (re)ingested after `moment` (ISO 8601, UTC, as _now() writes it)."""
+        return self.connection.execute("SELECT COUNT(*) FROM documents WHERE ingested_at > ?", (moment,)).fetchone()[0]
+
     def failures(self) -> list[dict]:
         rows = self.connection.execute("SELECT path, reason, checked_at FROM sources WHERE status = 'failed' ORDER BY path")
         return [dict(row) for row in rows]
