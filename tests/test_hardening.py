@@ -683,3 +683,33 @@ def test_an_index_on_a_read_only_mount_is_searched(sample_db, tmp_path):
               f"{sys.executable} -c 'from wto_assist.cli import main; main()' search DFQF --k 1 --db {sample_db} --index {index_dir}")
     run = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120, env=dict(os.environ))
     assert run.returncode == 0 and "WT/COMTD/M/990, para." in run.stdout, run.stderr[-1000:]
+
+
+def test_requests_read_at_once_and_a_long_one_holds_up_nobody(sample_db, tmp_path):
+    """While one request holds the app's lock to read (a long precedent page, say), a search still runs;
+    only replacing the Searcher waits for readers. Waits are conditions with a bound, not sleeps."""
+    import threading
+
+    from starlette.testclient import TestClient
+
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import create_app
+
+    index_dir = tmp_path / "index"
+    build_index(sample_db, index_dir, with_dense=False)
+    app = create_app(sample_db, index_dir, tmp_path / "data", with_dense=False)
+    state = app.app.state.web
+    client = TestClient(app, base_url="http://127.0.0.1")
+    answers = []
+    with state.lock:  # a long reader is inside
+        worker = threading.Thread(target=lambda: answers.append(client.get("/search?q=DFQF").status_code))
+        worker.start()
+        worker.join(timeout=60)
+        assert not worker.is_alive() and answers == [200]
+    switched = threading.Event()
+    with state.lock:
+        writer = threading.Thread(target=lambda: (state.load(), switched.set()))
+        writer.start()
+        assert not switched.wait(timeout=0.5)  # the switch waits for the reader inside...
+    writer.join(timeout=60)
+    assert switched.is_set()  # ...and goes ahead once it has left

@@ -32,6 +32,7 @@ from ..index.build import IndexMissing, build_index, current_version
 from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
 from ..store import Store
+from .locking import SharedLock
 from .security import Access, Guard
 
 HERE = Path(__file__).resolve().parent
@@ -43,18 +44,19 @@ DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third
 
 
 class WebState:
-    """The warm Searcher and paths; one lock keeps the SQLite connection to one request at a time."""
+    """The warm Searcher and paths. Requests share `lock` and run at once (the store's connection is
+    SQLite's serialized kind, threadsafety 3); replacing the Searcher holds it alone."""
 
     def __init__(self, db_path: Path, index_dir: Path, data_dir: Path, model: str | None, with_dense: bool):
         self.db_path, self.index_dir, self.data_dir, self.model = Path(db_path), Path(index_dir), Path(data_dir), model
         self.with_dense = with_dense
-        self.lock = threading.RLock()
+        self.lock = SharedLock()
         self.searcher: Searcher | None = None
         self.jobs: dict[str, dict] = {}  # upload id -> {"file", "status": running | done | failed, "message"}
         self.load()
 
     def load(self) -> None:
-        with self.lock:
+        with self.lock.exclusive():
             if self.searcher is not None:
                 self.searcher.close()
             try:
@@ -65,13 +67,14 @@ class WebState:
 
     def follow(self) -> None:
         """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT."""
-        with self.lock:
-            try:
-                live = current_version(self.index_dir)
-            except IndexMissing:
-                return
-            if self.searcher is None or self.searcher.version != live:
-                self.load()
+        try:
+            live = current_version(self.index_dir)
+        except IndexMissing:
+            return
+        if self.searcher is None or self.searcher.version != live:
+            with self.lock.exclusive():
+                if self.searcher is None or self.searcher.version != live:  # another request may have switched it
+                    self.load()
 
 
 def _filters(params) -> Filters:
@@ -359,7 +362,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         return Response(status_code=400)
 
     handlers = {WtoAssistError: library_error, ClientDisconnect: gone}
-    return Guard(Starlette(routes=routes, exception_handlers=handlers), access)
+    starlette = Starlette(routes=routes, exception_handlers=handlers)
+    starlette.state.web = state  # the shared Searcher and its lock (tests and benchmarks look at them)
+    return Guard(starlette, access)
 
 
 class UploadRejected(Exception):
