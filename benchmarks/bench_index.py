@@ -3,7 +3,7 @@ variants behind the default mode, on the real CTD minutes.
 
 Usage: python benchmarks/bench_index.py [SHARED_DIR] [--heldout=QUERIES.jsonl] [--ranking]
 (default ../shared; about 15 minutes on 2 cores; --ranking prints only the BM25 ranking tables, in 2-3 minutes)
-Prints Markdown tables for the README.
+Prints Markdown tables for docs/measurements.md.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ CALIBRATION = REPO / "benchmarks" / "data" / "calibration-queries.jsonl"
 
 def ranking_variants(searcher: Searcher, sets: dict[str, list], db: Path, with_dense: bool = True) -> None:
     """Every ranking variant against the standard BM25 baseline (Snowball stemming, English stop words),
-    on every query set, in one run (README, "Ranking"; docs/notes-search.md)."""
+    on every query set, in one run (docs/search.md)."""
     import bm25s
     import numpy as np
 

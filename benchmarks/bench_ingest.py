@@ -1,7 +1,7 @@
 """Ingest and enrichment throughput on the real CTD minutes: paragraphs per second, enrichment cost, memory.
 
 Usage: python benchmarks/bench_ingest.py [CORPUS_DIR]   (default ../shared/corpus/ctd-minutes)
-Prints a Markdown table row for the README.
+Prints a Markdown table row for docs/measurements.md.
 """
 
 from __future__ import annotations

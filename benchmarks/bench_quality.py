@@ -1,4 +1,4 @@
-"""Ingest and entity quality on the real data, as reported in the README: symbols and meeting dates,
+"""Ingest and entity quality on the real data, as reported in docs/measurements.md: symbols and meeting dates,
 speaker agreement with the hand labels (with failure classes), Member recognition recall, and the
 dispute tables' citation columns.
 

@@ -78,7 +78,7 @@ def held_out_labels(store: Store, labels: Path) -> None:
 
 
 def coalition(db: Path, shared: Path, index_dir: Path) -> None:
-    """The README's coalition figures: proponents, backers, sceptics and opponents of duty-free quota-free market access."""
+    """The coalition figures of docs/coalitions.md: proponents, backers, sceptics and opponents of duty-free quota-free market access."""
     from wto_assist.coalitions import topic_coalition
     from wto_assist.index.build import build_index
     from wto_assist.registry.groups import load_groups

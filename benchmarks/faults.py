@@ -20,7 +20,7 @@ without a `meta` table): read where it may be read, otherwise refused in one lin
 Kills (`kill_trial`): `ingest`, `index`, `enrich` and `load-disputes` are killed with SIGKILL at a
 random moment; every time the database must pass integrity_check, search must answer from the
 previous or the new index, and re-running the command must leave the full state (same entities).
-Tests run a subset of both (tests/test_faults.py); the README table comes from this script.
+Tests run a subset of both (tests/test_faults.py); the table of docs/measurements.md comes from this script.
 """
 
 from __future__ import annotations

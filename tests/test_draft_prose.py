@@ -20,7 +20,7 @@ from wto_assist.draft.verify import verify_docx
 from wto_assist.index.build import build_index
 from wto_assist.store import Store
 
-# Queries written for this test, not the ones the selection rules were tried on (see docs/notes-prose.md).
+# Queries written for this test, not the ones the selection rules were tried on (see docs/drafting.md and docs/measurements.md).
 QUERIES = [
     ("Kenya", "commodities dependence"),
     ("Norway", "GSP scheme for least-developed countries"),

@@ -8,7 +8,7 @@ from wto_assist.evaluate import evaluate, load_queries
 from wto_assist.index.build import build_index
 from wto_assist.search import Filters, Searcher
 
-# Measured on the full corpus with bm25 through `eval` (docs/notes-search.md): MRR@10 0.648, Recall@10 0.779
+# Measured on the full corpus with bm25 through `eval` (docs/search.md): MRR@10 0.648, Recall@10 0.779
 # on the 21 dev queries (Snowball stemming, k1 0.75: chosen on these and 43 tuning queries together).
 BM25_FLOORS = {"MRR@10": 0.63, "Recall@10": 0.76}
 

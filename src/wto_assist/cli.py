@@ -453,7 +453,7 @@ def filter_options(function):
 
 @main.command()
 @click.argument("query")
-@click.option("--mode", type=click.Choice(["bm25", "dense", "hybrid"]), default=None, help="Default: the best mode by measurement (see README).")
+@click.option("--mode", type=click.Choice(["bm25", "dense", "hybrid"]), default=None, help="Default: the best mode by measurement (see docs/search.md).")
 @click.option("--k", default=10, show_default=True, help="Number of results per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results to show.")
 @filter_options

@@ -1,6 +1,6 @@
 """The record's structure as ranking evidence, applied to any mode's scores.
 
-Both adjustments were chosen on the dev queries (README, "Ranking"): a paragraph gains when its meeting
+Both adjustments were chosen on the dev queries (docs/search.md, "Ranking, by measurement"): a paragraph gains when its meeting
 discussed the query at length (the mean of the document's best three scores, times MEETING_WEIGHT), and
 when a Member or group the query names speaks in it or is named in it (times 1 + MEMBER_WEIGHT).
 """

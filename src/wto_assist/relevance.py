@@ -11,7 +11,7 @@ All weights were chosen on the dev and tuning queries (benchmarks/bench_index.py
 `WordMatch` counts hits by how many of the user's concepts they contain, and flags a weak result set
 when the best hit holds less than WEAK_COVERAGE of the query's weight (inverse document frequency of
 the concepts it contains over all of them), a threshold calibrated on queries the ranking was not tuned
-on (benchmarks/data/calibration-queries.jsonl; docs/notes-search.md says how).
+on (benchmarks/data/calibration-queries.jsonl; docs/search.md says how).
 """
 
 from __future__ import annotations

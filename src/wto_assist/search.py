@@ -1,7 +1,7 @@
 """Query -> filtered, ranked paragraphs with citations: the API the CLI, server and drafting use.
 
 Modes: "bm25" (WTO-aware lexical), "dense" (MiniLM windows in FAISS) and "hybrid" (score fusion);
-DEFAULT_MODE is the best by measurement on the dev queries (see README). The bm25 path never
+DEFAULT_MODE is the best by measurement on the dev queries (see docs/search.md). The bm25 path never
 imports torch; the other modes encode the query with the ONNX export of the model, so they start fast too.
 
 A hit matches the query's words or passes SIMILAR_THRESHOLD on the embedding ("similar, not
@@ -33,11 +33,11 @@ from .index.lexical import LexicalIndex
 from .store import Store
 
 MODES = ("bm25", "dense", "hybrid")
-DEFAULT_MODE = "bm25"  # light stemming + structure beat hybrid on MRR@10 and Recall@10 (README, "Ranking")
-HYBRID_DENSE_WEIGHT = 0.1  # share of the normalised dense score in hybrid mode, chosen on the dev queries (README)
+DEFAULT_MODE = "bm25"  # Snowball stemming + the minutes' structure, chosen on 64 dev and tuning queries (docs/search.md; hybrid not re-measured since)
+HYBRID_DENSE_WEIGHT = 0.1  # share of the normalised dense score in hybrid mode, chosen on the dev queries (docs/search.md)
 CANDIDATES = 200  # depth of the dense ranking whose scores enter hybrid fusion
 # Cosine of a paragraph's best window above which it is "similar" to the query without sharing its
-# words: above every off-topic and nonsense query measured (README, "Honest result sets").
+# words: above every off-topic and nonsense query measured (docs/search.md).
 SIMILAR_THRESHOLD = 0.45
 # "--speaker Chair" and its variants name a role, not a delegation.
 SPEAKER_ROLES = {

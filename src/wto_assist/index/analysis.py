@@ -3,7 +3,7 @@
 Both sides are expanded the same way, so a paragraph saying "DFQF" and a query saying "duty-free
 quota-free" meet on the same terms. Words are stemmed with the Snowball English stemmer (Porter 2):
 over the 64 dev and tuning queries it beat the light stemmer (plurals, -ed, -ing) that earlier
-measurements on the 21 dev queries alone had preferred (docs/notes-search.md, benchmarks/bench_index.py).
+measurements on the 21 dev queries alone had preferred (docs/search.md, benchmarks/bench_index.py).
 """
 
 from __future__ import annotations

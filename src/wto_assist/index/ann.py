@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-# Windows; an exact scan of 100,000 costs about 21 ms on 2 idle cores (1,000,000: 209 ms, README) and 120 ms
+# Windows; an exact scan of 100,000 costs about 21 ms on 2 idle cores (1,000,000: 209 ms, docs/measurements.md) and 120 ms
 # on the shared machine of docs/scale.md; the CTD minutes (29,273) stay exact, ten times them do not.
 EXACT_LIMIT = 100_000
 PROBE_SHARE = 1 / 8  # lists visited per query: recall@10 0.952 on real vectors (1/16: 0.890; bench_ann.py)

@@ -213,7 +213,7 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
     except Exception as error:  # queries then load the torch model: slower to start, same results
         exported, report.query_encoder = None, f"torch (ONNX export failed: {error})"
     report.seconds["export"] = time.perf_counter() - clock
-    # The export gives the model's vectors (checked on export) about 1.8 times faster than torch (README).
+    # The export gives the model's vectors (checked on export) about 1.8 times faster than torch (docs/measurements.md).
     embedder = onnx_encoder.OnnxEncoder(exported) if exported else encoder
     clock = time.perf_counter()
     fresh: dict[str, np.ndarray] = {}

@@ -10,7 +10,7 @@ import numpy as np
 
 from .analysis import tokens
 
-K1, B = 0.75, 0.75  # k1 0.75 beat 0.6, 0.9, 1.2 and 1.5 on the dev and tuning queries (docs/notes-search.md)
+K1, B = 0.75, 0.75  # k1 0.75 beat 0.6, 0.9, 1.2 and 1.5 on the dev and tuning queries (docs/search.md)
 
 
 def build(texts: Iterable[str], folder: Path) -> None:
