@@ -11,8 +11,8 @@ import click
 
 from . import config
 from .errors import WtoAssistError
-from .documents.symbols import SymbolError, normalise_symbol
-from .store import Store, StoreError
+from .documents.symbols import normalise_symbol
+from .store import Store
 
 DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(path_type=Path), default=None,
@@ -25,10 +25,7 @@ def _db(db_path: Path | None) -> Path:
 
 
 def _open(db_path: Path | None) -> Store:
-    try:
-        return Store(_db(db_path), create=False)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
+    return Store(_db(db_path), create=False)
 
 
 def _print_json(value) -> None:
@@ -116,7 +113,6 @@ class PipelineGroup(_OneLineStoreErrors):
         return ordered + sorted(set(self.commands) - set(ordered))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        summaries = {name: line for _, commands in COMMAND_STEPS for name, line in commands}
         width = formatter.width - 6 - max(len(name) for name in self.commands)
         listed = set()
         for step, commands in COMMAND_STEPS:
@@ -146,13 +142,10 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
     from .ingest import collect_files, ingest_paths
 
     files, _, _ = collect_files(paths)
-    try:
-        with Store(_db(db_path)) as store:  # refused before the progress bar starts: the error is the only line
-            store.require_writable()
-        with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
-            report = ingest_paths(paths, _db(db_path), on_file=lambda _path: bar.update(1))
-    except StoreError as error:  # a read-only, newer or foreign database: one line
-        raise click.ClickException(str(error)) from error
+    with Store(_db(db_path)) as store:  # refused before the progress bar starts: the error is the only line
+        store.require_writable()
+    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
+        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: bar.update(1))
     paragraphs = sum(count for _, _, count in report.ingested)
     click.echo(
         f"{len(report.ingested)} ingested ({paragraphs} paragraphs), {len(report.unchanged)} unchanged, "
@@ -188,16 +181,13 @@ def fetch(symbols, ranges, disputes, language, out, base_url, delay):
     """Download WTO documents by symbol from Documents Online (then `wto-assist ingest` the folder)."""
     from .fetch import FetchError, dispute_symbols, expand_range, fetch_documents
 
-    try:
-        wanted = list(symbols) + [s for r in ranges for s in expand_range(r)]
-        tried = [s for d in disputes for s in dispute_symbols(d)]
-        if not wanted and not tried:
-            raise FetchError("name at least one symbol, --range or --dispute")
-        out = out or config.home() / "documents"
-        report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
-                                 on_symbol=lambda symbol: click.echo(f"fetching {symbol}", err=True))
-    except FetchError as error:
-        raise click.ClickException(str(error)) from error
+    wanted = list(symbols) + [s for r in ranges for s in expand_range(r)]
+    tried = [s for d in disputes for s in dispute_symbols(d)]
+    if not wanted and not tried:
+        raise FetchError("name at least one symbol, --range or --dispute")
+    out = out or config.home() / "documents"
+    report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
+                             on_symbol=lambda symbol: click.echo(f"fetching {symbol}", err=True))
     click.echo(f"{len(report.fetched)} fetched, {len(report.unchanged)} already there, {len(report.missing)} not found, "
                f"{len(report.failed)} failed -> {out}")
     for symbol, reason in report.missing:
@@ -255,10 +245,7 @@ def _status(document: dict) -> str:
 @DB_OPTION
 def restriction(symbol: str, decision: str | None, reason: str | None, db_path: Path | None) -> None:
     """Show a document's restriction status and the rule behind it, or record a decision that overrides the rules."""
-    try:
-        symbol = normalise_symbol(symbol)
-    except SymbolError as error:
-        raise click.ClickException(str(error)) from error
+    symbol = normalise_symbol(symbol)
     if decision in ("public", "restricted") and not (reason or "").strip():
         raise click.ClickException(f"--{decision} needs --reason: say why, so that a later reader can check it")
     with _open(db_path) as store:
@@ -277,10 +264,7 @@ def restriction(symbol: str, decision: str | None, reason: str | None, db_path: 
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of paragraphs.")
 def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a document, or one paragraph, with citations."""
-    try:
-        symbol = normalise_symbol(symbol)
-    except SymbolError as error:
-        raise click.ClickException(str(error)) from error
+    symbol = normalise_symbol(symbol)
     with _open(db_path) as store:
         document = store.document(symbol)
         if document is None:
@@ -336,15 +320,9 @@ def check_numbering_command(symbol: str | None, db_path: Path | None, as_json: b
     """Say how each paragraph number was decided and list the judgement calls; exits 1 when there are any."""
     from .numbering import check_numbering
 
-    try:
-        symbol = normalise_symbol(symbol) if symbol else None
-    except SymbolError as error:
-        raise click.ClickException(str(error)) from error
+    symbol = normalise_symbol(symbol) if symbol else None
     with _open(db_path) as store:
-        try:
-            reports = check_numbering(store, symbol)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
+        reports = check_numbering(store, symbol)
     if as_json:
         _print_json([report.to_json() for report in reports])
     else:
@@ -377,8 +355,7 @@ def _index(index_dir: Path | None) -> Path:
 @click.option("--no-dense", is_flag=True, help="BM25 only: no model, no vectors.")
 def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_dense: bool) -> None:
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
-    from .index.build import IndexMissing, build_index
-    from .index.dense import ModelError
+    from .index.build import build_index
 
     _open(db_path).close()  # a clear error when the database is missing
     bar = None
@@ -392,8 +369,6 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
 
     try:
         report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=progress)
-    except (ModelError, IndexMissing, StoreError) as error:
-        raise click.ClickException(str(error)) from error
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -423,13 +398,9 @@ def _highlight(text: str, query: str) -> str:
 
 
 def _open_searcher(db_path: Path | None, index_dir: Path | None, model: str | None):
-    from .index.build import IndexMissing
     from .search import Searcher
 
-    try:
-        return Searcher(_index(index_dir), _db(db_path), model=model)
-    except (IndexMissing, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    return Searcher(_index(index_dir), _db(db_path), model=model)
 
 
 def filter_options(function):
@@ -467,14 +438,10 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
 
     A symbol or citation in QUERY ("WT/COMTD/M/101, para. 12") opens that paragraph first.
     """
-    from .index.dense import ModelError
-    from .search import SearchError
 
     searcher = _open_searcher(db_path, index_dir, model)
     try:
         result = searcher.run(query, mode=mode, filters=_filters(**filters), page=page, size=k)
-    except (SearchError, ModelError) as error:
-        raise click.ClickException(str(error)) from error
     finally:
         searcher.close()
     for notice in result.notices:
@@ -519,12 +486,9 @@ def _print_results(results: list[dict], query: str, scores: bool = False) -> Non
 @click.option("--json", "as_json", is_flag=True)
 def evaluate_command(queries, modes, db_path, index_dir, model, as_json):
     """MRR@10, Recall@10, Recall@100 and nDCG@10 per mode on a query file."""
-    from .evaluate import QueryFileError, evaluate, load_queries
+    from .evaluate import evaluate, load_queries
 
-    try:
-        loaded = load_queries(queries)
-    except QueryFileError as error:
-        raise click.ClickException(str(error)) from error
+    loaded = load_queries(queries)
     searcher = _open_searcher(db_path, index_dir, model)
     modes = list(modes) or ["bm25", "dense", "hybrid"]
     if not searcher.manifest.get("dense"):
@@ -585,12 +549,9 @@ def enrich(db_path: Path | None) -> None:
 @DB_OPTION
 def load_groups_command(table: Path, db_path: Path | None) -> None:
     """Load negotiating groups and their Members (CSV with columns group, member), e.g. negotiating-groups.csv."""
-    from .registry.groups import GroupsError, load_groups
+    from .registry.groups import load_groups
 
-    try:
-        report = load_groups(table, _db(db_path))
-    except GroupsError as error:
-        raise click.ClickException(str(error)) from error
+    report = load_groups(table, _db(db_path))
     click.echo(f"{report.groups} groups, {report.pairs} memberships loaded, {len(report.notes)} notes")
     for line, note in report.notes:
         click.echo(f"{table}, line {line}: note: {note}", err=True)
@@ -606,12 +567,8 @@ def load_groups_command(table: Path, db_path: Path | None) -> None:
 def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> None:
     """Who supported, associated with, shared the views of or agreed with whom, with citations."""
     from .coalitions import list_relations
-    from .search import SearchError
 
-    try:
-        rows = list_relations(_db(db_path), member, symbol, date_from, date_to)
-    except (SearchError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    rows = list_relations(_db(db_path), member, symbol, date_from, date_to)
     if as_json:
         _print_json([{key: row[key] for key in ("symbol", "paragraph", "citation", "date", "supporter", "supporter_on_behalf_of",
                                                 "supported", "supported_on_behalf_of", "relation", "evidence", "stance",
@@ -636,21 +593,17 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
     """For a topic (QUERY): proponents, backers, sceptics and opponents; for a Member (--member): who backed
     it and whom it backed; for both: the Member's part in the topic in plain words. Each with citations."""
     from .coalitions import member_coalition, topic_coalition, write_coalition_csv
-    from .search import SearchError
 
     if not query and not member:
         raise click.ClickException("give a QUERY (a topic), --member, or both")
-    try:
-        if not query:
-            result = member_coalition(_db(db_path), member)
-        else:
-            searcher = _open_searcher(db_path, index_dir, None)
-            try:
-                result = topic_coalition(searcher, query, member=member)
-            finally:
-                searcher.close()
-    except (SearchError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    if not query:
+        result = member_coalition(_db(db_path), member)
+    else:
+        searcher = _open_searcher(db_path, index_dir, None)
+        try:
+            result = topic_coalition(searcher, query, member=member)
+        finally:
+            searcher.close()
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if csv_path:
@@ -680,12 +633,8 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
 def concerns_command(member, target, tag_filter, db_path, as_json, csv_path) -> None:
     """The inventory of concerns raised about Members' measures, with replies and later meetings."""
     from .concerns import inventory, write_inventory_csv
-    from .search import SearchError
 
-    try:
-        rows = inventory(_db(db_path), member, target, tag_filter)
-    except (SearchError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    rows = inventory(_db(db_path), member, target, tag_filter)
     if csv_path:
         write_inventory_csv(rows, csv_path)
     if as_json:
@@ -711,12 +660,8 @@ def concerns_command(member, target, tag_filter, db_path, as_json, csv_path) -> 
 def tag_concern_command(concern_id, tag, remove, db_path) -> None:
     """Tag a concern (e.g. coercion); tags survive re-ingestion."""
     from .concerns import tag as tag_concern
-    from .search import SearchError
 
-    try:
-        tag_concern(_db(db_path), concern_id, tag, remove)
-    except (SearchError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    tag_concern(_db(db_path), concern_id, tag, remove)
     click.echo(f"{'removed' if remove else 'tagged'} {concern_id}: {tag}")
 
 
@@ -725,12 +670,9 @@ def tag_concern_command(concern_id, tag, remove, db_path) -> None:
 @DB_OPTION
 def load_disputes(table: Path, db_path: Path | None) -> None:
     """Load a dispute table (CSV like disputes.csv, or JSON lines like disputes-ds1-624.jsonl) into the registry."""
-    from .registry import RegistryError, load_registry
+    from .registry import load_registry
 
-    try:
-        report = load_registry(table, _db(db_path))
-    except RegistryError as error:
-        raise click.ClickException(str(error)) from error
+    report = load_registry(table, _db(db_path))
     click.echo(
         f"{report.loaded} disputes loaded ({report.provisions} provision citations, {report.summaries} summaries as documents), "
         f"{len(report.bad_rows)} bad rows, {len(report.unreadable)} unreadable fragments, {len(report.notes)} notes"
@@ -748,14 +690,11 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
 
 
 def _normalised_provision(provision: str | None) -> str | None:
-    from .enrich.provisions import ProvisionError, normalise_key
+    from .enrich.provisions import normalise_key
 
     if provision is None:
         return None
-    try:
-        return normalise_key(provision)
-    except ProvisionError as error:
-        raise click.ClickException(str(error)) from error
+    return normalise_key(provision)
 
 
 def _parties(row: dict) -> str:
@@ -862,13 +801,9 @@ def precedent(provision, query, k, related, csv_path, docx_path, db_path, index_
     from .draft.compose import provision_label
     from .draft.table_of_cases import write_precedent_csv, write_table_of_cases
     from .precedent import find_precedent
-    from .search import SearchError
 
     key = _normalised_provision(provision)
-    try:
-        result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model, related=related)
-    except (SearchError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model, related=related)
     if csv_path:
         write_precedent_csv(result, csv_path)
     if docx_path:
@@ -907,17 +842,13 @@ def precedent(provision, query, k, related, csv_path, docx_path, db_path, index_
 @DB_OPTION
 def precedent_note(dispute, provision, source, text, author, remove, db_path):
     """Keep a note of your own on a dispute's precedent for a provision; `precedent` shows and exports it."""
-    from .enrich.provisions import ProvisionError
-    from .precedent_notes import NoteError, add_note, remove_notes
+    from .precedent_notes import add_note, remove_notes
 
-    try:
-        if remove:
-            count = remove_notes(_db(db_path), dispute, provision, source)
-            click.echo(f"removed {count} note{'s' if count != 1 else ''}")
-            return
-        saved = add_note(_db(db_path), dispute, provision, source or "", text or "", author)
-    except (NoteError, ProvisionError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    if remove:
+        count = remove_notes(_db(db_path), dispute, provision, source)
+        click.echo(f"removed {count} note{'s' if count != 1 else ''}")
+        return
+    saved = add_note(_db(db_path), dispute, provision, source or "", text or "", author)
     click.echo(f"noted {saved['ds']} {saved['provision']} – {saved['source']} (note {saved['id']})")
 
 
@@ -928,10 +859,7 @@ def coverage(db_path, as_json):
     """What the corpus holds: bodies, document series, date ranges and counts, and the dispute registry's date."""
     from .coverage import coverage as corpus_coverage
 
-    try:
-        held = corpus_coverage(_db(db_path))
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
+    held = corpus_coverage(_db(db_path))
     if as_json:
         _print_json(held)
         return
@@ -955,14 +883,11 @@ def coverage(db_path, as_json):
 def load_legal_text_command(path: Path, agreement: str, db_path: Path | None) -> None:
     """Load treaty text by provision (layout of gatt1994.yaml) for `wto-assist provision`."""
     from .enrich.provisions import agreement as find_agreement
-    from .registry import RegistryError, load_legal_text
+    from .registry import load_legal_text
 
     if find_agreement(agreement.upper()) is None:
         raise click.ClickException(f"--agreement: unknown agreement key {agreement!r}")
-    try:
-        count = load_legal_text(path, agreement.upper(), _db(db_path))
-    except RegistryError as error:
-        raise click.ClickException(str(error)) from error
+    count = load_legal_text(path, agreement.upper(), _db(db_path))
     click.echo(f"{count} provisions of {agreement.upper()} loaded")
 
 
@@ -1005,10 +930,9 @@ def _print_checks(checks) -> None:
 @MODEL_OPTION
 def draft(brief, out, template, allow_restricted, final, db_path, index_dir, model):
     """Draft a statement or submission from a brief (YAML/JSON), with cited, verified quotations."""
-    from .draft import DraftError, DraftRejected, draft_document
-    from .draft.brief import BriefError, load_brief
+    from .draft import DraftRejected, draft_document
+    from .draft.brief import load_brief
     from .draft.verify import failed
-    from .search import SearchError
 
     try:
         parsed = load_brief(brief)
@@ -1016,8 +940,6 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
                                 allow_restricted=allow_restricted, model=model)
     except DraftRejected as error:
         _print_checks(error.checks)
-        raise click.ClickException(str(error)) from error
-    except (BriefError, DraftError, SearchError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     for warning in result.draft.warnings:
         click.echo(warning, err=True)
@@ -1045,26 +967,23 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
     from dataclasses import asdict
 
-    from .draft.verify import VerifyError, failed, verify_docx
+    from .draft.verify import failed, verify_docx
 
     if not docx_path.is_file():
         raise click.ClickException(f"{docx_path}: no such file")
     _open(db_path).close()
-    try:
-        checks = verify_docx(docx_path, _db(db_path))
-        if fix_citations:
-            from .draft.renumbering import fix_citations as write_fixed
+    checks = verify_docx(docx_path, _db(db_path))
+    if fix_citations:
+        from .draft.renumbering import fix_citations as write_fixed
 
-            target = fixed_path or docx_path.with_name(f"{docx_path.stem}-fixed{docx_path.suffix}")
-            correction = write_fixed(docx_path, target, checks)
-            for old, new in correction.replaced.items():
-                click.echo(f"{old} is now {new.split(', ')[-1]}: corrected", err=True)
-            for old in correction.ambiguous:
-                click.echo(f"{old}: its old number now covers several paragraphs; correct it by hand", err=True)
-            click.echo(f"corrected copy written to {target}; its check follows", err=True)
-            docx_path, checks = target, verify_docx(target, _db(db_path))
-    except VerifyError as error:
-        raise click.ClickException(str(error)) from error
+        target = fixed_path or docx_path.with_name(f"{docx_path.stem}-fixed{docx_path.suffix}")
+        correction = write_fixed(docx_path, target, checks)
+        for old, new in correction.replaced.items():
+            click.echo(f"{old} is now {new.split(', ')[-1]}: corrected", err=True)
+        for old in correction.ambiguous:
+            click.echo(f"{old}: its old number now covers several paragraphs; correct it by hand", err=True)
+        click.echo(f"corrected copy written to {target}; its check follows", err=True)
+        docx_path, checks = target, verify_docx(target, _db(db_path))
     failing = failed(checks, final=final, accept=tuple(accept))
     if as_json:
         _print_json([dict(asdict(check), failed=check in failing) for check in checks])

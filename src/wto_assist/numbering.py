@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .errors import NotFoundError
 from .store import Store
 
 
@@ -29,13 +30,13 @@ class NumberingReport:
 
 
 def check_numbering(store: Store, symbol: str | None = None) -> list[NumberingReport]:
-    """One report per document (or for `symbol` alone); raises LookupError for an unknown symbol."""
+    """One report per document (or for `symbol` alone); raises NotFoundError for an unknown symbol."""
     symbols = [symbol] if symbol else [row["symbol"] for row in store.documents()]
     reports = []
     for name in symbols:
         paragraphs = store.paragraphs(name)
         if not paragraphs:
-            raise LookupError(f"no document {name} in the corpus")
+            raise NotFoundError(f"no document {name} in the corpus", field="symbol")
         kinds = Counter(paragraph["numbering"] or "unknown" for paragraph in paragraphs)
         notes = [
             {"citation": paragraph["citation"], "note": paragraph["numbering_note"], "opening": paragraph["text"][:80]}

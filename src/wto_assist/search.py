@@ -24,6 +24,7 @@ import numpy as np
 from . import members, query_parse, ranking, relevance, spelling
 from .documents.citations import find_citations
 from .documents.symbols import FAMILIES, SymbolError, dispute_number
+from .errors import WtoAssistError
 from .enrich.provisions import ProvisionError, is_within, normalise_key
 from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
 from .index.analysis import tokens
@@ -46,7 +47,7 @@ SPEAKER_ROLES = {
 }
 
 
-class SearchError(Exception):
+class SearchError(WtoAssistError):
     """A query or filter that cannot be run; the message names the option."""
 
 

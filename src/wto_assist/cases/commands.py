@@ -12,9 +12,7 @@ import click
 
 from .. import config
 from ..cli import DB_OPTION, INDEX_OPTION, _db, _index, _print_json, main
-from ..search import SearchError
-from ..store import StoreError
-from .model import LEVELS, LINK_ROLES, CaseError, measure_types
+from .model import LEVELS, LINK_ROLES, measure_types
 
 BY_OPTION = click.option("--by", default=None, help="Who is acting (default: $USER).")
 
@@ -47,10 +45,7 @@ def _print_rows(rows: list[dict], as_json: bool, empty: str, line) -> None:
 
 def _run(function, *args, **kwargs):
     """Call a library function; its errors become one-line messages and exit status 1."""
-    try:
-        return function(*args, **kwargs)
-    except (CaseError, SearchError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
+    return function(*args, **kwargs)
 
 
 @click.group("case")
