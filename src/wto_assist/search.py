@@ -157,7 +157,7 @@ class Searcher:
     def _facts(self, hits: np.ndarray, parsed) -> relevance.RowFacts:
         """What relevance.adjust reads, for the hit rows only (the columns, never a per-row scan)."""
         kinds = np.array(self.columns.vocabulary["speaker_kinds"])
-        dates = np.asarray(self.columns.array("document_dates"))[self._document_ids[hits]]
+        dates = np.asarray(self.columns.array("dates"))[hits]
         speaking = (self.columns.mask_with("actors", parsed.speakers)[hits] if parsed.speakers
                     else np.zeros(hits.size, dtype=bool))
         return relevance.RowFacts(np.asarray(self.columns.array("procedural"))[hits], dates,

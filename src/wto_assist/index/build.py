@@ -43,8 +43,9 @@ from . import ann, columns, dense, lexical, onnx_encoder
 from .procedural import is_procedural
 
 # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns (one branch) and Snowball
-# stemming, k1 0.75, procedural lines, numbered groups as one term (another); 4: both together.
-FORMAT_VERSION = 4
+# stemming, k1 0.75, procedural lines, numbered groups as one term (another); 4: both together;
+# 5: a date per row (a dispute summary's paragraphs carry their events' dates).
+FORMAT_VERSION = 5
 
 
 class IndexMissing(UnavailableError):

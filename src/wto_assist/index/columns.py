@@ -55,6 +55,8 @@ def write(rows: list[dict], heading_like: list[bool], folder: Path, procedural: 
         "document_ids": document_ids,
         "document_starts": np.r_[starts, len(rows)].astype(np.int64),
         "document_dates": np.array([_date_number(row["date"]) for row in first], dtype=np.int32),
+        # A paragraph's own date where it has one (a dispute summary's event), else its document's.
+        "dates": np.array([_date_number(row["date"]) for row in rows], dtype=np.int32),
         "document_families": np.array([families.index(row["family"]) for row in first], dtype=np.int16),
         "document_bodies": np.array([bodies.index((row["body"] or "").lower()) for row in first], dtype=np.int16),
         "citation_ids": citation_ids,
@@ -122,13 +124,14 @@ class Columns:
         return self._rows_of_documents(wanted)
 
     def date_mask(self, start: str | None, end: str | None) -> np.ndarray:
-        dates = np.asarray(self.array("document_dates"))
+        """Rows dated within [start, end], by the paragraph's own date (a summary's event, else its document's)."""
+        dates = np.asarray(self.array("dates"))
         wanted = dates > 0
         if start:
             wanted &= dates >= _date_number(start)
         if end:
             wanted &= dates <= _date_number(end)
-        return self._rows_of_documents(wanted)
+        return wanted
 
     def family_mask(self, family: str) -> np.ndarray:
         families = self.vocabulary["families"]
