@@ -56,17 +56,27 @@ def test_check_numbering_reports_judgement_calls(ctd_db):
         assert set(printed.kinds) <= {"printed", "within"}
 
 
-def test_renumbering_keeps_user_records_on_the_same_words(shared, tmp_path):
-    """A corpus numbered by the old rule ("&&" marks only) is re-numbered: the restriction decision and
-    a concern tag stay, paragraph keys point at the same words, and the old numbers are remembered."""
+ECUADOR = "The representative of Ecuador recalled that his delegation"
+
+
+def _m85_alone(shared, tmp_path):
+    """WT/COMTD/M/85 ingested alone: (its folder, the database, Ecuador's paragraph that the issue cites)."""
     source = tmp_path / "minutes"
     source.mkdir()
     (source / "WTCOMTDM85.txt").write_bytes((shared / "corpus" / "ctd-minutes" / "WTCOMTDM85.txt").read_bytes())
     db = tmp_path / "corpus.sqlite"
     ingest_paths([source], db)
-    opening = "The representative of Ecuador recalled that his delegation"
     with Store(db) as store:
-        uid = next(p["uid"] for p in store.paragraphs("WT/COMTD/M/85") if p["text"].startswith(opening))
+        ecuador = next(p for p in store.paragraphs("WT/COMTD/M/85") if p["text"].startswith(ECUADOR))
+    return source, db, ecuador
+
+
+def test_renumbering_keeps_user_records_on_the_same_words(shared, tmp_path):
+    """A corpus numbered by the old rule ("&&" marks only) is re-numbered: the restriction decision and
+    a concern tag stay, paragraph keys point at the same words, and the old numbers are remembered."""
+    source, db, ecuador = _m85_alone(shared, tmp_path)
+    uid, opening = ecuador["uid"], ECUADOR
+    with Store(db) as store:
         store.set_restriction("WT/COMTD/M/85", False, "checked against Documents Online")
         store.connection.execute("INSERT INTO concern_tags VALUES ('c-test', 'coercion', '2026-11-28')")
         store.connection.commit()
@@ -95,14 +105,7 @@ def test_a_draft_made_under_the_old_numbering_is_reported_and_corrected(shared, 
 
     from wto_assist.cli import main
 
-    source = tmp_path / "minutes"
-    source.mkdir()
-    (source / "WTCOMTDM85.txt").write_bytes((shared / "corpus" / "ctd-minutes" / "WTCOMTDM85.txt").read_bytes())
-    db = tmp_path / "corpus.sqlite"
-    ingest_paths([source], db)
-    opening = "The representative of Ecuador recalled that his delegation"
-    with Store(db) as store:
-        ecuador = next(p for p in store.paragraphs("WT/COMTD/M/85") if p["text"].startswith(opening))
+    _, db, ecuador = _m85_alone(shared, tmp_path)
     assert ecuador["paragraph"] == "54"
     brief = tmp_path / "brief.yaml"
     brief.write_text(yaml.safe_dump({
