@@ -1,10 +1,11 @@
 """Split clean document text into masthead, numbered paragraphs, agenda headings and footnotes.
 
-Paragraph numbers are the ones the WTO printed: an explicit number ("12.", "7.82") is taken as it
-stands, and an auto-numbered paragraph (marked "&&") counts on from the last number, so a restart or
-a gap in the source never shifts later numbers. Unnumbered text after a numbered paragraph ("It was
-so agreed.") is kept as its own record but cites that paragraph's number; a document with no
-numbering at all gets bracketed ordinals ("[3]") so that no citation pretends to be official.
+Paragraph numbers are the ones the WTO printed, or, where the text lost them, the ones the WTO's
+template gives: every body paragraph is numbered ("It was so agreed." and "He went on to say…"
+included), headings, list items, statements read out in full, table rows and footnotes are not (see
+"numbering" below and docs/numbering.md). Each paragraph records how its number was decided; a
+document with no numbering at all gets bracketed ordinals ("[3]") so that no citation pretends to be
+official.
 """
 
 from __future__ import annotations
@@ -165,7 +166,6 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
         if block.marked and _MASTHEAD.search(block.text):
             block.marked = False  # "&& Chairman: ..." is masthead, not paragraph 1
     has_marks = any(block.marked for block in blocks)
-    typed = 0
     counter = 0
     for block in blocks:
         if block.marked:
@@ -185,7 +185,6 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
             block.number = number
             block.text = block.text[match.end() :].strip()
             counter = int(number) if number.isdigit() else counter
-            typed += 1
         elif not has_marks and int(number) <= counter + _MAX_NUMBER_JUMP * 10:
             # A paragraph number the conversion garbled ("28." between 77 and 79): a paragraph all the same.
             block.garbled = True
@@ -218,7 +217,7 @@ def segment(text: str, own_symbol: str | None = None) -> Segmented:
     elif printed >= 0.6 * sum(1 for block in body if not _heading_block(block, contents)):
         paragraphs = _printed_paragraphs(body, contents)
     else:
-        paragraphs = _counted_paragraphs(body, contents, bool(typed))
+        paragraphs = _counted_paragraphs(body, contents)
     if notes:
         footnotes = _attach(paragraphs, notes)
     return Segmented(header_lines, paragraphs, footnotes)
@@ -390,7 +389,7 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
     return paragraphs
 
 
-def _counted_paragraphs(body: list[_Block], contents: set[str], typed_numbers: bool) -> list[Paragraph]:
+def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     top = sub = None
     counter = 0
@@ -489,11 +488,6 @@ _FIRST_PERSON = re.compile(
 # ... unless the block reports speech in the third person, as minutes do.
 _REPORTED = re.compile(r"^\W*(?:He|She|His|Her|They|Their|It|The\s+(?:representative|Chair\w*|Committee|Secretariat|Director)"
                        r"|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Ambassador|Deputy|In\s+(?:response|reply|conclusion)|There\s+being)\b")
-
-
-def _list_item_text(text: str) -> bool:
-    """After "… were:", an item of the list (short, or ending as list items do), not the next paragraph."""
-    return bool(_LIST_INTRO_END.search(text)) or len(text.split()) <= 30 and not _REPORTED.match(text)
 
 
 def _direct_speech(text: str) -> bool:
