@@ -105,20 +105,23 @@ def word_match(order: list[int], presence: np.ndarray, opened: set[int], matched
                weak_coverage: float = WEAK_COVERAGE) -> WordMatch:
     """Counts over the ranked hits (one per citation): holding all the user's concepts, holding some of
     the query's words, or none (similar in meaning); and the coverage of the best hit."""
-    ranked = [row for row in order if row not in opened]
-    lexical = int(matched[ranked].sum()) if ranked else 0
+    if isinstance(order, np.ndarray):  # the Searcher passes its hits as an array: no Python loop over them
+        ranked = order[~np.isin(order, np.fromiter(opened, dtype=np.int64, count=len(opened)))] if opened else order
+    else:
+        ranked = [row for row in order if row not in opened]
+    lexical = int(matched[ranked].sum()) if len(ranked) else 0
     if presence.shape[0] == 0:
         return WordMatch(0, lexical, len(ranked) - lexical, None, False)
-    held = presence[:, ranked].sum(axis=0) if ranked else np.zeros(0)
+    held = presence[:, ranked].sum(axis=0) if len(ranked) else np.zeros(0)
     all_words = int((held == presence.shape[0]).sum())
     coverage = best_coverage(ranked, presence)
-    weak = bool(ranked) and not opened and (coverage is None or coverage < weak_coverage)
+    weak = bool(len(ranked)) and not opened and (coverage is None or coverage < weak_coverage)
     return WordMatch(all_words, lexical - all_words, len(ranked) - lexical, coverage, weak)
 
 
 def best_coverage(ranked: list[int], presence: np.ndarray, top: int = 1) -> float | None:
     """Share of the query's weight held by the best of the first `top` hits (1: the first hit)."""
-    if not ranked or presence.shape[0] == 0:
+    if not len(ranked) or presence.shape[0] == 0:
         return None
     weights = idf(presence)
     total = float(weights.sum())

@@ -99,16 +99,18 @@ def date_bound(value: str | None, option: str, end: bool) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray) -> list[int]:
+def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray) -> np.ndarray:
     """The hits for counting, one row per citation, the first-ranked hit first (its coverage decides the
-    weak-match notice): counts need no full sort of the hits."""
+    weak-match notice): counts need no full sort of the hits, and no Python loop over them."""
     first = next((row for row in order if row not in opened), None)
     if first is None:
-        return list(opened)
+        return np.fromiter(opened, dtype=np.int64, count=len(opened))
     rows = order.hit_rows()
-    _, representatives = np.unique(np.asarray(citation_ids)[rows], return_index=True)
-    rest = [int(row) for row in rows[representatives] if row != first and citation_ids[row] != citation_ids[first]]
-    return list(opened) + [first] + rest
+    citations = np.asarray(citation_ids)
+    _, representatives = np.unique(citations[rows], return_index=True)
+    rest = rows[representatives]
+    rest = rest[citations[rest] != citations[first]]
+    return np.concatenate([np.fromiter(opened, dtype=np.int64, count=len(opened)), [first], rest]).astype(np.int64)
 
 
 class Searcher:
