@@ -286,3 +286,31 @@ def test_a_search_on_an_index_older_than_the_corpus_says_so(tmp_path):
     finally:
         searcher.close()
     assert "the index is older than 2 documents ingested since it was built: they are not searched yet; run `wto-assist index`" in notices
+
+
+def test_searches_from_many_threads_at_once_all_finish(sample_index):
+    """The web app runs requests at once: each thread reads the store through a connection of its own
+    (one shared connection deadlocked: SQLite's mutex held while the SQL function wto_today waited for
+    the GIL). Bounded waits: a deadlock fails the test instead of hanging it."""
+    import threading
+    import time
+
+    _, _, searcher = sample_index
+    expected = [hit["citation"] for hit in searcher.search("DFQF market access", k=5)]
+    results, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(15):
+                results.append([hit["citation"] for hit in searcher.search("DFQF market access", k=5)])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 120  # one bound for all of them
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    assert not any(thread.is_alive() for thread in threads) and not errors
+    assert len(results) == 8 * 15 and all(result == expected for result in results)

@@ -16,6 +16,7 @@ import calendar
 import difflib
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,7 +139,13 @@ class Searcher:
         self.row_count = self.columns.row_count
         self._rows = None
         self.lexical = LexicalIndex(self.version / "bm25")
-        self.store = Store(db_path, create=False)
+        # One connection per thread: the web app's requests read at once, and a connection shared between
+        # threads can deadlock (SQLite's mutex held while the SQL function wto_today waits for the GIL).
+        self._db_path = db_path
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._stores_lock = threading.Lock()
+        self.store  # noqa: B018 - opened now, so that a missing database is an error of the constructor
         self.model = model or self.manifest.get("model")
         self._dense = None
         self.stale_skipped = 0
@@ -414,8 +421,22 @@ class Searcher:
         """The first k hits (drafting and precedent use this; the CLI and the web app use run())."""
         return self.run(query, mode, filters, 1, k).records
 
+    @property
+    def store(self) -> Store:
+        """This thread's connection to the corpus store."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self._db_path, create=False)
+            self._local.store = store
+            with self._stores_lock:
+                self._stores.append(store)
+        return store
+
     def close(self) -> None:
-        self.store.close()
+        with self._stores_lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
         self._hold.close()
 
 
