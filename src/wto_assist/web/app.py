@@ -44,8 +44,8 @@ DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third
 
 
 class WebState:
-    """The warm Searcher and paths. Requests share `lock` and run at once (the store's connection is
-    SQLite's serialized kind, threadsafety 3); replacing the Searcher holds it alone."""
+    """The warm Searcher and paths. Requests share `lock` and run at once (the Searcher gives each thread
+    a store connection of its own); replacing the Searcher holds it alone."""
 
     def __init__(self, db_path: Path, index_dir: Path, data_dir: Path, model: str | None, with_dense: bool):
         self.db_path, self.index_dir, self.data_dir, self.model = Path(db_path), Path(index_dir), Path(data_dir), model
