@@ -366,7 +366,7 @@ class Searcher:
         start = (page - 1) * size
         records = self._records(order.from_position(start), order, matched, opened, start + 1, size)
         result = ResultPage(len(order), records, page, pages, notices)
-        self._explain(query, order, opened, result)
+        self._explain(query, order, opened, matched, result)
         return result
 
     def _staleness_notices(self) -> list[str]:
@@ -393,15 +393,15 @@ class Searcher:
         gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to)
         return [gap["message"] + (f" To add it: {gap['fetch']}" if gap.get("fetch") else "") for gap in gaps]
 
-    def _explain(self, query: str, order: HitList, opened: set[int], result: ResultPage) -> None:
+    def _explain(self, query: str, order: HitList, opened: set[int], matched: np.ndarray, result: ResultPage) -> None:
         """Counts by the user's words, the weak-match notice and spelling suggestions (relevance.py, spelling.py)."""
         rest = query
         for found in reversed(find_citations(query)):
             rest = rest[: found.start] + " " + rest[found.end :]
         parsed = query_parse.parse(rest)
         presence = relevance.concept_presence(self.lexical, parsed, self.row_count)
-        result.words = relevance.word_match(_one_per_citation(order, opened, self._citation_ids), presence, opened,
-                                            self.lexical.scores(parsed.text or rest) > 0)
+        # `matched` is the ranking's own lexical match (the query's words): not scored a second time.
+        result.words = relevance.word_match(_one_per_citation(order, opened, self._citation_ids), presence, opened, matched)
         if result.words.weak:
             result.notices.append("no paragraph clearly answers this; closest matches:")
         if parsed.period and result.total:
