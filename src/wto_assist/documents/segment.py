@@ -400,13 +400,31 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
     reported_above = False  # the paragraph above reports speech in the third person, as minutes do
     started = False
     ordinal = 0
+    in_annex = False  # after an "ANNEX" heading
+    reproduced = False  # inside a text "reproduced below:" (a presentation's slides): until the minutes' next marked paragraph
+    bulleted: bool | None = None  # the open list's items carry bullets ("- …", "(a) …")
+    nested = False  # an item of the open list introduced a list of its own
+    announced = 0  # items still due of a list whose paragraph announced how many ("seven specific remarks:")
     for block in body:
+        if block.number and block.number.isdigit() and counter and not counter - 1 <= int(block.number) <= counter + _MAX_NUMBER_JUMP:
+            # "2. Approach" in a presentation reproduced where the count stands at 141: the slide's own
+            # numbering, not the minutes'; the number stays in the text.
+            block.text, block.number = f"{block.number}. {block.text}", None
+        if reproduced and (block.marked or block.number or _REPORTED.match(block.text) or _MINUTES_RESUME.match(block.text)):
+            reproduced = False
+        if reproduced:  # slides, tables and their titles: all inside the paragraph that reproduces them
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub), numbering="within",
+                                        marked=False, numbering_note="taken as part of a text reproduced in the paragraph above"))
+            continue
+        if in_list and bulleted and not _LIST_ITEM.match(block.text) and not block.text[:1].islower() and not announced:
+            in_list = False  # a list written with bullets ends at the first line without one
         heading = _heading_block(block, contents)
         if heading and (in_list or in_statement) and not (_capitals(block.text) or _in_contents(block.text, contents)):
             heading = False  # a line without a full stop inside a list or a statement is part of it
         if heading:
             top, sub = _apply_block_heading(block, top, sub)
             in_list = in_statement = reported_above = False
+            in_annex = in_annex or bool(_ANNEX_HEADING.match(block.text))
             continue
         if not started and not (block.marked or block.number or _is_sentence(block.text)):
             # Before the first marked paragraph: what the table of contents left ("Subjects discussed:").
@@ -417,11 +435,13 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         started = True
         # First-person text continues a statement being read out, or one the paragraph above reported;
         # after a heading (an annexed statement, a report in the Chair's own words) it is numbered.
-        speech = _direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or _present_tense(block.text))
+        # An annexed paper (a Member's presentation, a report) is numbered paragraph by paragraph as it stands.
+        speech = not in_annex and _direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or _present_tense(block.text))
         reports = bool(_REPORTED.match(block.text) or _DECISION_LINE.match(block.text))
-        listed = in_list and not reports  # list items are often marked too (Word's bullets)
+        listed = in_list and (announced > 0 or not reports)  # list items are often marked too (Word's bullets)
         within = last is not None and not block.number and (
             block.table or listed or _LIST_ITEM.match(block.text) is not None or block.text[:1].islower()
+            or (not block.marked and not reports and block.text.rstrip().endswith(";"))  # no paragraph ends with ";": an item
             or speech or (in_statement and not block.marked and not _MINUTES_RESUME.match(block.text))
         )
         if within:
@@ -435,9 +455,19 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             # A list of clauses ("…;", "… and") ends with the item that ends with a full stop; a list of
             # sentences goes on until the minutes report again.
             ends_clause = bool(_LIST_INTRO_END.search(block.text)) or block.text.rstrip().endswith(",")
+            listed = listed or block.text.rstrip().endswith(";")
+            if listed and bulleted is None:
+                bulleted = _LIST_ITEM.match(block.text) is not None
             if listed and semicolons is None:
-                semicolons = ends_clause
-            in_list = ends_clause or (listed and not semicolons)
+                semicolons = ends_clause or block.text[:1].islower()  # "to identify …" continues the sentence above
+            if listed and _INNER_SENTENCE.search(block.text):
+                semicolons = False  # an item of several sentences: a list of sentences, whatever the first item ended with
+            # Items run together on one line ("to identify …; to examine …; and to identify …") count each.
+            announced = max(announced - 1 - block.text.rstrip().rstrip(";").count(";"), 0) if listed else 0
+            in_list = ends_clause or (listed and not semicolons) or announced > 0
+            nested = nested or (listed and block.text.rstrip().endswith(":"))
+            if listed and not in_list and nested:
+                in_list, semicolons = True, None  # an inner list ("… in 2002:" then its items) ended; the outer one goes on
             in_statement = (in_statement or speech or _opens_quote(block.text, False)) and not _closes_statement(block.text)
             continue
         note = None
@@ -457,15 +487,19 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
                                     numbering=numbering, marked=block.marked or bool(block.number), numbering_note=note))
         in_list = block.text.rstrip().endswith(":")
+        nested = False
+        bulleted = None
+        reproduced = bool(_REPRODUCED_BELOW.search(block.text))
+        announced = _announced_items(block.text) if in_list else 0
         semicolons = None
-        in_statement = _opens_quote(block.text, False) or bool(in_list and _INTRODUCES_STATEMENT.search(block.text))
-        reported_above = not _direct_speech(block.text)
+        in_statement = not in_annex and (_opens_quote(block.text, False) or bool(in_list and _introduces_statement(block.text)))
+        reported_above = _reports_speech(block.text)
     return paragraphs
 
 
 # Inside a statement read out, only the minutes' own voice ends it: a speaker, the Chair, a decision.
 _MINUTES_RESUME = re.compile(
-    r"^\W*(?:The\s+(?:representative|Chair\w*|Committee|Secretariat|Director|Executive|Deputy|Vice)\b[^.]{0,150}?"
+    r"^\W*(?:The\s+(?:[Rr]epresentatives?|Chair\w*|Committee|Secretariat|Director|Executive|Deputy|Vice)\b[^.]{0,150}?"
     r"\b(?:said|recalled|noted|stated|thanked|welcomed|invited|took\s+note|agreed|adopted|asked|added|explained|introduced)\b"
     r"|It\s+was\s+(?:so\s+)?(?:agreed|decided)|There\s+being|(?:He|She)\s+(?:said|added|went|recalled|noted|stated|concluded)\b)"
 )
@@ -476,7 +510,14 @@ def _closes_statement(text: str) -> bool:
     return stripped.endswith(("”", '"', "”.", '".')) and text.count('"') % 2 == 1 or stripped.endswith("”")
 
 
-_INTRODUCES_STATEMENT = re.compile(r"\b(?:statement|following|as follows|read out)\b[^.]*:\s*$", re.IGNORECASE)
+_INTRODUCES_STATEMENT = re.compile(r"\b(?:statement|following|as follows|read out|re-?produced|below)\b[^.]*:\s*$", re.IGNORECASE)
+
+
+def _introduces_statement(text: str) -> bool:
+    """The paragraph ends by announcing a speaker's own words ("… made the following statement:", "… said as
+    follows:"), not a list ("… instructed the Committee to do the following:")."""
+    last = re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", text.rstrip())[-1]
+    return bool(_INTRODUCES_STATEMENT.search(last) and (_SPEECH_VERB.search(last) or re.search(r"\b(?:statement|presentation|re-?produced)\b", last, re.I)))
 
 
 # A statement reproduced in the minutes in its own words (first person, an address to the Chair) is
@@ -486,7 +527,7 @@ _FIRST_PERSON = re.compile(
     r"\b(?:we|We|our|Our|us|my|My|I\s+(?:am|have|had|would|wish|will|shall|should|think|believe|want|hope|can|must|also|do|was))\b"
 )
 # ... unless the block reports speech in the third person, as minutes do.
-_REPORTED = re.compile(r"^\W*(?:He|She|His|Her|They|Their|It|The\s+(?:representative|Chair\w*|Committee|Secretariat|Director)"
+_REPORTED = re.compile(r"^\W*(?:He|She|His|Her|They|Their|It|The\s+(?:[Rr]epresentatives?|Chair\w*|Committee|Secretariat|Director)"
                        r"|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Ambassador|Deputy|In\s+(?:response|reply|conclusion)|There\s+being)\b")
 
 
@@ -500,6 +541,34 @@ def _direct_speech(text: str) -> bool:
     if _FIRST_PERSON.search(text):
         return True
     return _present_tense(text)
+
+
+_REPRODUCED_BELOW = re.compile(r"\bre-?produced\s+below\s*:\s*$", re.IGNORECASE)
+_ANNEX_HEADING = re.compile(r"^\W*(?:ANNEX|ATTACHMENT|APPENDIX)\b", re.IGNORECASE)
+_INNER_SENTENCE = re.compile(r"[a-z]{2}\.\s+[A-Z]")
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ANNOUNCED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?:[a-z-]+\s+){0,3}?(?:remarks|points|questions|elements|issues|comments"
+                        r"|observations|proposals|suggestions|areas|objectives|priorities|things|reasons|concerns|aspects"
+                        r"|recommendations|principles|components|pillars|steps|options|conclusions|themes)\b[^.:]*:\s*$", re.IGNORECASE)
+
+
+def _announced_items(text: str) -> int:
+    """How many list items a paragraph ending "… he had seven specific remarks:" announces (0: not said).
+    The items' own letters are often lost in conversion, and an item may open like a new paragraph
+    ("He emphasized …"); the count says where the list ends."""
+    found = _ANNOUNCED.search(text)
+    return _NUMBER_WORDS[found.group(1).lower()] if found else 0
+
+
+# The minutes report a speaker ("The representative of X said", "He added"): only then can the
+# paragraphs that follow be that speaker's statement in its own words. An annexed paper's narrative
+# in the past tense introduces no one.
+_SPEECH_VERB = re.compile(r"\b(?:said|stated|added|noted|recalled|explained|continued|declared|read\s+out|made\s+the\s+following"
+                          r"|as\s+follows|emphasi[sz]ed|stressed|underlined|informed|highlighted|pointed\s+out|went\s+on)\b")
+
+
+def _reports_speech(text: str) -> bool:
+    return not _direct_speech(text) and bool(_SPEECH_VERB.search(text))
 
 
 def _present_tense(text: str) -> bool:
