@@ -401,20 +401,31 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
     started = False
     ordinal = 0
     in_annex = False  # after an "ANNEX" heading
-    reproduced = False  # inside a text "reproduced below:" (a presentation's slides): until the minutes' next marked paragraph
+    # Inside a text "reproduced below:" or "made the following statement:": True before its first block, then
+    # "quotation" (runs to the closing quotation mark) or "text" (until the minutes report again); False outside.
+    reproduced: bool | str = False
+    quoted_above = False  # the block above is a quotation from a document, introduced by "… that:"
+    last_item = False  # the item above ended "…; and": the next item is the list's last
     bulleted: bool | None = None  # the open list's items carry bullets ("- …", "(a) …")
     nested = False  # an item of the open list introduced a list of its own
     announced = 0  # items still due of a list whose paragraph announced how many ("seven specific remarks:")
     for block in body:
-        if block.number and block.number.isdigit() and counter and not counter - 1 <= int(block.number) <= counter + _MAX_NUMBER_JUMP:
+        if block.number and block.number.isdigit() and counter and not (
+                int(block.number) == counter + 1 if reproduced else counter - 1 <= int(block.number) <= counter + _MAX_NUMBER_JUMP):
             # "2. Approach" in a presentation reproduced where the count stands at 141: the slide's own
             # numbering, not the minutes'; the number stays in the text.
             block.text, block.number = f"{block.number}. {block.text}", None
-        if reproduced and (block.marked or block.number or _REPORTED.match(block.text) or _MINUTES_RESUME.match(block.text)):
+        if reproduced and _reproduction_ends(reproduced, block):
             reproduced = False
         if reproduced:  # slides, tables and their titles: all inside the paragraph that reproduces them
+            note = None
+            if reproduced is True:  # its first block decides: a quotation runs to its closing mark, whatever it says
+                reproduced = "quotation" if block.text.lstrip()[:1] in "\"“" else "text"
+                note = "a text reproduced in full from here on is taken as part of the paragraph above"
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub), numbering="within",
-                                        marked=False, numbering_note="taken as part of a text reproduced in the paragraph above"))
+                                        marked=block.marked, numbering_note=note))
+            if reproduced == "quotation" and _closes_quotation(block.text):
+                reproduced = False
             continue
         if in_list and bulleted and not _LIST_ITEM.match(block.text) and not block.text[:1].islower() and not announced:
             in_list = False  # a list written with bullets ends at the first line without one
@@ -437,21 +448,29 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         # after a heading (an annexed statement, a report in the Chair's own words) it is numbered.
         # An annexed paper (a Member's presentation, a report) is numbered paragraph by paragraph as it stands.
         speech = not in_annex and _direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or _present_tense(block.text))
-        reports = bool(_REPORTED.match(block.text) or _DECISION_LINE.match(block.text))
+        reports = bool(_REPORTED.match(block.text) or _DECISION_LINE.match(block.text) or _REFERS_BACK.match(block.text))
         listed = in_list and (announced > 0 or not reports)  # list items are often marked too (Word's bullets)
+        # After a text quoted from a document ("… stated that:" then the quotation), the paragraph goes on,
+        # unless the floor passes or the Committee decides.
+        after_quotation = quoted_above and not _DECISION_LINE.match(block.text) and not _NEW_SPEAKER.match(block.text)
         within = last is not None and not block.number and (
             block.table or listed or _LIST_ITEM.match(block.text) is not None or block.text[:1].islower()
             or (not block.marked and not reports and block.text.rstrip().endswith(";"))  # no paragraph ends with ";": an item
             or speech or (in_statement and not block.marked and not _MINUTES_RESUME.match(block.text))
+            or after_quotation
         )
+        quoted_above = False
         if within:
             note = None
             if block.marked:
                 note = "marked as a paragraph in the source, taken as part of the paragraph above"
             elif speech or in_statement:
                 note = "taken as part of a statement reproduced in the paragraph above"
+            elif after_quotation and not listed:
+                note = "taken as the paragraph going on after the quotation above"
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
                                         numbering="within", marked=block.marked, numbering_note=note))
+            quoted_above = bool(block.text.lstrip()[:1] in "\"“" and _closes_quotation(block.text))
             # A list of clauses ("…;", "… and") ends with the item that ends with a full stop; a list of
             # sentences goes on until the minutes report again.
             ends_clause = bool(_LIST_INTRO_END.search(block.text)) or block.text.rstrip().endswith(",")
@@ -460,11 +479,12 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
                 bulleted = _LIST_ITEM.match(block.text) is not None
             if listed and semicolons is None:
                 semicolons = ends_clause or block.text[:1].islower()  # "to identify …" continues the sentence above
-            if listed and _INNER_SENTENCE.search(block.text):
+            if listed and not ends_clause and not last_item and _INNER_SENTENCE.search(block.text):
                 semicolons = False  # an item of several sentences: a list of sentences, whatever the first item ended with
             # Items run together on one line ("to identify …; to examine …; and to identify …") count each.
             announced = max(announced - 1 - block.text.rstrip().rstrip(";").count(";"), 0) if listed else 0
-            in_list = ends_clause or (listed and not semicolons) or announced > 0
+            in_list = ends_clause or (listed and not semicolons and not last_item) or announced > 0
+            last_item = listed and bool(_LAST_ITEM_NEXT.search(block.text))
             nested = nested or (listed and block.text.rstrip().endswith(":"))
             if listed and not in_list and nested:
                 in_list, semicolons = True, None  # an inner list ("… in 2002:" then its items) ended; the outer one goes on
@@ -482,6 +502,10 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             counter += 1
             numbering = "counted"
         last = block.number or str(counter)
+        if numbering == "counted" and _ENUMERATED_POINT.match(block.text) and not _SPEECH_VERB.search(block.text):
+            # Usually a paragraph of its own; sometimes the official document indents such points inside the
+            # paragraph above, and the converted text no longer shows it (WT/COMTD/M/40, paras. 62-63).
+            note = "an enumerated point (\"Second, …\") counted as a paragraph of its own; it may be printed inside the paragraph above"
         if paragraphs and paragraphs[-1].text == block.text:
             note = "repeats the text of the paragraph above (a conversion may have doubled it)"
         paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
@@ -489,6 +513,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         in_list = block.text.rstrip().endswith(":")
         nested = False
         bulleted = None
+        last_item = False
         reproduced = bool(_REPRODUCED_BELOW.search(block.text))
         announced = _announced_items(block.text) if in_list else 0
         semicolons = None
@@ -543,8 +568,31 @@ def _direct_speech(text: str) -> bool:
     return _present_tense(text)
 
 
-_REPRODUCED_BELOW = re.compile(r"\bre-?produced\s+below\s*:\s*$", re.IGNORECASE)
+# "The afore-mentioned points were proposals …": the minutes speak about the list, so it has ended.
+_REFERS_BACK = re.compile(r"^\W*(?:The|These|Those)\s+(?:afore-?mentioned|above-?mentioned|above|foregoing)\b", re.IGNORECASE)
+_REPRODUCED_BELOW = re.compile(r"\b(?:re-?produced\s+below|(?:made|delivered|gave|read(?:\s+out)?)\s+the\s+following\s+(?:statement|presentation)\b[^.:]*)\s*:\s*$",
+                               re.IGNORECASE)
 _ANNEX_HEADING = re.compile(r"^\W*(?:ANNEX|ATTACHMENT|APPENDIX)\b", re.IGNORECASE)
+_ENUMERATED_POINT = re.compile(r"^\W*(?:(?:The\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth)\s+(?:of\s+(?:those|these)|observation|point)\b"
+                               r"|(?:Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth)(?:ly)?,)", re.IGNORECASE)
+_NEW_SPEAKER = re.compile(r"^\W*(?:The\s+(?:Chair\w*|[Rr]epresentatives?\s+of|Director|Deputy|Secretariat|meeting)\b|There\s+being|(?:Mr|Ms|Mrs|Dr)\.?\s)")
+
+
+def _reproduction_ends(kind: bool | str, block: _Block) -> bool:
+    """Whether `block` is the minutes again after a reproduced text of `kind` (True: before its first block)."""
+    if block.number or _DECISION_LINE.match(block.text):  # "It was so agreed." is always the minutes' own voice
+        return True
+    if kind == "quotation":  # a marked block in the speaker's own voice (first person, present tense) is still inside
+        return block.marked and not (_FIRST_PERSON.search(block.text) or len(_PRESENT.findall(block.text)) > len(_PAST.findall(block.text)))
+    return block.marked or kind == "text" and bool(_REPORTED.match(block.text) or _MINUTES_RESUME.match(block.text))
+
+
+def _closes_quotation(text: str) -> bool:
+    stripped = text.rstrip().rstrip(".;,")
+    return stripped.endswith(("\"", "”"))
+
+
+_LAST_ITEM_NEXT = re.compile(r"\b(?:and|or),?\s*$")
 _INNER_SENTENCE = re.compile(r"[a-z]{2}\.\s+[A-Z]")
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ANNOUNCED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?:[a-z-]+\s+){0,3}?(?:remarks|points|questions|elements|issues|comments"
@@ -564,7 +612,7 @@ def _announced_items(text: str) -> int:
 # paragraphs that follow be that speaker's statement in its own words. An annexed paper's narrative
 # in the past tense introduces no one.
 _SPEECH_VERB = re.compile(r"\b(?:said|stated|added|noted|recalled|explained|continued|declared|read\s+out|made\s+the\s+following"
-                          r"|as\s+follows|emphasi[sz]ed|stressed|underlined|informed|highlighted|pointed\s+out|went\s+on)\b")
+                          r"|emphasi[sz]ed|stressed|underlined|informed|highlighted|pointed\s+out|went\s+on)\b")
 
 
 def _reports_speech(text: str) -> bool:
