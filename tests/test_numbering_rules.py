@@ -124,3 +124,24 @@ def test_an_enumerated_point_counted_alone_is_reported_as_a_judgement_call():
     paragraphs = segment("B. ITEM\n" + body, "WT/COMTD/M/990").paragraphs
     assert [p.label for p in paragraphs] == ["1", "2", "3"]
     assert all("enumerated point" in (p.numbering_note or "") for p in paragraphs[1:])
+
+
+def test_numbers_lost_between_printed_ones_are_counted_when_the_gap_fits():
+    # M/23: hard-wrapped text where "16." and "17." were lost (here 4 and 5); the short line ending a sentence
+    # still shows where each paragraph ended, and the gap between the printed numbers holds exactly two.
+    def paragraph(opening: str) -> str:  # wrapped at about 95 characters, ending on a short line
+        return (f"{opening} said that the Committee had before it the note by the Secretariat and\n"
+                "that the discussion of the note should continue at the next meeting of the Committee, as\n"
+                "agreed.\n")
+    body = "".join([
+        "1. " + paragraph("The Chairman"), "2. " + paragraph("The representative of India"),
+        "3. " + paragraph("The representative of Barbados"), paragraph("Barbados"), paragraph("She"),
+        "6. " + paragraph("The representative of Guatemala"), "7. " + paragraph("The representative of Chile"),
+    ])
+    paragraphs = segment("WT/COMTD/M/993\n\n" + body, "WT/COMTD/M/993").paragraphs
+    assert [(p.label, p.numbering, p.text.split(" said")[0]) for p in paragraphs] == [
+        ("1", "printed", "The Chairman"), ("2", "printed", "The representative of India"),
+        ("3", "printed", "The representative of Barbados"), ("4", "counted", "Barbados"), ("5", "counted", "She"),
+        ("6", "printed", "The representative of Guatemala"), ("7", "printed", "The representative of Chile"),
+    ]
+    assert "between printed 3 and 6" in paragraphs[4].numbering_note

@@ -168,6 +168,13 @@ class NumberingAgreement:
     def rate(self) -> float:
         return self.agreed / self.compared if self.compared else 0.0
 
+    @property
+    def share_of_gold(self) -> float:
+        """Agreed over every gold paragraph, the unaligned ones too: a gold paragraph that no stored paragraph
+        starts with (two paragraphs joined, or text the conversion changed) has no pinpoint of its own."""
+        total = self.compared + self.unaligned
+        return self.agreed / total if total else 0.0
+
 
 _PRINTED_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")
 

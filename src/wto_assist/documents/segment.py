@@ -65,12 +65,25 @@ def _is_wrapped(lines: list[str]) -> bool:
     return open_ended / len(long_lines) > 0.5
 
 
+def _wrap_width(lines: list[str]) -> int:
+    """The width hard-wrapped text was wrapped at: the usual length of its long lines."""
+    lengths = sorted(len(line.rstrip()) for line in lines if len(line.strip()) >= 60)
+    return lengths[len(lengths) // 2] if lengths else 0
+
+
+def _ends_short(line: str, width: int) -> bool:
+    """A line of wrapped text that ends a sentence well before the wrap width ends its paragraph (the
+    blank line or the number that marked the break was lost in conversion)."""
+    return bool(width) and len(line.rstrip()) < 0.75 * width and bool(_SENTENCE_END.search(line))
+
+
 def _starts_paragraph(line: str) -> bool:
     return bool(_MARK_AFTER_NUMBER.match(line) or _MARK.match(line))
 
 
 def _blocks(lines: list[str]) -> list[_Block]:
     wrapped = _is_wrapped(lines)
+    width = _wrap_width(lines) if wrapped else 0
     blocks: list[_Block] = []
     current: list[str] = []
     pending_mark = False
@@ -99,7 +112,8 @@ def _blocks(lines: list[str]) -> list[_Block]:
             flush()
             pending_mark = True  # "&&" alone on a line marks the next line
             continue
-        if not wrapped or _starts_paragraph(line) or _FOOTNOTE_RULE.match(line) or _NEW_BLOCK.match(line):
+        if (not wrapped or _starts_paragraph(line) or _FOOTNOTE_RULE.match(line) or _NEW_BLOCK.match(line)
+                or current and _ends_short(current[-1], width) and line.lstrip()[:1].isupper()):
             flush()
         current.append(line)
         if not wrapped or _FOOTNOTE_RULE.match(line):
@@ -362,6 +376,7 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
     # Sentences before the first printed number are the paragraphs it follows ("2." after an unprinted "1.").
     leading = sum(1 for block in body[: next(i for i, b in enumerate(body) if b.number)]
                   if _is_sentence(block.text) and not _heading_block(block, contents)) if first else 0
+    lost = _lost_numbers(body, contents)
     for block in body:
         if _heading_block(block, contents):
             top, sub = _apply_block_heading(block, top, sub)
@@ -375,6 +390,10 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         if block.number:
             last = block.number
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), marked=True))
+        elif id(block) in lost:
+            last = str(int(last) + 1)
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), numbering="counted",
+                                        marked=False, numbering_note=lost[id(block)]))
         elif (block.garbled or block.marked) and last is not None and last.isdigit():
             last = str(int(last) + 1)
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
@@ -387,6 +406,22 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
                                         numbering="within", marked=block.marked))
     return paragraphs
+
+
+def _lost_numbers(body: list[_Block], contents: set[str]) -> dict[int, str]:
+    """Paragraphs whose printed numbers the conversion lost: between printed 15 and 19, exactly three
+    unnumbered paragraphs that read as sentences are 16, 17 and 18. Only when the count fits exactly;
+    otherwise the unnumbered text stays inside the paragraph above. Keys: id() of the block."""
+    lost: dict[int, str] = {}
+    printed = [(i, int(block.number)) for i, block in enumerate(body) if block.number and block.number.isdigit()]
+    for (start, number), (end, following) in zip(printed, printed[1:]):
+        between = [block for block in body[start + 1 : end]
+                   if not _heading_block(block, contents) and not block.table and _is_sentence(block.text)
+                   and block.text[:1].isupper() and not _LIST_ITEM.match(block.text)]
+        if between and len(between) == following - number - 1:
+            for block in between:
+                lost[id(block)] = f"no number in the text between printed {number} and {following}: counted"
+    return lost
 
 
 def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
