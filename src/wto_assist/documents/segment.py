@@ -77,6 +77,13 @@ def _ends_short(line: str, width: int) -> bool:
     return bool(width) and len(line.rstrip()) < 0.75 * width and bool(_SENTENCE_END.search(line))
 
 
+def _indented_start(previous: str, line: str, width: int) -> bool:
+    """After a sentence ends, a wrapped line clearly shorter than the width, not ending a sentence itself,
+    is a paragraph's first line: the lost number and its indent took that room."""
+    return (bool(width) and bool(_SENTENCE_END.search(previous)) and len(line.rstrip()) <= width - 7
+            and not _SENTENCE_END.search(line))
+
+
 def _starts_paragraph(line: str) -> bool:
     return bool(_MARK_AFTER_NUMBER.match(line) or _MARK.match(line))
 
@@ -113,7 +120,7 @@ def _blocks(lines: list[str]) -> list[_Block]:
             pending_mark = True  # "&&" alone on a line marks the next line
             continue
         if (not wrapped or _starts_paragraph(line) or _FOOTNOTE_RULE.match(line) or _NEW_BLOCK.match(line)
-                or current and _ends_short(current[-1], width) and line.lstrip()[:1].isupper()):
+                or current and line.lstrip()[:1].isupper() and (_ends_short(current[-1], width) or _indented_start(current[-1], line, width))):
             flush()
         current.append(line)
         if not wrapped or _FOOTNOTE_RULE.match(line):
@@ -604,7 +611,8 @@ def _direct_speech(text: str) -> bool:
 
 
 # "The afore-mentioned points were proposals …": the minutes speak about the list, so it has ended.
-_REFERS_BACK = re.compile(r"^\W*(?:The|These|Those)\s+(?:afore-?mentioned|above-?mentioned|above|foregoing)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"^\W*(?:(?:The|These|Those)\s+(?:afore-?mentioned|above-?mentioned|above|foregoing)\b"
+                          r"|(?:That|This)\s+was\s+the\s+(?:solution|proposal|outcome|summary|text|result)\b|(?:Those|These)\s+were\s+the\b)", re.IGNORECASE)
 _REPRODUCED_BELOW = re.compile(r"\b(?:re-?produced\s+below|(?:made|delivered|gave|read(?:\s+out)?)\s+the\s+following\s+(?:statement|presentation)\b[^.:]*)\s*:\s*$",
                                re.IGNORECASE)
 _ANNEX_HEADING = re.compile(r"^\W*(?:ANNEX|ATTACHMENT|APPENDIX)\b", re.IGNORECASE)
