@@ -40,16 +40,22 @@ _CUES = [
      r"|\bwithout\s+prejudice\b|\bon\s+(?:the\s+)?condition\s+that\b|\bprovided\s+that\b|\bprovided\s+(?:further\s+)?\w+\s+(?:was|were)\s+provided\b"
      r"|\bas\s+long\s+as\b|\bsubject\s+to\s+(?:the\s+)?(?:condition|understanding|agreement)|\breserved\s+(?:its|his|her|their)\s+position\b"),
     ("opposes", ("not", "n't", "n’t", "cannot", "unable", "oppos", "object", "reject", "against", "agree", "block", "instructions", "postpon",
-                 "defer", "later stage"),
+                 "defer", "later stage", "difficult", "wait"),
      rf"{_NOT}\s+(?:\w+\s+){{0,2}}?(?:support|accept|agree|endorse|join\s+(?:the\s+|a\s+)?consensus|go\s+along)"
      r"|\bnot\s+in\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse|approve|take\s+a\s+decision|go\s+along)"
      r"|\bopposed?\b|\b(?:its|his|her|their)\s+opposition\s+to\b|\bobject(?:ed|s)?\s+to\b|\brejected\b|\bwas\s+against\b"
      r"|\bnot\s+in\s+favou?r\b|\bdisagreed\b|\bblock(?:ed)?\s+(?:the\s+)?consensus\b|\bno\s+(?:specific\s+)?instructions\b"
      r"|\b(?:be|was|were)\s+(?:postponed|deferred)\b|\bpostpone\s+(?:the\s+|a\s+|its\s+)?(?:consideration|decision|adoption)"
-     r"|\b(?:taken\s+up|considered|decided)\s+at\s+a\s+later\s+stage"),
+     r"|\b(?:taken\s+up|considered|decided)\s+at\s+a\s+later\s+stage"
+     # a block stated with a modal: agreeing now is what the delegation cannot do
+     r"|\b(?:would|will)\s+have\s+(?:some\s+|great\s+|serious\s+)?difficult(?:y|ies)\s+(?:in\s+)?(?:agreeing|accepting|supporting|approving|joining)\b"
+     r"|\bnot\s+(?:yet\s+)?prepared\s+to\s+(?:grant|agree|accept|approve|support|join|take)\b"
+     r"|\b(?:would|will)\s+have\s+to\s+wait\b"),
     ("has reservations", ("difficult", "not", "concern", "reserv", "doubt", "misgiving", "eptic", "hesitant", "cautio", "premature", "question",
                           "suggested", "should be", "delet", "replaced", "examine", "enriched", "forgotten", "inconsisten", "problem",
-                          "time to", "reflect"),
+                          "time to", "reflect", "includ", "reflected", "added", "incorporated", "mentioned", "revised", "omission",
+                          "lacking", "balance", "priorit", "add", "addition", "reconsideration", "to see", "preferred", "necessary",
+                          "needed", "appropriate", "justified", "no need", "put aside", "concerns had", "against", "amendment"),
      r"\bdifficult(?:y|ies)\s+(?:with|about|regarding)\b|\bhad\s+(?:some\s+|serious\s+|certain\s+|a\s+number\s+of\s+)?difficult(?:y|ies)\b"
      r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|systemic\s+|strong\s+)?"
      r"(?:concerns?|reservations?|doubts?|misgivings)\b|\breservations?\s+(?:about|on|regarding|with)\b"
@@ -63,7 +69,16 @@ _CUES = [
      r"|\b(?:proposed|requested)\s+(?:the\s+)?deletion\b|\bre-?examine\s+the\b|\bcould\s+be\s+enriched\b"
      r"|\bhad\s+been\s+forgotten\b|\bdid\s+not\s+provide\s+an\s+adequate\b|\bpossible\s+inconsisten|\bnot\s+the\s+best\b"
      r"|\bdid\s+not\s+recogni[sz]e\b|\b(?:a|slight|some)\s+problems?\s+with\b"
-     r"|\bmore\s+time\s+to\s+(?:study|consider|reflect|examine|think)\b|\btime\s+to\s+think\b|\bneed\s+to\s+reflect\b"),
+     r"|\bmore\s+time\s+to\s+(?:study|consider|reflect|examine|think)\b|\btime\s+to\s+think\b|\bneed\s+to\s+reflect\b"
+     # what the text lacks or should change: an amendment asked for, or a part objected to
+     r"|\b(?:be|been|being)\s+(?:included|reflected|added|incorporated|mentioned)\s+in\s+(?:the\s+|a\s+|its\s+)?(?:revised\s+|future\s+|next\s+)?(?:version|paper|document|plan|programme|text|report|draft)"
+     r"|\brevised\s+(?:version\s+of\s+the\s+)?(?:paper|document|text|draft)\b|\bomission\b|\blacking\b|\bimbalances?\b|\black\s+of\s+balance\b"
+     r"|\b(?:were|was)\s+not\s+(?:included|reflected|covered|priorities|a\s+priority)\b|\bproposed\s+to\s+add\b|\bwith\s+the\s+addition\s+of\b"
+     r"|\b(?:needed|required|deserved)\s+reconsideration\b|\bwould\s+have\s+(?:wished|liked|preferred)\s+to\s+see\b|\bpreferred\s+to\s+(?:have|see)\b"
+     r"|\bdid\s+not\s+see\s+(?:the\s+)?(?:rationale|need|reason|logic)\b|\b(?:was|were)\s+not\s+(?:necessary|needed|appropriate|justified)\b"
+     r"|\bno\s+need\s+(?:for|to)\b|\bput\s+aside\b"
+     r"|\b(?:his|her|its|their)\s+concerns\s+had\s+been\b|\b(?:was|were)\s+not\s+against\b|\bamendments?\s+(?:proposed|were|was|to\s+the)\b"
+     r"|\bshould\s+be\s+reflected\b"),
     ("asks questions", ("sought", "clarif", "explan", "details", "information", "asked", "wonder", "nquir", "queri", "know", "question"),
      r"\bsought\s+(?:some\s+)?clarifications?\b|\b(?:asked|requested|sought)\s+(?:\w+\s+){0,3}?(?:clarifications?|explanations?|details)\b"
      r"|\b(?:asked\s+for|sought|requested)\s+(?:more\s+|further\s+|additional\s+)?(?:information|details)\b"
@@ -74,7 +89,9 @@ _CUES = [
     ("supports", ("support", "endors", "welcom", "favo", "associat", "agree", "concur", "join", "pleased", "commend", "backed", "backing",
                   "congratulat", "delighted", "urged", "called", "shared", "merit", "forward to", "good", "excellent", "comprehensive",
                   "useful", "helpful", "valuable", "constructive", "interesting", "informative", "appreciation", "thanked", "importance",
-                  "the need", "relevance", "urgency"),
+                  "the need", "relevance", "urgency", "adopt", "approve", "no reason", "no obstacle", "happy", "glad",
+                  "appreciated", "high time", "outstanding", "balanced", "important", "vital", "essential", "laudable", "appropriate",
+                  "worthwhile", "shared the concern", "full agreement", "right direction", "progress had", "improvement"),
      r"\bsupport(?:ed|s)?\b|\bendorsed?\b|\bwelcomed?\b|\b(?:was|were|is|are|remained|spoke)\s+(?:\w+\s+)?in\s+favou?r\s+of\b|\bfavou?red\b"
      r"|\bfavou?rabl[ey]\b|\bwith\s+favou?r\b|\bassociated\s+(?:itself|himself|herself)\b"
      r"|\bagreed\s+with\b|\bconcurred\b|\bjoined\s+(?:the\s+)?(?:consensus|previous)\b|\bjoin\s+the\s+consensus\b|\bwas\s+pleased\b"
@@ -87,8 +104,18 @@ _CUES = [
      r"|\b(?:good|excellent|comprehensive|useful|valuable|constructive|interesting|informative)\s+(?:\w+\s+)?(?:paper|document|note|report|proposal|work|basis|contribution|analysis|initiative)\b"
      r"|\bappreciation\s+(?:for|of)\s+the\s+(?:initiative|gesture|notification|proposal|paper|scheme|submission)\b"
      r"|\bthanked\s+(?!the\s+secretariat|the\s+chair)(?:[\w.]+\s+){1,3}?for\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?:notifying|notification|initiative|proposal|submission|communication|scheme|contribution|gesture)\b"
-     r"|\b(?:stressed|underlined|emphasi[sz]ed|highlighted|underscored|reiterated)\s+the\s+(?:importance|need|relevance|urgency)\b"),
+     r"|\b(?:stressed|underlined|emphasi[sz]ed|highlighted|underscored|reiterated)\s+the\s+(?:importance|need|relevance|urgency)\b"
+     # approval stated by what the speaker would do or sees no reason against, or by how it judges the text
+     r"|\bsupportive\b|\b(?:could|can|would|was\s+willing\s+to|was\s+ready\s+to)\s+(?:adopt|approve)\b|\bsaw\s+no\s+(?:reason|obstacle)\b"
+     r"|\bno\s+obstacle\b|\b(?:was|were)\s+(?:\w+\s+)?(?:happy|glad)\b|\bappreciated\s+(?:the|its|their|his|her)\b|\bmerited\b"
+     r"|\bhigh\s+time\b|\boutstanding\s+(?:\w+\s+)?(?:attempt|work|paper|document|effort)\b|\b(?:neutral\s+and\s+)?balanced\s+(?:way|overview|manner|treatment|paper|document)\b"
+     r"|\b(?:was|were|is)\s+(?:a\s+)?(?:very\s+|extremely\s+|highly\s+|particularly\s+|most\s+|also\s+)?(?:useful|helpful|valuable|laudable|(?:important|vital|essential|appropriate|interesting)(?!\s+(?:to|that|for|in|as)\b))\b"
+     r"|\b(?:would|could)\s+be\s+(?:very\s+|most\s+|extremely\s+)?(?:useful|helpful|valuable|worthwhile)\b"
+     r"|\bshared\s+the\s+concerns?\s+(?:expressed|raised|voiced)\b|\bin\s+full\s+agreement\b|\blooked\s+forward\s+to\s+working\b"
+     r"|\bin\s+the\s+right\s+direction\b|\bprogress\s+had\s+been\s+made\b|\b(?:substantial|significant|considerable)\s+improvement\b"),
 ]
+# A course of action put forward: support for it when the turn states no position otherwise.
+_PROPOSES = re.compile(r"\b(?:suggest(?:ed|ion)|propos(?:ed|al)|should|could|would|wished\s+to|might)\b")
 # Matched on the lower-cased text: several times faster than IGNORECASE over the corpus (bench_relations.py).
 _PATTERNS = [(stance, gate, re.compile(pattern)) for stance, gate, pattern in _CUES]
 _OUTWEIGHS = ("opposes", "has reservations")
@@ -183,6 +210,11 @@ def classify(text: str) -> tuple[str, tuple[int, int] | None]:
     if first:
         stance, span = min(first.items(), key=lambda item: item[1][0])
         return stance, span
+    # No reporting verb of a position, but the turn says what should be done: the delegation backs the
+    # course it proposes ("suggested choosing two or three organizations", "the CTD should continue to…").
+    weak = _PROPOSES.search(folded)
+    if weak:
+        return "supports", weak.span()
     return "neutral", None
 
 
