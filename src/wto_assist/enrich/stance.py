@@ -41,7 +41,7 @@ _CUES = [
      r"|\bas\s+long\s+as\b|\bsubject\s+to\s+(?:the\s+)?(?:condition|understanding|agreement)|\breserved\s+(?:its|his|her|their)\s+position\b"),
     ("opposes", ("not", "n't", "n’t", "cannot", "unable", "oppos", "object", "reject", "against", "agree", "block", "instructions", "postpon",
                  "defer", "later stage", "difficult", "wait"),
-     rf"{_NOT}\s+(?:\w+\s+){{0,2}}?(?:support|accept|agree|endorse|join\s+(?:the\s+|a\s+)?consensus|go\s+along)"
+     rf"{_NOT}\s+(?!only\b|have\s+to\b|need\s+to\b)(?:\w+\s+){{0,2}}?(?:support|accept|agree|endorse|join\s+(?:the\s+|a\s+)?consensus|go\s+along)"
      r"|\bnot\s+in\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse|approve|take\s+a\s+decision|go\s+along)"
      r"|\bopposed?\b|\b(?:its|his|her|their)\s+opposition\s+to\b|\bobject(?:ed|s)?\s+to\b|\brejected\b|\bwas\s+against\b"
      r"|\bnot\s+in\s+favou?r\b|\bdisagreed\b|\bblock(?:ed)?\s+(?:the\s+)?consensus\b|\bno\s+(?:specific\s+)?instructions\b"
@@ -85,6 +85,8 @@ _CUES = [
      r"|\basked\s+(?!(?:other\s+|all\s+)?(?:delegations|members)\b)(?:[\w.]+\s+){0,3}?(?:whether|if|what|how|why|when|which|who|about|for\s+a)\b"
      r"|\bwondered\b|\b(?:enquired|inquired|queried)\b|\b(?:would|wished\s+to)\s+(?:like\s+to\s+)?know\b"
      r"|\bhad\s+(?:a\s+|some\s+|two\s+|three\s+|a\s+few\s+)?(?:questions?|queries)\b|\bposed\s+(?:a\s+)?questions?\b"
+     r"|\basked\s+(?:a\s+|some\s+|two\s+|several\s+|a\s+number\s+of\s+)?(?:questions?|queries)\b"
+     r"|\basked\s+the\s+secretariat\s+to\s+(?:provide|inform|explain|clarify|indicate|give)\b"
      r"|\bcurious\s+to\s+know\b|\basked\s+(?:the\s+)?\w+(?:\s+\w+)?\s+(?:delegation\s+)?(?:for|to\s+(?:explain|clarify))\b"),
     ("supports", ("support", "endors", "welcom", "favo", "associat", "agree", "concur", "join", "pleased", "commend", "backed", "backing",
                   "congratulat", "delighted", "urged", "called", "shared", "merit", "forward to", "good", "excellent", "comprehensive",
@@ -95,7 +97,7 @@ _CUES = [
      r"\bsupport(?:ed|s)?\b|\bendorsed?\b|\bwelcomed?\b|\b(?:was|were|is|are|remained|spoke)\s+(?:\w+\s+)?in\s+favou?r\s+of\b|\bfavou?red\b"
      r"|\bfavou?rabl[ey]\b|\bwith\s+favou?r\b|\bassociated\s+(?:itself|himself|herself)\b"
      r"|\bagreed\s+with\b|\bconcurred\b|\bjoined\s+(?:the\s+)?(?:consensus|previous)\b|\bjoin\s+the\s+consensus\b|\bwas\s+pleased\b"
-     r"|\bcommended\b|\bbacked\b|\bbacking\b|\bcongratulated\b|\bdelighted\b"
+     r"|\bcommended\b|\bbacked\b|\bbacking\b|\bdelighted\b"
      r"|\bassociated\s+(?:\w+\s+){0,2}?with\b|\burged\b|\bcalled\s+(?:on|upon)\b|\bspoke\s+in\s+favour\b"
      r"|\bshared\s+the\s+views?\b|\bagreed\s+that\b|\b(?:was|were)\s+(?:\w+\s+)?merit\b|\bmerit\s+in\b"
      r"|\blooked\s+forward\s+to\s+(?:its|the)\s+(?:adoption|approval|implementation)\b"
