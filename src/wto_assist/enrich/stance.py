@@ -55,7 +55,7 @@ _CUES = [
                           "suggested", "should be", "delet", "replaced", "examine", "enriched", "forgotten", "inconsisten", "problem",
                           "time to", "reflect", "includ", "reflected", "added", "incorporated", "mentioned", "revised", "omission",
                           "lacking", "balance", "priorit", "add", "addition", "reconsideration", "to see", "preferred", "necessary",
-                          "needed", "appropriate", "justified", "no need", "put aside", "concerns had", "against", "amendment"),
+                          "needed", "appropriate", "justified", "no need", "put aside", "concerns had", "against", "amendment", "concerned", "suspend", "to be", "right"),
      r"\bdifficult(?:y|ies)\s+(?:with|about|regarding)\b|\bhad\s+(?:some\s+|serious\s+|certain\s+|a\s+number\s+of\s+)?difficult(?:y|ies)\b"
      r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|systemic\s+|strong\s+)?"
      r"(?:concerns?|reservations?|doubts?|misgivings)\b|\breservations?\s+(?:about|on|regarding|with)\b"
@@ -78,7 +78,12 @@ _CUES = [
      r"|\bdid\s+not\s+see\s+(?:the\s+)?(?:rationale|need|reason|logic)\b|\b(?:was|were)\s+not\s+(?:necessary|needed|appropriate|justified)\b"
      r"|\bno\s+need\s+(?:for|to)\b|\bput\s+aside\b"
      r"|\b(?:his|her|its|their)\s+concerns\s+had\s+been\b|\b(?:was|were)\s+not\s+against\b|\bamendments?\s+(?:proposed|were|was|to\s+the)\b"
-     r"|\bshould\s+be\s+reflected\b"),
+     r"|\bshould\s+be\s+reflected\b"
+     r"|\bnot\s+(?:been\s+)?(?:included|reflected|covered)\s+in\b"
+     r"|\bsuspend(?:ed)?\s+(?:its|the)\s+(?:discussion|consideration)|\b(?:would|will)\s+(?:have|need)\s+to\s+be\s+(?:addressed|amended|revised|changed|corrected)\b"
+     r"|\breserved\s+(?:the|its)\s+right\b"
+     r"|\bconcerned\s+(?:with|about|by)\s+the\s+(?:changes?|amendments?|proposals?|language|text|approach|methodology|lack\s+of\s+balance|imbalance|inclusion|scope)\b"
+     r""),
     ("asks questions", ("sought", "clarif", "explan", "details", "information", "asked", "wonder", "nquir", "queri", "know", "question"),
      r"\bsought\s+(?:some\s+)?clarifications?\b|\b(?:asked|requested|sought)\s+(?:\w+\s+){0,3}?(?:clarifications?|explanations?|details)\b"
      r"|\b(?:asked\s+for|sought|requested)\s+(?:more\s+|further\s+|additional\s+)?(?:information|details)\b"
