@@ -48,7 +48,7 @@ _CUES = [
      r"|\b(?:be|was|were)\s+(?:postponed|deferred)\b|\bpostpone\s+(?:the\s+|a\s+|its\s+)?(?:consideration|decision|adoption)"
      r"|\b(?:taken\s+up|considered|decided)\s+at\s+a\s+later\s+stage"
      # a block stated with a modal: agreeing now is what the delegation cannot do
-     r"|\b(?:would|will)\s+have\s+(?:some\s+|great\s+|serious\s+)?difficult(?:y|ies)\s+(?:in\s+)?(?:agreeing|accepting|supporting|approving|joining)\b"
+     r"|\b(?:would|will)\s+have\s+(?:some\s+|great\s+|serious\s+)?difficult(?:y|ies)\s+(?:in\s+(?:agreeing|accepting|supporting|approving|joining)|with\s+(?:such|this|that|the)\s+(?:an\s+)?(?:approach|proposal|suggestion|request))\b"
      r"|\bnot\s+(?:yet\s+)?prepared\s+to\s+(?:grant|agree|accept|approve|support|join|take)\b"
      r"|\b(?:would|will)\s+have\s+to\s+wait\b"),
     ("has reservations", ("difficult", "not", "concern", "reserv", "doubt", "misgiving", "eptic", "hesitant", "cautio", "premature", "question",
@@ -139,9 +139,11 @@ for _lists in ((0, 1, 2, 3), (4, 5)):
 _NOT_A_POSITION = re.compile(r"(?:technical|financial|trade|budgetary|domestic|income|price|export|order\s+to)\s+$")
 # An objection reported of others earlier in its sentence: "urged those opposed", "regretted that several
 # Members could not join the consensus", "was surprised by the reservations that had been expressed".
-_OTHERS = re.compile(r"\b(?:those|others|several\s+members|some\s+members|some\s+delegations|delegations\s+that|members\s+that"
+_OTHERS = re.compile(r"\b(?:those|others|several\s+members|some\s+members|some\s+delegations|delegations\s+that(?!\s+(?:he|she)\s+represented)|members\s+that(?!\s+(?:he|she)\s+represented)"
                      r"|surprised|puzzled|bewildered)\b")
 _OTHERS_WORDS = ("those", "others", "members", "delegations", "surprised", "puzzled", "bewildered")
+# A request for clarification earlier in the sentence: what follows in it is asked about, not objected to.
+_QUESTION = re.compile(r"\b(?:clarification|explanation)\s+(?:as\s+to|on|of|about|regarding|why|whether|how)\b")
 # A cue the speaker negates: "which was not very useful", "did not wish it to be postponed".
 _NEGATED = re.compile(r"\bnot\s+(?:\w+\s+){0,3}$")
 # Not after "U.S." or "Mr.": the minutes' abbreviations are no sentence end.
@@ -250,6 +252,8 @@ def _speakers_own(stance: str, match, folded: str, sentence_start: int) -> bool:
         earlier = folded[sentence_start : match.start()]
         if any(word in earlier for word in _OTHERS_WORDS) and _OTHERS.search(earlier):
             return False
+        if _QUESTION.search(earlier):
+            return False  # what is asked about: "requested clarification as to why the OECS was not included"
     return True
 
 
