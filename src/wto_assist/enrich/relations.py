@@ -38,8 +38,13 @@ _PHRASE_WORDS = frozenset(
     thoughts perspective observation appreciation line adopted two three four five positive caveat among
     provided suggested taken issues brought elements contained overall purpose attitude offered same
     those appeals respective mild common extensively course action chairman chair chairperson secretariat
-    colleagues hinted at speaker speakers including namely notably""".split()
+    colleagues hinted at speaker speakers including namely notably preliminary initial recent similar valid valuable
+    useful excellent detailed thoughtful concrete substantive recommendation recommendations content notion application
+    document documents firmly being spearheaded introduced posed voiced articulated tabled circulated sponsored
+    co-sponsored proponent proponents""".split()
 )
+# After "that"/"which", these open a relative clause of the support phrase, not the substance.
+_RELATIVE_AUXILIARIES = frozenset("had has have was were".split())
 _NEGATION = frozenset("not n't never unable nor cannot couldn't didn't wouldn't doesn't".split())
 # Every form the PhraseMatcher knows holds one of these: a paragraph without any has no relation.
 _CUE_STEMS = ("support", "associat", "shar", "agree", "concur", "endors", "echo", "second", "join")
@@ -235,7 +240,7 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
     adjectives = demonyms()
     targets: list[list] = []
     index = first
-    while index < len(doc) and doc[index].idx < sentence_end and index - first < 30:
+    while index < len(doc) and doc[index].idx < sentence_end and index - first < 45:
         span = by_start.get(index)
         token = doc[index]
         if span is not None:
@@ -246,6 +251,9 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
             index = span.end
             continue
         word = token.lower_
+        if word in ("that", "which") and index + 1 < len(doc) and doc[index + 1].lower_ in _RELATIVE_AUXILIARIES:
+            index += 2  # "the proposal that had been made by", "the concerns which were voiced by": the phrase goes on
+            continue
         if word in adjectives:
             targets.append([adjectives[word], None, token.idx + len(token.text)])
         elif word not in _PHRASE_WORDS and not (word in ("for", "to") and index == first and doc[first - 1].lower_ == "support"):
