@@ -129,6 +129,11 @@ class RelationFinder:
                 [(speaker, on_behalf_of)] if speaker_kind in ("member", "group") else []
             )
             if not supporters:
+                # "The Chairman said that the proposal made by the United States, supported by Malaysia, …": the
+                # passive names both parties, whoever speaks
+                for match_id, token_start, token_end in matches:
+                    if start <= doc[token_start].idx < end and token_end < len(doc) and doc[token_end].lower_ == "by":
+                        found += _reversed(doc, text, token_start, token_end, end, actors, None, doc.vocab.strings[match_id])
                 continue
             # The participle's phrase ends at its comma, where the sentence's subject begins.
             limit = start + participle.end() - 1 if participle else end
@@ -196,7 +201,14 @@ def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: in
     subject is some other statement and no relation is drawn."""
     before = doc[token_start - 1].lower_ if token_start else ""
     with_support = doc[token_start].lower_ == "support" and token_start >= 2 and doc[token_start - 2].lower_ == "with"
-    if before != "," and not with_support:
+    if before not in (",", "and") and not with_support:
+        return []
+    # The delegation named right before the verb ("the wording suggested by the EC and supported by China")
+    # is the one backed; else the sentence's subject.
+    named = [span for span in actors if token_start - 3 <= span.end <= token_start and span.label_ in ("MEMBER", "GROUP")]
+    if named and not with_support:
+        subject = (named[-1].kb_id_, None)
+    elif before == "and" or subject is None:
         return []
     relations = []
     for name, behalf, last in _targets(doc, token_end, sentence_end, actors):
