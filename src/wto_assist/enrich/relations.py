@@ -153,9 +153,10 @@ class RelationFinder:
                 targets = _targets(doc, token_end, phrase_end, actors)
                 if not targets:
                     found += _anaphora(text, token.idx, phrase_end, supporters, cue, actors)
+                named = {target[0] for target in targets}
                 for (name, behalf, last), supporter in product(targets, supporters):
-                    if name == supporter[0]:
-                        continue
+                    if supporter[0] in named:
+                        continue  # "the issues put forward by Kenya, Tanzania and Uganda", said by Kenya: its own joint paper
                     relation = cue
                     if cue == "shared":
                         if not _SHARED_THINGS.search(text[token.idx : last + 40]):
