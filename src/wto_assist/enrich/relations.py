@@ -21,6 +21,7 @@ from importlib import resources
 
 from .. import members
 from ..documents.speakers import identify
+from .sponsors import CO_SPONSORS, THE_PROPOSAL, heading_proponents, joint_authors
 
 RELATIONS = ("support", "association", "shared view", "shared concern", "agreement")
 # Words a support phrase may pass through between its verb and the delegations it names.
@@ -41,8 +42,9 @@ _PHRASE_WORDS = frozenset(
     colleagues hinted at speaker speakers including namely notably preliminary initial recent similar valid valuable
     useful excellent detailed thoughtful concrete substantive recommendation recommendations content notion application
     document documents firmly being spearheaded introduced posed voiced articulated tabled circulated sponsored
-    co-sponsored proponent proponents""".split()
+    co-sponsored proponent proponents sponsors authors co -""".split()
 )
+_SPONSOR_WORDS = frozenset("co-sponsors sponsors proponents authors".split())
 # After "that"/"which", these open a relative clause of the support phrase, not the substance.
 _RELATIVE_AUXILIARIES = frozenset("had has have was were".split())
 _NEGATION = frozenset("not n't never unable nor cannot couldn't didn't wouldn't doesn't".split())
@@ -176,6 +178,12 @@ _ANAPHOR_ONE = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,5}?(?:(?:that|the latter|
 _ANAPHOR_TWO = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,8}?(?:these two delegations|the two (?:previous|preceding) speakers"
                           r"|both (?:previous|preceding) speakers)", re.IGNORECASE)
 
+# "supported the proposal", naming no one: the proposal the agenda item discusses, whose proponents the
+# heading names (sponsors.py); not "the proposal by the Chairman", "the proposals made".
+_ANAPHOR_PROPOSAL = re.compile(r"^\w+\W+(?:fully\s+|strongly\s+|also\s+)?(?:the|this|that)\s+(?:revised\s+|joint\s+)?"
+                               r"(?:proposal|submission|communication)\b(?!\s+(?:by|of|from|made|submitted|presented|put|tabled|to|that|for|on|in|regarding|concerning)\b)",
+                               re.IGNORECASE)
+
 
 def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, actors) -> list[Relation]:
     """"That statement" names the delegation last named before it in the paragraph ("the statement made by
@@ -183,13 +191,18 @@ def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, 
     previous speaker, found later by resolve_references."""
     window = text[cue_start : min(phrase_end, cue_start + 120)]
     marker = PREVIOUS_TWO if _ANAPHOR_TWO.match(window) else PREVIOUS_SPEAKER if _ANAPHOR_ONE.match(window) else None
+    own = {name for name, _ in supporters}
+    named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
+    if marker is None and cue in ("support", "association") and _ANAPHOR_PROPOSAL.match(window):
+        # the proposal of the delegation the paragraph named last ("the proposal by Switzerland was
+        # constructive, and he fully supported the proposal"), else the one the agenda item discusses
+        evidence = window[: _ANAPHOR_PROPOSAL.match(window).end()].strip()
+        return [Relation(name, behalf, named[-1] if named else THE_PROPOSAL, None, "support", evidence) for name, behalf in supporters]
     if marker is None or cue == "shared":
         return []
     match = (_ANAPHOR_TWO if marker == PREVIOUS_TWO else _ANAPHOR_ONE).match(window)
     relation = {"association": "association", "agreement": "agreement"}.get(cue, "support")
     evidence = window[: match.end()].strip()
-    own = {name for name, _ in supporters}
-    named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
     if marker == PREVIOUS_SPEAKER and named and "speaker" not in evidence:
         return [Relation(name, behalf, named[-1], None, relation, evidence) for name, behalf in supporters]
     return [Relation(name, behalf, marker, None, relation, evidence) for name, behalf in supporters]
@@ -264,6 +277,8 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
             index = span.end
             continue
         word = token.lower_
+        if word in _SPONSOR_WORDS and not any(target[0] == CO_SPONSORS for target in targets):
+            targets.append([CO_SPONSORS, None, token.idx + len(token.text)])  # named by resolve_references
         if word in ("that", "which") and index + 1 < len(doc) and doc[index + 1].lower_ in _RELATIVE_AUXILIARIES:
             index += 2  # "the proposal that had been made by", "the concerns which were voiced by": the phrase goes on
             continue
@@ -321,23 +336,35 @@ def resolve_references(found: dict[int, list[Relation]], turns: list[Turn]) -> d
     """Read each relation against the turns before it: "the intervention by Benin" is Benin's latest turn
     in the same agenda item (else in the meeting), and when Benin spoke there on behalf of a group, the
     supporter backed that group's position (supported_on_behalf_of). "That statement" and "the previous
-    speaker" become the speaker of the latest turn by another delegation in the agenda item; unresolved,
-    they are dropped. Turns must be in document order; a relation's own paragraph counts as before it
-    only for the supporter's own capacity."""
+    speaker" become the speaker of the latest turn by another delegation in the agenda item; "the
+    co-sponsors" and an unnamed "the proposal" become the proponents the agenda heading names (the
+    co-sponsors also those an earlier paragraph of the item listed with their paper); unresolved, they
+    are dropped. Turns must be in document order; a relation's own paragraph counts as before it only for
+    the supporter's own capacity."""
     resolved: dict[int, list[Relation]] = {}
     earlier: list[Turn] = []
+    authors: dict[tuple, list[str]] = {}  # (symbol, agenda item) -> the latest list of joint authors
     for turn in turns:
         if earlier and earlier[-1].symbol != turn.symbol:
             earlier = []
         if turn.paragraph_id in found:
+            item = (turn.symbol, turn.agenda_item)
             resolved[turn.paragraph_id] = _unique([new for relation in found[turn.paragraph_id]
-                                                   for new in _resolve(relation, turn, earlier)])
+                                                   for new in _resolve(relation, turn, earlier, authors.get(item))])
+            authors[item] = joint_authors(found[turn.paragraph_id]) or authors.get(item)
         if turn.speaker_kind in ("member", "group"):
             earlier.append(turn)
     return resolved
 
 
-def _resolve(relation: Relation, turn: Turn, earlier: list[Turn]) -> list[Relation]:
+def _resolve(relation: Relation, turn: Turn, earlier: list[Turn], authors: list[str] | None = None) -> list[Relation]:
+    if relation.supported in (CO_SPONSORS, THE_PROPOSAL):
+        proponents = list(heading_proponents(turn.agenda_item))
+        if not proponents and relation.supported == CO_SPONSORS:
+            proponents = [(name, None) for name in authors or ()]
+        return [new for name, group in proponents if name != relation.supporter
+                for new in _resolve(Relation(relation.supporter, relation.supporter_on_behalf_of, name, group,
+                                             relation.relation, relation.evidence), turn, earlier)]
     in_item = [t for t in reversed(earlier) if t.agenda_item == turn.agenda_item]
     if relation.supported in (PREVIOUS_SPEAKER, PREVIOUS_TWO):
         wanted = 2 if relation.supported == PREVIOUS_TWO else 1
