@@ -42,7 +42,7 @@ _PHRASE_WORDS = frozenset(
     colleagues hinted at speaker speakers including namely notably preliminary initial recent similar valid valuable
     useful excellent detailed thoughtful concrete substantive recommendation recommendations content notion application
     document documents firmly being spearheaded introduced posed voiced articulated tabled circulated sponsored
-    co-sponsored proponent proponents sponsors authors co -""".split()
+    co-sponsored proponent proponents sponsors authors co - observer status""".split()
 )
 _SPONSOR_WORDS = frozenset("co-sponsors sponsors proponents authors".split())
 # After "that"/"which", these open a relative clause of the support phrase, not the substance.
@@ -50,7 +50,8 @@ _RELATIVE_AUXILIARIES = frozenset("had has have was were".split())
 _NEGATION = frozenset("not n't never unable nor cannot couldn't didn't wouldn't doesn't".split())
 # Every form the PhraseMatcher knows holds one of these: a paragraph without any has no relation.
 _CUE_STEMS = ("support", "associat", "shar", "agree", "concur", "endors", "echo", "second", "join")
-_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z\"“(])")
+# Not after "St." ("St. Kitts and Nevis"), "Mr." or "No.": abbreviations in the minutes, no sentence end.
+_SENTENCE_END = re.compile(r"(?<=[.;])(?<!\bSt\.)(?<!\bMr\.)(?<!\bNo\.)\s+(?=[A-Z\"“(])")
 _CONCERN = re.compile(r"\bconcerns?\b|\bcaution\b|\bsurprise\b", re.IGNORECASE)
 # What one shares with another delegation; "the share of LDCs in world trade" is no relation.
 _SHARED_THINGS = re.compile(r"\b(?:views?|concerns?|position|positions|opinions?|comments|observations|thoughts|perspective|approach"
@@ -277,6 +278,13 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
             index = span.end
             continue
         word = token.lower_
+        spoken_for = _organisation_spoken_for(doc, index) if targets and word == "on" else None
+        if spoken_for:
+            targets[-1][1], index = spoken_for  # "St. Kitts and Nevis on behalf of the OECS": a Member speaking for it
+            continue
+        if word == "for" and index + 1 < len(doc) and doc[index + 1].lower_ == "observer":
+            index += 1  # "the application for observer status by"
+            continue
         if word in _SPONSOR_WORDS and not any(target[0] == CO_SPONSORS for target in targets):
             targets.append([CO_SPONSORS, None, token.idx + len(token.text)])  # named by resolve_references
         if word in ("that", "which") and index + 1 < len(doc) and doc[index + 1].lower_ in _RELATIVE_AUXILIARIES:
@@ -288,6 +296,24 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
             break
         index += 1
     return [tuple(target) for target in targets]
+
+
+# Organisations of Members that a Member may speak for, which the enrich stage does not mark as groups.
+_ORGANISATIONS = {"oecs": "OECS", "organisation of eastern caribbean states": "OECS", "organization of eastern caribbean states": "OECS",
+                  "laia": "LAIA", "latin american integration association": "LAIA"}
+
+
+def _organisation_spoken_for(doc, index: int) -> tuple[str, int] | None:
+    """(organisation, token after it) for "on behalf of the OECS" starting at token `index`, else None."""
+    words = [token.lower_ for token in doc[index : index + 9]]
+    if words[:3] != ["on", "behalf", "of"]:
+        return None
+    start = 4 if len(words) > 3 and words[3] == "the" else 3
+    for length in (5, 1):
+        name = " ".join(words[start : start + length])
+        if name in _ORGANISATIONS:
+            return _ORGANISATIONS[name], index + start + length
+    return None
 
 
 def _follows_on_behalf(doc, index: int) -> bool:

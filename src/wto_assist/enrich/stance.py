@@ -147,7 +147,7 @@ _QUESTION = re.compile(r"\b(?:clarification|explanation)\s+(?:as\s+to|on|of|abou
 # A cue the speaker negates: "which was not very useful", "did not wish it to be postponed".
 _NEGATED = re.compile(r"\bnot\s+(?:\w+\s+){0,3}$")
 # Not after "U.S." or "Mr.": the minutes' abbreviations are no sentence end.
-_SENTENCE_END = re.compile(r"(?<=[.;])(?<!\.[A-Z]\.)(?<!\bMr\.)(?<!\bNo\.)\s+(?=[A-Z\"“(])")
+_SENTENCE_END = re.compile(r"(?<=[.;])(?<!\.[A-Z]\.)(?<!\bMr\.)(?<!\bNo\.)(?<!\bSt\.)\s+(?=[A-Z\"“(])")
 
 
 @dataclass(frozen=True)
