@@ -195,10 +195,14 @@ def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, 
     own = {name for name, _ in supporters}
     named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
     if marker is None and cue in ("support", "association") and _ANAPHOR_PROPOSAL.match(window):
-        # the proposal of the delegation the paragraph named last ("the proposal by Switzerland was
+        # the proposal of the delegation named last in the sentence ("the proposal by Switzerland was
         # constructive, and he fully supported the proposal"), else the one the agenda item discusses
+        sentence_start = max((end for _, end in _boundaries(text, cue_start)), default=0)
+        in_sentence = [span.kb_id_ for span in actors if sentence_start <= span.start_char and span.end_char <= cue_start
+                       and span.kb_id_ not in own and span.label_ == "MEMBER"]
         evidence = window[: _ANAPHOR_PROPOSAL.match(window).end()].strip()
-        return [Relation(name, behalf, named[-1] if named else THE_PROPOSAL, None, "support", evidence) for name, behalf in supporters]
+        supported = in_sentence[-1] if in_sentence else THE_PROPOSAL
+        return [Relation(name, behalf, supported, None, "support", evidence) for name, behalf in supporters]
     if marker is None or cue == "shared":
         return []
     match = (_ANAPHOR_TWO if marker == PREVIOUS_TWO else _ANAPHOR_ONE).match(window)
@@ -207,6 +211,11 @@ def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, 
     if marker == PREVIOUS_SPEAKER and named and "speaker" not in evidence:
         return [Relation(name, behalf, named[-1], None, relation, evidence) for name, behalf in supporters]
     return [Relation(name, behalf, marker, None, relation, evidence) for name, behalf in supporters]
+
+
+def _boundaries(text: str, before: int) -> list[tuple[int, int]]:
+    """(start, end) of the sentence boundaries in `text` before offset `before`."""
+    return [match.span() for match in _SENTENCE_END.finditer(text, 0, before)]
 
 
 def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: int, actors, subject, cue) -> list[Relation]:
@@ -258,6 +267,8 @@ def sentence_supporters(sentence: str) -> list[tuple[str, str | None]]:
 
 
 def _negated(doc, index: int) -> bool:
+    if index >= 5 and doc[index - 5].lower_ == "not" and doc[index - 2].lower_ == "position":
+        return True  # "was not in a position to support"
     return any(doc[i].lower_ in _NEGATION for i in range(max(0, index - 4), index))
 
 
@@ -388,6 +399,8 @@ def _resolve(relation: Relation, turn: Turn, earlier: list[Turn], authors: list[
         proponents = list(heading_proponents(turn.agenda_item))
         if not proponents and relation.supported == CO_SPONSORS:
             proponents = [(name, None) for name in authors or ()]
+        if relation.supporter in {name for name, _ in proponents}:
+            return []  # a proponent speaking of its own proposal ("China and the US had joined as co-sponsors")
         return [new for name, group in proponents if name != relation.supporter
                 for new in _resolve(Relation(relation.supporter, relation.supporter_on_behalf_of, name, group,
                                              relation.relation, relation.evidence), turn, earlier)]
