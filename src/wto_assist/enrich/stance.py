@@ -12,8 +12,19 @@ those that continue it. Opposition and reservations outweigh the courtesies that
 the first cue of the turn decides, as the minutes open a turn with what the delegation mainly did. An
 objection the speaker reports of others ("urged those opposed to reconsider", "regretted that several
 Members could not join the consensus") is not the speaker's. The evidence is the sentence that holds
-the deciding cue. Tuned on tests/data/ctd-stance-tuning.jsonl (meetings 24-40); measured on held-out
-labels in benchmarks/bench_relations.py.
+the deciding cue.
+
+The definitions are the second reader's (tests/data/ctd-heldout-labels.md): support is approval
+overall, even with suggestions, so approval stated by what the delegation would do ("could adopt",
+"saw no reason not to agree") or by how it judges the text ("was supportive", "in the right direction")
+counts, and a turn that states no position but puts a course forward ("suggested choosing two or three
+organizations", "the CTD should…") supports that course; reservations include a part the text lacks or
+should change ("not included in", "should be reflected", "with the addition of", "one clear omission")
+and a discussion to be suspended; a block stated with a modal ("would have difficulty in agreeing to",
+"not prepared to grant") opposes; what a request for clarification asks about ("why the OECS was not
+included") is no objection. Tuned on tests/data/ctd-stance-tuning.jsonl (meetings 24-40) and, in the
+second round, on the second reader's labels of meetings 41-56; measured on fresh labels of meetings
+61-80 in benchmarks/bench_relations.py.
 """
 
 from __future__ import annotations
