@@ -388,7 +388,8 @@ def resolve_references(found: dict[int, list[Relation]], turns: list[Turn]) -> d
             item = (turn.symbol, turn.agenda_item)
             resolved[turn.paragraph_id] = _unique([new for relation in found[turn.paragraph_id]
                                                    for new in _resolve(relation, turn, earlier, authors.get(item))])
-            authors[item] = joint_authors(found[turn.paragraph_id]) or authors.get(item)
+            if len(found[turn.paragraph_id]) >= 2:
+                authors[item] = joint_authors(found[turn.paragraph_id]) or authors.get(item)
         if turn.speaker_kind in ("member", "group"):
             earlier.append(turn)
     return resolved

@@ -46,11 +46,11 @@ _CUES = [
      r"\b(?:had|has|have|saw|raised)\s+no\s+(?:\w+\s+)?(?:objections?|difficult(?:y|ies)|problems?)\b|\bno\s+problems?\s+with\b"
      r"|\b(?:could|can|would)\s+(?:support|accept|agree|go\s+along|join)|\bwilling\s+to\s+(?:join|accept|support|agree|go\s+along)"
      r"|(?<!not\s)\bin\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse)"),
-    ("has reservations", ("not", "postpon", "prejudice", "condition", "provided", "as long as", "subject to", "reserv"),
+    ("has reservations", ("not ", "postpon", "prejudice", "condition", "provided", "as long as", "subject to", "reserv"),
      r"\b(?:did|would|will|could|does)\s+not\s+oppose\b|\bprefer\w*\s+(?:\w+\s+){0,8}?postpon\w*"
      r"|\bwithout\s+prejudice\b|\bon\s+(?:the\s+)?condition\s+that\b|\bprovided\s+that\b|\bprovided\s+(?:further\s+)?\w+\s+(?:was|were)\s+provided\b"
      r"|\bas\s+long\s+as\b|\bsubject\s+to\s+(?:the\s+)?(?:condition|understanding|agreement)|\breserved\s+(?:its|his|her|their)\s+position\b"),
-    ("opposes", ("not", "n't", "n’t", "cannot", "unable", "oppos", "object", "reject", "against", "agree", "block", "instructions", "postpon",
+    ("opposes", ("not ", "n't", "n’t", "cannot", "unable", "oppos", "object", "reject", "against", "disagree", "block", "instructions", "postpon",
                  "defer", "later stage", "difficult", "wait"),
      rf"{_NOT}\s+(?!only\b|have\s+to\b|need\s+to\b)(?:\w+\s+){{0,2}}?(?:support|accept|agree|endorse|join\s+(?:the\s+|a\s+)?consensus|go\s+along)"
      r"|\bnot\s+in\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse|approve|take\s+a\s+decision|go\s+along)"
@@ -62,11 +62,11 @@ _CUES = [
      r"|\b(?:would|will)\s+have\s+(?:some\s+|great\s+|serious\s+)?difficult(?:y|ies)\s+(?:in\s+(?:agreeing|accepting|supporting|approving|joining)|with\s+(?:such|this|that|the)\s+(?:an\s+)?(?:approach|proposal|suggestion|request))\b"
      r"|\bnot\s+(?:yet\s+)?prepared\s+to\s+(?:grant|agree|accept|approve|support|join|take)\b"
      r"|\b(?:would|will)\s+have\s+to\s+wait\b"),
-    ("has reservations", ("difficult", "not", "concern", "reserv", "doubt", "misgiving", "eptic", "hesitant", "cautio", "premature", "question",
+    ("has reservations", ("difficult", "not ", "concern", "reserv", "doubt", "misgiving", "eptic", "hesitant", "cautio", "premature", "question",
                           "suggested", "should be", "delet", "replaced", "examine", "enriched", "forgotten", "inconsisten", "problem",
-                          "time to", "reflect", "includ", "reflected", "added", "incorporated", "mentioned", "revised", "omission",
-                          "lacking", "balance", "priorit", "add", "addition", "reconsideration", "to see", "preferred", "necessary",
-                          "needed", "appropriate", "justified", "no need", "put aside", "concerns had", "against", "amendment", "concerned", "suspend", "to be", "right"),
+                          "time to", "reflect", "included in", "added in", "incorporated in", "mentioned in", "revised", "omission",
+                          "lacking", "balance", "to add", "addition", "reconsideration", "to see", "preferred", "no need", "put aside",
+                          "concerns had", "amendment", "concerned", "suspend", "have to be", "need to be"),
      r"\bdifficult(?:y|ies)\s+(?:with|about|regarding)\b|\bhad\s+(?:some\s+|serious\s+|certain\s+|a\s+number\s+of\s+)?difficult(?:y|ies)\b"
      r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|systemic\s+|strong\s+)?"
      r"(?:concerns?|reservations?|doubts?|misgivings)\b|\breservations?\s+(?:about|on|regarding|with)\b"
@@ -107,7 +107,8 @@ _CUES = [
     ("supports", ("support", "endors", "welcom", "favo", "associat", "agree", "concur", "join", "pleased", "commend", "backed", "backing",
                   "congratulat", "delighted", "urged", "called", "shared", "merit", "forward to", "good", "excellent", "comprehensive",
                   "useful", "helpful", "valuable", "constructive", "interesting", "informative", "appreciation", "thanked", "importance",
-                  "the need", "relevance", "urgency", "adopt", "approve", "no reason", "no obstacle", "happy", "glad",
+                  "the need", "relevance", "urgency", "could adopt", "can adopt", "would adopt", "to adopt", "could approve",
+                  "can approve", "would approve", "to approve", "no reason", "no obstacle", "happy", "glad",
                   "appreciated", "high time", "outstanding", "balanced", "important", "vital", "essential", "laudable", "appropriate",
                   "worthwhile", "shared the concern", "full agreement", "right direction", "progress had", "improvement"),
      r"\bsupport(?:ed|s)?\b|\bendorsed?\b|\bwelcomed?\b|\b(?:was|were|is|are|remained|spoke)\s+(?:\w+\s+)?in\s+favou?r\s+of\b|\bfavou?red\b"
@@ -145,7 +146,10 @@ for _lists in ((0, 1, 2, 3), (4, 5)):
     for _number in _lists:
         for _word in _PATTERNS[_number][1]:
             _words.setdefault(_word, []).append(_number)
-    _PHASES.append(tuple(_words.items()))
+    # A gate word holding a shorter one that opens the same lists finds no other sentence: one find less per turn.
+    _PHASES.append(tuple((word, numbers) for word, numbers in _words.items()
+                         if not any(other != word and other in word and set(numbers) <= set(lists)
+                                    for other, lists in _words.items())))
 # "Support" that is someone else's, or a subject rather than a position: "technical support", "support measures".
 _NOT_A_POSITION = re.compile(r"(?:technical|financial|trade|budgetary|domestic|income|price|export|order\s+to)\s+$")
 # An objection reported of others earlier in its sentence: "urged those opposed", "regretted that several
