@@ -14,9 +14,10 @@ from wto_assist.registry.groups import load_groups
 from wto_assist.search import SearchError, Searcher
 from wto_assist.store import Store
 
-# Measured on meetings 41-60 of the dev set (benchmarks/bench_relations.py): precision 0.952, recall
-# 0.849, F1 0.898; on meetings 1-40, where the rules were tuned, F1 0.970.
-HELD_OUT_FLOORS = {"precision": 0.93, "f1": 0.88}
+# Meetings 41-60 of the dev set (benchmarks/bench_relations.py): precision 0.952, recall 0.849, F1 0.898
+# when held out; 0.949, 0.934, 0.942 after the second round of rules, which looked at these meetings
+# (the second reader's labels); on meetings 1-40, where the rules were tuned, F1 0.970.
+HELD_OUT_FLOORS = {"precision": 0.93, "f1": 0.92}
 
 
 @pytest.fixture(scope="module")
