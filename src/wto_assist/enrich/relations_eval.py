@@ -108,6 +108,15 @@ def group_of(name: str | None, on_behalf_of: str | None) -> str | None:
     return actor.name if actor is not None and actor.kind == "group" else None
 
 
+def _canonical(name: str) -> str:
+    """A label's Member in wto-assist's spelling ("Côte d’Ivoire" with the CSV's curly apostrophe is
+    Côte d'Ivoire): labels and output name the same Member however it is typed."""
+    from .. import members
+
+    actor = members.lookup(name)
+    return actor.name if actor is not None else name
+
+
 def load_labels(path: Path, meetings) -> list[dict]:
     wanted = set(meetings)
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -138,7 +147,7 @@ def score(store: Store, dev_set: Path, meetings, check_groups: bool | None = Non
         if symbol not in finders:
             finders[symbol] = paragraph_finder(store, symbol)
         anchor = finders[symbol](row.get("first_words", ""))
-        key = (symbol, row["supporter"], row["supported"])
+        key = (symbol, _canonical(row["supporter"]), _canonical(row["supported"]))
         if (key, anchor) in gold_keys:
             continue
         gold_keys.add((key, anchor))
