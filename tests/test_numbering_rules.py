@@ -145,3 +145,12 @@ def test_numbers_lost_between_printed_ones_are_counted_when_the_gap_fits():
         ("6", "printed", "The representative of Guatemala"), ("7", "printed", "The representative of Chile"),
     ]
     assert "between printed 3 and 6" in paragraphs[4].numbering_note
+
+
+def test_a_quotation_whose_closing_mark_was_lost_ends_where_the_minutes_report_again():
+    body = ("&& The representative of Norway made the following statement:\n"
+            "\"We welcome the report and thank the Secretariat for it.\n"
+            "Our delegation supports its recommendations.\n"
+            "The representative of Kenya said that his delegation also welcomed the report.\n"
+            "The Committee took note of the statements.\n")
+    assert [label for label, _ in _labels(body)] == ["1", "1", "1", "2", "3"]

@@ -625,8 +625,10 @@ def _reproduction_ends(kind: bool | str, block: _Block) -> bool:
     """Whether `block` is the minutes again after a reproduced text of `kind` (True: before its first block)."""
     if block.number or _DECISION_LINE.match(block.text):  # "It was so agreed." is always the minutes' own voice
         return True
-    if kind == "quotation":  # a marked block in the speaker's own voice (first person, present tense) is still inside
-        return block.marked and not (_FIRST_PERSON.search(block.text) or len(_PRESENT.findall(block.text)) > len(_PAST.findall(block.text)))
+    if kind == "quotation":  # a marked block in the speaker's own voice (first person, present tense) is still inside;
+        # the minutes reporting again end it even where the closing mark was lost
+        return bool(block.marked or _MINUTES_RESUME.match(block.text)) and not (
+            _FIRST_PERSON.search(block.text) or len(_PRESENT.findall(block.text)) > len(_PAST.findall(block.text)))
     return block.marked or kind == "text" and bool(_REPORTED.match(block.text) or _MINUTES_RESUME.match(block.text))
 
 
