@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import voice
 from .model import Footnote, Paragraph
 from .readers import PARAGRAPH_MARK, TABLE_ROW
 
@@ -364,7 +365,7 @@ def _unfinished_title(text: str) -> bool:
     stripped = re.sub(r"\s*\([^()]*\)\s*$", "", text.strip())
     if not stripped or len(stripped.split()) > 120 or not (stripped[0].isupper() or stripped[0] in "-–(\"“"):
         return False
-    if stripped.endswith(",") or _ADDRESS.match(stripped):
+    if stripped.endswith(",") or voice.ADDRESS.match(stripped):
         return False  # "Mr. Chairman, Distinguished Members," opens a statement read out
     return not re.search(r"[.:;!?…][\"'”’)\]\d]*$", stripped)
 
@@ -466,7 +467,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
                 note = "a text reproduced in full from here on is taken as part of the paragraph above"
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub), numbering="within",
                                         marked=block.marked, numbering_note=note))
-            if reproduced == "quotation" and _closes_quotation(block.text):
+            if reproduced == "quotation" and voice.closes_quotation(block.text):
                 reproduced = False
             continue
         if in_list and bulleted and not _LIST_ITEM.match(block.text) and not block.text[:1].islower() and not announced:
@@ -489,16 +490,16 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         # First-person text continues a statement being read out, or one the paragraph above reported;
         # after a heading (an annexed statement, a report in the Chair's own words) it is numbered.
         # An annexed paper (a Member's presentation, a report) is numbered paragraph by paragraph as it stands.
-        speech = not in_annex and _direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or _present_tense(block.text))
-        reports = bool(_REPORTED.match(block.text) or _DECISION_LINE.match(block.text) or _REFERS_BACK.match(block.text))
+        speech = not in_annex and voice.direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or voice.present_tense(block.text))
+        reports = bool(voice.REPORTED.match(block.text) or _DECISION_LINE.match(block.text) or voice.REFERS_BACK.match(block.text))
         listed = in_list and (announced > 0 or not reports)  # list items are often marked too (Word's bullets)
         # After a text quoted from a document ("… stated that:" then the quotation), the paragraph goes on,
         # unless the floor passes or the Committee decides.
-        after_quotation = quoted_above and not _DECISION_LINE.match(block.text) and not _NEW_SPEAKER.match(block.text)
+        after_quotation = quoted_above and not _DECISION_LINE.match(block.text) and not voice.NEW_SPEAKER.match(block.text)
         within = last is not None and not block.number and (
             block.table or listed or _LIST_ITEM.match(block.text) is not None or block.text[:1].islower()
             or (not block.marked and not reports and block.text.rstrip().endswith(";"))  # no paragraph ends with ";": an item
-            or speech or (in_statement and not block.marked and not _MINUTES_RESUME.match(block.text))
+            or speech or (in_statement and not block.marked and not voice.MINUTES_RESUME.match(block.text))
             or after_quotation
         )
         quoted_above = False
@@ -512,7 +513,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
                 note = "taken as the paragraph going on after the quotation above"
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
                                         numbering="within", marked=block.marked, numbering_note=note))
-            quoted_above = bool(block.text.lstrip()[:1] in "\"“" and _closes_quotation(block.text))
+            quoted_above = bool(block.text.lstrip()[:1] in "\"“" and voice.closes_quotation(block.text))
             # A list of clauses ("…;", "… and") ends with the item that ends with a full stop; a list of
             # sentences goes on until the minutes report again.
             ends_clause = bool(_LIST_INTRO_END.search(block.text)) or block.text.rstrip().endswith(",")
@@ -530,7 +531,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             nested = nested or (listed and block.text.rstrip().endswith(":"))
             if listed and not in_list and nested:
                 in_list, semicolons = True, None  # an inner list ("… in 2002:" then its items) ended; the outer one goes on
-            in_statement = (in_statement or speech or _opens_quote(block.text, False)) and not _closes_statement(block.text)
+            in_statement = (in_statement or speech or voice.opens_quote(block.text, False)) and not voice.closes_statement(block.text)
             continue
         note = None
         if block.number and re.fullmatch(r"\d+", block.number):
@@ -544,7 +545,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             counter += 1
             numbering = "counted"
         last = block.number or str(counter)
-        if numbering == "counted" and _ENUMERATED_POINT.match(block.text) and not _SPEECH_VERB.search(block.text):
+        if numbering == "counted" and _ENUMERATED_POINT.match(block.text) and not voice.SPEECH_VERB.search(block.text):
             # Usually a paragraph of its own; sometimes the official document indents such points inside the
             # paragraph above, and the converted text no longer shows it (WT/COMTD/M/40, paras. 62-63).
             note = "an enumerated point (\"Second, …\") counted as a paragraph of its own; it may be printed inside the paragraph above"
@@ -556,85 +557,26 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         nested = False
         bulleted = None
         last_item = False
-        reproduced = bool(_REPRODUCED_BELOW.search(block.text))
+        reproduced = bool(voice.REPRODUCED_BELOW.search(block.text))
         announced = _announced_items(block.text) if in_list else 0
         semicolons = None
-        in_statement = not in_annex and (_opens_quote(block.text, False) or bool(in_list and _introduces_statement(block.text)))
-        reported_above = _reports_speech(block.text)
+        in_statement = not in_annex and (voice.opens_quote(block.text, False) or bool(in_list and voice.introduces_statement(block.text)))
+        reported_above = voice.reports_speech(block.text)
     return paragraphs
 
 
-# Inside a statement read out, only the minutes' own voice ends it: a speaker, the Chair, a decision.
-_MINUTES_RESUME = re.compile(
-    r"^\W*(?:The\s+(?:[Rr]epresentatives?|Chair\w*|Committee|Secretariat|Director|Executive|Deputy|Vice)\b[^.]{0,150}?"
-    r"\b(?:said|recalled|noted|stated|thanked|welcomed|invited|took\s+note|agreed|adopted|asked|added|explained|introduced)\b"
-    r"|It\s+was\s+(?:so\s+)?(?:agreed|decided)|There\s+being|(?:He|She)\s+(?:said|added|went|recalled|noted|stated|concluded)\b)"
-)
-
-
-def _closes_statement(text: str) -> bool:
-    stripped = text.rstrip()
-    return stripped.endswith(("”", '"', "”.", '".')) and text.count('"') % 2 == 1 or stripped.endswith("”")
-
-
-_INTRODUCES_STATEMENT = re.compile(r"\b(?:statement|following|as follows|read out|re-?produced|below)\b[^.]*:\s*$", re.IGNORECASE)
-
-
-def _introduces_statement(text: str) -> bool:
-    """The paragraph ends by announcing a speaker's own words ("… made the following statement:", "… said as
-    follows:"), not a list ("… instructed the Committee to do the following:")."""
-    last = re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", text.rstrip())[-1]
-    return bool(_INTRODUCES_STATEMENT.search(last) and (_SPEECH_VERB.search(last) or re.search(r"\b(?:statement|presentation|re-?produced)\b", last, re.I)))
-
-
-# A statement reproduced in the minutes in its own words (first person, an address to the Chair) is
-# printed as indented text inside the numbered paragraph that introduces it, not as paragraphs of its own.
-_ADDRESS = re.compile(r"^\s*[\"“]|^\s*(?:Mr\.?|Madam)\s+Chair|^\s*(?:Thank you|Chairman,|Chair,)")
-_FIRST_PERSON = re.compile(
-    r"\b(?:we|We|our|Our|us|my|My|I\s+(?:am|have|had|would|wish|will|shall|should|think|believe|want|hope|can|must|also|do|was))\b"
-)
-# ... unless the block reports speech in the third person, as minutes do.
-_REPORTED = re.compile(r"^\W*(?:He|She|His|Her|They|Their|It|The\s+(?:[Rr]epresentatives?|Chair\w*|Committee|Secretariat|Director)"
-                       r"|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Ambassador|Deputy|In\s+(?:response|reply|conclusion)|There\s+being)\b")
-
-
-def _direct_speech(text: str) -> bool:
-    """Text in its author's own words: an address, the first person, or the present tense (minutes
-    report in the past tense; a presentation or a statement reproduced speaks in the present)."""
-    if _ADDRESS.match(text):
-        return True
-    if _REPORTED.match(text):
-        return False
-    if _FIRST_PERSON.search(text):
-        return True
-    return _present_tense(text)
-
-
-# "The afore-mentioned points were proposals …": the minutes speak about the list, so it has ended.
-_REFERS_BACK = re.compile(r"^\W*(?:(?:The|These|Those)\s+(?:afore-?mentioned|above-?mentioned|above|foregoing)\b"
-                          r"|(?:That|This)\s+was\s+the\s+(?:solution|proposal|outcome|summary|text|result)\b|(?:Those|These)\s+were\s+the\b)", re.IGNORECASE)
-_REPRODUCED_BELOW = re.compile(r"\b(?:re-?produced\s+below|(?:made|delivered|gave|read(?:\s+out)?)\s+the\s+following\s+(?:statement|presentation)\b[^.:]*)\s*:\s*$",
-                               re.IGNORECASE)
 _ANNEX_HEADING = re.compile(r"^\W*(?:ANNEX|ATTACHMENT|APPENDIX)\b", re.IGNORECASE)
 _ENUMERATED_POINT = re.compile(r"^\W*(?:(?:The\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth)\s+(?:of\s+(?:those|these)|observation|point)\b"
                                r"|(?:Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth)(?:ly)?,)", re.IGNORECASE)
-_NEW_SPEAKER = re.compile(r"^\W*(?:The\s+(?:Chair\w*|[Rr]epresentatives?\s+of|Director|Deputy|Secretariat|meeting)\b|There\s+being|(?:Mr|Ms|Mrs|Dr)\.?\s)")
-
-
 def _reproduction_ends(kind: bool | str, block: _Block) -> bool:
     """Whether `block` is the minutes again after a reproduced text of `kind` (True: before its first block)."""
     if block.number or _DECISION_LINE.match(block.text):  # "It was so agreed." is always the minutes' own voice
         return True
     if kind == "quotation":  # a marked block in the speaker's own voice (first person, present tense) is still inside;
         # the minutes reporting again end it even where the closing mark was lost
-        return bool(block.marked or _MINUTES_RESUME.match(block.text)) and not (
-            _FIRST_PERSON.search(block.text) or len(_PRESENT.findall(block.text)) > len(_PAST.findall(block.text)))
-    return block.marked or kind == "text" and bool(_REPORTED.match(block.text) or _MINUTES_RESUME.match(block.text))
-
-
-def _closes_quotation(text: str) -> bool:
-    stripped = text.rstrip().rstrip(".;,")
-    return stripped.endswith(("\"", "”"))
+        return bool(block.marked or voice.MINUTES_RESUME.match(block.text)) and not (
+            voice.FIRST_PERSON.search(block.text) or len(voice.PRESENT.findall(block.text)) > len(voice.PAST.findall(block.text)))
+    return block.marked or kind == "text" and bool(voice.REPORTED.match(block.text) or voice.MINUTES_RESUME.match(block.text))
 
 
 _LAST_ITEM_NEXT = re.compile(r"\b(?:and|or),?\s*$")
@@ -651,34 +593,6 @@ def _announced_items(text: str) -> int:
     ("He emphasized …"); the count says where the list ends."""
     found = _ANNOUNCED.search(text)
     return _NUMBER_WORDS[found.group(1).lower()] if found else 0
-
-
-# The minutes report a speaker ("The representative of X said", "He added"): only then can the
-# paragraphs that follow be that speaker's statement in its own words. An annexed paper's narrative
-# in the past tense introduces no one.
-_SPEECH_VERB = re.compile(r"\b(?:said|stated|added|noted|recalled|explained|continued|declared|read\s+out|made\s+the\s+following"
-                          r"|emphasi[sz]ed|stressed|underlined|informed|highlighted|pointed\s+out|went\s+on)\b")
-
-
-def _reports_speech(text: str) -> bool:
-    return not _direct_speech(text) and bool(_SPEECH_VERB.search(text))
-
-
-def _present_tense(text: str) -> bool:
-    present = len(_PRESENT.findall(text))
-    return present >= 2 and present > 2 * len(_PAST.findall(text))
-
-
-_PRESENT = re.compile(r"\b(?:is|are|has|have|does|remains?|represents?|relates?|aims?|includes?|needs?|seems?|continues?)\b")
-_PAST = re.compile(r"\b(?:was|were|had|did|said|noted|stated|added|recalled|stressed|would|could)\b")
-
-
-def _opens_quote(text: str, inside: bool) -> bool:
-    """Whether a statement quoted in full (curly quotation marks) is still open after this block."""
-    balance = text.count("“") - text.count("”")
-    if inside:
-        return balance >= 0 and not text.rstrip().endswith("”")
-    return balance > 0
 
 
 def _ordinal_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
