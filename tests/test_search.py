@@ -194,10 +194,12 @@ def test_serve_answers_json_on_localhost(sample_index):
     import threading
     import urllib.request
 
+    from wto_assist.corpus import Corpus
     from wto_assist.serve import make_server
 
-    _, _, searcher = sample_index
-    server = make_server(searcher, "127.0.0.1", 0)
+    db, index_dir, _ = sample_index
+    corpus = Corpus(db, index_dir)
+    server = make_server(corpus, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -214,6 +216,7 @@ def test_serve_answers_json_on_localhost(sample_index):
     finally:
         server.shutdown()
         server.server_close()
+        corpus.close()
 
 
 def test_nonsense_returns_nothing_in_every_mode_and_filters_never_add_hits(sample_index):

@@ -12,6 +12,7 @@ import click
 from . import config
 from .errors import WtoAssistError
 from .documents.symbols import normalise_symbol
+from .corpus import Corpus
 from .store import Store
 
 DB_OPTION = click.option(
@@ -24,8 +25,17 @@ def _db(db_path: Path | None) -> Path:
     return db_path or config.default_db()
 
 
+def _corpus(db_path: Path | None, index_dir: Path | None = None, model: str | None = None) -> Corpus:
+    """This invocation's corpus (corpus.py), opened on first use and closed by click when the command ends."""
+    root = click.get_current_context().find_root()
+    if root.obj is None:
+        root.obj = root.with_resource(Corpus(_db(db_path), _index(index_dir), model))
+    return root.obj
+
+
 def _open(db_path: Path | None) -> Store:
-    return Store(_db(db_path), create=False)
+    """The corpus store of this invocation (a one-line error when the database is missing)."""
+    return _corpus(db_path).store
 
 
 def _print_json(value) -> None:
@@ -207,9 +217,9 @@ def fetch(symbols, ranges, disputes, language, out, base_url, delay):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def list_documents(db_path: Path | None, as_json: bool) -> None:
     """List ingested documents (symbol, family, body, date, restricted, paragraphs) and files that failed."""
-    with _open(db_path) as store:
-        documents = store.documents()
-        failures = store.failures()
+    store = _open(db_path)
+    documents = store.documents()
+    failures = store.failures()
     if as_json:
         _print_json(documents)
         return
@@ -248,12 +258,12 @@ def restriction(symbol: str, decision: str | None, reason: str | None, db_path: 
     symbol = normalise_symbol(symbol)
     if decision in ("public", "restricted") and not (reason or "").strip():
         raise click.ClickException(f"--{decision} needs --reason: say why, so that a later reader can check it")
-    with _open(db_path) as store:
-        if store.document(symbol) is None:
-            raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
-        if decision:
-            store.set_restriction(symbol, None if decision == "clear" else decision == "restricted", (reason or "").strip())
-        document = store.document(symbol)
+    store = _open(db_path)
+    if store.document(symbol) is None:
+        raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
+    if decision:
+        store.set_restriction(symbol, None if decision == "clear" else decision == "restricted", (reason or "").strip())
+    document = store.document(symbol)
     click.echo(f"{symbol}: {_status(document)} ({document['restriction']})")
 
 
@@ -265,12 +275,12 @@ def restriction(symbol: str, decision: str | None, reason: str | None, db_path: 
 def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a document, or one paragraph, with citations."""
     symbol = normalise_symbol(symbol)
-    with _open(db_path) as store:
-        document = store.document(symbol)
-        if document is None:
-            raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
-        paragraphs = store.paragraphs(symbol, label)
-        cited = store.disputes_cited(symbol) if label is None else []
+    store = _open(db_path)
+    document = store.document(symbol)
+    if document is None:
+        raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
+    paragraphs = store.paragraphs(symbol, label)
+    cited = store.disputes_cited(symbol) if label is None else []
     if label is not None and not paragraphs:
         raise click.ClickException(f"{symbol} has no paragraph {label}")
     if as_json:
@@ -321,8 +331,8 @@ def check_numbering_command(symbol: str | None, db_path: Path | None, as_json: b
     from .numbering import check_numbering
 
     symbol = normalise_symbol(symbol) if symbol else None
-    with _open(db_path) as store:
-        reports = check_numbering(store, symbol)
+    store = _open(db_path)
+    reports = check_numbering(store, symbol)
     if as_json:
         _print_json([report.to_json() for report in reports])
     else:
@@ -357,7 +367,7 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
     from .index.build import build_index
 
-    _open(db_path).close()  # a clear error when the database is missing
+    _open(db_path)  # a clear error when the database is missing
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -398,9 +408,8 @@ def _highlight(text: str, query: str) -> str:
 
 
 def _open_searcher(db_path: Path | None, index_dir: Path | None, model: str | None):
-    from .search import Searcher
-
-    return Searcher(_index(index_dir), _db(db_path), model=model)
+    """This invocation's Searcher (the corpus closes it when the command ends)."""
+    return _corpus(db_path, index_dir, model).searcher
 
 
 def filter_options(function):
@@ -440,10 +449,7 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
     """
 
     searcher = _open_searcher(db_path, index_dir, model)
-    try:
-        result = searcher.run(query, mode=mode, filters=_filters(**filters), page=page, size=k)
-    finally:
-        searcher.close()
+    result = searcher.run(query, mode=mode, filters=_filters(**filters), page=page, size=k)
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if searcher.stale_skipped:
@@ -493,10 +499,7 @@ def evaluate_command(queries, modes, db_path, index_dir, model, as_json):
     modes = list(modes) or ["bm25", "dense", "hybrid"]
     if not searcher.manifest.get("dense"):
         modes = [mode for mode in modes if mode == "bm25"]
-    try:
-        results = evaluate(searcher, loaded, modes)
-    finally:
-        searcher.close()
+    results = evaluate(searcher, loaded, modes)
     if as_json:
         _print_json(results)
         return
@@ -521,16 +524,14 @@ def serve(host, port, allow_remote, db_path, index_dir, model):
         raise click.ClickException(f"refusing to bind {host}: corpus text may be RESTRICTED; pass --allow-remote to do it anyway")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"WARNING: serving on {host}: anyone who can reach this address can read the corpus", err=True)
-    searcher = _open_searcher(db_path, index_dir, model)
-    server = make_server(searcher, host, port, _index(index_dir), _db(db_path), model)
+    server = make_server(_corpus(db_path, index_dir, model), host, port)
     click.echo(f"serving on http://{host}:{server.server_port}/search?q=... (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        server.live.searcher.close()
+        server.server_close()  # the corpus, and its Searcher, close with the command
 
 
 @main.command()
@@ -539,7 +540,7 @@ def enrich(db_path: Path | None) -> None:
     """Mark Members, groups, provisions, disputes and documents cited in every paragraph (again)."""
     from .enrich import enrich_store
 
-    _open(db_path).close()
+    _open(db_path)
     report = enrich_store(_db(db_path))
     click.echo(f"enriched {report.paragraphs} paragraphs: {report.entities} entities in {report.seconds:.1f}s; run `wto-assist index` to search them")
 
@@ -599,11 +600,7 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
     if not query:
         result = member_coalition(_db(db_path), member)
     else:
-        searcher = _open_searcher(db_path, index_dir, None)
-        try:
-            result = topic_coalition(searcher, query, member=member)
-        finally:
-            searcher.close()
+        result = topic_coalition(_open_searcher(db_path, index_dir, None), query, member=member)
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if csv_path:
@@ -741,10 +738,10 @@ def disputes(member, role, provision, status, db_path, as_json):
     if member and members.lookup(member) is None:
         raise click.ClickException("--member: " + unknown_member(member))
     key = _normalised_provision(provision)
-    with _open(db_path) as store:
-        rows = find_disputes(store, members.canonical(member) if member else None, role.replace("-", " ") if role else None,
-                             None, status)
-        involved = involved_disputes(store, key) if key else None
+    store = _open(db_path)
+    rows = find_disputes(store, members.canonical(member) if member else None, role.replace("-", " ") if role else None,
+                         None, status)
+    involved = involved_disputes(store, key) if key else None
     if involved:  # the same disputes as `precedent`, narrowed by the other filters
         wanted = {row["number"]: row for row in rows}
         for part in ("disputes", "unreadable"):
@@ -803,7 +800,7 @@ def precedent(provision, query, k, related, csv_path, docx_path, db_path, index_
     from .precedent import find_precedent
 
     key = _normalised_provision(provision)
-    result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model, related=related)
+    result = find_precedent(key, _corpus(db_path, index_dir, model), query=query, k=k, related=related)
     if csv_path:
         write_precedent_csv(result, csv_path)
     if docx_path:
@@ -899,11 +896,11 @@ def provision(key: str, db_path: Path | None) -> None:
     from .enrich.provisions import agreement, ancestors
 
     key = _normalised_provision(key)
-    with _open(db_path) as store:
-        for candidate in [key, *ancestors(key)]:
-            text = store.legal_text(candidate)
-            if text is not None:
-                break
+    store = _open(db_path)
+    for candidate in [key, *ancestors(key)]:
+        text = store.legal_text(candidate)
+        if text is not None:
+            break
     if text is None:
         title = agreement(key.split(":")[0]).title
         raise click.ClickException(f"no text loaded for {key} ({title}); run `wto-assist load-legal-text FILE --agreement {key.split(':')[0]}`")
@@ -936,7 +933,8 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
 
     try:
         parsed = load_brief(brief)
-        result = draft_document(parsed, _db(db_path), _index(index_dir), out, template=template, final=final,
+        corpus = _corpus(db_path, index_dir, model)
+        result = draft_document(parsed, corpus, corpus.index_dir, out, template=template, final=final,
                                 allow_restricted=allow_restricted, model=model)
     except DraftRejected as error:
         _print_checks(error.checks)
@@ -971,8 +969,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
 
     if not docx_path.is_file():
         raise click.ClickException(f"{docx_path}: no such file")
-    _open(db_path).close()
-    checks = verify_docx(docx_path, _db(db_path))
+    checks = verify_docx(docx_path, _corpus(db_path))
     if fix_citations:
         from .draft.renumbering import fix_citations as write_fixed
 
@@ -983,7 +980,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
         for old in correction.ambiguous:
             click.echo(f"{old}: its old number now covers several paragraphs; correct it by hand", err=True)
         click.echo(f"corrected copy written to {target}; its check follows", err=True)
-        docx_path, checks = target, verify_docx(target, _db(db_path))
+        docx_path, checks = target, verify_docx(target, _corpus(db_path))
     failing = failed(checks, final=final, accept=tuple(accept))
     if as_json:
         _print_json([dict(asdict(check), failed=check in failing) for check in checks])

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import members
+from .corpus import Corpus
 from .exports import write_csv
 from .search import Searcher, SearchError, date_bound
 from .store import Store
@@ -207,7 +208,8 @@ def co_sponsor_suggestions(db_path: Path, member: str, on_behalf_of: str | None,
     own = {name for name in (member, on_behalf_of, *exclude) if name}
     subjects = {name for name in (member, on_behalf_of) if name}
     rows_of: dict[str, list[dict]] = {}
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the draft's own corpus when it passes one
+        store = corpus.store
         for subject in sorted(subjects):
             for relation in store.relations(member=subject):
                 if subject in (relation["supported"], relation["supported_on_behalf_of"]) and relation["supporter"] not in own:

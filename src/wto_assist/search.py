@@ -16,7 +16,6 @@ import calendar
 import difflib
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from .index.analysis import tokens
 from .index.columns import Columns
 from .index.hitlist import HitList
 from .index.lexical import LexicalIndex
+from .corpus import ThreadStores
 from .store import Store
 
 MODES = ("bm25", "dense", "hybrid")
@@ -117,7 +117,7 @@ def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray
 class Searcher:
     """Loads the live index and the corpus store once; answers many queries."""
 
-    def __init__(self, index_dir: Path, db_path: Path, model: str | None = None):
+    def __init__(self, index_dir: Path, db_path: Path, model: str | None = None, stores: ThreadStores | None = None):
         for attempt in range(3):  # a build may switch CURRENT and remove the old version in between
             self.version = current_version(Path(index_dir))
             hold = None
@@ -141,10 +141,9 @@ class Searcher:
         self.lexical = LexicalIndex(self.version / "bm25")
         # One connection per thread: the web app's requests read at once, and a connection shared between
         # threads can deadlock (SQLite's mutex held while the SQL function wto_today waits for the GIL).
-        self._db_path = db_path
-        self._local = threading.local()
-        self._stores: list[Store] = []
-        self._stores_lock = threading.Lock()
+        # A Corpus (corpus.py) lends its own connections; otherwise the Searcher opens and closes its own.
+        self._owns_stores = stores is None
+        self._stores = stores if stores is not None else ThreadStores(Path(db_path))
         self.store  # noqa: B018 - opened now, so that a missing database is an error of the constructor
         self.model = model or self.manifest.get("model")
         self._dense = None
@@ -424,19 +423,11 @@ class Searcher:
     @property
     def store(self) -> Store:
         """This thread's connection to the corpus store."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self._db_path, create=False)
-            self._local.store = store
-            with self._stores_lock:
-                self._stores.append(store)
-        return store
+        return self._stores.get()
 
     def close(self) -> None:
-        with self._stores_lock:
-            for store in self._stores:
-                store.close()
-            self._stores.clear()
+        if self._owns_stores:
+            self._stores.close()
         self._hold.close()
 
 

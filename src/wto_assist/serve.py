@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlparse
 
 from .index.build import IndexMissing, current_version
 from .index.dense import ModelError
+from .corpus import Corpus
 from .search import Filters, SearchError, Searcher
 from .web.security import LOOPBACK, host_name
 
@@ -36,30 +37,28 @@ IDLE_SECONDS = 15  # a connection that sends nothing for this long is closed
 
 
 class _LiveSearcher:
-    """The Searcher of the live index, reopened when CURRENT moves; one query at a time."""
+    """The corpus's Searcher of the live index, reopened when CURRENT moves; one query at a time."""
 
-    def __init__(self, searcher: Searcher, index_dir, db_path, model: str | None):
-        self.searcher, self.index_dir, self.db_path, self.model = searcher, index_dir, db_path, model
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
         self.lock = threading.Lock()
-        searcher.warm()  # load the query encoder before the first hybrid or dense query
+        corpus.searcher.warm()  # load the query encoder before the first hybrid or dense query
 
     def current(self) -> Searcher:
         """Call with the lock held."""
         try:
-            live = current_version(self.index_dir)
+            live = current_version(self.corpus.index_dir)
         except IndexMissing:
-            return self.searcher
-        if live != self.searcher.version:
-            fresh = Searcher(self.index_dir, self.db_path, model=self.model)
-            fresh.warm()
-            self.searcher.close()
-            self.searcher = fresh
-        return self.searcher
+            return self.corpus.searcher
+        if live != self.corpus.searcher.version:
+            self.corpus.reopen_searcher(warm=True)
+        return self.corpus.searcher
 
 
-def make_server(searcher: Searcher, host: str, port: int, index_dir=None, db_path=None, model: str | None = None) -> HTTPServer:
+def make_server(corpus: Corpus, host: str, port: int) -> HTTPServer:
+    """The server over `corpus` (with an index); the caller closes the corpus after server_close()."""
     allowed_hosts = LOOPBACK | {host.strip("[]")}
-    live = _LiveSearcher(searcher, index_dir or searcher.version.parent, db_path or searcher.store.path, model)
+    live = _LiveSearcher(corpus)
 
     class Handler(BaseHTTPRequestHandler):
         timeout = IDLE_SECONDS
@@ -104,5 +103,5 @@ def make_server(searcher: Searcher, host: str, port: int, index_dir=None, db_pat
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
-    server.live = live  # the caller closes live.searcher, which may not be the one it passed
+    server.live = live
     return server

@@ -27,6 +27,7 @@ from starlette.templating import Jinja2Templates
 from .. import members
 from ..documents.readers import SUPPORTED_SUFFIXES
 from ..documents.symbols import FAMILIES, SymbolError, normalise_symbol
+from ..corpus import Corpus
 from ..errors import WtoAssistError
 from ..index.build import IndexMissing, build_index, current_version
 from ..registry.query import ROLES, find_disputes
@@ -44,26 +45,25 @@ DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third
 
 
 class WebState:
-    """The warm Searcher and paths. Requests share `lock` and run at once (the Searcher gives each thread
-    a store connection of its own); replacing the Searcher holds it alone."""
+    """The app's one Corpus (corpus.py: the store, one connection per request thread, and the warm Searcher)
+    and paths. Requests share `lock` and run at once; replacing the Searcher holds it alone."""
 
     def __init__(self, db_path: Path, index_dir: Path, data_dir: Path, model: str | None, with_dense: bool):
         self.db_path, self.index_dir, self.data_dir, self.model = Path(db_path), Path(index_dir), Path(data_dir), model
         self.with_dense = with_dense
         self.lock = SharedLock()
-        self.searcher: Searcher | None = None
+        self.corpus = Corpus(self.db_path, self.index_dir, model)
         self.jobs: dict[str, dict] = {}  # upload id -> {"file", "status": running | done | failed, "message"}
         self.load()
 
+    @property
+    def searcher(self) -> Searcher | None:
+        """The warm Searcher, or None before the first index is built."""
+        return self.corpus.opened_searcher
+
     def load(self) -> None:
         with self.lock.exclusive():
-            if self.searcher is not None:
-                self.searcher.close()
-            try:
-                self.searcher = Searcher(self.index_dir, self.db_path, model=self.model)
-                self.searcher.warm()  # the query encoder loads now, not on the first search
-            except IndexMissing:
-                self.searcher = None
+            self.corpus.reopen_searcher(warm=True)  # the query encoder loads now, not on the first search
 
     def follow(self) -> None:
         """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT."""
@@ -166,7 +166,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             symbol = normalise_symbol(request.path_params["symbol"])
         except SymbolError as problem:
             return page(request, "error.html", 400, message=str(problem))
-        with state.lock, Store(state.db_path, create=False) as store:
+        with state.lock:
+            store = state.corpus.store
             meta = store.document(symbol)
             if meta is None:
                 return page(request, "error.html", 404, message=f"{symbol} is not in the corpus.")
@@ -189,8 +190,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             try:
                 key = normalise_key(provision)
                 with state.lock:
-                    result = find_precedent(key, state.db_path, state.index_dir, query=query or None, k=50, model=state.model,
-                                            related=related)
+                    result = find_precedent(key, state.corpus, query=query or None, k=50, related=related)
             except (ProvisionError, SearchError) as problem:
                 error = str(problem)
         return page(request, "precedent.html", provision=provision, query=query, related=related, result=result, error=error,
@@ -254,7 +254,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                 raise ValueError(unknown_member(member))
             key = normalise_key(provision) if provision else None
             role = params.get("role", "any")
-            with state.lock, Store(state.db_path, create=False) as store:
+            with state.lock:
+                store = state.corpus.store
                 rows = find_disputes(store, actor.name if actor else None, role if actor and role in ROLES else None, None,
                                      params.get("status") or None)
                 if key:  # the same disputes as the Precedent page, narrowed by the other filters
@@ -269,7 +270,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         number = int(request.path_params["number"])
         if number > 9999:  # DS numbers have four digits at most; a longer one overflows SQLite
             return page(request, "error.html", 404, message=f"DS{str(number)[:12]}… is not a dispute number.")
-        with state.lock, Store(state.db_path, create=False) as store:
+        with state.lock:
+            store = state.corpus.store
             rows = find_disputes(store, numbers=[number])
             mentions = store.paragraphs_mentioning("dispute", f"DS{number}")
             filings = store.documents(prefix=f"WT/DS{number}/")
@@ -301,7 +303,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             saved = await _save_upload(upload, state.data_dir / "verify", {".docx"})
             try:
                 with state.lock:
-                    checks = verify_docx(saved, state.db_path)
+                    checks = verify_docx(saved, state.corpus)
             finally:
                 saved.unlink(missing_ok=True)  # a checked file is not kept
         except (UploadRejected, VerifyError) as problem:
@@ -328,8 +330,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         state.follow()
         from ..coverage import coverage
 
-        with state.lock, Store(state.db_path, create=False) as store:
-            documents, failures = store.documents(), store.failures()
+        with state.lock:
+            documents, failures = state.corpus.store.documents(), state.corpus.store.failures()
         with state.lock:
             held = coverage(state.db_path)
         job = state.jobs.get(request.query_params.get("job", ""))
