@@ -17,7 +17,8 @@ from pathlib import Path
 from . import members
 from .corpus import Corpus
 from .exports import write_csv
-from .search import Searcher, SearchError, date_bound
+from .filters import date_range, member_name
+from .search import Searcher
 from .store import Store
 
 TOPIC_HITS = 200  # hits of the topic search read as "raising" it
@@ -124,9 +125,7 @@ def topic_coalition(searcher: Searcher, query: str, hits: int = TOPIC_HITS, memb
     evidence, notices = topic_evidence(searcher, query, hits)
     if member is None:
         return Coalition(query, _lines(evidence), notices)
-    actor = members.lookup(member)
-    if actor is None:
-        raise SearchError(f"--member: {member!r} is not a WTO Member, observer or group known to wto-assist")
+    actor = members.lookup(member_name(member))  # an unknown name is an error naming the field (filters.py)
     mine = {key: rows for key, rows in evidence.items() if key[0] == actor.name}
     backed_it = {}
     for (supporter, role), rows in evidence.items():
@@ -183,9 +182,7 @@ def _answers(name: str, mine: dict, backed_it: dict) -> list[str]:
 
 
 def member_coalition(db_path: Path, member: str) -> Coalition:
-    actor = members.lookup(member)
-    if actor is None:
-        raise SearchError(f"--member: {member!r} is not a WTO Member, observer or group known to wto-assist")
+    actor = members.lookup(member_name(member))  # an unknown name is an error naming the field (filters.py)
     evidence: dict[tuple[str, str], list[dict]] = {}
     with Store(db_path, create=False) as store:
         for relation in store.relations(member=actor.name):
@@ -246,11 +243,8 @@ def list_relations(db_path: Path, member: str | None = None, symbol_prefix: str 
     supporter_on_behalf_of, supported, supported_on_behalf_of, relation and evidence."""
     name = None
     if member:
-        actor = members.lookup(member)
-        if actor is None:
-            raise SearchError(f"--member: {member!r} is not a WTO Member, observer or group known to wto-assist")
-        name = actor.name
-    start, end = date_bound(date_from, "--from", end=False), date_bound(date_to, "--to", end=True)
+        name = member_name(member)
+    start, end = date_range(date_from, date_to)
     with Store(db_path, create=False) as store:
         return store.relations(name, symbol_prefix.replace(" ", "").upper(), start, end)
 

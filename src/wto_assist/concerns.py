@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import members
 from .exports import write_csv
-from .search import SearchError
+from .filters import SearchError, field_error, member_name
 from .store import Store
 
 CSV_COLUMNS = ("concern_id", "citation", "date", "body", "raised_by", "raised_on_behalf_of", "target", "measure", "products",
@@ -23,13 +22,8 @@ CSV_COLUMNS = ("concern_id", "citation", "date", "body", "raised_by", "raised_on
 _STOP = frozenset("the a an of on in for to and by its their from with certain all".split())
 
 
-def _resolve(name: str | None, option: str) -> str | None:
-    if not name:
-        return None
-    actor = members.lookup(name)
-    if actor is None:
-        raise SearchError(f"{option}: {name!r} is not a WTO Member, observer or group known to wto-assist")
-    return actor.name
+def _resolve(name: str | None, field: str) -> str | None:
+    return member_name(name, field) if name else None
 
 
 def _words(measure: str) -> set[str]:
@@ -49,7 +43,7 @@ def _same_item(earlier: dict, later: dict) -> bool:
 
 def inventory(db_path: Path, member: str | None = None, target: str | None = None, tag: str | None = None) -> list[dict]:
     """Concerns raised by `member` (or by anyone) about `target`'s measures (or anyone's)."""
-    raised_by, about = _resolve(member, "--member"), _resolve(target, "--target")
+    raised_by, about = _resolve(member, "member"), _resolve(target, "target")
     with Store(db_path, create=False) as store:
         rows = store.concerns()
         paragraphs = {symbol: store.paragraphs(symbol) for symbol in {row["symbol"] for row in rows}}
@@ -76,7 +70,7 @@ def inventory(db_path: Path, member: str | None = None, target: str | None = Non
 def tag(db_path: Path, concern_id: str, label: str, remove: bool = False) -> None:
     label = label.strip()
     if not label or len(label) > 60 or not re.fullmatch(r"[\w -]+", label):
-        raise SearchError(f"tag: {label!r} must be 1-60 letters, digits, spaces or hyphens")
+        raise field_error("tag", f"{label!r} must be 1-60 letters, digits, spaces or hyphens")
     with Store(db_path, create=False) as store:
         if not store.tag_concern(concern_id.strip(), label, remove):
             raise SearchError(f"no concern has the id {concern_id!r} (see `wto-assist concerns`)")

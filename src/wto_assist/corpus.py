@@ -94,17 +94,17 @@ class Corpus:
         The caller keeps other users of the old Searcher out while this runs (the web app's exclusive lock)."""
         from .index.build import IndexMissing
 
-        with self._searcher_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-            try:
-                self._searcher = self._open_searcher()
-            except IndexMissing:
-                return None
-        if warm:
-            self._searcher.warm()
-        return self._searcher
+        try:
+            fresh = self._open_searcher()
+        except IndexMissing:
+            fresh = None
+        if fresh is not None and warm:
+            fresh.warm()
+        with self._searcher_lock:  # swapped in one step: a reader never sees None while a new index replaces the old
+            old, self._searcher = self._searcher, fresh
+        if old is not None:
+            old.close()
+        return fresh
 
     def _open_searcher(self) -> Searcher:
         from .index.build import IndexMissing

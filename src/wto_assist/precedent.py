@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from .corpus import Corpus
 from .documents.symbols import dispute_of
@@ -159,13 +160,17 @@ def involved_disputes(store: Store, key: str, related: bool = False) -> dict:
     }
 
 
-def find_precedent(key: str, corpus: Corpus, query: str | None = None, k: int = 20, related: bool = False) -> dict:
+def find_precedent(key: str, db: Corpus | Path, index_dir: Path | None = None, query: str | None = None, k: int = 20,
+                   model: str | None = None, related: bool = False) -> dict:
     """involved_disputes() and the corpus paragraphs citing the provision (sub-provisions included),
-    ranked by `query` when given (with the corpus's Searcher, when an index is built), else newest first."""
-    result = involved_disputes(corpus.store, key, related)
-    corpus_paragraphs = result.pop("corpus")
-    paragraphs = [dict(p, rank=rank, score=None, match=None) for rank, p in enumerate(corpus_paragraphs[:k], 1)]
-    searcher = corpus.searcher_if_built() if query else None
-    if searcher is not None:
-        paragraphs = [p for p in searcher.search(query, k=k + 50, filters=Filters(provision=key)) if p["family"] != SUMMARY_FAMILY][:k]
+    ranked by `query` when given (with the Searcher, when an index is built), else newest first. `db` is
+    an open Corpus (the CLI's, the web app's warm one) or a database path with `index_dir` and `model`."""
+    with Corpus.borrowed(db, index_dir, model) as corpus:
+        result = involved_disputes(corpus.store, key, related)
+        corpus_paragraphs = result.pop("corpus")
+        paragraphs = [dict(p, rank=rank, score=None, match=None) for rank, p in enumerate(corpus_paragraphs[:k], 1)]
+        searcher = corpus.searcher_if_built() if query else None
+        if searcher is not None:
+            paragraphs = [p for p in searcher.search(query, k=k + 50, filters=Filters(provision=key))
+                          if p["family"] != SUMMARY_FAMILY][:k]
     return dict(result, paragraphs=paragraphs)

@@ -34,6 +34,7 @@ from ..registry.query import ROLES, find_disputes
 from ..search import MODES, Filters, SearchError, Searcher
 from ..store import Store
 from .locking import SharedLock
+from .messages import shown
 from .security import Access, Guard
 
 HERE = Path(__file__).resolve().parent
@@ -75,16 +76,6 @@ class WebState:
             with self.lock.exclusive():
                 if self.searcher is None or self.searcher.version != live:  # another request may have switched it
                     self.load()
-
-
-def _filters(params) -> Filters:
-    restricted = {"yes": True, "no": False}.get(params.get("restricted", ""))
-    return Filters(
-        body=params.get("body") or None, family=params.get("type") or None, speaker=params.get("speaker") or None,
-        symbol=params.get("symbol") or None, date_from=params.get("from") or None, date_to=params.get("to") or None,
-        restricted=restricted, member=params.get("member") or None, provision=params.get("provision") or None,
-        dispute=params.get("dispute") or None,
-    )
 
 
 def _highlight_terms(query: str):
@@ -151,9 +142,9 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             else:
                 try:
                     with state.lock:
-                        result = state.searcher.run(query, params.get("mode") or None, _filters(params), page_number, PAGE_SIZE)
+                        result = state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, PAGE_SIZE)
                 except SearchError as problem:
-                    error = str(problem)
+                    error = shown(problem)
         base = {key: value for key, value in params.items() if key != "page"}
         filtered = any(params.get(name) for name in FILTER_FIELDS)
         return page(
@@ -192,7 +183,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                 with state.lock:
                     result = find_precedent(key, state.corpus, query=query or None, k=50, related=related)
             except (ProvisionError, SearchError) as problem:
-                error = str(problem)
+                error = shown(problem)
         return page(request, "precedent.html", provision=provision, query=query, related=related, result=result, error=error,
                     terms=_highlight_terms(query) if query else [])
 
@@ -213,7 +204,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                     else:
                         result = topic_coalition(state.searcher, query, member=member or None)
             except SearchError as problem:
-                error = str(problem)
+                error = shown(problem)
         return page(request, "coalitions.html", query=query, member=member, result=result, error=error)
 
     async def concerns(request: Request) -> Response:
@@ -230,12 +221,12 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                     tag(state.db_path, form.get("concern_id", ""), form.get("tag", ""), remove=form.get("remove") == "1")
                 message = f"{'Removed' if form.get('remove') == '1' else 'Added'} tag {form.get('tag', '').strip()!r}."
             except SearchError as problem:
-                error = str(problem)
+                error = shown(problem)
         try:
             with state.lock:
                 rows = inventory(state.db_path, params.get("member") or None, params.get("target") or None, params.get("tag") or None)
         except SearchError as problem:
-            error = str(problem)
+            error = shown(problem)
         return page(request, "concerns.html", 400 if error else 200, params=params, rows=rows, error=error, message=message)
 
     def disputes(request: Request) -> Response:
@@ -263,7 +254,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
                     wanted = {row["number"] for row in rows}
                     rows = [d for d in involved["disputes"] + involved["unreadable"] if d["number"] in wanted]
         except (ValueError, ProvisionError) as problem:
-            error = str(problem)
+            error = shown(problem)
         return page(request, "disputes.html", params=params, rows=rows, error=error, involved=involved, suggestions=suggestions)
 
     def dispute(request: Request) -> Response:
@@ -320,7 +311,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             try:
                 saved = await _save_upload(form.get("file"), state.data_dir / "uploads", set(SUPPORTED_SUFFIXES))
             except UploadRejected as problem:
-                error = str(problem)
+                error = shown(problem)
             else:
                 # Ingesting and re-indexing take seconds to minutes: a job of its own, so every other page stays live.
                 job = uuid.uuid4().hex[:12]
@@ -357,7 +348,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     routes[-1:-1] = case_routes(state, page, checked_form, forged, _save_upload, UploadRejected)
     def library_error(request: Request, error: WtoAssistError) -> Response:
         """A library error no page handled itself: its message on the error page, with its own status."""
-        return page(request, "error.html", error.status, message=str(error))
+        return page(request, "error.html", error.status, message=shown(error))
 
     def gone(request: Request, error: ClientDisconnect) -> Response:
         """The browser went away mid-upload: nobody to answer, nothing to log."""
@@ -420,12 +411,13 @@ def _ingest_upload(state: WebState, saved: Path, job: str) -> None:
 
 
 def _index_status(state: WebState) -> dict | None:
-    if state.searcher is None:
+    searcher = state.searcher  # read once: a new build may replace it meanwhile
+    if searcher is None:
         return None
-    manifest = state.searcher.manifest
+    manifest = searcher.manifest
     created = manifest.get("created", "")
-    age = time.time() - (state.searcher.version / "manifest.json").stat().st_mtime
-    return {"version": state.searcher.version.name, "created": created, "rows": manifest.get("rows"),
+    age = time.time() - (searcher.version / "manifest.json").stat().st_mtime
+    return {"version": searcher.version.name, "created": created, "rows": manifest.get("rows"),
             "dense": manifest.get("dense"), "model": manifest.get("model"), "age_minutes": round(age / 60, 1)}
 
 
