@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
 import textwrap
 from pathlib import Path
 
 import click
 
-from . import config
+from . import config, results
 from .errors import WtoAssistError
 from .documents.symbols import normalise_symbol
 from .corpus import Corpus
+from .progress import Progress
+from .results import to_json
 from .store import Store
 
 DB_OPTION = click.option(
@@ -53,7 +55,7 @@ class _OneLineStoreErrors(click.Group):
         try:
             return super().invoke(ctx)
         except WtoAssistError as error:  # the library's one error family (errors.py), translated here once
-            raise click.ClickException(str(error)) from error
+            raise click.ClickException(_as_option(error, self)) from error
         except sqlite3.OperationalError as error:
             if "disk is full" in str(error):
                 raise click.ClickException("the disk is full: nothing more was written and the corpus is as it was before"
@@ -67,6 +69,24 @@ class _OneLineStoreErrors(click.Group):
             raise click.ClickException(f"the disk is full ({error.filename or 'while writing'}): the corpus and the index in use"
                                        " are as they were; free some space and run the command again") from error
 
+
+
+def _as_option(error: WtoAssistError, group: click.Group) -> str:
+    """The library names a field ("member: …"); the CLI shows the option a user types ("--member: …")."""
+    message, field = str(error), error.field
+    if field and message.startswith(f"{field}:"):
+        option = "--" + field.replace("_", "-")
+        if option in _option_names(group):
+            return option + message[len(field):]
+    return message
+
+
+def _option_names(command: click.Command) -> set[str]:
+    """Every option name of the command and, for a group, of the commands under it."""
+    names = {opt for param in command.params for opt in param.opts if opt.startswith("--")}
+    for sub in getattr(command, "commands", {}).values():
+        names |= _option_names(sub)
+    return names
 
 
 # `wto-assist --help` lists the commands in the order of the pipeline, one line each, under the step they
@@ -154,8 +174,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
     files, _, _ = collect_files(paths)
     with Store(_db(db_path)) as store:  # refused before the progress bar starts: the error is the only line
         store.require_writable()
-    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
-        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: bar.update(1))
+    with Progress(len(files), "Ingesting", "read", "files") as progress:
+        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: progress.advance())
     paragraphs = sum(count for _, _, count in report.ingested)
     click.echo(
         f"{len(report.ingested)} ingested ({paragraphs} paragraphs), {len(report.unchanged)} unchanged, "
@@ -196,8 +216,11 @@ def fetch(symbols, ranges, disputes, language, out, base_url, delay):
     if not wanted and not tried:
         raise FetchError("name at least one symbol, --range or --dispute")
     out = out or config.home() / "documents"
-    report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
-                             on_symbol=lambda symbol: click.echo(f"fetching {symbol}", err=True))
+    with Progress(len(wanted + tried), "Fetching", "fetched", "documents") as progress:
+        started = iter(range(len(wanted + tried)))  # on_symbol comes before each download: the ones before it are done
+        report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
+                                 on_symbol=lambda _symbol: progress.update(next(started)))
+        progress.update(len(wanted + tried))
     click.echo(f"{len(report.fetched)} fetched, {len(report.unchanged)} already there, {len(report.missing)} not found, "
                f"{len(report.failed)} failed -> {out}")
     for symbol, reason in report.missing:
@@ -221,7 +244,7 @@ def list_documents(db_path: Path | None, as_json: bool) -> None:
     documents = store.documents()
     failures = store.failures()
     if as_json:
-        _print_json(documents)
+        _print_json(to_json(results.Document, documents))
         return
     for document in documents:
         status = _status(document)
@@ -368,20 +391,16 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
     from .index.build import build_index
 
     _open(db_path)  # a clear error when the database is missing
-    bar = None
+    with contextlib.ExitStack() as shown:
+        progress = None
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="Embedding new windows", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+        def embedded(done: int, total: int) -> None:  # the total is known once the build knows the new windows
+            nonlocal progress
+            if progress is None:
+                progress = shown.enter_context(Progress(total, "Embedding new windows", "embedded", "windows"))
+            progress.update(done)
 
-    try:
-        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded)
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
         f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "
@@ -391,10 +410,12 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
         click.echo(f"note: queries in dense and hybrid modes will load torch (slower to start): {report.query_encoder}", err=True)
 
 
-def _filters(**options):
-    from .search import Filters
+def _filters(options: dict):
+    """The search filters from the options of filter_options, by the parameter names the web app and
+    `serve` use too (filters.py)."""
+    from .filters import Filters
 
-    return Filters(**options)
+    return Filters.from_params(options)
 
 
 def _highlight(text: str, query: str) -> str:
@@ -416,11 +437,11 @@ def filter_options(function):
     for option in reversed(
         [
             click.option("--body", default=None, help="WTO body, e.g. 'Trade and Development' (substring)."),
-            click.option("--type", "family", default=None, help="Document family, e.g. minutes, panel-report."),
+            click.option("--type", "type", default=None, help="Document family, e.g. minutes, panel-report."),
             click.option("--speaker", default=None, help="Member or group speaking (normalised: 'EC' = European Union)."),
             click.option("--symbol", default=None, help="Symbol prefix, e.g. WT/COMTD/M/."),
-            click.option("--from", "date_from", default=None, help="Earliest date, YYYY[-MM[-DD]]."),
-            click.option("--to", "date_to", default=None, help="Latest date, YYYY[-MM[-DD]]."),
+            click.option("--from", "from", default=None, help="Earliest date, YYYY[-MM[-DD]]."),
+            click.option("--to", "to", default=None, help="Latest date, YYYY[-MM[-DD]]."),
             click.option("--restricted/--no-restricted", default=None, help="Only RESTRICTED, or only unrestricted, documents."),
             click.option("--member", default=None, help="Member or group named in the paragraph."),
             click.option("--provision", default=None, help="Provision cited, e.g. GATT1994:XXI (sub-provisions included)."),
@@ -449,13 +470,13 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
     """
 
     searcher = _open_searcher(db_path, index_dir, model)
-    result = searcher.run(query, mode=mode, filters=_filters(**filters), page=page, size=k)
+    result = searcher.run(query, mode=mode, filters=_filters(filters), page=page, size=k)
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if searcher.stale_skipped:
         click.echo(f"warning: {searcher.stale_skipped} results skipped because the corpus changed since indexing; run `wto-assist index`", err=True)
     if as_json:
-        _print_json(result.records)
+        _print_json(to_json(results.Hit, result.records))
         return
     if result.total and result.records:
         first = result.records[0]["rank"]
@@ -571,9 +592,7 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
 
     rows = list_relations(_db(db_path), member, symbol, date_from, date_to)
     if as_json:
-        _print_json([{key: row[key] for key in ("symbol", "paragraph", "citation", "date", "supporter", "supporter_on_behalf_of",
-                                                "supported", "supported_on_behalf_of", "relation", "evidence", "stance",
-                                                "resolved_from")} for row in rows])
+        _print_json(to_json(results.Relation, rows))
         return
     if not rows:
         click.echo("no relations")
@@ -669,7 +688,8 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
     """Load a dispute table (CSV like disputes.csv, or JSON lines like disputes-ds1-624.jsonl) into the registry."""
     from .registry import load_registry
 
-    report = load_registry(table, _db(db_path))
+    with Progress(_line_count(table), "Loading disputes", "read", "lines") as progress:
+        report = load_registry(table, _db(db_path), on_line=progress.update)
     click.echo(
         f"{report.loaded} disputes loaded ({report.provisions} provision citations, {report.summaries} summaries as documents), "
         f"{len(report.bad_rows)} bad rows, {len(report.unreadable)} unreadable fragments, {len(report.notes)} notes"
@@ -684,6 +704,15 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
         click.echo("run `wto-assist index` to search the dispute summaries")
     if not report.loaded:
         raise SystemExit(1)
+
+
+def _line_count(path: Path) -> int:
+    """Lines in a file (0 when it cannot be read: load_registry then says why)."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return 0
 
 
 def _normalised_provision(provision: str | None) -> str | None:
@@ -748,7 +777,7 @@ def disputes(member, role, provision, status, db_path, as_json):
             involved[part] = [dict(d, roles=wanted[d["number"]]["roles"]) for d in involved[part] if d["number"] in wanted]
         rows = involved["disputes"] + involved["unreadable"]
     if as_json:
-        _print_json(rows)
+        _print_json(to_json(results.PrecedentEntry if involved else results.Dispute, rows))
         return
     if involved:
         _print_involved(involved)
@@ -806,7 +835,7 @@ def precedent(provision, query, k, related, csv_path, docx_path, db_path, index_
     if docx_path:
         write_table_of_cases(result, docx_path, f"Disputes involving {provision_label(key)}")
     if as_json:
-        _print_json(result)
+        _print_json(to_json(results.Precedent, result))
         return
     click.echo("Precedent for ", nl=False)
     _print_involved(result)
