@@ -9,21 +9,9 @@ from click.testing import CliRunner
 from wto_assist import search, store
 from wto_assist.cli import main
 from wto_assist.corpus import Corpus
-from wto_assist.index.build import IndexMissing, build_index
-from wto_assist.ingest import ingest_paths
-from wto_assist.registry import load_registry
+from wto_assist.index.build import IndexMissing
 
-from .conftest import CORPUS
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus")
-    db, index_dir = folder / "corpus.sqlite", folder / "index"
-    ingest_paths([CORPUS], db)
-    load_registry(CORPUS / "registry" / "disputes-sample.jsonl", db)
-    build_index(db, index_dir, with_dense=False)
-    return db, index_dir, folder
+from .test_draft import sample  # noqa: F401 - the sample corpus, its dispute registry and a BM25 index
 
 
 def _count_opened(monkeypatch, cls) -> list:
