@@ -201,12 +201,12 @@ def test_tag_buttons_are_not_taken_by_the_copy_script(sample_db, tmp_path):
 
 def test_a_library_error_no_page_handles_is_its_message_and_status(sample_db, tmp_path, monkeypatch):
     from wto_assist.errors import NotFoundError
-    from wto_assist.web import app as web_app
+    from wto_assist.web.views import disputes as disputes_page
 
     def lost(*args, **kwargs):
         raise NotFoundError("no dispute DS999 in the registry", field="dispute")
 
-    monkeypatch.setattr(web_app, "find_disputes", lost, raising=False)
+    monkeypatch.setattr(disputes_page, "find_disputes", lost)
     client, _ = _client(sample_db, tmp_path)
     answer = client.get("/disputes?member=Bangladesh")
     assert answer.status_code == 404 and "no dispute DS999 in the registry" in answer.text
