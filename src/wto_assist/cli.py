@@ -590,7 +590,7 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
     """Who supported, associated with, shared the views of or agreed with whom, with citations."""
     from .coalitions import list_relations
 
-    rows = list_relations(_db(db_path), member, symbol, date_from, date_to)
+    rows = list_relations(_corpus(db_path), member, symbol, date_from, date_to)
     if as_json:
         _print_json(to_json(results.Relation, rows))
         return
@@ -617,7 +617,7 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
     if not query and not member:
         raise click.ClickException("give a QUERY (a topic), --member, or both")
     if not query:
-        result = member_coalition(_db(db_path), member)
+        result = member_coalition(_corpus(db_path, index_dir), member)
     else:
         result = topic_coalition(_open_searcher(db_path, index_dir, None), query, member=member)
     for notice in result.notices:
@@ -650,7 +650,7 @@ def concerns_command(member, target, tag_filter, db_path, as_json, csv_path) -> 
     """The inventory of concerns raised about Members' measures, with replies and later meetings."""
     from .concerns import inventory, write_inventory_csv
 
-    rows = inventory(_db(db_path), member, target, tag_filter)
+    rows = inventory(_corpus(db_path), member, target, tag_filter)
     if csv_path:
         write_inventory_csv(rows, csv_path)
     if as_json:
@@ -677,7 +677,7 @@ def tag_concern_command(concern_id, tag, remove, db_path) -> None:
     """Tag a concern (e.g. coercion); tags survive re-ingestion."""
     from .concerns import tag as tag_concern
 
-    tag_concern(_db(db_path), concern_id, tag, remove)
+    tag_concern(_corpus(db_path), concern_id, tag, remove)
     click.echo(f"{'removed' if remove else 'tagged'} {concern_id}: {tag}")
 
 
@@ -885,7 +885,7 @@ def coverage(db_path, as_json):
     """What the corpus holds: bodies, document series, date ranges and counts, and the dispute registry's date."""
     from .coverage import coverage as corpus_coverage
 
-    held = corpus_coverage(_db(db_path))
+    held = corpus_coverage(_corpus(db_path))
     if as_json:
         _print_json(held)
         return

@@ -19,7 +19,6 @@ from .corpus import Corpus
 from .exports import write_csv
 from .filters import date_range, member_name
 from .search import Searcher
-from .store import Store
 
 TOPIC_HITS = 200  # hits of the topic search read as "raising" it
 
@@ -181,10 +180,11 @@ def _answers(name: str, mine: dict, backed_it: dict) -> list[str]:
     return answers
 
 
-def member_coalition(db_path: Path, member: str) -> Coalition:
+def member_coalition(db_path: Corpus | Path, member: str) -> Coalition:
     actor = members.lookup(member_name(member))  # an unknown name is an error naming the field (filters.py)
     evidence: dict[tuple[str, str], list[dict]] = {}
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         for relation in store.relations(member=actor.name):
             if actor.name in (relation["supported"], relation["supported_on_behalf_of"]):
                 evidence.setdefault((relation["supporter"], "backed it"), []).append(
@@ -195,7 +195,7 @@ def member_coalition(db_path: Path, member: str) -> Coalition:
     return Coalition(actor.name, _lines(evidence, ("backed it", "it backed")))
 
 
-def co_sponsor_suggestions(db_path: Path, member: str, on_behalf_of: str | None, exclude: list[str], limit: int,
+def co_sponsor_suggestions(db_path: Corpus | Path, member: str, on_behalf_of: str | None, exclude: list[str], limit: int,
                            topic: str | None = None, searcher: Searcher | None = None) -> list[Line]:
     """Members who backed the delegation (or the group it speaks for) in the record and, with a topic and
     an open Searcher, those who backed it or stood for the same cause on that topic: the co-sponsors a joint
@@ -237,7 +237,7 @@ def _recency_weight(dates: list[str | None]) -> float:
     return sum(0.5 ** ((latest - year) / 10) for year in years) + 0.5 * (len(dates) - len(years))
 
 
-def list_relations(db_path: Path, member: str | None = None, symbol_prefix: str = "", date_from: str | None = None,
+def list_relations(db_path: Corpus | Path, member: str | None = None, symbol_prefix: str = "", date_from: str | None = None,
                    date_to: str | None = None) -> list[dict]:
     """Support relations, oldest first, each with symbol, paragraph, citation, supporter,
     supporter_on_behalf_of, supported, supported_on_behalf_of, relation and evidence."""
@@ -245,7 +245,8 @@ def list_relations(db_path: Path, member: str | None = None, symbol_prefix: str 
     if member:
         name = member_name(member)
     start, end = date_range(date_from, date_to)
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         return store.relations(name, symbol_prefix.replace(" ", "").upper(), start, end)
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .corpus import Corpus
 from .exports import write_csv
 from .filters import SearchError, field_error, member_name
-from .store import Store
 
 CSV_COLUMNS = ("concern_id", "citation", "date", "body", "raised_by", "raised_on_behalf_of", "target", "measure", "products",
                "hs_codes", "notifications", "reply", "came_back", "tags", "evidence")
@@ -41,10 +41,11 @@ def _same_item(earlier: dict, later: dict) -> bool:
     return bool(first and second) and len(first & second) / min(len(first), len(second)) >= 0.6
 
 
-def inventory(db_path: Path, member: str | None = None, target: str | None = None, tag: str | None = None) -> list[dict]:
+def inventory(db_path: Corpus | Path, member: str | None = None, target: str | None = None, tag: str | None = None) -> list[dict]:
     """Concerns raised by `member` (or by anyone) about `target`'s measures (or anyone's)."""
     raised_by, about = _resolve(member, "member"), _resolve(target, "target")
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         rows = store.concerns()
         paragraphs = {symbol: store.paragraphs(symbol) for symbol in {row["symbol"] for row in rows}}
     result = []
@@ -67,11 +68,12 @@ def inventory(db_path: Path, member: str | None = None, target: str | None = Non
     return result
 
 
-def tag(db_path: Path, concern_id: str, label: str, remove: bool = False) -> None:
+def tag(db_path: Corpus | Path, concern_id: str, label: str, remove: bool = False) -> None:
     label = label.strip()
     if not label or len(label) > 60 or not re.fullmatch(r"[\w -]+", label):
         raise field_error("tag", f"{label!r} must be 1-60 letters, digits, spaces or hyphens")
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         if not store.tag_concern(concern_id.strip(), label, remove):
             raise SearchError(f"no concern has the id {concern_id!r} (see `wto-assist concerns`)")
 

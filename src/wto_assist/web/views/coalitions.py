@@ -25,7 +25,7 @@ def routes(site: Site) -> list[Route]:
             try:
                 with state.lock:
                     if not query:
-                        result = member_coalition(state.db_path, member)
+                        result = member_coalition(state.corpus, member)
                     elif state.searcher is None:
                         error = "There is no index yet: ingest documents on the Corpus page first."
                     else:

@@ -25,13 +25,13 @@ def routes(site: Site) -> list[Route]:
                 return forged(request)
             try:
                 with state.lock:
-                    tag(state.db_path, form.get("concern_id", ""), form.get("tag", ""), remove=form.get("remove") == "1")
+                    tag(state.corpus, form.get("concern_id", ""), form.get("tag", ""), remove=form.get("remove") == "1")
                 message = f"{'Removed' if form.get('remove') == '1' else 'Added'} tag {form.get('tag', '').strip()!r}."
             except SearchError as problem:
                 error = shown(problem)
         try:
             with state.lock:
-                rows = inventory(state.db_path, params.get("member") or None, params.get("target") or None, params.get("tag") or None)
+                rows = inventory(state.corpus, params.get("member") or None, params.get("target") or None, params.get("tag") or None)
         except SearchError as problem:
             error = shown(problem)
         return page(request, "concerns.html", 400 if error else 200, params=params, rows=rows, error=error, message=message)

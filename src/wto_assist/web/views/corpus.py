@@ -57,7 +57,7 @@ def routes(site: Site) -> list[Route]:
         with state.lock:
             documents, failures = state.corpus.store.documents(), state.corpus.store.failures()
         with state.lock:
-            held = coverage(state.db_path)
+            held = coverage(state.corpus)
         job = state.jobs.get(request.query_params.get("job", ""))
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
                     index=_index_status(state), message=message, error=error, job=job, coverage=held)
