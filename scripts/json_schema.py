@@ -1,8 +1,9 @@
 """Write docs/json-schema/, the JSON Schema of the CLI's `--json` output, from wto_assist/results.py.
 
-One file per command (`disputes --provision` is `disputes-provision.json`). tests/test_json_schema.py
-fails when a committed file differs from what this writes, and checks real `--json` output against it:
-after changing a result class, run `python scripts/json_schema.py` and commit the result."""
+One file per command (`disputes --provision` is `disputes-provision.json`, `case list` is
+`case-list.json`). tests/test_json_schema.py fails when a committed file differs from what this writes,
+and checks real `--json` output against it: after changing a result class, run
+`python scripts/json_schema.py` and commit the result."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ TARGET = REPO / "docs" / "json-schema"
 
 
 def file_name(command: str) -> str:
-    return command.replace(" --", "-") + ".json"
+    return command.replace(" --", "-").replace(" ", "-") + ".json"
 
 
 def rendered(command: str) -> str:
