@@ -55,7 +55,7 @@ def test_relations_json_and_filters(ctd_db):
         for row in rows:
             text = " ".join(p["text"] for p in store.paragraphs(row["symbol"], row["paragraph"]))
             assert row["evidence"] in text, row["citation"]
-    with pytest.raises(SearchError, match="--from: '2019-13' has no month 13"):
+    with pytest.raises(SearchError, match="^from: '2019-13' has no month 13"):
         list_relations(ctd_db, date_from="2019-13")
 
 
