@@ -51,6 +51,10 @@ def test_questions_about_speakers_weigh_the_speaker_layer():
     parsed = parse("what did India say about dual notifications")
     assert parsed.speakers == {"India"} and "say" not in parsed.text.split() and "India" in parsed.text
     assert parse("Egypt's position on observer status").speakers == {"Egypt"}
+    # A query that opens with a Member asks for its statement; Members named further on are not speakers.
+    assert parse("EC says the Committee has gone as far as it can with Brazil").speakers == {"European Union"}
+    assert parse("Kenya backs Côte d'Ivoire on commodities").speakers == {"Kenya"}
+    assert parse("support for Morocco's proposals").speakers == set()
     assert not parse("proposals on small economies").speaker_question
 
 
