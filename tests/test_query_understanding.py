@@ -89,6 +89,22 @@ def test_counts_by_the_users_words_and_the_weak_match_flag():
     assert not relevance.word_match([1, 0], presence, {1}, matched).weak  # a cited paragraph answers by definition
 
 
+def test_a_member_in_the_query_is_held_by_its_own_paragraphs():
+    class Lexical:  # the word "ec" is written in row 0 only; rows 1 and 2 are the European Union's statements
+        def term_rows(self, term):
+            return np.array([term == "ec", False, False, term == "gsp"])
+
+    def actor_rows(name):
+        return np.array([False, name == "European Union", name == "European Union", False])
+
+    parsed = parse("EC: GSP")
+    plain = relevance.concept_presence(Lexical(), parsed, 4)
+    held = relevance.concept_presence(Lexical(), parsed, 4, actor_rows)
+    assert [c.label for c in parsed.concepts] == ["EC", "GSP"]
+    assert plain[0].tolist() == [True, False, False, False] and held[0].tolist() == [True, True, True, False]
+    assert held[1].tolist() == plain[1].tolist() == [False, False, False, True]  # not a Member: its own rows only
+
+
 def test_highlighting_marks_only_words_that_matched_the_query_itself():
     text = ("The LDC Group and other least-developed countries (LDCs), developing and developed Members, "
             "the G-90 (WT/COMTD/W/90) and the Development Division.")
