@@ -33,8 +33,8 @@ from .filters import (Filters, SearchError, actor_names, date_bound, date_range,
 from .store import Store
 
 MODES = ("bm25", "dense", "hybrid")
-DEFAULT_MODE = "bm25"  # Snowball stemming + the minutes' structure, chosen on 64 dev and tuning queries (docs/search.md; hybrid not re-measured since)
-HYBRID_DENSE_WEIGHT = 0.1  # share of the normalised dense score in hybrid mode, chosen on the dev queries (docs/search.md)
+DEFAULT_MODE = "bm25"  # hybrid re-measured on 170 queries: better on one set, worse on two (docs/search.md, "Ranking, by measurement")
+HYBRID_DENSE_WEIGHT = 0.1  # share of the normalised dense score in hybrid mode; 0.2-0.5 lowered the dev queries (docs/search.md)
 CANDIDATES = 200  # depth of the dense ranking whose scores enter hybrid fusion
 # Cosine of a paragraph's best window above which it is "similar" to the query without sharing its
 # words: above every off-topic and nonsense query measured (docs/search.md).
@@ -44,6 +44,20 @@ SPEAKER_ROLES = {
     "chair": "chair", "chairman": "chair", "chairperson": "chair", "chairwoman": "chair", "vice-chair": "chair",
     "vice-chairman": "chair", "vice-chairperson": "chair", "secretariat": "secretariat",
 }
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The ranking's weights, each chosen by measurement (docs/search.md); benchmarks/bench_index.py
+    measures every variant by giving a Searcher other weights."""
+
+    meeting: float = ranking.MEETING_WEIGHT
+    member: float = ranking.MEMBER_WEIGHT
+    procedural: float = relevance.PROCEDURAL_WEIGHT
+    period: float = relevance.PERIOD_WEIGHT
+    speaker: float = relevance.SPEAKER_WEIGHT
+    delegation: float = relevance.DELEGATION_WEIGHT
+    dense: float = HYBRID_DENSE_WEIGHT
 
 
 @dataclass
@@ -114,6 +128,7 @@ class Searcher:
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
         self._speller: spelling.Speller | None = None
+        self.weights = Weights()
 
     @property
     def rows(self) -> list[dict]:
@@ -220,6 +235,7 @@ class Searcher:
         further (meeting context, Members named): the cost follows the hits, not the corpus."""
         if mode not in MODES:
             raise field_error("mode", f"unknown mode {mode!r} (one of: {', '.join(MODES)})")
+        weights = self.weights
         parsed = query_parse.parse(query)
         lexical = self.lexical.scores(parsed.text or query)
         matched = lexical > 0
@@ -231,15 +247,16 @@ class Searcher:
             semantic = self.dense.scores(query, self.row_count, allowed, depth=CANDIDATES, floor=SIMILAR_THRESHOLD)
             hits = np.flatnonzero(matched | (semantic >= SIMILAR_THRESHOLD))
             everywhere = np.ones(hits.size, dtype=bool)
-            scores = semantic[hits] if mode == "dense" else fuse(lexical[hits], semantic[hits], everywhere)
+            scores = semantic[hits] if mode == "dense" else fuse(lexical[hits], semantic[hits], everywhere, weights.dense)
         if mode != "dense" and hits.size:
-            scores = ranking.meeting_context(scores, self._document_ids[hits], document_sizes=self._document_sizes)
+            scores = ranking.meeting_context(scores, self._document_ids[hits], weights.meeting, document_sizes=self._document_sizes)
             named = ranking.named_members(query)
             if named:
                 involved = self.columns.mask_with("mentions", named, self.columns.mask_with("actors", named))
-                scores = ranking.boost_involved(scores, involved[hits])
+                scores = ranking.boost_involved(scores, involved[hits], weights.member)
         if hits.size:
-            scores = relevance.adjust(scores, parsed, self._facts(hits, parsed))
+            scores = relevance.adjust(scores, parsed, self._facts(hits, parsed), weights.procedural, weights.period,
+                                      weights.speaker, weights.delegation)
         keep = ~self._heading_like[hits]
         if mask is not None:
             keep &= mask[hits]
@@ -345,7 +362,8 @@ class Searcher:
         for found in reversed(find_citations(query)):
             rest = rest[: found.start] + " " + rest[found.end :]
         parsed = query_parse.parse(rest)
-        presence = relevance.concept_presence(self.lexical, parsed, self.row_count)
+        presence = relevance.concept_presence(self.lexical, parsed, self.row_count, lambda name: self.columns.mask_with(
+            "mentions", [name], self.columns.mask_with("actors", [name])))
         # `matched` is the ranking's own lexical match (the query's words): not scored a second time.
         result.words = relevance.word_match(_one_per_citation(order, opened, self._citation_ids), presence, opened, matched)
         if result.words.weak:
