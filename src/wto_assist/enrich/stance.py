@@ -42,17 +42,20 @@ _NOT = r"\b(?:(?:could|can|would|will|did|does|do|was|were|is|are)(?:\s+not|n[â€
 # this order and a cue inside an earlier cue's span is not read again: "had no difficulty with" supports,
 # "could not support" opposes, "would prefer that the decision be postponed" is a reservation, not a block.
 _CUES = [
-    ("supports", ("no ", "support", "accept", "agree", "go along", "join", "position"),
+    ("supports", ("no ", "support", "accept", "agree", "go along", "join", "position", "reason", "remain"),
      r"\b(?:had|has|have|saw|raised)\s+no\s+(?:\w+\s+)?(?:objections?|difficult(?:y|ies)|problems?)\b|\bno\s+problems?\s+with\b"
      r"|\b(?:could|can|would)\s+(?:support|accept|agree|go\s+along|join)|\bwilling\s+to\s+(?:join|accept|support|agree|go\s+along)"
-     r"|(?<!not\s)\bin\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse)"),
+     r"|(?<!not\s)\bin\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse)"
+     # the item kept on the agenda; the span runs over the clause so that "to be removed" in it is not read
+     r"|\b(?:saw\s+no|did\s+not\s+see\s+any|did\s+not\s+see\s+a)\s+reason\s+(?:why|for|to)\b[^.;]{0,100}"
+     r"|\b(?:wanted|wished|requested|asked\s+for)\s+(?:that\s+)?(?:this|the)\s+(?:present\s+)?(?:sub-?)?item\s+(?:to\s+)?remain\s+on\b"),
     ("has reservations", ("not ", "postpon", "prejudice", "condition", "provided", "as long as", "subject to", "reserv"),
      r"\b(?:did|would|will|could|does)\s+not\s+oppose\b|\bprefer\w*\s+(?:\w+\s+){0,8}?postpon\w*"
-     r"|\bwithout\s+prejudice\b|\bon\s+(?:the\s+)?condition\s+that\b|\bprovided\s+that\b|\bprovided\s+(?:further\s+)?\w+\s+(?:was|were)\s+provided\b"
+     r"|\bwithout\s+prejudice\b|\bon\s+(?:the\s+)?condition\s+that\b|(?:,|\bonly|\bbut|\band)\s+provided\s+that\b|\bprovided\s+(?:further\s+)?\w+\s+(?:was|were)\s+provided\b"
      r"|\bas\s+long\s+as\b|\bsubject\s+to\s+(?:the\s+)?(?:condition|understanding|agreement)|\breserved\s+(?:its|his|her|their)\s+position\b"),
     ("opposes", ("not ", "n't", "nâ€™t", "cannot", "unable", "oppos", "object", "reject", "against", "disagree", "block", "instructions", "postpon",
-                 "defer", "later stage", "difficult", "wait"),
-     rf"{_NOT}\s+(?!only\b|have\s+to\b|need\s+to\b)(?:\w+\s+){{0,2}}?(?:support|accept|agree|endorse|join\s+(?:the\s+|a\s+)?consensus|go\s+along)"
+                 "defer", "later stage", "difficult", "wait", "agenda"),
+     rf"{_NOT}\s+(?!only\b|have\s+to\b|need\s+to\b)(?:\w+\s+){{0,2}}?(?:support|accept|agree|endorse|join\s+(?:the\s+|a\s+)?consensus|go\s+along)\b"
      r"|\bnot\s+in\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse|approve|take\s+a\s+decision|go\s+along)"
      r"|\bopposed?\b|\b(?:its|his|her|their)\s+opposition\s+to\b|\bobject(?:ed|s)?\s+to\b|\brejected\b|\bwas\s+against\b"
      r"|\bnot\s+in\s+favou?r\b|\bdisagreed\b|\bblock(?:ed)?\s+(?:the\s+)?consensus\b|\bno\s+(?:specific\s+)?instructions\b"
@@ -61,15 +64,17 @@ _CUES = [
      # a block stated with a modal: agreeing now is what the delegation cannot do
      r"|\b(?:would|will)\s+have\s+(?:some\s+|great\s+|serious\s+)?difficult(?:y|ies)\s+(?:in\s+(?:agreeing|accepting|supporting|approving|joining)|with\s+(?:such|this|that|the)\s+(?:an\s+)?(?:approach|proposal|suggestion|request))\b"
      r"|\bnot\s+(?:yet\s+)?prepared\s+to\s+(?:grant|agree|accept|approve|support|join|take)\b"
-     r"|\b(?:would|will)\s+have\s+to\s+wait\b"),
+     r"|\b(?:would|will)\s+have\s+to\s+wait\b"
+     # the item under discussion taken off the agenda
+     r"|\b(?:be|being)\s+(?:removed|taken\s+off|deleted)\s+from\s+the\s+(?:\w+\s+)?agenda\b"),
     ("has reservations", ("difficult", "not ", "concern", "reserv", "doubt", "misgiving", "eptic", "hesitant", "cautio", "premature", "question",
                           "suggested", "should be", "delet", "replaced", "examine", "enriched", "forgotten", "inconsisten", "problem",
                           "time to", "reflect", "included in", "added in", "incorporated in", "mentioned in", "revised", "omission",
                           "lacking", "balance", "to add", "addition", "reconsideration", "to see", "preferred", "no need", "put aside",
                           "concerns had", "amendment", "concerned", "suspend", "have to be", "need to be"),
      r"\bdifficult(?:y|ies)\s+(?:with|about|regarding)\b|\bhad\s+(?:some\s+|serious\s+|certain\s+|a\s+number\s+of\s+)?difficult(?:y|ies)\b"
-     r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|systemic\s+|strong\s+)?"
-     r"(?:concerns?|reservations?|doubts?|misgivings)\b|\breservations?\s+(?:about|on|regarding|with)\b"
+     r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|strong\s+)?"
+     r"(?:concerns?|reservations?|doubts?|misgivings)\b|\bconcerns?\s+(?:still\s+)?remained\b|\breservations?\s+(?:about|on|regarding|with)\b"
      r"|\b(?:was|were|remained)\s+(?:still\s+)?(?:not\s+(?:yet\s+)?(?:convinced|persuaded|certain|sure)|sceptical|skeptical|hesitant|cautious|not\s+ready)\b"
      r"|\bnot\s+(?:yet\s+)?(?:convinced|persuaded)\b|\bnot\s+(?:certain|sure)\s+(?:that|whether|if)\b"
      r"|\bcautioned\b|\bpremature\b|\bquestioned\s+(?:whether|the\s+need|the\s+usefulness|the\s+value)\b"
@@ -92,7 +97,7 @@ _CUES = [
      r"|\bshould\s+be\s+reflected\b"
      r"|\bnot\s+(?:been\s+)?(?:included|reflected|covered)\s+in\b"
      r"|\bsuspend(?:ed)?\s+(?:its|the)\s+(?:discussion|consideration)|\b(?:would|will)\s+(?:have|need)\s+to\s+be\s+(?:addressed|amended|revised|changed|corrected)\b"
-     r"|\breserved\s+(?:the|its)\s+right\b"
+     r"|\breserved\s+(?:the|its)\s+right\b(?!\s+to\s+(?:comment|make\s+(?:further\s+)?comments|revert|come\s+back|return))"
      r"|\bconcerned\s+(?:with|about|by)\s+the\s+(?:changes?|amendments?|proposals?|language|text|approach|methodology|lack\s+of\s+balance|imbalance|inclusion|scope)\b"
      r""),
     ("asks questions", ("sought", "clarif", "explan", "details", "information", "asked", "wonder", "nquir", "queri", "know", "question"),
