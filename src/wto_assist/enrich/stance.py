@@ -164,6 +164,8 @@ _OTHERS = re.compile(r"\b(?:those|others|several\s+members|some\s+members|some\s
 _OTHERS_WORDS = ("those", "others", "members", "delegations", "surprised", "puzzled", "bewildered")
 # A request for clarification earlier in the sentence: what follows in it is asked about, not objected to.
 _QUESTION = re.compile(r"\b(?:clarification|explanation)\s+(?:as\s+to|on|of|about|regarding|why|whether|how)\b")
+# What a support cue backs when it is only a step of procedure: an informal meeting or consultations.
+_PROCEDURE = re.compile(r"[^.;]{0,90}?\b(?:informal\b[\w\s,-]{0,30}?\b(?:meeting|consultations?)|consultations?\s+to\s+explore)\b")
 # A cue the speaker negates: "which was not very useful", "did not wish it to be postponed".
 _NEGATED = re.compile(r"\bnot\s+(?:\w+\s+){0,3}$")
 # Not after "U.S." or "Mr.": the minutes' abbreviations are no sentence end.
@@ -188,12 +190,13 @@ def turn_stances(paragraphs: list[tuple], texts: dict[int, str]) -> dict[int, li
 
     def close() -> None:
         if turn and turn[0].speaker_kind in ("member", "group") and turn[0].speaker:
-            joined = " ".join(texts[t.paragraph_id] for t in turn)
+            own = [t for t in turn if t.speaker == turn[0].speaker]
+            joined = " ".join(texts[t.paragraph_id] for t in own)
             stance, span = classify(joined)
             first = turn[0]
             evidence = _evidence(joined, span) if span else _sentence_at(joined, 0)[1][:300]
             record = Stance(first.speaker, first.on_behalf_of, stance, joined[span[0] : span[1]] if span else None, evidence.strip())
-            for t in turn:
+            for t in own:
                 found[t.paragraph_id] = [record]
         for t in turn:
             found.setdefault(t.paragraph_id, [])
@@ -201,8 +204,11 @@ def turn_stances(paragraphs: list[tuple], texts: dict[int, str]) -> dict[int, li
     for paragraph in paragraphs:
         if paragraph.paragraph_id not in texts:
             continue
-        continues = (turn and paragraph.continues and paragraph.speaker == turn[-1].speaker
-                     and paragraph.symbol == turn[-1].symbol)
+        # A paragraph with no speaker inside a turn (a clause the text lost its marker for) does not end it:
+        # the next one that continues the speaker's turn still belongs to it.
+        continues = (turn and paragraph.symbol == turn[-1].symbol
+                     and ((paragraph.continues and paragraph.speaker == turn[0].speaker)
+                          or (paragraph.speaker is None and paragraph.speaker_kind is None and turn[0].speaker_kind in ("member", "group"))))
         if not continues:
             close()
             turn = []
@@ -266,6 +272,8 @@ def _speakers_own(stance: str, match, folded: str, sentence_start: int) -> bool:
     before = folded[max(sentence_start, match.start() - 30) : match.start()]
     if stance == "supports" and _NOT_A_POSITION.search(before):
         return False
+    if stance == "supports" and _PROCEDURE.match(folded, match.end()):
+        return False  # backing a step of procedure ("the Chairman's initiative to hold an informal meeting"), not the matter
     if "not" in before and "not" not in match.group() and _NEGATED.search(before):
         return False
     if stance in _OUTWEIGHS:
