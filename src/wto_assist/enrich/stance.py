@@ -42,11 +42,12 @@ _NOT = r"\b(?:(?:could|can|would|will|did|does|do|was|were|is|are)(?:\s+not|n[â€
 # this order and a cue inside an earlier cue's span is not read again: "had no difficulty with" supports,
 # "could not support" opposes, "would prefer that the decision be postponed" is a reservation, not a block.
 _CUES = [
-    ("supports", ("no ", "support", "accept", "agree", "go along", "join", "position", "reason", "remain"),
+    ("supports", ("no ", "support", "accept", "agree", "go along", "join", "position", "reason", "remain", "taken off", "removed", "replaced"),
      r"\b(?:had|has|have|saw|raised)\s+no\s+(?:\w+\s+)?(?:objections?|difficult(?:y|ies)|problems?)\b|\bno\s+problems?\s+with\b"
      r"|\b(?:could|can|would)\s+(?:support|accept|agree|go\s+along|join)|\bwilling\s+to\s+(?:join|accept|support|agree|go\s+along)"
      r"|(?<!not\s)\bin\s+a\s+position\s+to\s+(?:support|accept|agree|join|endorse)"
      # the item kept on the agenda; the span runs over the clause so that "to be removed" in it is not read
+     r"|" + _NOT + r"\s+(?:\w+\s+){0,2}?(?:agree|accept)\b[^.;]{0,120}?\b(?:taken\s+off|removed\s+from|replaced\s+by)\b"
      r"|\b(?:saw\s+no|did\s+not\s+see\s+any|did\s+not\s+see\s+a)\s+reason\s+(?:why|for|to)\b[^.;]{0,100}"
      r"|\b(?:wanted|wished|requested|asked\s+for)\s+(?:that\s+)?(?:this|the)\s+(?:present\s+)?(?:sub-?)?item\s+(?:to\s+)?remain\s+on\b"),
     ("has reservations", ("not ", "postpon", "prejudice", "condition", "provided", "as long as", "subject to", "reserv"),
@@ -88,7 +89,7 @@ _CUES = [
      r"|\bmore\s+time\s+to\s+(?:study|consider|reflect|examine|think)\b|\btime\s+to\s+think\b|\bneed\s+to\s+reflect\b"
      # what the text lacks or should change: an amendment asked for, or a part objected to
      r"|\b(?:be|been|being)\s+(?:included|reflected|added|incorporated|mentioned)\s+in\s+(?:the\s+|a\s+|its\s+)?(?:revised\s+|future\s+|next\s+)?(?:version|paper|document|plan|programme|text|report|draft)"
-     r"|\brevised\s+(?:version\s+of\s+the\s+)?(?:paper|document|text|draft)\b|\bomission\b|\blacking\b|\bimbalances?\b|\black\s+of\s+balance\b"
+     r"|\ba\s+revised\s+(?:version\s+of\s+the\s+)?(?:paper|document|text|draft)\b|\bomission\b|\blacking\b|\bimbalances?\b|\black\s+of\s+balance\b"
      r"|\b(?:were|was)\s+not\s+(?:included|reflected|covered|priorities|a\s+priority)\b|\bproposed\s+to\s+add\b|\bwith\s+the\s+addition\s+of\b"
      r"|\b(?:needed|required|deserved)\s+reconsideration\b|\bwould\s+have\s+(?:wished|liked|preferred)\s+to\s+see\b|\bpreferred\s+to\s+(?:have|see)\b"
      r"|\bdid\s+not\s+see\s+(?:the\s+)?(?:rationale|need|reason|logic)\b|\b(?:was|were)\s+not\s+(?:necessary|needed|appropriate|justified)\b"
@@ -100,12 +101,15 @@ _CUES = [
      r"|\breserved\s+(?:the|its)\s+right\b(?!\s+to\s+(?:comment|make\s+(?:further\s+)?comments|revert|come\s+back|return))"
      r"|\bconcerned\s+(?:with|about|by)\s+the\s+(?:changes?|amendments?|proposals?|language|text|approach|methodology|lack\s+of\s+balance|imbalance|inclusion|scope)\b"
      r""),
-    ("asks questions", ("sought", "clarif", "explan", "details", "information", "asked", "wonder", "nquir", "queri", "know", "question"),
+    ("asks questions", ("sought", "clarif", "explan", "details", "information", "asked", "wonder", "nquir", "queri", "know", "question",
+                        "confirmation", "could provide"),
      r"\bsought\s+(?:some\s+)?clarifications?\b|\b(?:asked|requested|sought)\s+(?:\w+\s+){0,3}?(?:clarifications?|explanations?|details)\b"
      r"|\b(?:asked\s+for|sought|requested)\s+(?:more\s+|further\s+|additional\s+)?(?:information|details)\b"
      r"|\basked\s+(?!(?:other\s+|all\s+)?(?:delegations|members)\b)(?:[\w.]+\s+){0,3}?(?:whether|if|what|how|why|when|which|who|about|for\s+a)\b"
      r"|\bwondered\b|\b(?:enquired|inquired|queried)\b|\b(?:would|wished\s+to)\s+(?:like\s+to\s+)?know\b"
-     r"|\bhad\s+(?:a\s+|some\s+|two\s+|three\s+|a\s+few\s+)?(?:questions?|queries)\b|\bposed\s+(?:a\s+)?questions?\b"
+     r"|\bhad\s+(?:a\s+|some\s+|two\s+|three\s+|a\s+few\s+|a\s+number\s+of\s+|several\s+)?(?:questions?|queries)\b"
+     r"|\b(?:additional|further)\s+questions\b|\b(?:asked\s+for|sought|requested)\s+(?:a\s+)?confirmation\b"
+     r"|\bwould\s+be\s+(?:\w+\s+)?(?:useful|helpful)\s+if\s+the\s+\w+\s+could\s+(?:provide|explain|clarify)\b|\bposed\s+(?:a\s+)?questions?\b"
      r"|\basked\s+(?:a\s+|some\s+|two\s+|several\s+|a\s+number\s+of\s+)?(?:questions?|queries)\b"
      r"|\basked\s+the\s+secretariat\s+to\s+(?:provide|inform|explain|clarify|indicate|give)\b"
      r"|\bcurious\s+to\s+know\b|\basked\s+(?:the\s+)?\w+(?:\s+\w+)?\s+(?:delegation\s+)?(?:for|to\s+(?:explain|clarify))\b"),
@@ -122,7 +126,7 @@ _CUES = [
      r"|\bcommended\b|\bbacked\b|\bbacking\b|\bdelighted\b"
      r"|\bassociated\s+(?:\w+\s+){0,2}?with\b|\burged\b|\bcalled\s+(?:on|upon)\b|\bspoke\s+in\s+favour\b"
      r"|\bshared\s+the\s+views?\b|\bagreed\s+that\b|\b(?:was|were)\s+(?:\w+\s+)?merit\b|\bmerit\s+in\b"
-     r"|\blooked\s+forward\s+to\s+(?:its|the)\s+(?:adoption|approval|implementation)\b"
+     r"|\blooked\s+forward\s+to\s+(?:its|the|an|a)\s+(?:\w+\s+)?(?:adoption|approval|implementation)\b"
      r"|\b(?:a\s+)?good\s+(?:basis|source)\b|\b(?:very|extremely|particularly|most|highly)\s+(?:useful|helpful|valuable)\b"
      r"|\bfound\s+(?:it|the\s+\w+)\s+(?:to\s+be\s+)?(?:\w+\s+)?(?:useful|helpful|valuable)\b|\bwould\s+be\s+useful\s+for\b"
      r"|\b(?:good|excellent|comprehensive|useful|valuable|constructive|interesting|informative)\s+(?:\w+\s+)?(?:paper|document|note|report|proposal|work|basis|contribution|analysis|initiative)\b"
@@ -131,7 +135,7 @@ _CUES = [
      r"|\b(?:stressed|underlined|emphasi[sz]ed|highlighted|underscored|reiterated)\s+the\s+(?:importance|need|relevance|urgency)\b"
      # approval stated by what the speaker would do or sees no reason against, or by how it judges the text
      r"|\bsupportive\b|\b(?:could|can|would|was\s+willing\s+to|was\s+ready\s+to)\s+(?:adopt|approve)\b|\bsaw\s+no\s+(?:reason|obstacle)\b"
-     r"|\bno\s+obstacle\b|\b(?:was|were)\s+(?:\w+\s+)?(?:happy|glad)\b|\bappreciated\s+(?:the|its|their|his|her)\b|\bmerited\b"
+     r"|\bno\s+obstacle\b|\b(?:was|were)\s+(?:\w+\s+)?(?:happy|glad)\b|\bappreciated\s+(?:the|its|their|his|her|that)\b|\bmerited\b"
      r"|\bhigh\s+time\b|\boutstanding\s+(?:\w+\s+)?(?:attempt|work|paper|document|effort)\b|\b(?:neutral\s+and\s+)?balanced\s+(?:way|overview|manner|treatment|paper|document)\b"
      r"|\b(?:was|were|is)\s+(?:a\s+)?(?:very\s+|extremely\s+|highly\s+|particularly\s+|most\s+|also\s+)?(?:useful|helpful|valuable|laudable|(?:important|vital|essential|appropriate|interesting)(?!\s+(?:to|that|for|in|as)\b))\b"
      r"|\b(?:would|could)\s+be\s+(?:very\s+|most\s+|extremely\s+)?(?:useful|helpful|valuable|worthwhile)\b"
