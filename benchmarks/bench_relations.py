@@ -145,8 +145,7 @@ def extraction_seconds(db: Path, repeats: int = 3) -> float:
             find_concerns(text, *turns[paragraph_id])
         with Store(db, create=False) as store:
             contexts = [Turn(*row) for row in store.paragraph_contexts()]
-        resolve_references(found, contexts, texts)
-        turn_stances(contexts, texts)
+        turn_stances(contexts, texts, resolve_references(found, contexts, texts))
         best = min(best, time.perf_counter() - clock)
     return best
 

@@ -185,10 +185,13 @@ class Stance:
     evidence: str
 
 
-def turn_stances(paragraphs: list[tuple], texts: dict[int, str]) -> dict[int, list[Stance]]:
+def turn_stances(paragraphs: list[tuple], texts: dict[int, str], relations: dict[int, list] | None = None) -> dict[int, list[Stance]]:
     """The stance of each turn, given to every paragraph of it: a turn is a Member's paragraph and the
     paragraphs that continue it ("He went on to say…"), and the minutes often state the position only
-    there. `paragraphs`: relations.Turn records in document order; `texts`: paragraph id -> text."""
+    there. `paragraphs`: relations.Turn records in document order; `texts`: paragraph id -> text;
+    `relations` (paragraph id -> relations.Relation), when given: a turn whose position is its backing of
+    other delegations ("associated her delegation with the interventions by the US, Canada and the EC")
+    takes the stance of the turns it backed (follow_backed)."""
     found: dict[int, list[Stance]] = {}
     turn: list = []
 
@@ -218,6 +221,31 @@ def turn_stances(paragraphs: list[tuple], texts: dict[int, str]) -> dict[int, li
             turn = []
         turn.append(paragraph)
     close()
+    return follow_backed(found, paragraphs, relations) if relations else found
+
+
+def follow_backed(found: dict[int, list[Stance]], paragraphs: list, relations: dict[int, list]) -> dict[int, list[Stance]]:
+    """A turn whose deciding cue backs other delegations' statements stands where they stood: when every
+    backed delegation's latest turn in the same agenda item opposes or has reservations, so does the turn
+    ("supported the interventions by the US, Canada, the EC and Australia" after they objected). Read in
+    document order, so that a chain of such turns follows its first."""
+    latest: dict[tuple, str] = {}  # (symbol, agenda item, Member) -> stance of its latest turn
+    replaced: dict[int, Stance] = {}  # id() of a turn's record -> the record it becomes
+    for paragraph in paragraphs:
+        records = found.get(paragraph.paragraph_id)
+        if not records:
+            continue
+        record = replaced.get(id(records[0]), records[0])
+        if id(records[0]) not in replaced and record.stance == "supports" and paragraph.paragraph_id in relations:
+            item = (paragraph.symbol, paragraph.agenda_item)
+            backed = [latest.get((*item, relation.supported)) for relation in relations[paragraph.paragraph_id]
+                      if relation.supporter == record.member and relation.evidence[:60] in record.evidence]
+            if backed and all(stance in _OUTWEIGHS for stance in backed):
+                stance = "opposes" if "opposes" in backed else "has reservations"
+                record = Stance(record.member, record.on_behalf_of, stance, record.cue, record.evidence)
+            replaced[id(records[0])] = record
+        found[paragraph.paragraph_id] = [record]
+        latest[(paragraph.symbol, paragraph.agenda_item, record.member)] = record.stance
     return found
 
 
