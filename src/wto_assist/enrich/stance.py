@@ -72,9 +72,10 @@ _CUES = [
                           "suggested", "should be", "delet", "replaced", "examine", "enriched", "forgotten", "inconsisten", "problem",
                           "time to", "reflect", "included in", "added in", "incorporated in", "mentioned in", "revised", "omission",
                           "lacking", "balance", "to add", "addition", "reconsideration", "to see", "preferred", "no need", "put aside",
-                          "concerns had", "amendment", "concerned", "suspend", "have to be", "need to be"),
+                          "concerns had", "amendment", "concerned", "suspend", "have to be", "need to be",
+                          "inconsisten", "left out", "lack of"),
      r"\bdifficult(?:y|ies)\s+(?:with|about|regarding)\b|\bhad\s+(?:some\s+|serious\s+|certain\s+|a\s+number\s+of\s+)?difficult(?:y|ies)\b"
-     r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|strong\s+)?"
+     r"|\bnot\s+in\s+a\s+position\s+to\b|\b(?:had|has|have|expressed|raised)\s+(?:some\s+|serious\s+|certain\s+|strong\s+|a\s+number\s+of\s+|several\s+|a\s+few\s+)?"
      r"(?:concerns?|reservations?|doubts?|misgivings)\b|\bconcerns?\s+(?:still\s+)?remained\b|\breservations?\s+(?:about|on|regarding|with)\b"
      r"|\b(?:was|were|remained)\s+(?:still\s+)?(?:not\s+(?:yet\s+)?(?:convinced|persuaded|certain|sure)|sceptical|skeptical|hesitant|cautious|not\s+ready)\b"
      r"|\bnot\s+(?:yet\s+)?(?:convinced|persuaded)\b|\bnot\s+(?:certain|sure)\s+(?:that|whether|if)\b"
@@ -84,7 +85,7 @@ _CUES = [
      r"|\bsuggested\s+(?:that\s+)?(?:the\s+)?(?:word|words|text|title|language|reference|phrase)\b"
      r"|\bshould\s+be\s+(?:deleted|amended|replaced|redrafted|re-?examined)\b|\bbe\s+(?:deleted|replaced\s+by)\b"
      r"|\b(?:proposed|requested)\s+(?:the\s+)?deletion\b|\bre-?examine\s+the\b|\bcould\s+be\s+enriched\b"
-     r"|\bhad\s+been\s+forgotten\b|\bdid\s+not\s+provide\s+an\s+adequate\b|\bpossible\s+inconsisten|\bnot\s+the\s+best\b"
+     r"|\bhad\s+been\s+forgotten\b|\bdid\s+not\s+provide\s+an\s+adequate\b|\binconsistenc(?:y|ies)\b|\bleft\s+out\b|\black\s+of\s+(?:transparency|clarity|consultation)\b|\bnot\s+the\s+best\b"
      r"|\bdid\s+not\s+recogni[sz]e\b|\b(?:a|slight|some)\s+problems?\s+with\b"
      r"|\bmore\s+time\s+to\s+(?:study|consider|reflect|examine|think)\b|\btime\s+to\s+think\b|\bneed\s+to\s+reflect\b"
      # what the text lacks or should change: an amendment asked for, or a part objected to
