@@ -52,7 +52,7 @@ _CUES = [
      r"|\b(?:wanted|wished|requested|asked\s+for)\s+(?:that\s+)?(?:this|the)\s+(?:present\s+)?(?:sub-?)?item\s+(?:to\s+)?remain\s+on\b"),
     ("has reservations", ("not ", "postpon", "prejudice", "condition", "provided", "as long as", "subject to", "reserv"),
      r"\b(?:did|would|will|could|does)\s+not\s+oppose\b|\bprefer\w*\s+(?:\w+\s+){0,8}?postpon\w*"
-     r"|\bwithout\s+prejudice\b|\bon\s+(?:the\s+)?condition\s+that\b|(?:,|\bonly|\bbut|\band)\s+provided\s+that\b|\bprovided\s+(?:further\s+)?\w+\s+(?:was|were)\s+provided\b"
+     r"|\bwithout\s+prejudice\b|\bon\s+(?:the\s+)?condition\s+that\b|(?<!clause\s)(?<!article\s)(?<!\btm\s)(?<!mechanism\s)(?<!decision\s)(?<!agreement\s)\bprovided\s+that\b|\bprovided\s+(?:further\s+)?\w+\s+(?:was|were)\s+provided\b"
      r"|\bas\s+long\s+as\b|\bsubject\s+to\s+(?:the\s+)?(?:condition|understanding|agreement)|\breserved\s+(?:its|his|her|their)\s+position\b"),
     ("opposes", ("not ", "n't", "n’t", "cannot", "unable", "oppos", "object", "reject", "against", "disagree", "block", "instructions", "postpon",
                  "defer", "later stage", "difficult", "wait", "agenda"),
