@@ -22,9 +22,11 @@ organizations", "the CTD should…") supports that course; reservations include 
 should change ("not included in", "should be reflected", "with the addition of", "one clear omission")
 and a discussion to be suspended; a block stated with a modal ("would have difficulty in agreeing to",
 "not prepared to grant") opposes; what a request for clarification asks about ("why the OECS was not
-included") is no objection. Tuned on tests/data/ctd-stance-tuning.jsonl (meetings 24-40) and, in the
-second round, on the second reader's labels of meetings 41-56; measured on fresh labels of meetings
-61-80 in benchmarks/bench_relations.py.
+included") is no objection. A turn that only backs other delegations stands where they stood when all of
+them opposed or had reservations (follow_backed). Tuned on tests/data/ctd-stance-tuning.jsonl (meetings
+24-40), in the second round on the second reader's labels of meetings 41-56, in the third on the blind
+labels of meetings 61-80; the held-out measure is the third blind set (meetings 81-100) in
+benchmarks/bench_relations.py.
 """
 
 from __future__ import annotations
