@@ -90,3 +90,36 @@ def test_heading_proponents_read_from_real_agenda_headings(ctd_db):
     assert heading_proponents(benin) == (("Benin", "LDC Group"),)
     assert heading_proponents(japan) == (("Japan", None),)  # not ASEAN or China, the subject of the communication
     assert heading_proponents(committee) == ()  # a committee is no proponent
+
+
+def test_the_gcc_is_a_group_and_a_member_speaking_for_it_gives_its_capacity(ctd_db):
+    from wto_assist import members
+
+    assert {members.canonical(name) for name in ("GCC", "Gulf Cooperation Council", "the GCC countries", "GCC Members")} == {"GCC"}
+    with Store(ctd_db, create=False) as store:
+        egypt = _pairs(store, "WT/COMTD/M/73", "full support for the position of the GCC")
+    assert ("Egypt", "GCC") in {pair[:2] for pair in egypt}
+
+
+def test_the_other_proponents_are_those_the_item_names(ctd_db):
+    """Named by the Chairman's paragraph ('the proponents … – Brazil, China, India and the US –') or by the
+    speaker's own sentence ('the proposal by Brazil, India and the US … join as a co-sponsor')."""
+    with Store(ctd_db, create=False) as store:
+        associated = _pairs(store, "WT/COMTD/M/73", "associated his delegation with the interventions by the other proponents")
+        cosponsor = _pairs(store, "WT/COMTD/M/69", "China had decided to join as a co")
+    expected = {("China", "Brazil"), ("China", "India"), ("China", "United States")}
+    assert {pair[:2] for pair in associated} == expected and {pair[:2] for pair in cosponsor} == expected
+
+
+def test_the_previous_three_speakers_and_a_groups_own_position(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        three = _pairs(store, "WT/COMTD/M/73", "supported the interventions of the previous three speakers")
+        ldc = _pairs(store, "WT/COMTD/M/68", "his delegation supported the LDC position")
+        concerns = _pairs(store, "WT/COMTD/M/68", "fully shared the concerns of LDCs")
+    assert {pair[1] for pair in three} == {"Oman", "Egypt", "Saudi Arabia, Kingdom of"}
+    assert ("India", "LDC Group") in {pair[:2] for pair in ldc} and ("China", "LDC Group") in {pair[:2] for pair in concerns}
+
+
+def test_joining_others_in_thanking_is_a_courtesy(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        assert not _pairs(store, "WT/COMTD/M/80", "joined Brazil and the US in thanking the Members")

@@ -35,6 +35,11 @@ def _stance(store, symbol, phrase):
     # a question whose object sounds like an objection is still a question
     ("WT/COMTD/M/52", "requested clarification as to why the OECS was not included", "asks questions"),
     ("WT/COMTD/M/50", "asked a question concerning the participating rates", "asks questions"),
+    # third round (tuned on meetings 61-80): an item kept on the agenda, objecting to its removal, asking
+    # for confirmation, backing only an informal meeting, and following the delegations one backed
+    ("WT/COMTD/M/73", "his delegation wanted this item to remain on the CTD's agenda", "supports"),
+    ("WT/COMTD/M/62", "did not agree that the item concerning commodities should be taken off", "supports"),
+    ("WT/COMTD/M/77", "asked for confirmation that discussion would continue at the next meeting", "asks questions"),
 ])
 def test_stance_of_real_turns(ctd_db, symbol, phrase, stance):
     with Store(ctd_db, create=False) as store:
@@ -54,3 +59,21 @@ def test_no_refusal_in_not_only_or_not_having_to():
 def test_congratulations_are_a_courtesy_not_support():
     assert classify("The representative of Norway congratulated the Government of the Maldives for being in the process of"
                     " graduating from LDC status.")[0] == "neutral"
+
+
+def test_backing_an_informal_meeting_is_not_the_deciding_cue(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        _, cue = _stance(store, "WT/COMTD/M/71", "he supported the Chairman's initiative to hold an informal, open-ended CTD meeting")
+    assert cue != "supported"
+
+
+def test_a_turn_that_only_backs_another_stands_where_that_one_stood(ctd_db):
+    """"Vanuatu supported the intervention by Chad.", after Chad (for the LDC Group) stated reservations."""
+    with Store(ctd_db, create=False) as store:
+        follower, cue = _stance(store, "WT/COMTD/M/106", "The representative of Vanuatu supported the intervention by Chad.")
+        chad = store.connection.execute(
+            "SELECT s.stance FROM stances s JOIN paragraphs p ON p.id = s.paragraph_id JOIN documents d ON d.id = p.document_id"
+            " WHERE d.symbol = 'WT/COMTD/M/106' AND s.member = 'Chad' AND p.seq < (SELECT p2.seq FROM paragraphs p2 JOIN documents d2"
+            " ON d2.id = p2.document_id WHERE d2.symbol = 'WT/COMTD/M/106' AND p2.text LIKE 'The representative of Vanuatu supported%')"
+            " ORDER BY p.seq DESC LIMIT 1").fetchone()[0]
+    assert chad in ("opposes", "has reservations") and cue == "supported" and follower == chad

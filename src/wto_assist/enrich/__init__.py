@@ -43,8 +43,8 @@ def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichRepor
             raised[paragraph_id] = find_concerns(text, symbol, *turn)
             texts[paragraph_id] = text
         contexts = [Turn(*row) for row in store.paragraph_contexts(symbols)]
-        backed = resolve_references(backed, contexts)
-        stances = turn_stances(contexts, texts)
+        backed = resolve_references(backed, contexts, texts)
+        stances = turn_stances(contexts, texts, backed)
         # A report cites most reports in its footnotes: what a paragraph's footnotes cite, the paragraph
         # cites (kept with offsets -1, as the words are not in the paragraph's own text).
         notes = store.footnote_texts(symbols)

@@ -21,7 +21,7 @@ from importlib import resources
 
 from .. import members
 from ..documents.speakers import identify
-from .sponsors import CO_SPONSORS, THE_PROPOSAL, heading_proponents, joint_authors
+from .sponsors import CO_SPONSORS, THE_PROPOSAL, heading_proponents, joint_authors, stated_proponents
 
 RELATIONS = ("support", "association", "shared view", "shared concern", "agreement")
 # Words a support phrase may pass through between its verb and the delegations it names.
@@ -42,9 +42,15 @@ _PHRASE_WORDS = frozenset(
     colleagues hinted at speaker speakers including namely notably preliminary initial recent similar valid valuable
     useful excellent detailed thoughtful concrete substantive recommendation recommendations content notion application
     document documents firmly being spearheaded introduced posed voiced articulated tabled circulated sponsored
-    co-sponsored proponent proponents sponsors authors co - observer status""".split()
+    co-sponsored proponent proponents sponsors authors co - observer status systemic
+    co-sponsor sponsor disappointment regret frustration""".split()
 )
-_SPONSOR_WORDS = frozenset("co-sponsors sponsors proponents authors".split())
+_SPONSOR_WORDS = frozenset("co-sponsors co-sponsor sponsors proponents proponents' authors".split())
+# A group named by its members' status owns a position here: "the concerns of LDCs", "the LDC position".
+_POSITION_NOUNS = frozenset("position positions concerns concern views view proposal proposals request requests interests".split())
+_GROUP_ADJECTIVES = {"ldc": "LDC Group", "lldc": "LLDC Group", "sve": "SVEs"}
+# "India joined Brazil and the US in thanking the Members": a courtesy, no position backed.
+_COURTESY = re.compile(r"\s*in\s+(?:thanking|congratulating|paying\s+tribute|expressing\s+(?:\w+\s+)?(?:thanks|gratitude|condolences|sympathy))\b", re.IGNORECASE)
 # After "that"/"which", these open a relative clause of the support phrase, not the substance.
 _RELATIVE_AUXILIARIES = frozenset("had has have was were".split())
 _NEGATION = frozenset("not n't never unable nor cannot couldn't didn't wouldn't doesn't".split())
@@ -55,7 +61,7 @@ _SENTENCE_END = re.compile(r"(?<=[.;])(?<!\bSt\.)(?<!\bMr\.)(?<!\bNo\.)\s+(?=[A-
 _CONCERN = re.compile(r"\bconcerns?\b|\bcaution\b|\bsurprise\b", re.IGNORECASE)
 # What one shares with another delegation; "the share of LDCs in world trade" is no relation.
 _SHARED_THINGS = re.compile(r"\b(?:views?|concerns?|position|positions|opinions?|comments|observations|thoughts|perspective|approach"
-                            r"|interests?|caution|sentiments?|surprise|assessment|ideas?|points?|remarks|appreciation)\b", re.IGNORECASE)
+                            r"|interests?|caution|sentiments?|surprise|assessment|ideas?|points?|remarks|appreciation|disappointment|regret|frustration)\b", re.IGNORECASE)
 # The noun "support" is the supporter's own after these words ("expressed support for", "his delegation's
 # support to", "gave his support to"); "noted the overwhelming support for" reports others' support.
 _VERB_BEFORE = frozenset("to could would will can may shall should might did do does must cannot".split())
@@ -149,11 +155,16 @@ class RelationFinder:
                 if passive or (token.lower_ == "support" and doc[token_start - 1].lower_ == "the"):
                     found += _reversed(doc, text, token_start, token_end, end, actors, supporters[0], cue)
                     continue
-                if token.lower_ == "support" and not _OWN_SUPPORT & {t.lower_ for t in doc[max(0, token_start - 3) : token_start]}:
-                    if not _VERB_BEFORE & {t.lower_ for t in doc[max(0, token_start - 2) : token_start]}:
+                if token.lower_ == "support":
+                    owner = _OWN_SUPPORT & {t.lower_ for t in doc[max(0, token_start - 3) : token_start]}
+                    if "their" in owner and len(supporters) < 2:
+                        continue  # "thanked those delegations that had expressed their support": theirs, not the speaker's
+                    if not owner and not _VERB_BEFORE & {t.lower_ for t in doc[max(0, token_start - 2) : token_start]}:
                         continue  # the noun, someone else's support
                 phrase_end = limit if token.idx < limit else end
                 targets = _targets(doc, token_end, phrase_end, actors)
+                if targets and cue == "association" and _COURTESY.match(text, targets[-1][2]):
+                    continue
                 if not targets:
                     found += _anaphora(text, token.idx, phrase_end, supporters, cue, actors)
                 named = {target[0] for target in targets}
@@ -173,11 +184,19 @@ class RelationFinder:
 # "associated itself with that statement", "supported the previous speaker": the supported delegation is
 # the speaker of an earlier turn, found when the whole meeting is read (resolve_references).
 PREVIOUS_SPEAKER = "(the previous speaker)"
-PREVIOUS_TWO = "(the two previous speakers)"
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+
+
+def previous_speakers(count: int) -> str:
+    """The marker of "the previous N speakers", resolved to the N latest other speakers of the item."""
+    return "(the two previous speakers)" if count == 2 else f"(the {count} previous speakers)"
+
+
+PREVIOUS_TWO = previous_speakers(2)
 _ANAPHOR_ONE = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,5}?(?:(?:that|the latter|the preceding|the last)\s+(?:statement|intervention)"
                           r"|the statement just (?:made|delivered)|the (?:previous|preceding|last) speaker\b(?!s))", re.IGNORECASE)
-_ANAPHOR_TWO = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,8}?(?:these two delegations|the two (?:previous|preceding) speakers"
-                          r"|both (?:previous|preceding) speakers)", re.IGNORECASE)
+_ANAPHOR_MANY = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,8}?(?:these (?P<these>two|three) delegations|the (?P<before>two|three|four|five) (?:previous|preceding) speakers"
+                           r"|the (?:previous|preceding|last) (?P<after>two|three|four|five) speakers|(?P<both>both) (?:previous|preceding) speakers)", re.IGNORECASE)
 
 # "supported the proposal", naming no one: the proposal the agenda item discusses, whose proponents the
 # heading names (sponsors.py); not "the proposal by the Chairman", "the proposals made".
@@ -191,7 +210,9 @@ def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, 
     Morocco deserved to be noted, and his delegation associated itself with that statement"), else the
     previous speaker, found later by resolve_references."""
     window = text[cue_start : min(phrase_end, cue_start + 120)]
-    marker = PREVIOUS_TWO if _ANAPHOR_TWO.match(window) else PREVIOUS_SPEAKER if _ANAPHOR_ONE.match(window) else None
+    many = _ANAPHOR_MANY.match(window)
+    marker = (previous_speakers(_COUNTS[next(word for word in many.groups() if word).lower()]) if many
+              else PREVIOUS_SPEAKER if _ANAPHOR_ONE.match(window) else None)
     own = {name for name, _ in supporters}
     named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
     if marker is None and cue in ("support", "association") and _ANAPHOR_PROPOSAL.match(window):
@@ -205,7 +226,7 @@ def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, 
         return [Relation(name, behalf, supported, None, "support", evidence) for name, behalf in supporters]
     if marker is None or cue == "shared":
         return []
-    match = (_ANAPHOR_TWO if marker == PREVIOUS_TWO else _ANAPHOR_ONE).match(window)
+    match = many or _ANAPHOR_ONE.match(window)
     relation = {"association": "association", "agreement": "agreement"}.get(cue, "support")
     evidence = window[: match.end()].strip()
     if marker == PREVIOUS_SPEAKER and named and "speaker" not in evidence:
@@ -284,11 +305,11 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
         if span is not None:
             if targets and _follows_on_behalf(doc, index) and span.label_ == "GROUP":
                 targets[-1][1] = span.kb_id_  # "Egypt on behalf of the African Group": Egypt spoke for the Group
-            elif not _GENERIC_GROUP.match(span.text) and not (span.end < len(doc) and doc[span.end].lower_ == "round"):
+            elif (not _GENERIC_GROUP.match(span.text) or _owns_position(doc, span)) and not (span.end < len(doc) and doc[span.end].lower_ == "round"):
                 targets.append([span.kb_id_, None, span.end_char])
             index = span.end
             continue
-        word = token.lower_
+        word = token.lower_.replace("\u2011", "-")  # "co‑sponsor" with a non-breaking hyphen
         spoken_for = _organisation_spoken_for(doc, index) if targets and word == "on" else None
         if spoken_for:
             targets[-1][1], index = spoken_for  # "St. Kitts and Nevis on behalf of the OECS": a Member speaking for it
@@ -301,7 +322,12 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
         if word in ("that", "which") and index + 1 < len(doc) and doc[index + 1].lower_ in _RELATIVE_AUXILIARIES:
             index += 2  # "the proposal that had been made by", "the concerns which were voiced by": the phrase goes on
             continue
-        if word in adjectives:
+        if word == "to" and index > first and index + 1 < len(doc) and doc[index + 1].lower_ in ("that", "those"):
+            index += 2  # "a similar concern to that raised by Barbados"
+            continue
+        if word in _GROUP_ADJECTIVES and index + 1 < len(doc) and doc[index + 1].lower_ in _POSITION_NOUNS:
+            targets.append([_GROUP_ADJECTIVES[word], None, token.idx + len(token.text)])  # "the LDC position"
+        elif word in adjectives:
             targets.append([adjectives[word], None, token.idx + len(token.text)])
         elif word not in _PHRASE_WORDS and not (word in ("for", "to") and index == first and doc[first - 1].lower_ == "support"):
             break
@@ -325,6 +351,15 @@ def _organisation_spoken_for(doc, index: int) -> tuple[str, int] | None:
         if name in _ORGANISATIONS:
             return _ORGANISATIONS[name], index + start + length
     return None
+
+
+def _owns_position(doc, span) -> bool:
+    """Whether a group named by its members' status ("LDCs") is the owner of what is backed: "the concerns
+    of LDCs", "the LDCs' position", not the subject of it ("market access for LDCs")."""
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    if after in _POSITION_NOUNS or (after in ("'", "'s", "’s", "’") and span.end + 1 < len(doc) and doc[span.end + 1].lower_ in _POSITION_NOUNS):
+        return True
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in _POSITION_NOUNS
 
 
 def _follows_on_behalf(doc, index: int) -> bool:
@@ -369,25 +404,33 @@ class Turn:
         return f"{self.symbol}, para. {self.label}"
 
 
-def resolve_references(found: dict[int, list[Relation]], turns: list[Turn]) -> dict[int, list[Relation]]:
+def resolve_references(found: dict[int, list[Relation]], turns: list[Turn], texts: dict[int, str] | None = None) -> dict[int, list[Relation]]:
     """Read each relation against the turns before it: "the intervention by Benin" is Benin's latest turn
     in the same agenda item (else in the meeting), and when Benin spoke there on behalf of a group, the
     supporter backed that group's position (supported_on_behalf_of). "That statement" and "the previous
     speaker" become the speaker of the latest turn by another delegation in the agenda item; "the
     co-sponsors" and an unnamed "the proposal" become the proponents the agenda heading names (the
-    co-sponsors also those an earlier paragraph of the item listed with their paper); unresolved, they
-    are dropped. Turns must be in document order; a relation's own paragraph counts as before it only for
-    the supporter's own capacity."""
+    co-sponsors also those an earlier paragraph of the item listed with their paper); with `texts`
+    (paragraph id -> text), the proponents a paragraph of the item names in its words ("the proponents …
+    – Brazil, China, India and the US –", "the proposal by Brazil, India and the US") come before the
+    joint authors. Unresolved, they are dropped. Turns must be in document order; a relation's own
+    paragraph counts as before it only for the supporter's own capacity and the proponents it names."""
     resolved: dict[int, list[Relation]] = {}
     earlier: list[Turn] = []
+    meeting: list[Turn] = []  # every paragraph of the meeting so far, the Chairman's too
     authors: dict[tuple, list[str]] = {}  # (symbol, agenda item) -> the latest list of joint authors
     for turn in turns:
         if earlier and earlier[-1].symbol != turn.symbol:
             earlier = []
+        if meeting and meeting[-1].symbol != turn.symbol:
+            meeting = []
+        meeting.append(turn)
         if turn.paragraph_id in found:
             item = (turn.symbol, turn.agenda_item)
+            stated = _stated_in_item(meeting, texts) if texts and any(
+                relation.supported in (CO_SPONSORS, THE_PROPOSAL) for relation in found[turn.paragraph_id]) else None
             resolved[turn.paragraph_id] = _unique([new for relation in found[turn.paragraph_id]
-                                                   for new in _resolve(relation, turn, earlier, authors.get(item))])
+                                                   for new in _resolve(relation, turn, earlier, authors.get(item), stated)])
             if len(found[turn.paragraph_id]) >= 2:
                 authors[item] = joint_authors(found[turn.paragraph_id]) or authors.get(item)
         if turn.speaker_kind in ("member", "group"):
@@ -395,19 +438,40 @@ def resolve_references(found: dict[int, list[Relation]], turns: list[Turn]) -> d
     return resolved
 
 
-def _resolve(relation: Relation, turn: Turn, earlier: list[Turn], authors: list[str] | None = None) -> list[Relation]:
+def _stated_in_item(meeting: list[Turn], texts: dict[int, str]) -> list[str] | None:
+    """The proponents the latest paragraph of the current agenda item names in its words (the current
+    paragraph first), or None."""
+    item = meeting[-1].agenda_item
+    for turn in reversed(meeting):
+        if turn.agenda_item != item:
+            break
+        names = stated_proponents(texts.get(turn.paragraph_id, ""))
+        if names:
+            return names
+    return None
+
+
+# "the other proponents", "the other co-sponsors": a proponent backing the rest of them.
+_OTHER = re.compile(r"\bother\b", re.IGNORECASE)
+_PREVIOUS_COUNT = {PREVIOUS_SPEAKER: 1, **{previous_speakers(count): count for count in (2, 3, 4, 5)}}
+
+
+def _resolve(relation: Relation, turn: Turn, earlier: list[Turn], authors: list[str] | None = None,
+             stated: list[str] | None = None) -> list[Relation]:
     if relation.supported in (CO_SPONSORS, THE_PROPOSAL):
         proponents = list(heading_proponents(turn.agenda_item))
+        if not proponents and stated:
+            proponents = [(name, None) for name in stated]
         if not proponents and relation.supported == CO_SPONSORS:
             proponents = [(name, None) for name in authors or ()]
-        if relation.supporter in {name for name, _ in proponents}:
+        if relation.supporter in {name for name, _ in proponents} and not _OTHER.search(relation.evidence):
             return []  # a proponent speaking of its own proposal ("China and the US had joined as co-sponsors")
         return [new for name, group in proponents if name != relation.supporter
                 for new in _resolve(Relation(relation.supporter, relation.supporter_on_behalf_of, name, group,
                                              relation.relation, relation.evidence), turn, earlier)]
     in_item = [t for t in reversed(earlier) if t.agenda_item == turn.agenda_item]
-    if relation.supported in (PREVIOUS_SPEAKER, PREVIOUS_TWO):
-        wanted = 2 if relation.supported == PREVIOUS_TWO else 1
+    if relation.supported in _PREVIOUS_COUNT:
+        wanted = _PREVIOUS_COUNT[relation.supported]
         speakers: list[Turn] = []
         for previous in in_item:
             if previous.speaker != relation.supporter and previous.speaker not in [t.speaker for t in speakers]:

@@ -5,10 +5,12 @@ minutes of CTD meetings 1-60; the rules were tuned on meetings 1-40. A second re
 to the rules (tests/data/ctd-relations-groups-heldout.jsonl: pairs of meetings 41-60 with the group
 whose position was backed; tests/data/ctd-stance-heldout.jsonl: the stance of Member turns of meetings
 41-56). They were held out until the stance rules had been frozen once (accuracy 0.447); the next
-round of rules was then tuned on them, so they are tuning data now. The held-out measure is a fresh set
-of the same reader's kind for meetings 61-80 (ctd-relations-groups-heldout2.jsonl,
-ctd-stance-heldout2.jsonl), scored when present. Labels find their paragraph by symbol and first words,
-never by a paragraph number, so the scores survive re-numbering.
+round of rules was then tuned on them, so they are tuning data now. A fresh set of the same kind for
+meetings 61-80 (ctd-relations-groups-heldout2.jsonl, ctd-stance-heldout2.jsonl) was held out for one
+measurement and tuned on in the third round. The held-out measure is the third blind set, meetings
+81-100 (ctd-relations-groups-heldout3.jsonl, ctd-stance-heldout3.jsonl), scored when present. Labels
+find their paragraph by symbol and first words, never by a paragraph number, so the scores survive
+re-numbering.
 """
 
 from __future__ import annotations
@@ -26,12 +28,16 @@ DEV_SET = LABELS / "ctd-support-relations-dev.jsonl"
 GROUPS_HELD_OUT = LABELS / "ctd-relations-groups-heldout.jsonl"
 STANCE_HELD_OUT = LABELS / "ctd-stance-heldout.jsonl"
 STANCE_TUNING = LABELS / "ctd-stance-tuning.jsonl"  # meetings 24-40: the stance cues were tuned on these
-# Fresh labels of meetings 61-80 written blind to the rules: the held-out measure once they are added.
+# Labels of meetings 61-80 written blind to the rules: measured once (held out), tuned on since the third round.
 GROUPS_HELD_OUT_2 = LABELS / "ctd-relations-groups-heldout2.jsonl"
 STANCE_HELD_OUT_2 = LABELS / "ctd-stance-heldout2.jsonl"
+# Labels of meetings 81-100 written blind to the rules: the held-out measure once they are added.
+GROUPS_HELD_OUT_3 = LABELS / "ctd-relations-groups-heldout3.jsonl"
+STANCE_HELD_OUT_3 = LABELS / "ctd-stance-heldout3.jsonl"
 TUNED_ON = range(1, 41)
 SECOND_READER = range(41, 61)
 HELD_OUT_2 = range(61, 81)
+HELD_OUT_3 = range(81, 101)
 
 
 @dataclass

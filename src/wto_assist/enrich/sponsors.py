@@ -43,6 +43,42 @@ def heading_proponents(agenda_item: str | None) -> tuple[tuple[str, str | None],
     return tuple((actor.name, group) for actor, _, _ in members.find_all(names))
 
 
+# "the proponents of a TM for PTAs – Brazil, China, India and the US – had presented": the list after a dash or colon.
+_LISTED_PROPONENTS = re.compile(r"\b(?:proponents|co-sponsors|sponsors|authors)\b[^.;–—:()]{0,80}?\s*[–—:]\s*(?P<names>[^–—:;()]+)", re.IGNORECASE)
+# "the proposal by Brazil, India and the US on …", "the communication from China, Egypt and India was …"
+_PAPER_BY = re.compile(r"\b(?:proposal|communication|submission|paper)\s+(?:from|by)\s+(?P<names>[^.;()–—]+)", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?", re.IGNORECASE)
+_PAPER_WORDS = ("propon", "sponsor", "author", "proposal", "communication", "submission", "paper")
+
+
+def stated_proponents(text: str) -> list[str] | None:
+    """The Members a paragraph names as the proponents of a paper, two or more listed together (the last
+    such list in it), or None: what "the other proponents" or "the co-sponsors" of a later paragraph
+    refer to when the agenda heading names none."""
+    folded = text.lower()
+    if not any(word in folded for word in _PAPER_WORDS):
+        return None
+    lists = []
+    for pattern in (_LISTED_PROPONENTS, _PAPER_BY):
+        for match in pattern.finditer(text):
+            names = _leading_list(match.group("names"))
+            if len(names) >= 2:
+                lists.append((match.start(), names))
+    return max(lists)[1] if lists else None
+
+
+def _leading_list(fragment: str) -> list[str]:
+    """The Members listed at the start of `fragment` ("Brazil, India and the US on a transparency…")."""
+    names, position = [], 0
+    for actor, start, end in members.find_all(fragment):
+        gap = fragment[position:start]
+        if actor.kind != "member" or (names and not _LIST_GAP.fullmatch(gap)) or (not names and gap.strip() not in ("", "the")):
+            break
+        names.append(actor.name)
+        position = end
+    return names
+
+
 def joint_authors(relations) -> list[str] | None:
     """The delegations one support phrase of a paragraph lists together with a paper ("the paper submitted
     by the delegations of Kenya, Uganda and Tanzania"): the co-sponsors later paragraphs of the item
