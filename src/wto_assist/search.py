@@ -31,7 +31,7 @@ from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_ver
 from .index.analysis import tokens
 from .index.columns import Columns
 from .index.hitlist import HitList
-from .index.lexical import LexicalIndex
+from .index.segments import open_lexical
 from .store import Store
 
 MODES = ("bm25", "dense", "hybrid")
@@ -133,12 +133,13 @@ class Searcher:
                     raise IndexMissing(f"the index in {index_dir} changed while opening it; try again") from None
         if self.manifest.get("format") != FORMAT_VERSION:
             self._hold.close()
-            raise IndexMissing(f"the index in {index_dir} was built by an older wto-assist: run `wto-assist index` to rebuild it")
+            raise IndexMissing(f"the index in {index_dir} has format {self.manifest.get('format')}, this wto-assist reads "
+                               f"format {FORMAT_VERSION}: run `wto-assist index` to rebuild it")
         # Precomputed columns (index/columns.py), memory-mapped: a cold start reads no per-row JSON.
         self.columns = Columns(self.version / "columns")
         self.row_count = self.columns.row_count
         self._rows = None
-        self.lexical = LexicalIndex(self.version / "bm25")
+        self.lexical = open_lexical(self.version)  # one segment, or a full build + the documents added since
         # One connection per thread: the web app's requests read at once, and a connection shared between
         # threads can deadlock (SQLite's mutex held while the SQL function wto_today waits for the GIL).
         self._db_path = db_path
@@ -151,7 +152,7 @@ class Searcher:
         self.stale_skipped = 0
         self._document_ids = self.columns.array("document_ids")
         self._document_sizes = np.diff(self.columns.array("document_starts"))
-        self._heading_like = self.columns.array("heading_like")
+        self._heading_like = self.columns.hidden()  # heading-like rows, and rows of documents removed since
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
         self._speller: spelling.Speller | None = None
@@ -161,6 +162,8 @@ class Searcher:
         """Every index row as a dict (evaluation and tests read these; queries use the columns)."""
         if self._rows is None:
             self._rows = json.loads((self.version / "rows.json").read_text(encoding="utf-8"))
+            if (self.version / "delta").is_dir():  # rows of an incremental build: the base's, then the delta's
+                self._rows += json.loads((self.version / "delta" / "rows.json").read_text(encoding="utf-8"))
         return self._rows
 
     def _facts(self, hits: np.ndarray, parsed) -> relevance.RowFacts:
@@ -315,7 +318,7 @@ class Searcher:
             hits, scores, matched = self.scores(rest, mode, mask)
         else:
             hits, scores, matched = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(self.row_count, dtype=bool)
-        order = HitList(opened, hits, scores, self._citation_ids, self.columns.citation_count)
+        order = HitList(opened, hits, scores, self._citation_ids, self.columns.citation_count, self.columns.order())
         return order, matched, set(opened)
 
     def _cited_rows(self, query: str, notices: list[str]) -> tuple[list[int], str]:

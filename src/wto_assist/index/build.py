@@ -44,8 +44,9 @@ from .procedural import is_procedural
 
 # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns (one branch) and Snowball
 # stemming, k1 0.75, procedural lines, numbered groups as one term (another); 4: both together;
-# 5: a date per row (a dispute summary's paragraphs carry their events' dates).
-FORMAT_VERSION = 5
+# 5: a date per row (a dispute summary's paragraphs carry their events' dates); 6: incremental segments
+# (index/segments.py: paragraph lengths, the store's read time and restriction overrides in the manifest).
+FORMAT_VERSION = 6
 
 
 class IndexMissing(UnavailableError):
@@ -61,6 +62,7 @@ class BuildReport:
     reused: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, export, encode, faiss, write
     query_encoder: str | None = None  # "onnx" when queries can skip torch, else "torch" and why
+    delta: dict | None = None  # an incremental build: documents and rows added, documents removed (index/segments.py)
 
 
 def is_heading_like(row: dict) -> bool:
@@ -104,7 +106,7 @@ def hold_version(version: Path):
     return handle
 
 
-def _write_json(path: Path, value) -> None:
+def write_json(path: Path, value) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
 
 
@@ -130,18 +132,53 @@ def build_index(
     model: str | None = None,
     with_dense: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
 ) -> BuildReport:
+    """Bring the index up to date: a small delta segment over the last full build when only a few
+    documents were ingested or removed since (index/segments.py), else (or with `full`) a full build."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _writer_lock(index_dir):
         for leftover in index_dir.glob(".building-*"):  # under the lock, only a killed build leaves these
             shutil.rmtree(leftover, ignore_errors=True)
+        if not full and not with_dense:
+            report = _update(db_path, index_dir)
+            if report is not None:
+                return report
         return _build(db_path, index_dir, model, with_dense, on_progress)
 
 
+def _update(db_path: Path, index_dir: Path) -> BuildReport | None:
+    """An incremental version over the live one, or None when a full build is due."""
+    from . import segments
+
+    try:
+        live = current_version(index_dir)
+    except IndexMissing:
+        return None
+    version_name = f"v{time.time_ns()}"
+    report = BuildReport(version=version_name, rows=0)
+    building = index_dir / f".building-{uuid.uuid4().hex}"
+    building.mkdir()
+    try:
+        if not segments.update(db_path, live, building, report):
+            shutil.rmtree(building, ignore_errors=True)
+            return None
+        _publish(building, index_dir, version_name, report)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _remove_old_versions(index_dir, keep=version_name)
+    return report
+
+
 def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, on_progress) -> BuildReport:
+    from .segments import now, overrides_fingerprint
+
     started = time.perf_counter()
     with Store(db_path, create=False) as store:
+        read_at = now()  # documents ingested from now on go to the next incremental build
+        overrides = overrides_fingerprint(store)
         rows = store.index_rows()
     if not rows:
         raise IndexMissing(f"the corpus {db_path} has no paragraphs yet: run `wto-assist ingest` first")
@@ -154,7 +191,7 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     try:
         heading_like = [is_heading_like(row) for row in rows]
         procedural = [is_procedural(row["text"]) for row in rows]  # invitations, "took note": ranked lower (index/procedural.py)
-        _write_json(building / "rows.json", [
+        write_json(building / "rows.json", [
             {**{key: value for key, value in row.items() if key != "text"}, "heading_like": flag, "procedural": ceremony}
             for row, flag, ceremony in zip(rows, heading_like, procedural)
         ])
@@ -170,6 +207,9 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
         manifest = {
             "format": FORMAT_VERSION,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "read_at": read_at,
+            "overrides": overrides,
+            "version": version_name,
             "database": str(Path(db_path).resolve()),
             "rows": len(rows),
             "windows": report.windows,
@@ -178,21 +218,25 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
             "window_words": dense.WINDOW_WORDS,
             "window_stride": dense.WINDOW_STRIDE,
         }
-        _write_json(building / "manifest.json", manifest)
-        clock = time.perf_counter()
-        final = index_dir / version_name
-        os.replace(building, final)
-        pointer = index_dir / f".CURRENT-{uuid.uuid4().hex}"
-        pointer.write_text(version_name, encoding="utf-8")
-        with open(pointer, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(pointer, index_dir / "CURRENT")
-        report.seconds["write"] = time.perf_counter() - clock
+        write_json(building / "manifest.json", manifest)
+        _publish(building, index_dir, version_name, report)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
     _remove_old_versions(index_dir, keep=version_name)
     return report
+
+
+def _publish(building: Path, index_dir: Path, version_name: str, report: BuildReport) -> None:
+    """Make a finished build the live version: renamed into place, then CURRENT replaced atomically."""
+    clock = time.perf_counter()
+    os.replace(building, index_dir / version_name)
+    pointer = index_dir / f".CURRENT-{uuid.uuid4().hex}"
+    pointer.write_text(version_name, encoding="utf-8")
+    with open(pointer, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(pointer, index_dir / "CURRENT")
+    report.seconds["write"] = time.perf_counter() - clock
 
 
 def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport, on_progress) -> str:
@@ -234,7 +278,7 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
         vectors[i] = fresh[key] if key in fresh else previous[key]
     dense.write_faiss(vectors, folder / "windows.faiss")
     np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
-    _write_json(folder / "window_keys.json", keys)
+    write_json(folder / "window_keys.json", keys)
     report.seconds["faiss"] = time.perf_counter() - clock
     return encoder.name
 

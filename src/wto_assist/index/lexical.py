@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +24,13 @@ def build(texts: Iterable[str], folder: Path) -> None:
     retriever = bm25s.BM25(k1=K1, b=B)
     retriever.index((ids, vocabulary), show_progress=False)
     retriever.save(str(folder), show_progress=False)
+    # The average paragraph length, which an incremental segment (index/segments.py) scores against.
+    (folder / "lengths.json").write_text(json.dumps({"rows": len(ids), "tokens": sum(map(len, ids))}), encoding="utf-8")
+
+
+def idf(df: int, rows: int) -> float:
+    """BM25's inverse document frequency as bm25s computes it ("lucene": never negative)."""
+    return math.log(1 + (rows - df + 0.5) / (df + 0.5))
 
 
 class LexicalIndex:
@@ -39,6 +47,25 @@ class LexicalIndex:
         self._data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
         self._rows = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
         self._offsets = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
+        self.folder = folder
+
+    def average_length(self) -> float:
+        lengths = json.loads((self.folder / "lengths.json").read_text(encoding="utf-8"))
+        return lengths["tokens"] / max(lengths["rows"], 1)
+
+    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, BM25 scores) of one vocabulary term."""
+        start, end = int(self._offsets[term]), int(self._offsets[term + 1])
+        return self._rows[start:end], self._data[start:end]
+
+    def document_frequency(self, term: int) -> int:
+        return int(self._offsets[term + 1] - self._offsets[term])
+
+    def dead_frequencies(self, dead: np.ndarray) -> np.ndarray:
+        """Per term, how many of the rows marked in `dead` contain it (their postings, found in one pass)."""
+        positions = np.flatnonzero(dead[self._rows])
+        terms = np.searchsorted(self._offsets, positions, side="right") - 1
+        return np.bincount(terms, minlength=len(self._offsets) - 1).astype(np.int32)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed paragraph (zeros when no query term is in the vocabulary)."""
