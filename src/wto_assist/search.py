@@ -180,10 +180,10 @@ class Searcher:
         if self._dense is None:
             if not self.manifest.get("dense"):
                 raise SearchError("this index was built without dense vectors (--no-dense); use --mode bm25")
-            from .index.dense import DenseIndex
             from .index.onnx_encoder import query_encoder
+            from .index.segments import open_dense
 
-            self._dense = DenseIndex(self.version / "dense", query_encoder(self.model))
+            self._dense = open_dense(self.version, query_encoder(self.model), self.columns)
         return self._dense
 
     def warm(self) -> None:

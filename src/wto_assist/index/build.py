@@ -121,9 +121,12 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
         return {}
     import faiss
 
-    index = faiss.read_index(str(folder / "windows.faiss"))
-    keys = json.loads((folder / "window_keys.json").read_text(encoding="utf-8"))
-    return dict(zip(keys, ann.stored_vectors(index)))
+    vectors: dict[str, np.ndarray] = {}
+    for part in (folder, version / "delta" / "dense"):  # an incremental version: the base's windows and the delta's
+        if (part / "windows.faiss").exists():
+            keys = json.loads((part / "window_keys.json").read_text(encoding="utf-8"))
+            vectors.update(zip(keys, ann.stored_vectors(faiss.read_index(str(part / "windows.faiss")))))
+    return vectors
 
 
 def build_index(
@@ -141,14 +144,14 @@ def build_index(
     with _writer_lock(index_dir):
         for leftover in index_dir.glob(".building-*"):  # under the lock, only a killed build leaves these
             shutil.rmtree(leftover, ignore_errors=True)
-        if not full and not with_dense:
-            report = _update(db_path, index_dir)
+        if not full:
+            report = _update(db_path, index_dir, with_dense, model)
             if report is not None:
                 return report
         return _build(db_path, index_dir, model, with_dense, on_progress)
 
 
-def _update(db_path: Path, index_dir: Path) -> BuildReport | None:
+def _update(db_path: Path, index_dir: Path, with_dense: bool, model: str | None) -> BuildReport | None:
     """An incremental version over the live one, or None when a full build is due."""
     from . import segments
 
@@ -161,7 +164,7 @@ def _update(db_path: Path, index_dir: Path) -> BuildReport | None:
     building = index_dir / f".building-{uuid.uuid4().hex}"
     building.mkdir()
     try:
-        if not segments.update(db_path, live, building, report):
+        if not segments.update(db_path, live, building, report, with_dense, model):
             shutil.rmtree(building, ignore_errors=True)
             return None
         _publish(building, index_dir, version_name, report)

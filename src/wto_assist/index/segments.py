@@ -7,6 +7,7 @@ documents, `wto-assist index` instead writes a version made of
     base/columns, base/...      the base's own columns and manifest, for the next incremental build
     columns/                    the base's columns followed by the new documents' (columns.append)
     delta/bm25/                 BM25 of the new documents: per term, rows and tf-normalised weights
+    delta/dense/                their windows' vectors (exact FAISS index), when the index has vectors
     delta/rows.json             the new documents' rows
 
 The delta always holds every document ingested since the base, so each incremental build starts from
@@ -18,7 +19,8 @@ the tombstoned rows' per term are counted once at build), so it is the IDF a ful
 What is not recomputed is the average paragraph length of BM25's length normalisation: the delta is
 scored against the base's average, as the base rows were, where a full rebuild would use the average
 over all live rows. Scores therefore differ from a full rebuild's by that change of average only
-(measured in tests/test_index_segments.py and docs/scale.md). Past MERGE_SHARE of the base's rows (or
+(measured in tests/test_index_segments.py and docs/scale.md). Dense scores are a full rebuild's: both
+segments are searched and the best `depth` windows of the two kept. Past MERGE_SHARE of the base's rows (or
 on `index --full`) the next build is a full one, which merges the delta into a new base.
 """
 
@@ -67,15 +69,18 @@ def _link_tree(source: Path, target: Path) -> None:
                 os.link(Path(folder) / name, here / name)
 
 
-def plan(store: Store, live: Path) -> tuple[list[str], list[int], dict] | None:
+def plan(store: Store, live: Path, with_dense: bool, model: str | None) -> tuple[list[str], list[int], dict] | None:
     """(symbols to index in the delta, base documents to tombstone, base manifest), or None when only a
-    full build is right: another format, a dense index, or restriction overrides changed."""
+    full build is right: another format, vectors asked for where there are none (or the reverse), another
+    model, or restriction overrides changed."""
     from .build import FORMAT_VERSION
 
     manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
     base = base_of(live)
     base_manifest = json.loads((base / "manifest.json").read_text(encoding="utf-8"))
-    if manifest.get("format") != FORMAT_VERSION or manifest.get("dense") or "read_at" not in base_manifest:
+    if manifest.get("format") != FORMAT_VERSION or "read_at" not in base_manifest or bool(manifest.get("dense")) != with_dense:
+        return None
+    if with_dense and model and str(Path(model)) != str(manifest.get("model")):
         return None
     if base_manifest.get("overrides") != overrides_fingerprint(store):
         return None
@@ -186,12 +191,100 @@ class SegmentedLexical:
         return result
 
 
+def write_dense(rows: list[dict], folder: Path, live: Path, model: str, report) -> None:
+    """The delta's window vectors: those of the live version's delta reused by window text, the rest
+    encoded (ONNX export when cached: no torch to load for a few documents)."""
+    import hashlib
+
+    from . import ann, dense
+    from .onnx_encoder import query_encoder
+
+    folder.mkdir(parents=True)
+    texts, window_rows = [], []
+    for number, row in enumerate(rows):
+        for window in dense.windows(row["text"]):
+            texts.append(window)
+            window_rows.append(number)
+    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+    previous: dict[str, np.ndarray] = {}
+    if (live / "delta" / "dense" / "windows.faiss").exists():
+        import faiss
+
+        earlier = live / "delta" / "dense"
+        previous = dict(zip(json.loads((earlier / "window_keys.json").read_text(encoding="utf-8")),
+                            ann.stored_vectors(faiss.read_index(str(earlier / "windows.faiss")))))
+    missing = [i for i, key in enumerate(keys) if key not in previous]
+    clock = time.perf_counter()
+    encoder = query_encoder(model)
+    fresh = dict(zip((keys[i] for i in missing), encoder.encode([texts[i] for i in missing]))) if missing else {}
+    report.seconds["encode"] = time.perf_counter() - clock
+    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    for i, key in enumerate(keys):
+        vectors[i] = fresh[key] if key in fresh else previous[key]
+    dense.write_faiss(vectors, folder / "windows.faiss")
+    np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
+    (folder / "window_keys.json").write_text(json.dumps(keys), encoding="utf-8")
+    report.windows, report.encoded, report.reused = len(texts), len(missing), len(texts) - len(missing)
+    base_windows = json.loads((base_of(live) / "manifest.json").read_text(encoding="utf-8")).get("windows", 0)
+    report.windows += base_windows  # the index's windows, as a full build counts them: the base's are all reused
+    report.reused += base_windows
+
+
+class SegmentedDense:
+    """Window search over base + delta as one index would answer (DenseIndex's `scores`): each segment's
+    windows at or above the floor, and the best `depth` of both segments' top windows. Rows of removed
+    documents are left out of the search, so they take no place among the top windows."""
+
+    def __init__(self, version: Path, encoder, dead: np.ndarray):
+        from .dense import DenseIndex
+
+        self.base = DenseIndex(version / "dense", encoder)
+        self.delta = DenseIndex(version / "delta" / "dense", encoder)
+        self.encoder = encoder
+        self.base_rows = int(dead.size - self.delta_row_count(version))
+        self._live = np.flatnonzero(~np.asarray(dead)) if dead.any() else None
+
+    @staticmethod
+    def delta_row_count(version: Path) -> int:
+        return json.loads((version / "delta" / "bm25" / "stats.json").read_text(encoding="utf-8"))["rows"]
+
+    def scores(self, query: str, row_count: int, allowed_rows: np.ndarray | None = None, depth: int = 2000,
+               floor: float | None = None) -> np.ndarray:
+        from .dense import best_per_row
+
+        if self._live is not None:
+            allowed_rows = self._live if allowed_rows is None else np.intersect1d(allowed_rows, self._live)
+        vector = self.encoder.encode([query])
+        split = None if allowed_rows is None else np.searchsorted(allowed_rows, self.base_rows)
+        base = self.base.search(vector, self.base_rows, None if split is None else allowed_rows[:split], depth, floor)
+        delta = self.delta.search(vector, row_count - self.base_rows,
+                                  None if split is None else allowed_rows[split:] - self.base_rows, depth, floor)
+        shifted = [None if part is None else (part[0] + self.base_rows, part[1]) for part in delta]
+        found = [part for part in (base[0], shifted[0]) if part is not None]
+        tops = [part for part in (base[1], shifted[1]) if part is not None]
+        if tops:
+            rows = np.concatenate([part[0] for part in tops])
+            cosines = np.concatenate([part[1] for part in tops])
+            best = np.argsort(-cosines, kind="stable")[:depth]
+            found.append((rows[best], cosines[best]))
+        return best_per_row(row_count, found)
+
+
+def open_dense(version: Path, encoder, columns_: columns.Columns):
+    """The version's window search: one segment, or base + delta."""
+    from .dense import DenseIndex
+
+    if (version / "delta").is_dir():
+        return SegmentedDense(version, encoder, np.asarray(columns_.array("dead")))
+    return DenseIndex(version / "dense", encoder)
+
+
 def open_lexical(version: Path):
     """The version's BM25: one segment, or base + delta."""
     return SegmentedLexical(version) if (version / "delta").is_dir() else LexicalIndex(version / "bm25")
 
 
-def update(db_path: Path, live: Path, building: Path, report) -> bool:
+def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, model: str | None) -> bool:
     """Write into `building` an incremental version over the live one's base; False (nothing written)
     when a full build is needed instead (see `plan`, and MERGE_SHARE)."""
     from .build import FORMAT_VERSION, is_heading_like, lexical_text, write_json
@@ -200,7 +293,7 @@ def update(db_path: Path, live: Path, building: Path, report) -> bool:
     started = time.perf_counter()
     with Store(db_path, create=False) as store:
         read_at = now()
-        found = plan(store, live)
+        found = plan(store, live, with_dense, model)
         if found is None:
             return False
         symbols, dead_documents, base_manifest = found
@@ -216,6 +309,9 @@ def update(db_path: Path, live: Path, building: Path, report) -> bool:
 
     clock = time.perf_counter()
     _link_tree(live / "bm25", building / "bm25")
+    live_manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
+    if with_dense:
+        _link_tree(live / "dense", building / "dense")
     os.link(live / "rows.json", building / "rows.json")
     _link_tree(base / "columns", building / "base" / "columns")
     os.link(base / "manifest.json", building / "base" / "manifest.json")
@@ -230,6 +326,8 @@ def update(db_path: Path, live: Path, building: Path, report) -> bool:
     columns.append(base / "columns", building / "delta" / "columns", dead_documents, building / "columns")
     write_bm25([lexical_text(row) for row in rows], building / "delta" / "bm25", LexicalIndex(live / "bm25"), dead_rows)
     report.seconds["bm25"] = time.perf_counter() - clock
+    if with_dense:
+        write_dense(rows, building / "delta" / "dense", live, live_manifest["model"], report)
     report.rows = base_columns.row_count - int(dead_rows.size) + len(rows)
     write_json(building / "manifest.json", {
         "format": FORMAT_VERSION,
@@ -237,9 +335,11 @@ def update(db_path: Path, live: Path, building: Path, report) -> bool:
         "read_at": read_at,
         "database": str(Path(db_path).resolve()),
         "rows": report.rows,
-        "windows": 0,
-        "dense": False,
-        "model": None,
+        "windows": report.windows,
+        "dense": with_dense,
+        "model": live_manifest.get("model") if with_dense else None,
+        "window_words": live_manifest.get("window_words"),
+        "window_stride": live_manifest.get("window_stride"),
         "base": base_manifest.get("version"),
         "delta": {"documents": len(symbols), "rows": len(rows), "removed_documents": len(dead_documents),
                   "removed_rows": int(dead_rows.size)},
