@@ -353,7 +353,7 @@ def _index(index_dir: Path | None) -> Path:
 @INDEX_OPTION
 @MODEL_OPTION
 @click.option("--no-dense", is_flag=True, help="BM25 only: no model, no vectors.")
-@click.option("--full", is_flag=True, help="Rebuild everything, merging documents added since the last full build (a --no-dense index otherwise adds them as a small segment).")
+@click.option("--full", is_flag=True, help="Rebuild everything, merging the documents added since the last full build (otherwise a few added documents go into a small segment).")
 def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_dense: bool, full: bool) -> None:
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
     from .index.build import build_index
