@@ -82,11 +82,17 @@ def queries(shared: Path) -> list[str]:
 
 def step_build(work: Path, shared: Path) -> dict:
     from wto_assist.index.build import build_index
+    from wto_assist.index.lexical import PARALLEL_FROM
 
     clock = time.perf_counter()
     report = build_index(work / "corpus.sqlite", work / "index", with_dense=False)
     seconds = time.perf_counter() - clock
+    from wto_assist.index.lexical import build_workers
+
+    # Workers that tokenise (index/lexical.py) are spawned, not forked: ru_maxrss of the children is theirs.
+    workers = build_workers() if report.rows >= PARALLEL_FROM else 0
     return {"rows": report.rows, "build_s": seconds, "stages": report.seconds, "rss_mib": peak_rss_mib(),
+            "workers": workers, "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers else 0,
             "index_bytes": folder_size(work / "index" / report.version)}
 
 
@@ -296,7 +302,12 @@ def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], 
     result["web_think"] = web_load(folder, texts, think_s=1.0)
     if full:  # the longest measure: a saturated web run
         result["web_saturated"] = web_load(folder, texts, think_s=0.0)
-    result["add"] = run_step("add", folder, shared)
+    if scale == 1:  # larger scales may be derived from the 1x index: the document is added to a copy
+        shutil.copytree(folder, work / "x1-add", dirs_exist_ok=False)
+        result["add"] = run_step("add", work / "x1-add", shared)
+        shutil.rmtree(work / "x1-add", ignore_errors=True)
+    else:
+        result["add"] = run_step("add", folder, shared)
     if scale != 1:  # the 1x index stays: larger scales may be derived from it
         shutil.rmtree(folder, ignore_errors=True)
     return result
@@ -332,7 +343,9 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
           f" extrapolated from {built[-1]['scale']}x)" for r in results])
     line("of which tokenise + BM25, s", [f"{r['build']['stages'].get('bm25', 0):.1f}" if "stages" in r["build"] else "-" for r in results])
     line("index size on disk, MiB", [f"{r['build']['index_bytes'] / 2**20:.0f}" for r in results])
-    line("peak RSS of the build, MiB", [f"{r['build']['rss_mib']:.0f}" if "rss_mib" in r["build"] else "not measured" for r in results])
+    line("peak RSS of the build, MiB (main process + each tokenising worker)",
+         [(f"{r['build']['rss_mib']:.0f}" + (f" + {r['build']['workers']} x {r['build']['worker_rss_mib']:.0f}" if r["build"].get("workers") else ""))
+          if "rss_mib" in r["build"] else "not measured" for r in results])
     line("peak RSS of a warm searcher, MiB", [f"{r['query']['rss_mib']:.0f}" for r in results])
     line("Searcher open, s", [f"{r['query']['open_s']:.2f}" for r in results])
     for name in FILTER_SETS:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,43 @@ import numpy as np
 from .analysis import tokens
 
 K1, B = 0.75, 0.75  # k1 0.75 beat 0.6, 0.9, 1.2 and 1.5 on the dev and tuning queries (docs/search.md)
+# Tokenising is two thirds of a build (profiled at 10x, docs/scale.md): from this many paragraphs on it
+# runs in worker processes, in chunks; below, starting them costs more than it saves.
+PARALLEL_FROM = 20_000
+CHUNK = 2_000
+
+
+def build_workers() -> int:
+    """Processes that tokenise a large build: $WTO_ASSIST_BUILD_WORKERS, else the CPUs this process may use (at most 8)."""
+    configured = os.environ.get("WTO_ASSIST_BUILD_WORKERS")
+    if configured and configured.isdecimal():
+        return max(1, int(configured))
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+def _tokenise_chunk(texts: list[str]) -> list[str]:
+    # One string per paragraph crosses the process boundary (tokens never hold a space): cheaper to pickle.
+    return [" ".join(tokens(text)) for text in texts]
+
+
+def tokenised(texts: list[str], workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> Iterator[list[str]]:
+    """tokens() of each text, in order; in worker processes for a large build."""
+    workers = build_workers() if workers is None else workers
+    if workers <= 1 or len(texts) < parallel_from:
+        yield from map(tokens, texts)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn": the web app builds from a threaded process, which must not be forked.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque = deque()
+        for start in range(0, len(texts), CHUNK):
+            pending.append(pool.submit(_tokenise_chunk, texts[start : start + CHUNK]))
+            if len(pending) > 2 * workers:  # a few chunks ahead, not the whole corpus queued in memory
+                yield from (line.split() for line in pending.popleft().result())
+        while pending:
+            yield from (line.split() for line in pending.popleft().result())
 
 
 def build(texts: Iterable[str], folder: Path) -> None:
@@ -20,7 +59,7 @@ def build(texts: Iterable[str], folder: Path) -> None:
     # Token ids, not token lists, go to bm25s: one small int list per paragraph whose ints are the
     # vocabulary's own objects, so a million paragraphs hold no million copies of their words.
     vocabulary: dict[str, int] = {}
-    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in tokens(text) or ["<empty>"]] for text in texts]
+    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in found or ["<empty>"]] for found in tokenised(list(texts))]
     retriever = bm25s.BM25(k1=K1, b=B)
     retriever.index((ids, vocabulary), show_progress=False)
     retriever.save(str(folder), show_progress=False)
