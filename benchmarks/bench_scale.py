@@ -80,19 +80,45 @@ def queries(shared: Path) -> list[str]:
 # --- steps, each run in a child process (python bench_scale.py --step NAME ...) ---------------------------
 
 
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants now (/proc), MiB."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
 def step_build(work: Path, shared: Path) -> dict:
+    """A whole `index --no-dense`: wall and CPU time (this process and its tokenising workers), and the peak
+    of the resident memory of the process tree, sampled every 0.2 s (ru_maxrss of a spawned worker starts
+    from its parent's at fork, so it cannot tell the workers' own)."""
     from wto_assist.index.build import build_index
-    from wto_assist.index.lexical import PARALLEL_FROM
+    from wto_assist.index.lexical import PARALLEL_FROM, build_workers
 
-    clock = time.perf_counter()
+    peak, done = [0.0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_rss_mib(os.getpid()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    clock, processor = time.perf_counter(), time.process_time()
     report = build_index(work / "corpus.sqlite", work / "index", with_dense=False)
-    seconds = time.perf_counter() - clock
-    from wto_assist.index.lexical import build_workers
-
-    # Workers that tokenise (index/lexical.py) are spawned, not forked: ru_maxrss of the children is theirs.
-    workers = build_workers() if report.rows >= PARALLEL_FROM else 0
+    seconds, cpu = time.perf_counter() - clock, time.process_time() - processor
+    done.set()
+    sampler.join()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"rows": report.rows, "build_s": seconds, "stages": report.seconds, "rss_mib": peak_rss_mib(),
-            "workers": workers, "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers else 0,
+            "tree_rss_mib": peak[0], "cpu_s": cpu, "worker_cpu_s": children.ru_utime + children.ru_stime,
+            "workers": build_workers() if report.rows >= PARALLEL_FROM else 0,
             "index_bytes": folder_size(work / "index" / report.version)}
 
 
@@ -343,9 +369,12 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
           f" extrapolated from {built[-1]['scale']}x)" for r in results])
     line("of which tokenise + BM25, s", [f"{r['build']['stages'].get('bm25', 0):.1f}" if "stages" in r["build"] else "-" for r in results])
     line("index size on disk, MiB", [f"{r['build']['index_bytes'] / 2**20:.0f}" for r in results])
-    line("peak RSS of the build, MiB (main process + each tokenising worker)",
-         [(f"{r['build']['rss_mib']:.0f}" + (f" + {r['build']['workers']} x {r['build']['worker_rss_mib']:.0f}" if r["build"].get("workers") else ""))
-          if "rss_mib" in r["build"] else "not measured" for r in results])
+    line("CPU of the build, s: main process + tokenising workers (how many)",
+         [f"{r['build']['cpu_s']:.0f} + {r['build']['worker_cpu_s']:.0f} ({r['build']['workers']})" if "cpu_s" in r["build"] else "-"
+          for r in results])
+    line("peak RSS of the build, MiB (main process; whole process tree)",
+         [f"{r['build']['rss_mib']:.0f}; {r['build']['tree_rss_mib']:.0f}" if "tree_rss_mib" in r["build"]
+          else f"{r['build']['rss_mib']:.0f}" if "rss_mib" in r["build"] else "not measured" for r in results])
     line("peak RSS of a warm searcher, MiB", [f"{r['query']['rss_mib']:.0f}" for r in results])
     line("Searcher open, s", [f"{r['query']['open_s']:.2f}" for r in results])
     for name in FILTER_SETS:

@@ -128,4 +128,6 @@ def derive_index(single: Path, target: Path, copies: int) -> None:
     (out / "manifest.json").write_text(json.dumps({**manifest, "rows": documents * copies, "version": name, "derived_from": str(version)}),
                                        encoding="utf-8")
     (out / "rows.json").write_text("[]", encoding="utf-8")  # not read by queries; a derived index has none
+    forms = json.loads((version / "spelling.json").read_text(encoding="utf-8"))  # every copy writes the same words
+    (out / "spelling.json").write_text(json.dumps({form: count * copies for form, count in forms.items()}), encoding="utf-8")
     (target / "CURRENT").write_text(name, encoding="utf-8")

@@ -175,6 +175,15 @@ class Searcher:
         return relevance.RowFacts(np.asarray(self.columns.array("procedural"))[hits], dates,
                                   kinds[np.asarray(self.columns.array("speaker_kinds"))[hits]], speaking)
 
+    def _make_speller(self) -> spelling.Speller:
+        """From the word forms the index build counted (index/segments.py), else from the store's texts."""
+        from .index.segments import word_forms
+
+        forms = word_forms(self.version)
+        if forms is None:
+            return spelling.Speller(text for _, text in self.store.paragraph_texts())
+        return spelling.Speller(forms=forms)
+
     @property
     def dense(self):
         if self._dense is None:
@@ -191,7 +200,7 @@ class Searcher:
         A missing model is not an error here: BM25 still answers, and dense or hybrid queries say what is missing."""
         from .index.dense import ModelError
 
-        self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
+        self._speller = self._speller or self._make_speller()
         if self.manifest.get("dense"):
             try:
                 self.dense.scores("warm-up", self.row_count)
@@ -412,7 +421,7 @@ class Searcher:
                                   f"(\"{parsed.period_phrase}\"); --from/--to keep only those")
         unknown = spelling.unknown_words(rest, lambda word: any(t in self.lexical.vocabulary for t in tokens(word)))
         if unknown:
-            self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
+            self._speller = self._speller or self._make_speller()
             fixes = {word: fix for word in unknown if (fix := self._speller.suggest(word)) and fix.lower() != word.lower()}
             result.suggestions = fixes
             if fixes:

@@ -39,7 +39,7 @@ import numpy as np
 from ..errors import UnavailableError
 from ..documents.segment import is_heading
 from ..store import Store
-from . import ann, columns, dense, lexical, onnx_encoder
+from . import ann, columns, dense, lexical, onnx_encoder, segments
 from .procedural import is_procedural
 
 # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns (one branch) and Snowball
@@ -199,6 +199,7 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
             for row, flag, ceremony in zip(rows, heading_like, procedural)
         ])
         columns.write(rows, heading_like, building / "columns", procedural)
+        segments.write_word_forms((row["text"] for row in rows), building / "spelling.json")
         clock = time.perf_counter()
         lexical.build((lexical_text(row) for row in rows), building / "bm25")
         report.seconds["bm25"] = time.perf_counter() - clock

@@ -279,6 +279,25 @@ def open_dense(version: Path, encoder, columns_: columns.Columns):
     return DenseIndex(version / "dense", encoder)
 
 
+def write_word_forms(texts, path: Path) -> None:
+    """The spelling vocabulary (spelling.word_forms) of a build or a delta, counted once here: at a million
+    paragraphs, counting it when a web app starts took minutes."""
+    from ..spelling import word_forms as count_forms
+
+    path.write_text(json.dumps(count_forms(texts), ensure_ascii=False), encoding="utf-8")
+
+
+def word_forms(version: Path) -> Counter | None:
+    """The version's spelling vocabulary: the base's plus the delta's (words of documents removed since the
+    base still count: a suggestion may name a word no longer in the corpus until the next full build)."""
+    if not (version / "spelling.json").exists():
+        return None
+    forms = Counter(json.loads((version / "spelling.json").read_text(encoding="utf-8")))
+    if (version / "delta" / "spelling.json").exists():
+        forms.update(json.loads((version / "delta" / "spelling.json").read_text(encoding="utf-8")))
+    return forms
+
+
 def open_lexical(version: Path):
     """The version's BM25: one segment, or base + delta."""
     return SegmentedLexical(version) if (version / "delta").is_dir() else LexicalIndex(version / "bm25")
@@ -313,6 +332,7 @@ def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, 
     if with_dense:
         _link_tree(live / "dense", building / "dense")
     os.link(live / "rows.json", building / "rows.json")
+    os.link(live / "spelling.json", building / "spelling.json")
     _link_tree(base / "columns", building / "base" / "columns")
     os.link(base / "manifest.json", building / "base" / "manifest.json")
     heading_like = [is_heading_like(row) for row in rows]
@@ -323,6 +343,7 @@ def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, 
         for row, flag, ceremony in zip(rows, heading_like, procedural)
     ])
     columns.write(rows, heading_like, building / "delta" / "columns", procedural)
+    write_word_forms((row["text"] for row in rows), building / "delta" / "spelling.json")
     columns.append(base / "columns", building / "delta" / "columns", dead_documents, building / "columns")
     write_bm25([lexical_text(row) for row in rows], building / "delta" / "bm25", LexicalIndex(live / "bm25"), dead_rows)
     report.seconds["bm25"] = time.perf_counter() - clock
