@@ -27,4 +27,4 @@ def test_tokenising_in_worker_processes_gives_the_same_tokens_in_the_same_order(
 
     with Store(ctd_db, create=False) as store:
         texts = [text for _, text in store.paragraph_texts()][: 2 * CHUNK + 17] + [""]
-    assert list(tokenised(texts, workers=2, parallel_from=0)) == [tokens(text) for text in texts]
+    assert list(tokenised(iter(texts), len(texts), workers=2, parallel_from=0)) == [tokens(text) for text in texts]

@@ -156,6 +156,7 @@ class Searcher:
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
         self._speller: spelling.Speller | None = None
+        self._coverage: tuple | None = None  # (store state, coverage.coverage()): see _held
 
     @property
     def rows(self) -> list[dict]:
@@ -395,6 +396,19 @@ class Searcher:
         return [f"the index is older than {newer} document{'s' if newer != 1 else ''} ingested since it was built:"
                 " they are not searched yet; run `wto-assist index`"]
 
+    def _held(self) -> dict:
+        """coverage.coverage() of the store, recomputed only when the store changed: it reads every document,
+        which at 100x cost more than the query (docs/scale.md)."""
+        from .coverage import coverage
+
+        state = tuple(self.store.connection.execute(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT MAX(ingested_at) FROM documents), (SELECT MAX(rowid) FROM paragraphs),"
+            " (SELECT COUNT(*) FROM disputes), (SELECT MAX(rowid) FROM dispute_events)").fetchone())
+        cached = self._coverage
+        if cached is None or cached[0] != state:
+            cached = self._coverage = (state, coverage(self.store.path))
+        return cached[1]
+
     def _coverage_notices(self, filters: Filters | None) -> list[str]:
         """A body, series or period the filters name and the corpus does not hold: said, with the fetch
         command that would add it (coverage.py), so an empty answer is not taken for "nothing was said"."""
@@ -402,7 +416,8 @@ class Searcher:
             return []
         from .coverage import gaps_for
 
-        gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to)
+        gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to,
+                        held=self._held())
         return [gap["message"] + (f" To add it: {gap['fetch']}" if gap.get("fetch") else "") for gap in gaps]
 
     def _explain(self, query: str, order: HitList, opened: set[int], matched: np.ndarray, result: ResultPage) -> None:

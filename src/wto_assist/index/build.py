@@ -107,7 +107,8 @@ def hold_version(version: Path):
 
 
 def write_json(path: Path, value) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as handle:  # streamed: rows.json of a million rows is never one string
+        json.dump(value, handle, ensure_ascii=False)
 
 
 def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
@@ -201,7 +202,7 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
         columns.write(rows, heading_like, building / "columns", procedural)
         segments.write_word_forms((row["text"] for row in rows), building / "spelling.json")
         clock = time.perf_counter()
-        lexical.build((lexical_text(row) for row in rows), building / "bm25")
+        lexical.build((lexical_text(row) for row in rows), building / "bm25", len(rows))
         report.seconds["bm25"] = time.perf_counter() - clock
 
         model_name = None

@@ -6,6 +6,7 @@ import json
 import math
 import os
 from collections import deque
+from itertools import islice
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -33,33 +34,36 @@ def _tokenise_chunk(texts: list[str]) -> list[str]:
     return [" ".join(tokens(text)) for text in texts]
 
 
-def tokenised(texts: list[str], workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> Iterator[list[str]]:
-    """tokens() of each text, in order; in worker processes for a large build."""
+def tokenised(texts: Iterable[str], count: int, workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> Iterator[list[str]]:
+    """tokens() of each of the `count` texts, in order; in worker processes for a large build. The texts
+    are read as needed (a few chunks ahead), never all held at once."""
     workers = build_workers() if workers is None else workers
-    if workers <= 1 or len(texts) < parallel_from:
+    if workers <= 1 or count < parallel_from:
         yield from map(tokens, texts)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    texts = iter(texts)
     # "spawn": the web app builds from a threaded process, which must not be forked.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: deque = deque()
-        for start in range(0, len(texts), CHUNK):
-            pending.append(pool.submit(_tokenise_chunk, texts[start : start + CHUNK]))
+        while chunk := list(islice(texts, CHUNK)):
+            pending.append(pool.submit(_tokenise_chunk, chunk))
             if len(pending) > 2 * workers:  # a few chunks ahead, not the whole corpus queued in memory
                 yield from (line.split() for line in pending.popleft().result())
         while pending:
             yield from (line.split() for line in pending.popleft().result())
 
 
-def build(texts: Iterable[str], folder: Path) -> None:
+def build(texts: Iterable[str], folder: Path, count: int) -> None:
+    """BM25 of the `count` texts (an iterable, read once)."""
     import bm25s
 
     # Token ids, not token lists, go to bm25s: one small int list per paragraph whose ints are the
     # vocabulary's own objects, so a million paragraphs hold no million copies of their words.
     vocabulary: dict[str, int] = {}
-    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in found or ["<empty>"]] for found in tokenised(list(texts))]
+    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in found or ["<empty>"]] for found in tokenised(texts, count)]
     retriever = bm25s.BM25(k1=K1, b=B)
     retriever.index((ids, vocabulary), show_progress=False)
     retriever.save(str(folder), show_progress=False)
