@@ -10,6 +10,9 @@ Layout of an index folder (all plain files):
         dense/windows.faiss FAISS inner-product index of window vectors
         dense/window_rows.npy, dense/window_keys.json   window -> row, window text SHA-1
 
+An incremental build (index/segments.py) writes a version of the same layout plus base/ and delta/:
+the last full build's files hard-linked, and a small segment for the documents ingested since.
+
 A build is written to a hidden folder and only becomes live when CURRENT is replaced, so a crash or
 kill at any point leaves the previous index loadable. Window vectors of the live version are reused
 by SHA-1 of the window text: re-indexing after ingesting one document encodes only that document.
@@ -117,17 +120,20 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
         version = current_version(index_dir)
     except IndexMissing:
         return {}
-    folder = version / "dense"
+    vectors: dict[str, np.ndarray] = {}
+    for part in (version / "dense", version / "delta" / "dense"):  # an incremental version: the base's windows and the delta's
+        vectors.update(stored_windows(part))
+    return vectors
+
+
+def stored_windows(folder: Path) -> dict[str, np.ndarray]:
+    """The window vectors of one window index folder, by window SHA-1 (empty when there is none)."""
     if not (folder / "windows.faiss").exists():
         return {}
     import faiss
 
-    vectors: dict[str, np.ndarray] = {}
-    for part in (folder, version / "delta" / "dense"):  # an incremental version: the base's windows and the delta's
-        if (part / "windows.faiss").exists():
-            keys = json.loads((part / "window_keys.json").read_text(encoding="utf-8"))
-            vectors.update(zip(keys, ann.stored_vectors(faiss.read_index(str(part / "windows.faiss")))))
-    return vectors
+    keys = json.loads((folder / "window_keys.json").read_text(encoding="utf-8"))
+    return dict(zip(keys, ann.stored_vectors(faiss.read_index(str(folder / "windows.faiss")))))
 
 
 def build_index(
@@ -246,13 +252,7 @@ def _publish(building: Path, index_dir: Path, version_name: str, report: BuildRe
 
 def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport, on_progress) -> str:
     folder.mkdir()
-    texts: list[str] = []
-    window_rows: list[int] = []
-    for row_number, row in enumerate(rows):
-        for window in dense.windows(row["text"]):
-            texts.append(window)
-            window_rows.append(row_number)
-    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+    texts, window_rows, keys = window_texts(rows)
     previous = _previous_vectors(index_dir)
     missing = sorted({i for i, key in enumerate(keys) if key not in previous})
     clock = time.perf_counter()
@@ -278,14 +278,30 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
     report.windows, report.encoded, report.reused = len(texts), len(missing), len(texts) - len(missing)
 
     clock = time.perf_counter()
-    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    write_windows(folder, keys, window_rows, encoder.dimension, fresh, previous)
+    report.seconds["faiss"] = time.perf_counter() - clock
+    return encoder.name
+
+
+def window_texts(rows) -> tuple[list[str], list[int], list[str]]:
+    """(window texts, the row of each, the SHA-1 of each text: the key its vector is reused by)."""
+    texts: list[str] = []
+    window_rows: list[int] = []
+    for row_number, row in enumerate(rows):
+        for window in dense.windows(row["text"]):
+            texts.append(window)
+            window_rows.append(row_number)
+    return texts, window_rows, [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+
+
+def write_windows(folder: Path, keys: list[str], window_rows: list[int], dimension: int, fresh: dict, previous: dict) -> None:
+    """The window index of `folder`: each window's vector, just encoded (`fresh`) or reused (`previous`)."""
+    vectors = np.zeros((len(keys), dimension), dtype=np.float32)
     for i, key in enumerate(keys):
         vectors[i] = fresh[key] if key in fresh else previous[key]
     dense.write_faiss(vectors, folder / "windows.faiss")
     np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
     write_json(folder / "window_keys.json", keys)
-    report.seconds["faiss"] = time.perf_counter() - clock
-    return encoder.name
 
 
 def _remove_old_versions(index_dir: Path, keep: str) -> None:

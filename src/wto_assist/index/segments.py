@@ -194,36 +194,18 @@ class SegmentedLexical:
 def write_dense(rows: list[dict], folder: Path, live: Path, model: str, report) -> None:
     """The delta's window vectors: those of the live version's delta reused by window text, the rest
     encoded (ONNX export when cached: no torch to load for a few documents)."""
-    import hashlib
-
-    from . import ann, dense
+    from .build import stored_windows, window_texts, write_windows
     from .onnx_encoder import query_encoder
 
     folder.mkdir(parents=True)
-    texts, window_rows = [], []
-    for number, row in enumerate(rows):
-        for window in dense.windows(row["text"]):
-            texts.append(window)
-            window_rows.append(number)
-    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
-    previous: dict[str, np.ndarray] = {}
-    if (live / "delta" / "dense" / "windows.faiss").exists():
-        import faiss
-
-        earlier = live / "delta" / "dense"
-        previous = dict(zip(json.loads((earlier / "window_keys.json").read_text(encoding="utf-8")),
-                            ann.stored_vectors(faiss.read_index(str(earlier / "windows.faiss")))))
+    texts, window_rows, keys = window_texts(rows)
+    previous = stored_windows(live / "delta" / "dense")  # not the base's: a million vectors to decode
     missing = [i for i, key in enumerate(keys) if key not in previous]
     clock = time.perf_counter()
     encoder = query_encoder(model)
     fresh = dict(zip((keys[i] for i in missing), encoder.encode([texts[i] for i in missing]))) if missing else {}
     report.seconds["encode"] = time.perf_counter() - clock
-    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
-    for i, key in enumerate(keys):
-        vectors[i] = fresh[key] if key in fresh else previous[key]
-    dense.write_faiss(vectors, folder / "windows.faiss")
-    np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
-    (folder / "window_keys.json").write_text(json.dumps(keys), encoding="utf-8")
+    write_windows(folder, keys, window_rows, encoder.dimension, fresh, previous)
     report.windows, report.encoded, report.reused = len(texts), len(missing), len(texts) - len(missing)
     base_windows = json.loads((base_of(live) / "manifest.json").read_text(encoding="utf-8")).get("windows", 0)
     report.windows += base_windows  # the index's windows, as a full build counts them: the base's are all reused
