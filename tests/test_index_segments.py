@@ -143,3 +143,20 @@ def test_a_dense_index_takes_new_documents_as_a_segment_and_finds_what_a_full_re
     finally:
         delta.close()
         full.close()
+
+
+def test_documents_saved_in_the_second_the_base_read_the_store_are_not_indexed_twice(tmp_path):
+    """The store's clock counts seconds: a document ingested just before the base build read the store
+    shares that second, and stays in the base unless its paragraphs changed."""
+    from tests.conftest import CORPUS
+
+    db = tmp_path / "corpus.sqlite"
+    ingest_paths([CORPUS], db)
+    build_index(db, tmp_path / "index", with_dense=False)
+    connection = sqlite3.connect(db)
+    read_at = json.loads((current_version(tmp_path / "index") / "manifest.json").read_text(encoding="utf-8"))["read_at"]
+    with connection:
+        connection.execute("UPDATE documents SET ingested_at = ?", (read_at,))
+    connection.close()
+    again = build_index(db, tmp_path / "index", with_dense=False)
+    assert again.delta == {"documents": 0, "rows": 0, "removed_documents": 0}

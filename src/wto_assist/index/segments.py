@@ -84,15 +84,28 @@ def plan(store: Store, live: Path, with_dense: bool, model: str | None) -> tuple
         return None
     if base_manifest.get("overrides") != overrides_fingerprint(store):
         return None
-    # >=: a document saved in the very second the base read the store may or may not be in it; indexing
-    # it again in the delta (and tombstoning the base's copy) is right either way.
-    changed = [row[0] for row in store.connection.execute(
-        "SELECT symbol FROM documents WHERE ingested_at >= ? ORDER BY symbol", (base_manifest["read_at"],))]
+    base_columns = columns.Columns(base / "columns")
+    changed = []
+    for symbol, ingested in store.connection.execute(
+            "SELECT symbol, ingested_at FROM documents WHERE ingested_at >= ? ORDER BY symbol", (base_manifest["read_at"],)):
+        # A document saved in the very second the base read the store (the clock counts seconds) may or may
+        # not be in it: it is new unless the base holds exactly its paragraphs.
+        if ingested > base_manifest["read_at"] or not _same_paragraphs(store, base_columns, symbol):
+            changed.append(symbol)
     present = {row[0] for row in store.connection.execute("SELECT symbol FROM documents")}
     renewed = set(changed)
-    symbols = columns.Columns(base / "columns").symbols
+    symbols = base_columns.symbols
     dead = [i for i, symbol in enumerate(symbols) if symbol not in present or symbol in renewed]
     return changed, dead, base_manifest
+
+
+def _same_paragraphs(store: Store, base: columns.Columns, symbol: str) -> bool:
+    """Whether the base indexed this document's current paragraphs (by the SHA-1 of their texts, in order)."""
+    stored = [row[0] for row in store.connection.execute(
+        "SELECT p.text_sha FROM paragraphs p JOIN documents d ON d.id = p.document_id WHERE d.symbol = ? ORDER BY p.seq", (symbol,))]
+    rows = base.document_rows(symbol)
+    indexed = [value.decode("ascii") for value in base.array("text_sha")[rows.start : rows.stop]]
+    return bool(rows) and stored == indexed
 
 
 def write_bm25(texts: list[str], folder: Path, base: LexicalIndex, dead_rows: np.ndarray) -> None:
