@@ -78,6 +78,7 @@ screenshots: demo
 # docs/cli.md from the --help of every command (tests/test_docs.py fails while it is stale).
 cli-docs: $(STAMP)
 	$(BIN)/python scripts/cli_reference.py
+	$(BIN)/python scripts/json_schema.py
 
 templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py

@@ -46,7 +46,7 @@ def test_inventory_rows_with_measure_products_reply_and_return(goods_db):
     assert {row["raised_by"] for row in rows.values()} == {"Australia", "European Union", "Switzerland"}
     assert [row["citation"] for row in inventory(db, member="Australia", target="China")] == [
         "G/C/M/990, para. 1", "G/C/M/990, para. 2", "G/TBT/M/991, para. 1"]
-    with pytest.raises(SearchError, match="--target: 'Examplelandia' is not a WTO Member"):
+    with pytest.raises(SearchError, match="^target: 'Examplelandia' is not a WTO Member"):
         inventory(db, target="Examplelandia")
 
 

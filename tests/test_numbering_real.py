@@ -12,11 +12,13 @@ from wto_assist.store import Store
 
 def test_agreement_with_the_printed_numbers_of_the_dev_file(shared, ctd_db):
     # benchmarks/bench_numbering.py prints the figure per meeting; 25.1 % before numbers were counted
-    # the way the WTO template numbers paragraphs.
+    # the way the WTO template numbers paragraphs, 0.834 after the first counting rules, 0.962 now (most of
+    # what remains: a paragraph the converted text lost in M/32, points indented in M/40's PDF).
     with Store(ctd_db, create=False) as store:
         result = numbering_agreement(store, shared / "corpus" / "ctd-paragraphs-dev.jsonl")
-    assert result.compared >= 5_500
-    assert result.rate >= 0.83, result.examples[:5]
+    assert result.compared >= 6_000
+    assert result.rate >= 0.955, result.examples[:5]
+    assert result.share_of_gold >= 0.93  # with the gold paragraphs that have no stored paragraph of their own
     # Meetings that print their numbers (1-24) agree almost everywhere.
     printed = [result.by_symbol[f"WT/COMTD/M/{n}"] for n in range(1, 25)]
     assert sum(agreed for agreed, _, _ in printed) / sum(compared for _, compared, _ in printed) >= 0.9
@@ -51,7 +53,7 @@ def test_check_numbering_reports_judgement_calls(ctd_db):
     with Store(ctd_db, create=False) as store:
         (report,) = check_numbering(store, "WT/COMTD/M/55")
         assert report.kinds.get("counted", 0) > 50 and not report.outdated
-        assert any("statement reproduced" in note["note"] for note in report.notes)
+        assert any("reproduced" in note["note"] for note in report.notes)
         (printed,) = check_numbering(store, "WT/COMTD/M/104")
         assert set(printed.kinds) <= {"printed", "within"}
 

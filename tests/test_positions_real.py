@@ -114,9 +114,11 @@ def test_evaluation_matches_labels_by_their_words_not_their_number(ctd_db, tmp_p
     assert as_labelled.f1 > 0.9
 
 
-def test_held_out_labels_written_blind_stay_at_their_measured_level(ctd_db):
-    """The second reader's labels (branch `labels`): the figures benchmarks/bench_relations.py printed when
-    the rules were frozen are the floors, so that a change that loses ground shows."""
+def test_second_reader_labels_stay_at_their_measured_level(ctd_db):
+    """The second reader's labels of meetings 41-60 (branch `labels`), written blind to the rules and held
+    out until the first freeze (stance 0.447, relations F1 0.877); the second round of rules was tuned on
+    them, so these floors guard against losing ground and are no estimate for unseen minutes (the fresh
+    labels of meetings 61-80 are, benchmarks/bench_relations.py)."""
     from wto_assist.enrich.relations_eval import GROUPS_HELD_OUT, STANCE_HELD_OUT, stance_score
 
     if not (GROUPS_HELD_OUT.exists() and STANCE_HELD_OUT.exists()):
@@ -125,8 +127,8 @@ def test_held_out_labels_written_blind_stay_at_their_measured_level(ctd_db):
         relations = score(store, GROUPS_HELD_OUT, range(41, 61), check_groups=True)
         stances = stance_score(store, STANCE_HELD_OUT)
     assert relations.gold >= 250 and stances.labelled >= 150
-    assert relations.precision >= 0.95 and relations.f1 >= 0.86, (relations.precision, relations.f1, relations.missed[:10])
-    assert stances.placed >= stances.labelled - 3 and stances.accuracy >= 0.43, stances.confusion  # measured 0.447
+    assert relations.precision >= 0.95 and relations.f1 >= 0.92, (relations.precision, relations.f1, relations.missed[:10])  # 0.976, 0.931
+    assert stances.placed >= stances.labelled - 3 and stances.accuracy >= 0.72, stances.confusion  # measured 0.734
 
 
 def test_stance_on_the_tuning_labels_stays_at_its_measured_level(ctd_db):
@@ -138,4 +140,6 @@ def test_stance_on_the_tuning_labels_stays_at_its_measured_level(ctd_db):
     with Store(ctd_db, create=False) as store:
         stances = stance_score(store, STANCE_TUNING)
     assert stances.labelled >= 120 and stances.placed == stances.labelled
-    assert stances.accuracy >= 0.83, stances.confusion  # measured 0.853
+    # measured 0.853 before the cues were aligned with the second reader's definitions, 0.824 after: where
+    # the two readers disagree (a proposed course, an evaluation of the text) the second reader's wins
+    assert stances.accuracy >= 0.80, stances.confusion

@@ -51,6 +51,10 @@ def test_questions_about_speakers_weigh_the_speaker_layer():
     parsed = parse("what did India say about dual notifications")
     assert parsed.speakers == {"India"} and "say" not in parsed.text.split() and "India" in parsed.text
     assert parse("Egypt's position on observer status").speakers == {"Egypt"}
+    # A query that opens with a Member asks for its statement; Members named further on are not speakers.
+    assert parse("EC says the Committee has gone as far as it can with Brazil").speakers == {"European Union"}
+    assert parse("Kenya backs Côte d'Ivoire on commodities").speakers == {"Kenya"}
+    assert parse("support for Morocco's proposals").speakers == set()
     assert not parse("proposals on small economies").speaker_question
 
 
@@ -83,6 +87,22 @@ def test_counts_by_the_users_words_and_the_weak_match_flag():
     weak = relevance.word_match([1, 0], presence, set(), matched)
     assert weak.weak and weak.coverage < relevance.WEAK_COVERAGE
     assert not relevance.word_match([1, 0], presence, {1}, matched).weak  # a cited paragraph answers by definition
+
+
+def test_a_member_in_the_query_is_held_by_its_own_paragraphs():
+    class Lexical:  # the word "ec" is written in row 0 only; rows 1 and 2 are the European Union's statements
+        def term_rows(self, term):
+            return np.array([term == "ec", False, False, term == "gsp"])
+
+    def actor_rows(name):
+        return np.array([False, name == "European Union", name == "European Union", False])
+
+    parsed = parse("EC: GSP")
+    plain = relevance.concept_presence(Lexical(), parsed, 4)
+    held = relevance.concept_presence(Lexical(), parsed, 4, actor_rows)
+    assert [c.label for c in parsed.concepts] == ["EC", "GSP"]
+    assert plain[0].tolist() == [True, False, False, False] and held[0].tolist() == [True, True, True, False]
+    assert held[1].tolist() == plain[1].tolist() == [False, False, False, True]  # not a Member: its own rows only
 
 
 def test_highlighting_marks_only_words_that_matched_the_query_itself():

@@ -138,3 +138,13 @@ def test_a_year_in_the_question_prefers_that_years_meetings(ctd_bm25):
     plain = ctd_bm25.run("technical assistance plan", mode="bm25", size=10).records
     in_2005 = lambda records: sum(r["date"].startswith("2005") for r in records)  # noqa: E731
     assert in_2005(dated) > in_2005(plain) and in_2005(dated) >= 3  # a preference: the 2005 plan is also discussed in 2004
+
+
+def test_a_query_opening_with_a_member_asks_for_its_statements(ctd_bm25):
+    """"EC view that…" and "Saudi Arabia view that…" on the same dispute over paragraph 2(c): each
+    Member's own statements come first; without a Member, neither delegation's words are preferred."""
+    question = "view that paragraph 2(c) of the Enabling Clause covers non-tariff measures of the GCC customs union"
+    speakers = lambda query: [r["speaker"] for r in ctd_bm25.run(query, mode="bm25", size=3).records]  # noqa: E731
+    assert speakers(f"EC {question}") == ["European Union"] * 3
+    assert speakers(f"Saudi Arabia {question}") == ["Saudi Arabia, Kingdom of"] * 3
+    assert set(speakers(question)) != {"European Union"}

@@ -7,7 +7,7 @@ import urllib.request
 
 from wto_assist.index.build import build_index
 from wto_assist.ingest import ingest_paths
-from wto_assist.search import Searcher
+from wto_assist.corpus import Corpus
 from wto_assist.serve import make_server
 
 from .conftest import CORPUS, REPO
@@ -22,7 +22,8 @@ def test_serve_answers_beside_an_idle_connection_and_follows_a_new_index(tmp_pat
     db, index_dir = tmp_path / "corpus.sqlite", tmp_path / "index"
     ingest_paths([CORPUS], db)
     build_index(db, index_dir, with_dense=False)
-    server = make_server(Searcher(index_dir, db), "127.0.0.1", 0, index_dir, db)
+    corpus = Corpus(db, index_dir)
+    server = make_server(corpus, "127.0.0.1", 0)
     port = server.server_port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -40,4 +41,4 @@ def test_serve_answers_beside_an_idle_connection_and_follows_a_new_index(tmp_pat
         idle.close()
         server.shutdown()
         server.server_close()
-        server.live.searcher.close()
+        corpus.close()

@@ -153,13 +153,13 @@ def test_the_json_service_refuses_foreign_hosts(sample_db, tmp_path):
     import http.client
     import threading
 
-    from wto_assist.search import Searcher
+    from wto_assist.corpus import Corpus
     from wto_assist.serve import make_server
 
     index_dir = tmp_path / "index"
     build_index(sample_db, index_dir, with_dense=False)
-    searcher = Searcher(index_dir, sample_db)
-    server = make_server(searcher, "127.0.0.1", 0)
+    corpus = Corpus(sample_db, index_dir)
+    server = make_server(corpus, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -171,7 +171,7 @@ def test_the_json_service_refuses_foreign_hosts(sample_db, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
-        searcher.close()
+        corpus.close()
 
 
 def test_every_page_has_one_h1_a_nav_landmark_and_a_skip_link(sample_db, tmp_path):
@@ -201,12 +201,12 @@ def test_tag_buttons_are_not_taken_by_the_copy_script(sample_db, tmp_path):
 
 def test_a_library_error_no_page_handles_is_its_message_and_status(sample_db, tmp_path, monkeypatch):
     from wto_assist.errors import NotFoundError
-    from wto_assist.web import app as web_app
+    from wto_assist.web.views import disputes as disputes_page
 
     def lost(*args, **kwargs):
         raise NotFoundError("no dispute DS999 in the registry", field="dispute")
 
-    monkeypatch.setattr(web_app, "find_disputes", lost, raising=False)
+    monkeypatch.setattr(disputes_page, "find_disputes", lost)
     client, _ = _client(sample_db, tmp_path)
     answer = client.get("/disputes?member=Bangladesh")
     assert answer.status_code == 404 and "no dispute DS999 in the registry" in answer.text

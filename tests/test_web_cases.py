@@ -59,7 +59,7 @@ def test_cases_pages_show_the_case_and_draft_the_next_statement(tmp_path, monkey
     assert drafted.status_code == 200 and drafted.content[:2] == b"PK"
     bad = client.post("/cases/draft", data={"csrf_token": token, "case_id": case_id, "kind": "committee-statement",
                                              "body": "Council for Trade in Goods", "date": "10/12/2026"})
-    assert bad.status_code == 400 and "--meeting-date: &#39;10/12/2026&#39; is not a date" in bad.text
+    assert bad.status_code == 400 and "Meeting date: &#39;10/12/2026&#39; is not a date" in bad.text
     assert client.post("/cases/draft", data={"case_id": case_id}).status_code == 403  # no form token
     nameless = client.post("/cases/draft", data={"csrf_token": token, "case_id": "", "kind": "committee-statement"})
     assert nameless.status_code == 400 and "No case was named" in nameless.text  # was a 500 (KeyError)

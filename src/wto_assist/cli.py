@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
 import textwrap
 from pathlib import Path
 
 import click
 
-from . import config
+from . import config, results
 from .errors import WtoAssistError
 from .documents.symbols import normalise_symbol
+from .corpus import Corpus
+from .progress import Progress
+from .results import to_json
 from .store import Store
 
 DB_OPTION = click.option(
@@ -24,8 +27,17 @@ def _db(db_path: Path | None) -> Path:
     return db_path or config.default_db()
 
 
+def _corpus(db_path: Path | None, index_dir: Path | None = None, model: str | None = None) -> Corpus:
+    """This invocation's corpus (corpus.py), opened on first use and closed by click when the command ends."""
+    root = click.get_current_context().find_root()
+    if root.obj is None:
+        root.obj = root.with_resource(Corpus(_db(db_path), _index(index_dir), model))
+    return root.obj
+
+
 def _open(db_path: Path | None) -> Store:
-    return Store(_db(db_path), create=False)
+    """The corpus store of this invocation (a one-line error when the database is missing)."""
+    return _corpus(db_path).store
 
 
 def _print_json(value) -> None:
@@ -43,7 +55,7 @@ class _OneLineStoreErrors(click.Group):
         try:
             return super().invoke(ctx)
         except WtoAssistError as error:  # the library's one error family (errors.py), translated here once
-            raise click.ClickException(str(error)) from error
+            raise click.ClickException(_as_option(error, self)) from error
         except sqlite3.OperationalError as error:
             if "disk is full" in str(error):
                 raise click.ClickException("the disk is full: nothing more was written and the corpus is as it was before"
@@ -57,6 +69,24 @@ class _OneLineStoreErrors(click.Group):
             raise click.ClickException(f"the disk is full ({error.filename or 'while writing'}): the corpus and the index in use"
                                        " are as they were; free some space and run the command again") from error
 
+
+
+def _as_option(error: WtoAssistError, group: click.Group) -> str:
+    """The library names a field ("member: …"); the CLI shows the option a user types ("--member: …")."""
+    message, field = str(error), error.field
+    if field and message.startswith(f"{field}:"):
+        option = "--" + field.replace("_", "-")
+        if option in _option_names(group):
+            return option + message[len(field):]
+    return message
+
+
+def _option_names(command: click.Command) -> set[str]:
+    """Every option name of the command and, for a group, of the commands under it."""
+    names = {opt for param in command.params for opt in param.opts if opt.startswith("--")}
+    for sub in getattr(command, "commands", {}).values():
+        names |= _option_names(sub)
+    return names
 
 
 # `wto-assist --help` lists the commands in the order of the pipeline, one line each, under the step they
@@ -144,8 +174,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
     files, _, _ = collect_files(paths)
     with Store(_db(db_path)) as store:  # refused before the progress bar starts: the error is the only line
         store.require_writable()
-    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) as bar:
-        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: bar.update(1))
+    with Progress(len(files), "Ingesting", "read", "files") as progress:
+        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: progress.advance())
     paragraphs = sum(count for _, _, count in report.ingested)
     click.echo(
         f"{len(report.ingested)} ingested ({paragraphs} paragraphs), {len(report.unchanged)} unchanged, "
@@ -186,8 +216,11 @@ def fetch(symbols, ranges, disputes, language, out, base_url, delay):
     if not wanted and not tried:
         raise FetchError("name at least one symbol, --range or --dispute")
     out = out or config.home() / "documents"
-    report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
-                             on_symbol=lambda symbol: click.echo(f"fetching {symbol}", err=True))
+    with Progress(len(wanted + tried), "Fetching", "fetched", "documents") as progress:
+        started = iter(range(len(wanted + tried)))  # on_symbol comes before each download: the ones before it are done
+        report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
+                                 on_symbol=lambda _symbol: progress.update(next(started)))
+        progress.update(len(wanted + tried))
     click.echo(f"{len(report.fetched)} fetched, {len(report.unchanged)} already there, {len(report.missing)} not found, "
                f"{len(report.failed)} failed -> {out}")
     for symbol, reason in report.missing:
@@ -207,11 +240,11 @@ def fetch(symbols, ranges, disputes, language, out, base_url, delay):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def list_documents(db_path: Path | None, as_json: bool) -> None:
     """List ingested documents (symbol, family, body, date, restricted, paragraphs) and files that failed."""
-    with _open(db_path) as store:
-        documents = store.documents()
-        failures = store.failures()
+    store = _open(db_path)
+    documents = store.documents()
+    failures = store.failures()
     if as_json:
-        _print_json(documents)
+        _print_json(to_json(results.Document, documents))
         return
     for document in documents:
         status = _status(document)
@@ -248,12 +281,12 @@ def restriction(symbol: str, decision: str | None, reason: str | None, db_path: 
     symbol = normalise_symbol(symbol)
     if decision in ("public", "restricted") and not (reason or "").strip():
         raise click.ClickException(f"--{decision} needs --reason: say why, so that a later reader can check it")
-    with _open(db_path) as store:
-        if store.document(symbol) is None:
-            raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
-        if decision:
-            store.set_restriction(symbol, None if decision == "clear" else decision == "restricted", (reason or "").strip())
-        document = store.document(symbol)
+    store = _open(db_path)
+    if store.document(symbol) is None:
+        raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
+    if decision:
+        store.set_restriction(symbol, None if decision == "clear" else decision == "restricted", (reason or "").strip())
+    document = store.document(symbol)
     click.echo(f"{symbol}: {_status(document)} ({document['restriction']})")
 
 
@@ -265,12 +298,12 @@ def restriction(symbol: str, decision: str | None, reason: str | None, db_path: 
 def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a document, or one paragraph, with citations."""
     symbol = normalise_symbol(symbol)
-    with _open(db_path) as store:
-        document = store.document(symbol)
-        if document is None:
-            raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
-        paragraphs = store.paragraphs(symbol, label)
-        cited = store.disputes_cited(symbol) if label is None else []
+    store = _open(db_path)
+    document = store.document(symbol)
+    if document is None:
+        raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
+    paragraphs = store.paragraphs(symbol, label)
+    cited = store.disputes_cited(symbol) if label is None else []
     if label is not None and not paragraphs:
         raise click.ClickException(f"{symbol} has no paragraph {label}")
     if as_json:
@@ -321,8 +354,8 @@ def check_numbering_command(symbol: str | None, db_path: Path | None, as_json: b
     from .numbering import check_numbering
 
     symbol = normalise_symbol(symbol) if symbol else None
-    with _open(db_path) as store:
-        reports = check_numbering(store, symbol)
+    store = _open(db_path)
+    reports = check_numbering(store, symbol)
     if as_json:
         _print_json([report.to_json() for report in reports])
     else:
@@ -358,21 +391,17 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
     from .index.build import build_index
 
-    _open(db_path).close()  # a clear error when the database is missing
-    bar = None
+    _open(db_path)  # a clear error when the database is missing
+    with contextlib.ExitStack() as shown:
+        progress = None
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="Embedding new windows", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+        def embedded(done: int, total: int) -> None:  # the total is known once the build knows the new windows
+            nonlocal progress
+            if progress is None:
+                progress = shown.enter_context(Progress(total, "Embedding new windows", "embedded", "windows"))
+            progress.update(done)
 
-    try:
-        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=progress, full=full)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
         f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "
@@ -385,10 +414,12 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
         click.echo(f"note: queries in dense and hybrid modes will load torch (slower to start): {report.query_encoder}", err=True)
 
 
-def _filters(**options):
-    from .search import Filters
+def _filters(options: dict):
+    """The search filters from the options of filter_options, by the parameter names the web app and
+    `serve` use too (filters.py)."""
+    from .filters import Filters
 
-    return Filters(**options)
+    return Filters.from_params(options)
 
 
 def _highlight(text: str, query: str) -> str:
@@ -402,20 +433,19 @@ def _highlight(text: str, query: str) -> str:
 
 
 def _open_searcher(db_path: Path | None, index_dir: Path | None, model: str | None):
-    from .search import Searcher
-
-    return Searcher(_index(index_dir), _db(db_path), model=model)
+    """This invocation's Searcher (the corpus closes it when the command ends)."""
+    return _corpus(db_path, index_dir, model).searcher
 
 
 def filter_options(function):
     for option in reversed(
         [
             click.option("--body", default=None, help="WTO body, e.g. 'Trade and Development' (substring)."),
-            click.option("--type", "family", default=None, help="Document family, e.g. minutes, panel-report."),
+            click.option("--type", "type", default=None, help="Document family, e.g. minutes, panel-report."),
             click.option("--speaker", default=None, help="Member or group speaking (normalised: 'EC' = European Union)."),
             click.option("--symbol", default=None, help="Symbol prefix, e.g. WT/COMTD/M/."),
-            click.option("--from", "date_from", default=None, help="Earliest date, YYYY[-MM[-DD]]."),
-            click.option("--to", "date_to", default=None, help="Latest date, YYYY[-MM[-DD]]."),
+            click.option("--from", "from", default=None, help="Earliest date, YYYY[-MM[-DD]]."),
+            click.option("--to", "to", default=None, help="Latest date, YYYY[-MM[-DD]]."),
             click.option("--restricted/--no-restricted", default=None, help="Only RESTRICTED, or only unrestricted, documents."),
             click.option("--member", default=None, help="Member or group named in the paragraph."),
             click.option("--provision", default=None, help="Provision cited, e.g. GATT1994:XXI (sub-provisions included)."),
@@ -444,16 +474,13 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
     """
 
     searcher = _open_searcher(db_path, index_dir, model)
-    try:
-        result = searcher.run(query, mode=mode, filters=_filters(**filters), page=page, size=k)
-    finally:
-        searcher.close()
+    result = searcher.run(query, mode=mode, filters=_filters(filters), page=page, size=k)
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if searcher.stale_skipped:
         click.echo(f"warning: {searcher.stale_skipped} results skipped because the corpus changed since indexing; run `wto-assist index`", err=True)
     if as_json:
-        _print_json(result.records)
+        _print_json(to_json(results.Hit, result.records))
         return
     if result.total and result.records:
         first = result.records[0]["rank"]
@@ -497,10 +524,7 @@ def evaluate_command(queries, modes, db_path, index_dir, model, as_json):
     modes = list(modes) or ["bm25", "dense", "hybrid"]
     if not searcher.manifest.get("dense"):
         modes = [mode for mode in modes if mode == "bm25"]
-    try:
-        results = evaluate(searcher, loaded, modes)
-    finally:
-        searcher.close()
+    results = evaluate(searcher, loaded, modes)
     if as_json:
         _print_json(results)
         return
@@ -525,16 +549,14 @@ def serve(host, port, allow_remote, db_path, index_dir, model):
         raise click.ClickException(f"refusing to bind {host}: corpus text may be RESTRICTED; pass --allow-remote to do it anyway")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"WARNING: serving on {host}: anyone who can reach this address can read the corpus", err=True)
-    searcher = _open_searcher(db_path, index_dir, model)
-    server = make_server(searcher, host, port, _index(index_dir), _db(db_path), model)
+    server = make_server(_corpus(db_path, index_dir, model), host, port)
     click.echo(f"serving on http://{host}:{server.server_port}/search?q=... (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        server.live.searcher.close()
+        server.server_close()  # the corpus, and its Searcher, close with the command
 
 
 @main.command()
@@ -543,7 +565,7 @@ def enrich(db_path: Path | None) -> None:
     """Mark Members, groups, provisions, disputes and documents cited in every paragraph (again)."""
     from .enrich import enrich_store
 
-    _open(db_path).close()
+    _open(db_path)
     report = enrich_store(_db(db_path))
     click.echo(f"enriched {report.paragraphs} paragraphs: {report.entities} entities in {report.seconds:.1f}s; run `wto-assist index` to search them")
 
@@ -572,11 +594,9 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
     """Who supported, associated with, shared the views of or agreed with whom, with citations."""
     from .coalitions import list_relations
 
-    rows = list_relations(_db(db_path), member, symbol, date_from, date_to)
+    rows = list_relations(_corpus(db_path), member, symbol, date_from, date_to)
     if as_json:
-        _print_json([{key: row[key] for key in ("symbol", "paragraph", "citation", "date", "supporter", "supporter_on_behalf_of",
-                                                "supported", "supported_on_behalf_of", "relation", "evidence", "stance",
-                                                "resolved_from")} for row in rows])
+        _print_json(to_json(results.Relation, rows))
         return
     if not rows:
         click.echo("no relations")
@@ -601,13 +621,9 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
     if not query and not member:
         raise click.ClickException("give a QUERY (a topic), --member, or both")
     if not query:
-        result = member_coalition(_db(db_path), member)
+        result = member_coalition(_corpus(db_path, index_dir), member)
     else:
-        searcher = _open_searcher(db_path, index_dir, None)
-        try:
-            result = topic_coalition(searcher, query, member=member)
-        finally:
-            searcher.close()
+        result = topic_coalition(_open_searcher(db_path, index_dir, None), query, member=member)
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if csv_path:
@@ -638,7 +654,7 @@ def concerns_command(member, target, tag_filter, db_path, as_json, csv_path) -> 
     """The inventory of concerns raised about Members' measures, with replies and later meetings."""
     from .concerns import inventory, write_inventory_csv
 
-    rows = inventory(_db(db_path), member, target, tag_filter)
+    rows = inventory(_corpus(db_path), member, target, tag_filter)
     if csv_path:
         write_inventory_csv(rows, csv_path)
     if as_json:
@@ -665,7 +681,7 @@ def tag_concern_command(concern_id, tag, remove, db_path) -> None:
     """Tag a concern (e.g. coercion); tags survive re-ingestion."""
     from .concerns import tag as tag_concern
 
-    tag_concern(_db(db_path), concern_id, tag, remove)
+    tag_concern(_corpus(db_path), concern_id, tag, remove)
     click.echo(f"{'removed' if remove else 'tagged'} {concern_id}: {tag}")
 
 
@@ -676,7 +692,8 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
     """Load a dispute table (CSV like disputes.csv, or JSON lines like disputes-ds1-624.jsonl) into the registry."""
     from .registry import load_registry
 
-    report = load_registry(table, _db(db_path))
+    with Progress(_line_count(table), "Loading disputes", "read", "lines") as progress:
+        report = load_registry(table, _db(db_path), on_line=progress.update)
     click.echo(
         f"{report.loaded} disputes loaded ({report.provisions} provision citations, {report.summaries} summaries as documents), "
         f"{len(report.bad_rows)} bad rows, {len(report.unreadable)} unreadable fragments, {len(report.notes)} notes"
@@ -691,6 +708,15 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
         click.echo("run `wto-assist index` to search the dispute summaries")
     if not report.loaded:
         raise SystemExit(1)
+
+
+def _line_count(path: Path) -> int:
+    """Lines in a file (0 when it cannot be read: load_registry then says why)."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return 0
 
 
 def _normalised_provision(provision: str | None) -> str | None:
@@ -745,17 +771,17 @@ def disputes(member, role, provision, status, db_path, as_json):
     if member and members.lookup(member) is None:
         raise click.ClickException("--member: " + unknown_member(member))
     key = _normalised_provision(provision)
-    with _open(db_path) as store:
-        rows = find_disputes(store, members.canonical(member) if member else None, role.replace("-", " ") if role else None,
-                             None, status)
-        involved = involved_disputes(store, key) if key else None
+    store = _open(db_path)
+    rows = find_disputes(store, members.canonical(member) if member else None, role.replace("-", " ") if role else None,
+                         None, status)
+    involved = involved_disputes(store, key) if key else None
     if involved:  # the same disputes as `precedent`, narrowed by the other filters
         wanted = {row["number"]: row for row in rows}
         for part in ("disputes", "unreadable"):
             involved[part] = [dict(d, roles=wanted[d["number"]]["roles"]) for d in involved[part] if d["number"] in wanted]
         rows = involved["disputes"] + involved["unreadable"]
     if as_json:
-        _print_json(rows)
+        _print_json(to_json(results.PrecedentEntry if involved else results.Dispute, rows))
         return
     if involved:
         _print_involved(involved)
@@ -807,13 +833,13 @@ def precedent(provision, query, k, related, csv_path, docx_path, db_path, index_
     from .precedent import find_precedent
 
     key = _normalised_provision(provision)
-    result = find_precedent(key, _db(db_path), _index(index_dir), query=query, k=k, model=model, related=related)
+    result = find_precedent(key, _corpus(db_path, index_dir, model), query=query, k=k, related=related)
     if csv_path:
         write_precedent_csv(result, csv_path)
     if docx_path:
         write_table_of_cases(result, docx_path, f"Disputes involving {provision_label(key)}")
     if as_json:
-        _print_json(result)
+        _print_json(to_json(results.Precedent, result))
         return
     click.echo("Precedent for ", nl=False)
     _print_involved(result)
@@ -863,7 +889,7 @@ def coverage(db_path, as_json):
     """What the corpus holds: bodies, document series, date ranges and counts, and the dispute registry's date."""
     from .coverage import coverage as corpus_coverage
 
-    held = corpus_coverage(_db(db_path))
+    held = corpus_coverage(_corpus(db_path))
     if as_json:
         _print_json(held)
         return
@@ -903,11 +929,11 @@ def provision(key: str, db_path: Path | None) -> None:
     from .enrich.provisions import agreement, ancestors
 
     key = _normalised_provision(key)
-    with _open(db_path) as store:
-        for candidate in [key, *ancestors(key)]:
-            text = store.legal_text(candidate)
-            if text is not None:
-                break
+    store = _open(db_path)
+    for candidate in [key, *ancestors(key)]:
+        text = store.legal_text(candidate)
+        if text is not None:
+            break
     if text is None:
         title = agreement(key.split(":")[0]).title
         raise click.ClickException(f"no text loaded for {key} ({title}); run `wto-assist load-legal-text FILE --agreement {key.split(':')[0]}`")
@@ -940,7 +966,8 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
 
     try:
         parsed = load_brief(brief)
-        result = draft_document(parsed, _db(db_path), _index(index_dir), out, template=template, final=final,
+        corpus = _corpus(db_path, index_dir, model)
+        result = draft_document(parsed, corpus, corpus.index_dir, out, template=template, final=final,
                                 allow_restricted=allow_restricted, model=model)
     except DraftRejected as error:
         _print_checks(error.checks)
@@ -975,8 +1002,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
 
     if not docx_path.is_file():
         raise click.ClickException(f"{docx_path}: no such file")
-    _open(db_path).close()
-    checks = verify_docx(docx_path, _db(db_path))
+    checks = verify_docx(docx_path, _corpus(db_path))
     if fix_citations:
         from .draft.renumbering import fix_citations as write_fixed
 
@@ -987,7 +1013,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
         for old in correction.ambiguous:
             click.echo(f"{old}: its old number now covers several paragraphs; correct it by hand", err=True)
         click.echo(f"corrected copy written to {target}; its check follows", err=True)
-        docx_path, checks = target, verify_docx(target, _db(db_path))
+        docx_path, checks = target, verify_docx(target, _corpus(db_path))
     failing = failed(checks, final=final, accept=tuple(accept))
     if as_json:
         _print_json([dict(asdict(check), failed=check in failing) for check in checks])

@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import members
+from .corpus import Corpus
 from .exports import write_csv
-from .search import Searcher, SearchError, date_bound
-from .store import Store
+from .filters import date_range, member_name
+from .search import Searcher
 
 TOPIC_HITS = 200  # hits of the topic search read as "raising" it
 
@@ -123,9 +124,7 @@ def topic_coalition(searcher: Searcher, query: str, hits: int = TOPIC_HITS, memb
     evidence, notices = topic_evidence(searcher, query, hits)
     if member is None:
         return Coalition(query, _lines(evidence), notices)
-    actor = members.lookup(member)
-    if actor is None:
-        raise SearchError(f"--member: {member!r} is not a WTO Member, observer or group known to wto-assist")
+    actor = members.lookup(member_name(member))  # an unknown name is an error naming the field (filters.py)
     mine = {key: rows for key, rows in evidence.items() if key[0] == actor.name}
     backed_it = {}
     for (supporter, role), rows in evidence.items():
@@ -181,12 +180,11 @@ def _answers(name: str, mine: dict, backed_it: dict) -> list[str]:
     return answers
 
 
-def member_coalition(db_path: Path, member: str) -> Coalition:
-    actor = members.lookup(member)
-    if actor is None:
-        raise SearchError(f"--member: {member!r} is not a WTO Member, observer or group known to wto-assist")
+def member_coalition(db_path: Corpus | Path, member: str) -> Coalition:
+    actor = members.lookup(member_name(member))  # an unknown name is an error naming the field (filters.py)
     evidence: dict[tuple[str, str], list[dict]] = {}
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         for relation in store.relations(member=actor.name):
             if actor.name in (relation["supported"], relation["supported_on_behalf_of"]):
                 evidence.setdefault((relation["supporter"], "backed it"), []).append(
@@ -197,7 +195,7 @@ def member_coalition(db_path: Path, member: str) -> Coalition:
     return Coalition(actor.name, _lines(evidence, ("backed it", "it backed")))
 
 
-def co_sponsor_suggestions(db_path: Path, member: str, on_behalf_of: str | None, exclude: list[str], limit: int,
+def co_sponsor_suggestions(db_path: Corpus | Path, member: str, on_behalf_of: str | None, exclude: list[str], limit: int,
                            topic: str | None = None, searcher: Searcher | None = None) -> list[Line]:
     """Members who backed the delegation (or the group it speaks for) in the record and, with a topic and
     an open Searcher, those who backed it or stood for the same cause on that topic: the co-sponsors a joint
@@ -207,7 +205,8 @@ def co_sponsor_suggestions(db_path: Path, member: str, on_behalf_of: str | None,
     own = {name for name in (member, on_behalf_of, *exclude) if name}
     subjects = {name for name in (member, on_behalf_of) if name}
     rows_of: dict[str, list[dict]] = {}
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the draft's own corpus when it passes one
+        store = corpus.store
         for subject in sorted(subjects):
             for relation in store.relations(member=subject):
                 if subject in (relation["supported"], relation["supported_on_behalf_of"]) and relation["supporter"] not in own:
@@ -238,18 +237,16 @@ def _recency_weight(dates: list[str | None]) -> float:
     return sum(0.5 ** ((latest - year) / 10) for year in years) + 0.5 * (len(dates) - len(years))
 
 
-def list_relations(db_path: Path, member: str | None = None, symbol_prefix: str = "", date_from: str | None = None,
+def list_relations(db_path: Corpus | Path, member: str | None = None, symbol_prefix: str = "", date_from: str | None = None,
                    date_to: str | None = None) -> list[dict]:
     """Support relations, oldest first, each with symbol, paragraph, citation, supporter,
     supporter_on_behalf_of, supported, supported_on_behalf_of, relation and evidence."""
     name = None
     if member:
-        actor = members.lookup(member)
-        if actor is None:
-            raise SearchError(f"--member: {member!r} is not a WTO Member, observer or group known to wto-assist")
-        name = actor.name
-    start, end = date_bound(date_from, "--from", end=False), date_bound(date_to, "--to", end=True)
-    with Store(db_path, create=False) as store:
+        name = member_name(member)
+    start, end = date_range(date_from, date_to)
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         return store.relations(name, symbol_prefix.replace(" ", "").upper(), start, end)
 
 

@@ -13,23 +13,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import members
+from .corpus import Corpus
 from .exports import write_csv
-from .search import SearchError
-from .store import Store
+from .filters import SearchError, field_error, member_name
 
 CSV_COLUMNS = ("concern_id", "citation", "date", "body", "raised_by", "raised_on_behalf_of", "target", "measure", "products",
                "hs_codes", "notifications", "reply", "came_back", "tags", "evidence")
 _STOP = frozenset("the a an of on in for to and by its their from with certain all".split())
 
 
-def _resolve(name: str | None, option: str) -> str | None:
-    if not name:
-        return None
-    actor = members.lookup(name)
-    if actor is None:
-        raise SearchError(f"{option}: {name!r} is not a WTO Member, observer or group known to wto-assist")
-    return actor.name
+def _resolve(name: str | None, field: str) -> str | None:
+    return member_name(name, field) if name else None
 
 
 def _words(measure: str) -> set[str]:
@@ -47,10 +41,11 @@ def _same_item(earlier: dict, later: dict) -> bool:
     return bool(first and second) and len(first & second) / min(len(first), len(second)) >= 0.6
 
 
-def inventory(db_path: Path, member: str | None = None, target: str | None = None, tag: str | None = None) -> list[dict]:
+def inventory(db_path: Corpus | Path, member: str | None = None, target: str | None = None, tag: str | None = None) -> list[dict]:
     """Concerns raised by `member` (or by anyone) about `target`'s measures (or anyone's)."""
-    raised_by, about = _resolve(member, "--member"), _resolve(target, "--target")
-    with Store(db_path, create=False) as store:
+    raised_by, about = _resolve(member, "member"), _resolve(target, "target")
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         rows = store.concerns()
         paragraphs = {symbol: store.paragraphs(symbol) for symbol in {row["symbol"] for row in rows}}
     result = []
@@ -73,11 +68,12 @@ def inventory(db_path: Path, member: str | None = None, target: str | None = Non
     return result
 
 
-def tag(db_path: Path, concern_id: str, label: str, remove: bool = False) -> None:
+def tag(db_path: Corpus | Path, concern_id: str, label: str, remove: bool = False) -> None:
     label = label.strip()
     if not label or len(label) > 60 or not re.fullmatch(r"[\w -]+", label):
-        raise SearchError(f"tag: {label!r} must be 1-60 letters, digits, spaces or hyphens")
-    with Store(db_path, create=False) as store:
+        raise field_error("tag", f"{label!r} must be 1-60 letters, digits, spaces or hyphens")
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         if not store.tag_concern(concern_id.strip(), label, remove):
             raise SearchError(f"no concern has the id {concern_id!r} (see `wto-assist concerns`)")
 

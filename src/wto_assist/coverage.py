@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from . import config
+from .corpus import Corpus
 from .documents.symbols import BODIES, dispute_of
-from .store import Store
 
 _STOP = {"the", "of", "on", "for", "and", "in", "committee", "council"}
 
@@ -41,9 +41,10 @@ def _number(symbol: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def coverage(db_path: Path) -> dict:
+def coverage(db_path: Corpus | Path) -> dict:
     """{"documents", "paragraphs", "bodies": [...], "series": [...], "registry": {...}} of the corpus."""
-    with Store(db_path, create=False) as store:
+    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
+        store = corpus.store
         rows = store.connection.execute(
             "SELECT d.symbol, d.family, d.body, d.date, (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS paragraphs"
             " FROM documents d ORDER BY d.date, d.symbol").fetchall()

@@ -59,7 +59,7 @@ def base_url() -> str:
 def dol_filename(symbol: str, language: str = "en") -> str:
     """"WT/COMTD/M/101" -> "q:/WT/COMTD/M101" (no extension: parts add "-00", "-01" before ".pdf")."""
     if language not in LANGUAGES:
-        raise FetchError(f"--lang: {language!r} must be one of {', '.join(LANGUAGES)}")
+        raise FetchError(f"lang: {language!r} must be one of {', '.join(LANGUAGES)}", field="lang")
     parsed = parse_symbol(symbol)
     parts = [part.replace("(", "").replace(")", "") for part in parsed.parts]
     suffix = "".join(f"{_SUFFIX_LETTER[kind]}{number}" for kind, number in parsed.suffixes)
@@ -88,16 +88,16 @@ def expand_range(text: str) -> list[str]:
     """"WT/COMTD/M/100-120" -> WT/COMTD/M/100 … WT/COMTD/M/120."""
     match = re.fullmatch(r"\s*(?P<prefix>.+/)(?P<first>\d+)\s*-\s*(?P<last>\d+)\s*", text or "")
     if not match or int(match["last"]) < int(match["first"]):
-        raise FetchError(f"--range: {text!r} is not a range such as WT/COMTD/M/100-120")
+        raise FetchError(f"range: {text!r} is not a range such as WT/COMTD/M/100-120", field="range")
     if int(match["last"]) - int(match["first"]) > 500:
-        raise FetchError(f"--range: {text!r} asks for more than 500 documents; split it")
+        raise FetchError(f"range: {text!r} asks for more than 500 documents; split it", field="range")
     return [f"{match['prefix']}{n}" for n in range(int(match["first"]), int(match["last"]) + 1)]
 
 
 def dispute_symbols(dispute: str) -> list[str]:
     number = re.fullmatch(r"\s*(?:DS)?\s?(\d{1,4})\s*", dispute or "", re.I)
     if not number:
-        raise FetchError(f"--dispute: {dispute!r} is not a dispute number such as DS512")
+        raise FetchError(f"dispute: {dispute!r} is not a dispute number such as DS512", field="dispute")
     return [f"WT/DS{int(number.group(1))}/{series}" for series in DISPUTE_SERIES]
 
 
@@ -188,7 +188,7 @@ def fetch_documents(symbols: list[str], out: Path, language: str = "en", base: s
     out.mkdir(parents=True, exist_ok=True)
     base = base or base_url()
     if urllib.parse.urlparse(base).scheme not in ("http", "https"):
-        raise FetchError(f"--base-url: {base!r} is not an http(s) address")
+        raise FetchError(f"base_url: {base!r} is not an http(s) address", field="base_url")
     client = _Client(delay, retries, timeout, sleep)
     manifest = _read_manifest(out)
     report = FetchReport()

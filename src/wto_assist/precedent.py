@@ -26,15 +26,15 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .corpus import Corpus
 from .documents.symbols import dispute_of
 from .enrich.provisions import ancestors
-from .index.build import IndexMissing
 from .precedent_notes import notes_for
 from .precedent_reports import report_entries, reports_missing
 from .provision_links import defences, parallel_provisions
 from .registry.query import find_disputes
 from .registry.summaries import FAMILY as SUMMARY_FAMILY
-from .search import Filters, Searcher
+from .search import Filters
 from .store import Store
 
 HOW_ORDER = ("cited in the request", "whole Article cited", "invoked or ruled on in a report", "invoked as a defence",
@@ -160,22 +160,17 @@ def involved_disputes(store: Store, key: str, related: bool = False) -> dict:
     }
 
 
-def find_precedent(key: str, db_path: Path, index_dir: Path, query: str | None = None, k: int = 20, model: str | None = None,
-                   related: bool = False) -> dict:
+def find_precedent(key: str, db: Corpus | Path, index_dir: Path | None = None, query: str | None = None, k: int = 20,
+                   model: str | None = None, related: bool = False) -> dict:
     """involved_disputes() and the corpus paragraphs citing the provision (sub-provisions included),
-    ranked by `query` when given, else newest first."""
-    with Store(db_path, create=False) as store:
-        result = involved_disputes(store, key, related)
-    corpus = result.pop("corpus")
-    paragraphs = [dict(p, rank=rank, score=None) for rank, p in enumerate(corpus[:k], 1)]
-    if query:
-        try:
-            searcher = Searcher(index_dir, db_path, model=model)
-        except IndexMissing:
-            searcher = None
+    ranked by `query` when given (with the Searcher, when an index is built), else newest first. `db` is
+    an open Corpus (the CLI's, the web app's warm one) or a database path with `index_dir` and `model`."""
+    with Corpus.borrowed(db, index_dir, model) as corpus:
+        result = involved_disputes(corpus.store, key, related)
+        corpus_paragraphs = result.pop("corpus")
+        paragraphs = [dict(p, rank=rank, score=None, match=None) for rank, p in enumerate(corpus_paragraphs[:k], 1)]
+        searcher = corpus.searcher_if_built() if query else None
         if searcher is not None:
-            try:
-                paragraphs = [p for p in searcher.search(query, k=k + 50, filters=Filters(provision=key)) if p["family"] != SUMMARY_FAMILY][:k]
-            finally:
-                searcher.close()
+            paragraphs = [p for p in searcher.search(query, k=k + 50, filters=Filters(provision=key))
+                          if p["family"] != SUMMARY_FAMILY][:k]
     return dict(result, paragraphs=paragraphs)

@@ -52,9 +52,9 @@ def add_note(db_path: Path, dispute: str, provision: str, source: str, note: str
     number = _dispute(dispute)
     key = normalise_key(provision)
     if not (source or "").strip():
-        raise NoteError("--source: give the document and paragraph, e.g. 'WT/DS512/R, para. 7.102'")
+        raise NoteError("source: give the document and paragraph, e.g. 'WT/DS512/R, para. 7.102'", field="source")
     if not (note or "").strip():
-        raise NoteError("--note: the note is empty")
+        raise NoteError("note: the note is empty", field="note")
     with Store(db_path) as store, store.connection:
         cursor = store.connection.execute(
             "INSERT INTO precedent_notes(number, provision, source, paragraph_uid, note, author, created_at) VALUES (?,?,?,?,?,?,?)",

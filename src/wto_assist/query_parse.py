@@ -3,7 +3,8 @@
 - a year or period ("in 2005", "since 2010", "between 2003 and 2006", a bare "2004") becomes a date
   preference: paragraphs of those meetings rank higher, none are removed (a filter is --from/--to);
 - "who raised / who supported / which delegations" asks for delegations' own statements, and
-  "what did India say", "India's position on" for that Member's: both weigh the speaker layer;
+  "what did India say", "India's position on", or a query that opens with a Member ("India says…",
+  "EC: …", "Kenya backs Côte d'Ivoire…") for that Member's: both weigh the speaker layer;
 - words naming procedure ("took note", "agenda", "invited") let procedural lines compete;
 - the query's concepts: each word, acronym or glossary phrase the user wrote, as one index term, so
   counts ("contain all your words") and highlighting follow what was typed, not the acronym's expansion.
@@ -82,6 +83,7 @@ def parse(query: str) -> ParsedQuery:
     for pattern in (_POSITION, _ACCORDING):
         for match in pattern.finditer(text):
             speakers |= _members_in(match.group("who"))
+    speakers |= _opening_member(text)
     parsed = ParsedQuery(query, " ".join(text.split()), period=period, period_phrase=phrase, period_explicit=explicit,
                          speaker_question=bool(_WHO.search(query)), speakers=speakers)
     parsed.concepts = concepts(parsed.text)
@@ -97,6 +99,13 @@ def describe_period(period: tuple[str, str]) -> str:
     if last == "9999":
         return f"from {first} on"
     return f"of {first}" if first == last else f"of {first}–{last}"
+
+
+def _opening_member(text: str) -> set[str]:
+    """The Member or group a query opens with ("EC says…", "Kenya backs Côte d'Ivoire…", "LDC Group:"):
+    the query's subject, whose own statement is wanted, not the Members it names further on."""
+    found = members.find_all(text.lstrip())
+    return {found[0][0].name} if found and found[0][1] == 0 else set()
 
 
 def _members_in(span: str) -> set[str]:

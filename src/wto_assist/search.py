@@ -12,11 +12,8 @@ citation typed in the query opens that paragraph (or the document's first) as th
 
 from __future__ import annotations
 
-import calendar
-import difflib
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,19 +21,20 @@ import numpy as np
 
 from . import members, query_parse, ranking, relevance, spelling
 from .documents.citations import find_citations
-from .documents.symbols import FAMILIES, SymbolError, dispute_number
-from .errors import WtoAssistError
-from .enrich.provisions import ProvisionError, is_within, normalise_key
+from .enrich.provisions import is_within
 from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
 from .index.analysis import tokens
 from .index.columns import Columns
 from .index.hitlist import HitList
 from .index.segments import open_lexical
+from .corpus import ThreadStores
+from .filters import (Filters, SearchError, actor_names, date_bound, date_range, dispute_symbol,  # noqa: F401 - re-exported
+                      field_error, member_name, provision_key, suggestion)
 from .store import Store
 
 MODES = ("bm25", "dense", "hybrid")
-DEFAULT_MODE = "bm25"  # Snowball stemming + the minutes' structure, chosen on 64 dev and tuning queries (docs/search.md; hybrid not re-measured since)
-HYBRID_DENSE_WEIGHT = 0.1  # share of the normalised dense score in hybrid mode, chosen on the dev queries (docs/search.md)
+DEFAULT_MODE = "bm25"  # hybrid re-measured on 170 queries: better on one set, worse on two (docs/search.md, "Ranking, by measurement")
+HYBRID_DENSE_WEIGHT = 0.1  # share of the normalised dense score in hybrid mode; 0.2-0.5 lowered the dev queries (docs/search.md)
 CANDIDATES = 200  # depth of the dense ranking whose scores enter hybrid fusion
 # Cosine of a paragraph's best window above which it is "similar" to the query without sharing its
 # words: above every off-topic and nonsense query measured (docs/search.md).
@@ -48,22 +46,18 @@ SPEAKER_ROLES = {
 }
 
 
-class SearchError(WtoAssistError):
-    """A query or filter that cannot be run; the message names the option."""
+@dataclass(frozen=True)
+class Weights:
+    """The ranking's weights, each chosen by measurement (docs/search.md); benchmarks/bench_index.py
+    measures every variant by giving a Searcher other weights."""
 
-
-@dataclass
-class Filters:
-    body: str | None = None
-    family: str | None = None
-    speaker: str | None = None  # a Member, group, role ("Chair", "Secretariat") or any speaker name
-    symbol: str | None = None  # prefix, e.g. WT/COMTD/M/
-    date_from: str | None = None
-    date_to: str | None = None
-    restricted: bool | None = None
-    member: str | None = None  # Member or group named anywhere in the paragraph
-    provision: str | None = None  # provision key; sub-provisions roll up (GATT1994:XXI finds XXI(b)(iii))
-    dispute: str | None = None  # "DS512" or "512"
+    meeting: float = ranking.MEETING_WEIGHT
+    member: float = ranking.MEMBER_WEIGHT
+    procedural: float = relevance.PROCEDURAL_WEIGHT
+    period: float = relevance.PERIOD_WEIGHT
+    speaker: float = relevance.SPEAKER_WEIGHT
+    delegation: float = relevance.DELEGATION_WEIGHT
+    dense: float = HYBRID_DENSE_WEIGHT
 
 
 @dataclass
@@ -78,26 +72,6 @@ class ResultPage:
     words: relevance.WordMatch | None = None  # hits by how many of the user's words they hold; weak-match flag
     suggestions: dict[str, str] = field(default_factory=dict)  # unknown word -> the corpus word it may mean
     suggested_query: str | None = None  # the query with those words replaced
-
-
-def date_bound(value: str | None, option: str, end: bool) -> str | None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD (a real date); widen partial dates to the whole year or month."""
-    if value is None:
-        return None
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
-    problem = f"{option}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
-    if not match:
-        raise SearchError(problem)
-    year, month, day = int(match[1]), match[2] and int(match[2]), match[3] and int(match[3])
-    if month is not None and not 1 <= month <= 12:
-        raise SearchError(f"{option}: {value!r} has no month {month:02d}")
-    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise SearchError(f"{option}: {value!r} is not a day of {calendar.month_name[month]} {year}")
-    if month is None:
-        return f"{year:04d}-" + ("12-31" if end else "01-01")
-    if day is None:
-        return f"{year:04d}-{month:02d}-" + (f"{calendar.monthrange(year, month)[1]:02d}" if end else "01")
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray) -> np.ndarray:
@@ -117,7 +91,7 @@ def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray
 class Searcher:
     """Loads the live index and the corpus store once; answers many queries."""
 
-    def __init__(self, index_dir: Path, db_path: Path, model: str | None = None):
+    def __init__(self, index_dir: Path, db_path: Path, model: str | None = None, stores: ThreadStores | None = None):
         for attempt in range(3):  # a build may switch CURRENT and remove the old version in between
             self.version = current_version(Path(index_dir))
             hold = None
@@ -142,10 +116,9 @@ class Searcher:
         self.lexical = open_lexical(self.version)  # one segment, or a full build + the documents added since
         # One connection per thread: the web app's requests read at once, and a connection shared between
         # threads can deadlock (SQLite's mutex held while the SQL function wto_today waits for the GIL).
-        self._db_path = db_path
-        self._local = threading.local()
-        self._stores: list[Store] = []
-        self._stores_lock = threading.Lock()
+        # A Corpus (corpus.py) lends its own connections; otherwise the Searcher opens and closes its own.
+        self._owns_stores = stores is None
+        self._stores = stores if stores is not None else ThreadStores(Path(db_path))
         self.store  # noqa: B018 - opened now, so that a missing database is an error of the constructor
         self.model = model or self.manifest.get("model")
         self._dense = None
@@ -157,6 +130,7 @@ class Searcher:
         self._citation_ids = self.columns.array("citation_ids")
         self._speller: spelling.Speller | None = None
         self._coverage: tuple | None = None  # (store state, coverage.coverage()): see _held
+        self.weights = Weights()
 
     @property
     def rows(self) -> list[dict]:
@@ -189,7 +163,7 @@ class Searcher:
     def dense(self):
         if self._dense is None:
             if not self.manifest.get("dense"):
-                raise SearchError("this index was built without dense vectors (--no-dense); use --mode bm25")
+                raise field_error("mode", "this index was built without dense vectors (BM25 only); use the bm25 mode")
             from .index.onnx_encoder import query_encoder
             from .index.segments import open_dense
 
@@ -214,9 +188,8 @@ class Searcher:
         """Boolean mask of rows passing the filters, or None when there are none."""
         mask = np.ones(self.row_count, dtype=bool)
         active = False
+        filters.check()  # a bad value is an error naming its parameter (filters.py)
         if filters.family:
-            if filters.family not in FAMILIES:
-                raise SearchError(f"--type: unknown document family {filters.family!r} (one of: {', '.join(FAMILIES)})")
             mask &= self.columns.family_mask(filters.family)
             active = True
         if filters.body:
@@ -230,34 +203,22 @@ class Searcher:
             mask &= self._speaker_mask(filters.speaker)
             active = True
         if filters.member:
-            actor = members.lookup(filters.member)
-            if actor is None:
-                raise SearchError(f"--member: {filters.member!r} is not a WTO Member, observer or group known to wto-assist"
-                                  + _suggestion(filters.member, _actor_names()))
-            mask &= self.columns.mask_with("mentions", [actor.name], self.columns.mask_with("actors", [actor.name]))
+            name = member_name(filters.member)
+            mask &= self.columns.mask_with("mentions", [name], self.columns.mask_with("actors", [name]))
             active = True
         if filters.provision:
-            try:
-                key = normalise_key(filters.provision)
-            except ProvisionError as error:
-                raise SearchError(f"--provision: {error}") from error
+            key = provision_key(filters.provision)
             within = [cited for cited in self.columns.keys("provisions") if is_within(cited, key)]
             mask &= self.columns.mask_with("provisions", within)
             active = True
         if filters.dispute:
-            try:
-                number = f"DS{dispute_number(filters.dispute)}"
-            except SymbolError as error:
-                raise SearchError(f"--dispute: {error}") from error
+            number = dispute_symbol(filters.dispute)
             if notices is not None and self.store.dispute_count() == 0:
-                notices.append(f"--dispute: the dispute registry is not loaded (run `wto-assist load-disputes FILE`), so only "
+                notices.append(f"dispute: the dispute registry is not loaded (run `wto-assist load-disputes FILE`), so only "
                                f"paragraphs that cite {number} or belong to its documents are found, not its summary")
             mask &= self.columns.mask_with("disputes", [number])
             active = True
-        start = date_bound(filters.date_from, "--from", end=False)
-        end = date_bound(filters.date_to, "--to", end=True)
-        if start and end and start > end:
-            raise SearchError(f"--from {filters.date_from} is after --to {filters.date_to}")
+        start, end = date_range(filters.date_from, filters.date_to)
         if start or end:
             mask &= self.columns.date_mask(start, end)
             active = True
@@ -276,8 +237,8 @@ class Searcher:
         mask = self.columns.mask_with("actors", [speaker for speaker in self.columns.keys("actors") if speaker.lower() == name])
         if actor is None and not mask.any():
             speakers = list(self.columns.keys("actors"))
-            raise SearchError(f"--speaker: no Member, group or speaker called {wanted!r} in this corpus"
-                              + _suggestion(wanted, _actor_names() + speakers + ["Chair", "Secretariat"]))
+            raise field_error("speaker", f"no Member, group or speaker called {wanted!r} in this corpus"
+                              + suggestion(wanted, actor_names() + speakers + ["Chair", "Secretariat"]))
         return mask
 
     # --- ranking ------------------------------------------------------------------------------
@@ -286,7 +247,8 @@ class Searcher:
         """(hit rows, their scores, True per row where it matches the query's words). Only hits are scored
         further (meeting context, Members named): the cost follows the hits, not the corpus."""
         if mode not in MODES:
-            raise SearchError(f"--mode: unknown mode {mode!r} (one of: {', '.join(MODES)})")
+            raise field_error("mode", f"unknown mode {mode!r} (one of: {', '.join(MODES)})")
+        weights = self.weights
         parsed = query_parse.parse(query)
         lexical = self.lexical.scores(parsed.text or query)
         matched = lexical > 0
@@ -298,15 +260,16 @@ class Searcher:
             semantic = self.dense.scores(query, self.row_count, allowed, depth=CANDIDATES, floor=SIMILAR_THRESHOLD)
             hits = np.flatnonzero(matched | (semantic >= SIMILAR_THRESHOLD))
             everywhere = np.ones(hits.size, dtype=bool)
-            scores = semantic[hits] if mode == "dense" else fuse(lexical[hits], semantic[hits], everywhere)
+            scores = semantic[hits] if mode == "dense" else fuse(lexical[hits], semantic[hits], everywhere, weights.dense)
         if mode != "dense" and hits.size:
-            scores = ranking.meeting_context(scores, self._document_ids[hits], document_sizes=self._document_sizes)
+            scores = ranking.meeting_context(scores, self._document_ids[hits], weights.meeting, document_sizes=self._document_sizes)
             named = ranking.named_members(query)
             if named:
                 involved = self.columns.mask_with("mentions", named, self.columns.mask_with("actors", named))
-                scores = ranking.boost_involved(scores, involved[hits])
+                scores = ranking.boost_involved(scores, involved[hits], weights.member)
         if hits.size:
-            scores = relevance.adjust(scores, parsed, self._facts(hits, parsed))
+            scores = relevance.adjust(scores, parsed, self._facts(hits, parsed), weights.procedural, weights.period,
+                                      weights.speaker, weights.delegation)
         keep = ~self._heading_like[hits]
         if mask is not None:
             keep &= mask[hits]
@@ -367,7 +330,7 @@ class Searcher:
     def run(self, query: str, mode: str | None = None, filters: Filters | None = None, page: int = 1, size: int = 10) -> ResultPage:
         """One page of hits with the total; a page past the last is an error that names the last page."""
         if size < 1:
-            raise SearchError("--k must be at least 1")
+            raise field_error("k", "the number of results per page must be at least 1")
         if page < 1:
             raise SearchError(f"page {page} does not exist: pages start at 1")
         notices: list[str] = []
@@ -426,7 +389,8 @@ class Searcher:
         for found in reversed(find_citations(query)):
             rest = rest[: found.start] + " " + rest[found.end :]
         parsed = query_parse.parse(rest)
-        presence = relevance.concept_presence(self.lexical, parsed, self.row_count)
+        presence = relevance.concept_presence(self.lexical, parsed, self.row_count, lambda name: self.columns.mask_with(
+            "mentions", [name], self.columns.mask_with("actors", [name])))
         # `matched` is the ranking's own lexical match (the query's words): not scored a second time.
         result.words = relevance.word_match(_one_per_citation(order, opened, self._citation_ids), presence, opened, matched)
         if result.words.weak:
@@ -451,31 +415,12 @@ class Searcher:
     @property
     def store(self) -> Store:
         """This thread's connection to the corpus store."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self._db_path, create=False)
-            self._local.store = store
-            with self._stores_lock:
-                self._stores.append(store)
-        return store
+        return self._stores.get()
 
     def close(self) -> None:
-        with self._stores_lock:
-            for store in self._stores:
-                store.close()
-            self._stores.clear()
+        if self._owns_stores:
+            self._stores.close()
         self._hold.close()
-
-
-def _actor_names() -> list[str]:
-    return [variant for variants in members.variants_by_actor().values() for variant in variants]
-
-
-def _suggestion(wanted: str, names: list[str]) -> str:
-    close = difflib.get_close_matches(wanted.lower(), [name.lower() for name in names], n=3, cutoff=0.75)
-    by_lower = {name.lower(): name for name in names}
-    suggested = list(dict.fromkeys(by_lower[name] for name in close))
-    return f"; did you mean {' or '.join(suggested)}?" if suggested else ""
 
 
 def fuse(bm25: np.ndarray, dense: np.ndarray, hits: np.ndarray, weight: float = HYBRID_DENSE_WEIGHT) -> np.ndarray:

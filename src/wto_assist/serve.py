@@ -1,7 +1,9 @@
 """A small HTTP/JSON service over one warm Searcher, so repeated queries do not reload the model.
 
-GET /search?q=...&mode=&k=&body=&type=&speaker=&symbol=&from=&to=&restricted=yes|no -> JSON array
+GET /search?q=...&mode=&k=&body=&type=&speaker=&symbol=&from=&to=&restricted=yes|no&member=&provision=&dispute=
+    -> a JSON array of hits (results.Hit, the schema of `search --json`: docs/json-schema/search.json)
 GET /health -> {"status": "ok", "index": version, "rows": n}
+A bad parameter -> {"error": "member: …", "field": "member"} with status 400 (503: no index or model).
 Each connection has a thread of its own and a time limit, so an idle client holds up nobody; queries
 take turns on the one Searcher (its SQLite connection is not shared between threads at once), which
 switches to the live index as soon as a build (`wto-assist index`) has replaced it.
@@ -15,51 +17,38 @@ from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from .index.build import IndexMissing, current_version
-from .index.dense import ModelError
+from .errors import WtoAssistError
+from .results import Hit, to_json
+from .corpus import Corpus
 from .search import Filters, SearchError, Searcher
 from .web.security import LOOPBACK, host_name
-
-_FILTER_PARAMETERS = {"body": "body", "type": "family", "speaker": "speaker", "symbol": "symbol", "from": "date_from", "to": "date_to"}
-
-
-def _restricted(value: str | None) -> bool | None:
-    if value is None or value == "":
-        return None
-    if value.lower() in ("yes", "true", "1"):
-        return True
-    if value.lower() in ("no", "false", "0"):
-        return False
-    raise SearchError(f"restricted: {value!r} is not yes or no")
-
 
 IDLE_SECONDS = 15  # a connection that sends nothing for this long is closed
 
 
 class _LiveSearcher:
-    """The Searcher of the live index, reopened when CURRENT moves; one query at a time."""
+    """The corpus's Searcher of the live index, reopened when CURRENT moves; one query at a time."""
 
-    def __init__(self, searcher: Searcher, index_dir, db_path, model: str | None):
-        self.searcher, self.index_dir, self.db_path, self.model = searcher, index_dir, db_path, model
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
         self.lock = threading.Lock()
-        searcher.warm()  # load the query encoder before the first hybrid or dense query
+        corpus.searcher.warm()  # load the query encoder before the first hybrid or dense query
 
     def current(self) -> Searcher:
         """Call with the lock held."""
         try:
-            live = current_version(self.index_dir)
+            live = current_version(self.corpus.index_dir)
         except IndexMissing:
-            return self.searcher
-        if live != self.searcher.version:
-            fresh = Searcher(self.index_dir, self.db_path, model=self.model)
-            fresh.warm()
-            self.searcher.close()
-            self.searcher = fresh
-        return self.searcher
+            return self.corpus.searcher
+        if live != self.corpus.searcher.version:
+            self.corpus.reopen_searcher(warm=True)
+        return self.corpus.searcher
 
 
-def make_server(searcher: Searcher, host: str, port: int, index_dir=None, db_path=None, model: str | None = None) -> HTTPServer:
+def make_server(corpus: Corpus, host: str, port: int) -> HTTPServer:
+    """The server over `corpus` (with an index); the caller closes the corpus after server_close()."""
     allowed_hosts = LOOPBACK | {host.strip("[]")}
-    live = _LiveSearcher(searcher, index_dir or searcher.version.parent, db_path or searcher.store.path, model)
+    live = _LiveSearcher(corpus)
 
     class Handler(BaseHTTPRequestHandler):
         timeout = IDLE_SECONDS
@@ -87,22 +76,21 @@ def make_server(searcher: Searcher, host: str, port: int, index_dir=None, db_pat
                 self._send(404, {"error": f"no such endpoint: {url.path}"})
                 return
             try:
-                filters = Filters(
-                    **{field: parameters.get(name) or None for name, field in _FILTER_PARAMETERS.items()},
-                    restricted=_restricted(parameters.get("restricted")),
-                )
-                k = int(parameters.get("k", "10"))
+                filters = Filters.from_params(parameters)  # the same parser as the CLI and the web app (filters.py)
+                k = parameters.get("k", "10")
+                if not k.isdecimal() or len(k) > 4:
+                    raise SearchError(f"k: {k!r} is not a number of results", field="k")
                 with live.lock:
-                    results = live.current().search(parameters.get("q", ""), mode=parameters.get("mode") or None, k=k, filters=filters)
-            except (SearchError, ModelError, ValueError, IndexMissing) as error:
-                self._send(400, {"error": str(error)})
+                    results = live.current().search(parameters.get("q", ""), mode=parameters.get("mode") or None, k=int(k), filters=filters)
+            except WtoAssistError as error:
+                self._send(error.status, {"error": str(error), "field": error.field})
                 return
-            self._send(200, results)
+            self._send(200, to_json(Hit, results))
 
         def log_message(self, format: str, *args) -> None:  # keep the terminal for the startup line
             return
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
-    server.live = live  # the caller closes live.searcher, which may not be the one it passed
+    server.live = live
     return server

@@ -66,11 +66,11 @@ def _month(iso: str | None) -> str:
 def build_brief(db_path: Path, case_id: str, kind: str, body: str, meeting_date: str, release: str | None = None) -> tuple[dict, list[str]]:
     """The brief as a mapping (validated by the drafter's own parser) and notes for the user."""
     if kind not in BRIEF_KINDS:
-        raise CaseError(f"--kind: {kind!r} must be one of {', '.join(BRIEF_KINDS)}")
+        raise CaseError(f"kind: {kind!r} must be one of {', '.join(BRIEF_KINDS)}", field="kind")
     try:
         date.fromisoformat(meeting_date)
     except ValueError:
-        raise CaseError(f"--meeting-date: {meeting_date!r} is not a date YYYY-MM-DD") from None
+        raise CaseError(f"meeting_date: {meeting_date!r} is not a date YYYY-MM-DD", field="meeting_date") from None
     with Store(db_path) as store:
         case, _ = current(store, case_id)
         links = [_displayed_link(store, item) for item in rows.links(store, case_id)]
@@ -105,7 +105,8 @@ def build_brief(db_path: Path, case_id: str, kind: str, body: str, meeting_date:
     if kind == "joint-statement":
         co_sponsors = [m for m in case.affected_members if m != case.delegation]
         if not co_sponsors:
-            raise CaseError(f"--kind joint-statement: case {case_id} names no Member affected besides {case.delegation} to co-sponsor")
+            raise CaseError(f"kind: a joint statement needs co-sponsors, and case {case_id} names no Member affected besides {case.delegation}",
+                            field="kind")
         brief["delegation"].update(co_sponsors=co_sponsors, suggest_co_sponsors=5)
     if kind == "tpr-questions":
         brief["member_under_review"] = case.imposing_member

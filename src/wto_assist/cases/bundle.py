@@ -99,7 +99,7 @@ def export_bundle(db_path: Path, home: Path, case_ids: list[str], level: str, ou
     from .. import __version__
 
     if level not in LEVELS[1:]:
-        raise BundleError(f"--level: {level!r} must be like-minded or public (internal fields are never exported)")
+        raise BundleError(f"level: {level!r} must be like-minded or public (internal fields are never exported)", field="level")
     floor = LEVELS.index(level)
     files: dict[str, bytes] = {}
     cases = []
@@ -128,8 +128,9 @@ def export_bundle(db_path: Path, home: Path, case_ids: list[str], level: str, ou
     if not cases:
         raise BundleError("no cases to export")
     if not delegation or members.lookup(delegation) is None:
-        raise BundleError(f"--delegation: {delegation!r} is not a WTO Member; say which delegation shares the bundle"
-                          if delegation else "--delegation: say which delegation shares the bundle (the cases name none)")
+        raise BundleError(f"delegation: {delegation!r} is not a WTO Member; say which delegation shares the bundle"
+                          if delegation else "delegation: say which delegation shares the bundle (the cases name none)",
+                          field="delegation")
     document = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "level": level,
                 "shared_by": {"delegation": members.canonical(delegation), "person": person},
                 "shared_at": shared_at or rows.now(), "generator": f"wto-assist {__version__}", "cases": cases}

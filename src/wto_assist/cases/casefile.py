@@ -128,7 +128,7 @@ def add_evidence(db_path: Path, home: Path, case_id: str, file: Path, note: str 
     also put it in the corpus (a notification or other document with a WTO symbol) so it is searchable."""
     file = Path(file)
     if level not in LEVELS:
-        raise CaseError(f"--level: {level!r} must be one of {', '.join(LEVELS)}")
+        raise CaseError(f"level: {level!r} must be one of {', '.join(LEVELS)}", field="level")
     if not file.is_file():
         raise CaseError(f"{file}: no such file")
     size = file.stat().st_size
@@ -217,7 +217,7 @@ def resolve_target(store: Store, reference: str) -> dict:
 
 def link(db_path: Path, case_id: str, reference: str, role: str, note: str | None = None, shared_by: str | None = None) -> dict:
     if role not in LINK_ROLES:
-        raise CaseError(f"--as: {role!r} must be one of {', '.join(LINK_ROLES)}")
+        raise CaseError(f"as: {role!r} must be one of {', '.join(LINK_ROLES)}", field="as")
     with Store(db_path) as store:
         _require(store, case_id)
         target = resolve_target(store, reference)

@@ -12,6 +12,7 @@ import click
 
 from .. import config
 from ..cli import DB_OPTION, INDEX_OPTION, _db, _index, _print_json, main
+from ..results import CaseEntry, to_json
 from .model import LEVELS, LINK_ROLES, measure_types
 
 BY_OPTION = click.option("--by", default=None, help="Who is acting (default: $USER).")
@@ -99,7 +100,7 @@ def case_list(db_path, as_json, csv_path, level, tag) -> None:
     if csv_path:
         count = _run(write_inventory, _db(db_path), csv_path, level, tag)
         click.echo(f"{count} rows written to {csv_path}", err=True)
-    if _shown_as_json(cases, as_json):
+    if _shown_as_json(to_json(CaseEntry, cases), as_json):
         return
     if not cases:
         click.echo("no cases")

@@ -52,11 +52,11 @@ def add_watch(db_path: Path, name: str, query: str, member: str | None = None, c
     if not _NAME.match(name):
         raise CaseError(f"NAME: {name!r} must be 1-60 letters, digits, spaces, dots or hyphens")
     if not query_terms(query):
-        raise CaseError("--query: give at least one word to watch for")
+        raise CaseError("query: give at least one word to watch for", field="query")
     if member:
         actor = members.lookup(member)
         if actor is None:
-            raise CaseError(f"--member: {member!r} is not a WTO Member, observer or group known to wto-assist")
+            raise CaseError(f"member: {member!r} is not a WTO Member, observer or group known to wto-assist", field="member")
         member = actor.name
     with Store(db_path) as store:
         if case_id:

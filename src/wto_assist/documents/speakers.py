@@ -184,8 +184,8 @@ def _continues(paragraph: Paragraph) -> bool:
     decision; a numbered paragraph continues only when it opens as a continuation does ("He added").
     """
     text = paragraph.text.lstrip(" \t\"“")
-    if _DECISION.match(text):
-        return False
+    if _DECISION.match(text) and paragraph.numbered:
+        return False  # inside a numbered paragraph ("(b) The Committee should …"), it is the speaker's list item
     return not paragraph.marked or bool(_CONTINUATION.match(text) or _VOCATIVE.match(text))
 
 

@@ -16,6 +16,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from jinja2 import TemplateError
 
 from .. import members
+from ..corpus import Corpus
 from .brief import Brief
 from .compose import Draft, DraftError, compose
 from .render import default_template, render
@@ -47,21 +48,27 @@ def _check_output(out: Path, db_path: Path) -> None:
         raise DraftError(f"{out}: is the corpus database; choose another output file")
 
 
-def draft_document(brief: Brief, db_path: Path, index_dir: Path | None, out: Path, template: Path | None = None,
+def draft_document(brief: Brief, db: Corpus | Path, index_dir: Path | None, out: Path, template: Path | None = None,
                    final: bool = False, allow_restricted: bool = False, model: str | None = None) -> DraftResult:
-    out, db_path = Path(out), Path(db_path)
-    _check_output(out, db_path)
+    """`db` is an open Corpus (the CLI's and the web app's, index folder and model included) or a database
+    path with `index_dir` and `model`: composing, verifying and co-sponsors then share one store and Searcher."""
+    with Corpus.borrowed(db, index_dir, model) as corpus:
+        return _draft(brief, corpus, Path(out), template, final, allow_restricted)
+
+
+def _draft(brief: Brief, corpus: Corpus, out: Path, template: Path | None, final: bool, allow_restricted: bool) -> DraftResult:
+    _check_output(out, corpus.db_path)
     template = Path(template) if template else default_template(brief.kind)
     if not template.is_file():
         raise DraftError(f"template not found: {template} (set --template or $WTO_ASSIST_TEMPLATES)")
-    composed = compose(brief, db_path, index_dir, allow_restricted=allow_restricted, model=model)
+    composed = compose(brief, corpus, allow_restricted=allow_restricted)
     hidden = out.parent / f".{out.stem}.{os.getpid()}.unverified.docx"
     try:
         try:
             render(composed, template, hidden, delegation=members.display_name(brief.member))
         except (TemplateError, BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
             raise DraftError(f"{template}: not a usable DOCX template ({type(error).__name__}: {str(error)[:120]})") from error
-        checks = verify_docx(hidden, db_path)
+        checks = verify_docx(hidden, corpus)
         failing = failed(checks, final=final, accept=composed.accept)
         if final and failing:
             raise DraftRejected(f"not written: {len(failing)} of {len(checks)} quotations fail verification (see above)", checks)
@@ -74,27 +81,12 @@ def draft_document(brief: Brief, db_path: Path, index_dir: Path | None, out: Pat
         from ..coalitions import co_sponsor_suggestions
 
         topic = brief.agenda_item or brief.measure.get("description")
-        searcher = _open_searcher(index_dir, db_path, model) if topic else None
-        try:  # with the brief's subject, Members who stood for the same cause count too (issue 20)
-            suggestions = co_sponsor_suggestions(db_path, brief.member, brief.on_behalf_of, brief.co_sponsors,
-                                                 brief.suggest_co_sponsors, topic=topic, searcher=searcher)
-        finally:
-            if searcher is not None:
-                searcher.close()
+        # With the brief's subject, Members who stood for the same cause count too (issue 20); without an
+        # index, suggestions come from relations alone.
+        searcher = corpus.searcher_if_built() if topic else None
+        suggestions = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.co_sponsors,
+                                             brief.suggest_co_sponsors, topic=topic, searcher=searcher)
     return DraftResult(composed, checks, out, suggestions)
-
-
-def _open_searcher(index_dir: Path | None, db_path: Path, model: str | None):
-    """The index for topic evidence, when there is one; suggestions from relations alone otherwise."""
-    from ..index.build import IndexMissing
-    from ..search import SearchError, Searcher
-
-    if index_dir is None:
-        return None
-    try:
-        return Searcher(index_dir, db_path, model=model)
-    except (IndexMissing, SearchError, OSError):
-        return None
 
 
 __all__ = ["Brief", "DraftError", "DraftRejected", "DraftResult", "draft_document"]

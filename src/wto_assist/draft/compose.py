@@ -20,7 +20,7 @@ from ..config import today
 from ..enrich.provisions import agreement, agreement_keys
 from ..registry.query import find_disputes
 from ..search import Filters, Searcher
-from ..store import Store
+from ..corpus import Corpus
 from . import citation_style, passages
 from .attribution import lead_in, reported_words
 from .brief import CITATION, Brief, Support
@@ -88,23 +88,18 @@ def name(member: str) -> str:
 
 
 class Composer:
-    def __init__(self, brief: Brief, db_path: Path, index_dir: Path | None, allow_restricted: bool = False, model: str | None = None):
+    """Reads the corpus it is given (corpus.py); opens nothing of its own."""
+
+    def __init__(self, brief: Brief, corpus: Corpus, allow_restricted: bool = False):
         self.brief = brief
-        self.store = Store(db_path, create=False)
-        self.index_dir = index_dir
-        self.model = model
+        self.corpus = corpus
+        self.store = corpus.store
         self.accept = set(brief.accept) | ({"restricted"} if allow_restricted else set())
-        self._searcher: Searcher | None = None
         self.footnotes: list[Runs] = []
         self.quotes: list[Quote] = []
         self.withheld: list[Quote] = []
         self.warnings: list[str] = []
         self._disputes: dict[int, dict | None] = {}
-
-    def close(self) -> None:
-        self.store.close()
-        if self._searcher is not None:
-            self._searcher.close()
 
     def dispute(self, number: int | None) -> dict | None:
         if number is None:
@@ -119,14 +114,12 @@ class Composer:
     # --- sources ------------------------------------------------------------------------------
 
     def _searcher_or_fail(self, support: Support) -> Searcher:
-        if self._searcher is None:
-            from ..index.build import IndexMissing
+        from ..index.build import IndexMissing
 
-            try:
-                self._searcher = Searcher(self.index_dir, self.store.path, model=self.model)
-            except IndexMissing as error:
-                raise DraftError(f"{support.field}.query needs a search index: {error}") from error
-        return self._searcher
+        try:
+            return self.corpus.searcher
+        except IndexMissing as error:
+            raise DraftError(f"{support.field}.query needs a search index: {error}") from error
 
     def _cited(self, support: Support) -> tuple[str, str, list[dict]]:
         symbol, label = _pinpoint(support.citation, f"{support.field}.citation")
@@ -309,15 +302,16 @@ def provision_label(key: str) -> str:
     return f"Article {reference} of the {short}"
 
 
-def compose(brief: Brief, db_path: Path, index_dir: Path | None, allow_restricted: bool = False, model: str | None = None) -> Draft:
-    composer = Composer(brief, db_path, index_dir, allow_restricted, model)
-    try:
+def compose(brief: Brief, db: Corpus | Path, index_dir: Path | None = None, allow_restricted: bool = False,
+            model: str | None = None) -> Draft:
+    """The draft's text and footnotes from `db`: an open Corpus, or a database path (with the index folder
+    and model a `query` support needs)."""
+    with Corpus.borrowed(db, index_dir, model) as corpus:
+        composer = Composer(brief, corpus, allow_restricted)
         if brief.kind == "third-party-submission":
             context = _third_party_submission(brief, composer)
         else:
             context = _statement(brief, composer)
-    finally:
-        composer.close()
     context.update(
         marking="RESTRICTED" if brief.release == "restricted" else "",
         review_note="Draft – highlighted passages are quoted from the WTO record and must be reviewed before use",

@@ -29,6 +29,7 @@ from .. import members
 from ..documents.citations import PINPOINT, SUMMARY_PINPOINT
 from ..documents.readers import ReadError, check_docx_size
 from ..documents.symbols import SymbolError, normalise_symbol
+from ..corpus import Corpus
 from ..store import Store
 from . import citation_style, faithful
 from .compose import is_restricted_source
@@ -378,10 +379,11 @@ def _renumbered(store: Store, symbol: str, old_label: str, quote: str) -> dict |
     return None
 
 
-def verify_docx(path: Path, db_path: Path) -> list[Check]:
+def verify_docx(path: Path, db: Corpus | Path) -> list[Check]:
+    """Every quotation of the DOCX at `path` checked against `db` (an open Corpus, or a database path)."""
     document = _open(Path(path))
-    with Store(db_path, create=False) as store:
-        return _Verifier(store, document).run()
+    with Corpus.borrowed(db) as corpus:
+        return _Verifier(corpus.store, document).run()
 
 
 def failed(checks: list[Check], final: bool = False, accept: tuple[str, ...] = ()) -> list[Check]:

@@ -21,6 +21,7 @@ from importlib import resources
 
 from .. import members
 from ..documents.speakers import identify
+from .sponsors import CO_SPONSORS, THE_PROPOSAL, heading_proponents, joint_authors
 
 RELATIONS = ("support", "association", "shared view", "shared concern", "agreement")
 # Words a support phrase may pass through between its verb and the delegations it names.
@@ -38,12 +39,19 @@ _PHRASE_WORDS = frozenset(
     thoughts perspective observation appreciation line adopted two three four five positive caveat among
     provided suggested taken issues brought elements contained overall purpose attitude offered same
     those appeals respective mild common extensively course action chairman chair chairperson secretariat
-    colleagues hinted at speaker speakers including namely notably""".split()
+    colleagues hinted at speaker speakers including namely notably preliminary initial recent similar valid valuable
+    useful excellent detailed thoughtful concrete substantive recommendation recommendations content notion application
+    document documents firmly being spearheaded introduced posed voiced articulated tabled circulated sponsored
+    co-sponsored proponent proponents sponsors authors co - observer status""".split()
 )
+_SPONSOR_WORDS = frozenset("co-sponsors sponsors proponents authors".split())
+# After "that"/"which", these open a relative clause of the support phrase, not the substance.
+_RELATIVE_AUXILIARIES = frozenset("had has have was were".split())
 _NEGATION = frozenset("not n't never unable nor cannot couldn't didn't wouldn't doesn't".split())
 # Every form the PhraseMatcher knows holds one of these: a paragraph without any has no relation.
 _CUE_STEMS = ("support", "associat", "shar", "agree", "concur", "endors", "echo", "second", "join")
-_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z\"“(])")
+# Not after "St." ("St. Kitts and Nevis"), "Mr." or "No.": abbreviations in the minutes, no sentence end.
+_SENTENCE_END = re.compile(r"(?<=[.;])(?<!\bSt\.)(?<!\bMr\.)(?<!\bNo\.)\s+(?=[A-Z\"“(])")
 _CONCERN = re.compile(r"\bconcerns?\b|\bcaution\b|\bsurprise\b", re.IGNORECASE)
 # What one shares with another delegation; "the share of LDCs in world trade" is no relation.
 _SHARED_THINGS = re.compile(r"\b(?:views?|concerns?|position|positions|opinions?|comments|observations|thoughts|perspective|approach"
@@ -124,6 +132,11 @@ class RelationFinder:
                 [(speaker, on_behalf_of)] if speaker_kind in ("member", "group") else []
             )
             if not supporters:
+                # "The Chairman said that the proposal made by the United States, supported by Malaysia, …": the
+                # passive names both parties, whoever speaks
+                for match_id, token_start, token_end in matches:
+                    if start <= doc[token_start].idx < end and token_end < len(doc) and doc[token_end].lower_ == "by":
+                        found += _reversed(doc, text, token_start, token_end, end, actors, None, doc.vocab.strings[match_id])
                 continue
             # The participle's phrase ends at its comma, where the sentence's subject begins.
             limit = start + participle.end() - 1 if participle else end
@@ -143,9 +156,10 @@ class RelationFinder:
                 targets = _targets(doc, token_end, phrase_end, actors)
                 if not targets:
                     found += _anaphora(text, token.idx, phrase_end, supporters, cue, actors)
+                named = {target[0] for target in targets}
                 for (name, behalf, last), supporter in product(targets, supporters):
-                    if name == supporter[0]:
-                        continue
+                    if supporter[0] in named:
+                        continue  # "the issues put forward by Kenya, Tanzania and Uganda", said by Kenya: its own joint paper
                     relation = cue
                     if cue == "shared":
                         if not _SHARED_THINGS.search(text[token.idx : last + 40]):
@@ -165,6 +179,12 @@ _ANAPHOR_ONE = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,5}?(?:(?:that|the latter|
 _ANAPHOR_TWO = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,8}?(?:these two delegations|the two (?:previous|preceding) speakers"
                           r"|both (?:previous|preceding) speakers)", re.IGNORECASE)
 
+# "supported the proposal", naming no one: the proposal the agenda item discusses, whose proponents the
+# heading names (sponsors.py); not "the proposal by the Chairman", "the proposals made".
+_ANAPHOR_PROPOSAL = re.compile(r"^\w+\W+(?:fully\s+|strongly\s+|also\s+)?(?:the|this|that)\s+(?:revised\s+|joint\s+)?"
+                               r"(?:proposal|submission|communication)\b(?!\s+(?:by|of|from|made|submitted|presented|put|tabled|to|that|for|on|in|regarding|concerning)\b)",
+                               re.IGNORECASE)
+
 
 def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, actors) -> list[Relation]:
     """"That statement" names the delegation last named before it in the paragraph ("the statement made by
@@ -172,16 +192,30 @@ def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, 
     previous speaker, found later by resolve_references."""
     window = text[cue_start : min(phrase_end, cue_start + 120)]
     marker = PREVIOUS_TWO if _ANAPHOR_TWO.match(window) else PREVIOUS_SPEAKER if _ANAPHOR_ONE.match(window) else None
+    own = {name for name, _ in supporters}
+    named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
+    if marker is None and cue in ("support", "association") and _ANAPHOR_PROPOSAL.match(window):
+        # the proposal of the delegation named last in the sentence ("the proposal by Switzerland was
+        # constructive, and he fully supported the proposal"), else the one the agenda item discusses
+        sentence_start = max((end for _, end in _boundaries(text, cue_start)), default=0)
+        in_sentence = [span.kb_id_ for span in actors if sentence_start <= span.start_char and span.end_char <= cue_start
+                       and span.kb_id_ not in own and span.label_ == "MEMBER"]
+        evidence = window[: _ANAPHOR_PROPOSAL.match(window).end()].strip()
+        supported = in_sentence[-1] if in_sentence else THE_PROPOSAL
+        return [Relation(name, behalf, supported, None, "support", evidence) for name, behalf in supporters]
     if marker is None or cue == "shared":
         return []
     match = (_ANAPHOR_TWO if marker == PREVIOUS_TWO else _ANAPHOR_ONE).match(window)
     relation = {"association": "association", "agreement": "agreement"}.get(cue, "support")
     evidence = window[: match.end()].strip()
-    own = {name for name, _ in supporters}
-    named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
     if marker == PREVIOUS_SPEAKER and named and "speaker" not in evidence:
         return [Relation(name, behalf, named[-1], None, relation, evidence) for name, behalf in supporters]
     return [Relation(name, behalf, marker, None, relation, evidence) for name, behalf in supporters]
+
+
+def _boundaries(text: str, before: int) -> list[tuple[int, int]]:
+    """(start, end) of the sentence boundaries in `text` before offset `before`."""
+    return [match.span() for match in _SENTENCE_END.finditer(text, 0, before)]
 
 
 def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: int, actors, subject, cue) -> list[Relation]:
@@ -191,7 +225,14 @@ def _reversed(doc, text: str, token_start: int, token_end: int, sentence_end: in
     subject is some other statement and no relation is drawn."""
     before = doc[token_start - 1].lower_ if token_start else ""
     with_support = doc[token_start].lower_ == "support" and token_start >= 2 and doc[token_start - 2].lower_ == "with"
-    if before != "," and not with_support:
+    if before not in (",", "and") and not with_support:
+        return []
+    # The delegation named right before the verb ("the wording suggested by the EC and supported by China")
+    # is the one backed; else the sentence's subject.
+    named = [span for span in actors if token_start - 3 <= span.end <= token_start and span.label_ in ("MEMBER", "GROUP")]
+    if named and not with_support:
+        subject = (named[-1].kb_id_, None)
+    elif before == "and" or subject is None:
         return []
     relations = []
     for name, behalf, last in _targets(doc, token_end, sentence_end, actors):
@@ -226,6 +267,8 @@ def sentence_supporters(sentence: str) -> list[tuple[str, str | None]]:
 
 
 def _negated(doc, index: int) -> bool:
+    if index >= 5 and doc[index - 5].lower_ == "not" and doc[index - 2].lower_ == "position":
+        return True  # "was not in a position to support"
     return any(doc[i].lower_ in _NEGATION for i in range(max(0, index - 4), index))
 
 
@@ -235,7 +278,7 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
     adjectives = demonyms()
     targets: list[list] = []
     index = first
-    while index < len(doc) and doc[index].idx < sentence_end and index - first < 30:
+    while index < len(doc) and doc[index].idx < sentence_end and index - first < 45:
         span = by_start.get(index)
         token = doc[index]
         if span is not None:
@@ -246,12 +289,42 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
             index = span.end
             continue
         word = token.lower_
+        spoken_for = _organisation_spoken_for(doc, index) if targets and word == "on" else None
+        if spoken_for:
+            targets[-1][1], index = spoken_for  # "St. Kitts and Nevis on behalf of the OECS": a Member speaking for it
+            continue
+        if word == "for" and index + 1 < len(doc) and doc[index + 1].lower_ == "observer":
+            index += 1  # "the application for observer status by"
+            continue
+        if word in _SPONSOR_WORDS and not any(target[0] == CO_SPONSORS for target in targets):
+            targets.append([CO_SPONSORS, None, token.idx + len(token.text)])  # named by resolve_references
+        if word in ("that", "which") and index + 1 < len(doc) and doc[index + 1].lower_ in _RELATIVE_AUXILIARIES:
+            index += 2  # "the proposal that had been made by", "the concerns which were voiced by": the phrase goes on
+            continue
         if word in adjectives:
             targets.append([adjectives[word], None, token.idx + len(token.text)])
         elif word not in _PHRASE_WORDS and not (word in ("for", "to") and index == first and doc[first - 1].lower_ == "support"):
             break
         index += 1
     return [tuple(target) for target in targets]
+
+
+# Organisations of Members that a Member may speak for, which the enrich stage does not mark as groups.
+_ORGANISATIONS = {"oecs": "OECS", "organisation of eastern caribbean states": "OECS", "organization of eastern caribbean states": "OECS",
+                  "laia": "LAIA", "latin american integration association": "LAIA"}
+
+
+def _organisation_spoken_for(doc, index: int) -> tuple[str, int] | None:
+    """(organisation, token after it) for "on behalf of the OECS" starting at token `index`, else None."""
+    words = [token.lower_ for token in doc[index : index + 9]]
+    if words[:3] != ["on", "behalf", "of"]:
+        return None
+    start = 4 if len(words) > 3 and words[3] == "the" else 3
+    for length in (5, 1):
+        name = " ".join(words[start : start + length])
+        if name in _ORGANISATIONS:
+            return _ORGANISATIONS[name], index + start + length
+    return None
 
 
 def _follows_on_behalf(doc, index: int) -> bool:
@@ -300,23 +373,38 @@ def resolve_references(found: dict[int, list[Relation]], turns: list[Turn]) -> d
     """Read each relation against the turns before it: "the intervention by Benin" is Benin's latest turn
     in the same agenda item (else in the meeting), and when Benin spoke there on behalf of a group, the
     supporter backed that group's position (supported_on_behalf_of). "That statement" and "the previous
-    speaker" become the speaker of the latest turn by another delegation in the agenda item; unresolved,
-    they are dropped. Turns must be in document order; a relation's own paragraph counts as before it
-    only for the supporter's own capacity."""
+    speaker" become the speaker of the latest turn by another delegation in the agenda item; "the
+    co-sponsors" and an unnamed "the proposal" become the proponents the agenda heading names (the
+    co-sponsors also those an earlier paragraph of the item listed with their paper); unresolved, they
+    are dropped. Turns must be in document order; a relation's own paragraph counts as before it only for
+    the supporter's own capacity."""
     resolved: dict[int, list[Relation]] = {}
     earlier: list[Turn] = []
+    authors: dict[tuple, list[str]] = {}  # (symbol, agenda item) -> the latest list of joint authors
     for turn in turns:
         if earlier and earlier[-1].symbol != turn.symbol:
             earlier = []
         if turn.paragraph_id in found:
+            item = (turn.symbol, turn.agenda_item)
             resolved[turn.paragraph_id] = _unique([new for relation in found[turn.paragraph_id]
-                                                   for new in _resolve(relation, turn, earlier)])
+                                                   for new in _resolve(relation, turn, earlier, authors.get(item))])
+            if len(found[turn.paragraph_id]) >= 2:
+                authors[item] = joint_authors(found[turn.paragraph_id]) or authors.get(item)
         if turn.speaker_kind in ("member", "group"):
             earlier.append(turn)
     return resolved
 
 
-def _resolve(relation: Relation, turn: Turn, earlier: list[Turn]) -> list[Relation]:
+def _resolve(relation: Relation, turn: Turn, earlier: list[Turn], authors: list[str] | None = None) -> list[Relation]:
+    if relation.supported in (CO_SPONSORS, THE_PROPOSAL):
+        proponents = list(heading_proponents(turn.agenda_item))
+        if not proponents and relation.supported == CO_SPONSORS:
+            proponents = [(name, None) for name in authors or ()]
+        if relation.supporter in {name for name, _ in proponents}:
+            return []  # a proponent speaking of its own proposal ("China and the US had joined as co-sponsors")
+        return [new for name, group in proponents if name != relation.supporter
+                for new in _resolve(Relation(relation.supporter, relation.supporter_on_behalf_of, name, group,
+                                             relation.relation, relation.evidence), turn, earlier)]
     in_item = [t for t in reversed(earlier) if t.agenda_item == turn.agenda_item]
     if relation.supported in (PREVIOUS_SPEAKER, PREVIOUS_TWO):
         wanted = 2 if relation.supported == PREVIOUS_TWO else 1

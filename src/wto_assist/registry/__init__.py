@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from ..errors import WtoAssistError
 from .. import members
@@ -63,7 +64,8 @@ def _date(text: str) -> str:
     raise ValueError(f"date {text!r} is not like '10 January 1995' or 1995-01-10")
 
 
-def load_registry(path: Path, db_path: Path) -> RegistryReport:
+def load_registry(path: Path, db_path: Path, on_line: Callable[[int], None] | None = None) -> RegistryReport:
+    """Load a dispute table; `on_line(n)` after each row read (n: its line in the file, for progress)."""
     path = Path(path)
     if not path.exists():
         raise RegistryError(f"{path}: no such file")
@@ -94,6 +96,8 @@ def load_registry(path: Path, db_path: Path) -> RegistryReport:
                 store.save_document(summary_document(number, summary, date, str(path.resolve()), dispute.get("consultations_requested")))
                 summaries.append(f"DS{number} summary")
             report.loaded += 1
+            if on_line:
+                on_line(line)
             report.provisions += len(keys)
     if summaries:
         from ..enrich import enrich_store

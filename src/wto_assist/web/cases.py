@@ -18,6 +18,7 @@ from ..cases.model import LEVELS, CaseError
 from ..draft import DraftError, DraftRejected, draft_document
 from ..draft.brief import BriefError, parse_brief
 from ..search import SearchError
+from . import messages
 
 BRIEF_KINDS = ("committee-statement", "tpr-questions", "joint-statement")
 
@@ -51,7 +52,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
             with state.lock:
                 shown = show_case(state.db_path, case_id)
         except CaseError as problem:
-            return page(request, "error.html", 404, message=str(problem))
+            return page(request, "error.html", 404, message=messages.shown(problem))
         return page(request, "case.html", status, shown=shown, levels=LEVELS[1:], brief_kinds=BRIEF_KINDS, error=error,
                     today=date.fromisoformat(config.today()).isoformat())
 
@@ -68,7 +69,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
                 export_bundle(state.db_path, config.home(), case_ids, form.get("level", ""), out,
                               form.get("delegation") or None, form.get("person") or "web user")
         except CaseError as problem:
-            return case_page(request, case_ids[0], 400, str(problem)) if len(case_ids) == 1 else listing(request, 400, str(problem))
+            return case_page(request, case_ids[0], 400, messages.shown(problem)) if len(case_ids) == 1 else listing(request, 400, messages.shown(problem))
         return FileResponse(out, filename=f"cases-{form.get('level')}.zip", media_type="application/zip",
                             background=BackgroundTask(out.unlink, missing_ok=True))
 
@@ -81,12 +82,12 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         try:
             saved = await save_upload(form.get("file"), state.data_dir / "bundles", {".zip"})
         except rejected as problem:
-            return listing(request, 400, str(problem))
+            return listing(request, 400, messages.shown(problem))
         try:
             with state.lock:
                 report = import_bundle(state.db_path, config.home(), saved)
         except CaseError as problem:
-            return listing(request, 400, str(problem).replace(str(saved), getattr(form.get("file"), "filename", "the bundle")))
+            return listing(request, 400, messages.shown(problem).replace(str(saved), getattr(form.get("file"), "filename", "the bundle")))
         finally:
             saved.unlink(missing_ok=True)
         return listing(request, message=f"Shared by {report['shared_by']} on {report['shared_at'][:10]}: {report['versions_added']} new "
@@ -112,7 +113,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
             failing = "; ".join(f"{c.citation}: {c.status}" for c in problem.checks if c.status != "verified")
             return case_page(request, case_id, 500, f"The draft was not written: {failing}")
         except (CaseError, BriefError, DraftError, SearchError) as problem:
-            return case_page(request, case_id, 400, str(problem))
+            return case_page(request, case_id, 400, messages.shown(problem))
         return FileResponse(out, filename=f"{brief.kind}.docx", background=BackgroundTask(out.unlink, missing_ok=True),
                             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 

@@ -113,7 +113,7 @@ def _like_minded(state, brief) -> list:
         return []
     topic = brief.agenda_item or brief.measure.get("description")
     with state.lock:
-        return co_sponsor_suggestions(state.db_path, brief.member, brief.on_behalf_of, brief.co_sponsors, 8,
+        return co_sponsor_suggestions(state.corpus, brief.member, brief.on_behalf_of, brief.co_sponsors, 8,
                                       topic=topic, searcher=state.searcher if topic else None)
 
 
@@ -131,7 +131,7 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
     try:
         brief = parse_brief(brief_from_form(form), "form")
         with state.lock:
-            composed = compose(brief, state.db_path, state.index_dir, allow_restricted=allow_restricted, model=state.model)
+            composed = compose(brief, state.corpus, allow_restricted=allow_restricted)
     except (BriefError, DraftError, SearchError) as error:
         return failure(error)
     if values.get("action", "preview") != "download":
@@ -147,7 +147,7 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
     try:
         brief = parse_brief(final, "form")
         with state.lock:
-            draft_document(brief, state.db_path, state.index_dir, out, final=True, allow_restricted=allow_restricted, model=state.model)
+            draft_document(brief, state.corpus, state.index_dir, out, final=True, allow_restricted=allow_restricted)
     except DraftRejected as error:
         failing = "; ".join(f"{c.citation}: {c.status}" for c in error.checks if c.status != "verified")
         return page(request, "draft.html", 500, form=form, errors={"form": f"The draft was not written: {failing}"}, preview=None)

@@ -1,0 +1,139 @@
+"""One corpus, opened once: the paths, the store and a lazily opened Searcher, closed together.
+
+The CLI opens one `Corpus` per invocation (cli.py keeps it on click's root context) and the web app
+holds one for its life; both pass it down to the library, which then neither reopens the store nor
+reloads the index for every call. Library functions that also serve scripts and tests take either a
+Corpus or a database path: `Corpus.borrowed` gives them the caller's corpus, or one of their own that
+they close.
+
+The store is one SQLite connection per thread: the web app answers requests on several threads at
+once, and a connection shared between threads can deadlock (SQLite's mutex held while the SQL
+function wto_today waits for the GIL). The Searcher reads through the same per-thread connections.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from .store import Store
+
+if TYPE_CHECKING:
+    from .search import Searcher
+
+
+class ThreadStores:
+    """One Store connection per thread to one database, all closed by close()."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = Path(db_path)
+        self._local = threading.local()
+        self._open: list[Store] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        """This thread's connection, opened on first use (a missing database is a StoreError here)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.db_path, create=False)
+            self._local.store = store
+            with self._lock:
+                self._open.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._open:
+                store.close()
+            self._open.clear()
+        self._local = threading.local()  # a later get() opens afresh instead of returning a closed connection
+
+
+class Corpus:
+    """The corpus database, the index folder and the model a session works with, each opened at most once."""
+
+    def __init__(self, db_path: Path, index_dir: Path | None = None, model: str | None = None):
+        self.db_path = Path(db_path)
+        self.index_dir = Path(index_dir) if index_dir is not None else None
+        self.model = model
+        self._stores = ThreadStores(self.db_path)
+        self._searcher: Searcher | None = None
+        self._searcher_lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection to the corpus store."""
+        return self._stores.get()
+
+    @property
+    def searcher(self) -> Searcher:
+        """The Searcher of the live index, opened on first use; IndexMissing when there is no index."""
+        with self._searcher_lock:
+            if self._searcher is None:
+                self._searcher = self._open_searcher()
+            return self._searcher
+
+    def searcher_if_built(self) -> Searcher | None:
+        """The Searcher, or None when no index has been built yet (pages and drafts that can do without)."""
+        from .index.build import IndexMissing
+
+        try:
+            return self.searcher
+        except IndexMissing:
+            return None
+
+    @property
+    def opened_searcher(self) -> Searcher | None:
+        """The Searcher if one is open now; opens nothing."""
+        return self._searcher
+
+    def reopen_searcher(self, warm: bool = False) -> Searcher | None:
+        """Close the Searcher and open the live index again (after a build replaced it); None when there is none.
+        The caller keeps other users of the old Searcher out while this runs (the web app's exclusive lock)."""
+        from .index.build import IndexMissing
+
+        try:
+            fresh = self._open_searcher()
+        except IndexMissing:
+            fresh = None
+        if fresh is not None and warm:
+            fresh.warm()
+        with self._searcher_lock:  # swapped in one step: a reader never sees None while a new index replaces the old
+            old, self._searcher = self._searcher, fresh
+        if old is not None:
+            old.close()
+        return fresh
+
+    def _open_searcher(self) -> Searcher:
+        from .index.build import IndexMissing
+        from .search import Searcher
+
+        if self.index_dir is None:
+            raise IndexMissing("no index folder was given for this corpus")
+        return Searcher(self.index_dir, self.db_path, model=self.model, stores=self._stores)
+
+    def close(self) -> None:
+        with self._searcher_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        self._stores.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @classmethod
+    @contextmanager
+    def borrowed(cls, source: Corpus | Path | str, index_dir: Path | None = None, model: str | None = None) -> Iterator[Corpus]:
+        """`source` itself when it is a Corpus (left open: its owner closes it), else a Corpus opened on the
+        database path for the duration of the block."""
+        if isinstance(source, Corpus):
+            yield source
+            return
+        with cls(Path(source), index_dir, model) as corpus:
+            yield corpus

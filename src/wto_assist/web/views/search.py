@@ -1,0 +1,72 @@
+"""The Search page and its JSON twin, /api/search: the Searcher the app keeps warm, the filters of filters.py."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ...filters import Filters, SearchError
+from ...index.build import IndexMissing
+from ...results import Hit, to_json
+from ..messages import shown
+from . import Site, highlight_terms
+
+PAGE_SIZE = 20
+# The search form's advanced filters (folded away unless one is set).
+FILTER_FIELDS = ("mode", "speaker", "member", "provision", "dispute", "body", "type", "symbol", "from", "to", "restricted")
+API_MAX_K = 100  # hits per /api/search answer at most
+
+
+def _count(params, name: str, default: int, largest: int) -> int:
+    """A whole number parameter from 1 to `largest`; an error naming it otherwise."""
+    given = params.get(name, "").strip() or str(default)
+    if not given.isdecimal() or len(given) > 7 or not 1 <= int(given) <= largest:
+        raise SearchError(f"{name}: {given!r} is not a whole number from 1 to {largest}", field=name)
+    return int(given)
+
+
+def routes(site: Site) -> list[Route]:
+    state, page = site.state, site.page
+
+    def search(request: Request) -> Response:
+        params = request.query_params
+        query = params.get("q", "").strip()
+        requested = params.get("page", "1")
+        # isdecimal and a length cap: "²" or a 5,000-digit number is page 1, not an error
+        page_number = max(1, int(requested)) if requested.isdecimal() and len(requested) <= 6 else 1
+        result, error = None, None
+        state.follow()
+        if query:
+            if state.searcher is None:
+                error = "There is no index yet: ingest documents on the Corpus page first."
+            else:
+                try:
+                    with state.lock:
+                        result = state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, PAGE_SIZE)
+                except SearchError as problem:
+                    error = shown(problem)
+        base = {key: value for key, value in params.items() if key != "page"}
+        filtered = any(params.get(name) for name in FILTER_FIELDS)
+        return page(
+            request, "search.html", params=params, query=query, result=result, base=base, error=error, filtered=filtered,
+            show_scores=params.get("scores") == "1", terms=highlight_terms(query) if query else [],
+        )
+
+    def api_search(request: Request) -> Response:
+        """/api/search?q=…&mode=&k=&page=&<filters>: the search page's hits as JSON (results.Hit, the schema of
+        `search --json`), with the total, the page and the notices."""
+        params = request.query_params
+        query = params.get("q", "").strip()
+        if not query:
+            raise SearchError("q: give the words to search for", field="q")
+        k, page_number = _count(params, "k", 10, API_MAX_K), _count(params, "page", 1, 10**6)
+        state.follow()
+        if state.searcher is None:
+            raise IndexMissing("there is no index yet: ingest documents and build the index first")
+        with state.lock:
+            result = state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, k)
+        return JSONResponse({"total": result.total, "page": result.page, "pages": result.pages, "notices": result.notices,
+                             "hits": to_json(Hit, result.records)})
+
+    return [Route("/search", search), Route("/api/search", api_search)]

@@ -1,0 +1,92 @@
+"""The second round of support-relation rules, each on a real sentence of the CTD minutes (found by its
+words, never by a paragraph number): relative clauses and long lists in the support phrase, passives,
+a delegation's own joint paper, proponents named by the agenda heading, and a Member speaking for the
+OECS."""
+
+from wto_assist.enrich.sponsors import heading_proponents
+from wto_assist.store import Store
+
+
+def _pairs(store, symbol, phrase):
+    """(supporter, supported, group of the supported) of the relations whose paragraph holds `phrase`."""
+    rows = store.connection.execute(
+        "SELECT r.supporter, r.supported, r.supported_on_behalf_of FROM relations r JOIN paragraphs p ON p.id = r.paragraph_id"
+        " JOIN documents d ON d.id = p.document_id WHERE d.symbol = ? AND p.text LIKE ?", (symbol, f"%{phrase}%")).fetchall()
+    assert store.connection.execute(
+        "SELECT COUNT(*) FROM paragraphs p JOIN documents d ON d.id = p.document_id WHERE d.symbol = ? AND p.text LIKE ?",
+        (symbol, f"%{phrase}%")).fetchone()[0] == 1, f"{phrase!r} should be in one paragraph of {symbol}"
+    return {(row[0], row[1], row[2]) for row in rows}
+
+
+def test_the_phrase_runs_through_a_relative_clause(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        pairs = _pairs(store, "WT/COMTD/M/52", "supported the proposal that had been made by the representative of Switzerland")
+        assert ("Canada", "Switzerland") in {pair[:2] for pair in pairs}
+        pairs = _pairs(store, "WT/COMTD/M/46", "shared some of the concerns that had been voiced by the delegation of Canada")
+        assert ("Australia", "Canada") in {pair[:2] for pair in pairs}
+
+
+def test_a_long_list_keeps_the_group_of_its_last_delegation(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        pairs = _pairs(store, "WT/COMTD/M/42", "and the statement made by the representative of Zambia on behalf of the LDCs")
+    assert ("Uganda", "Kenya", "African Group") in pairs and ("Uganda", "Zambia", "LDC Group") in pairs
+
+
+def test_a_passive_backs_the_delegation_named_right_before_it_whoever_speaks(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        chairman = _pairs(store, "WT/COMTD/M/44", "the proposal made by the representative of United States, supported by the representative of Malaysia")
+        india = _pairs(store, "WT/COMTD/M/43", "suggested by the representative of the European Communities and supported by the representative of China")
+    assert ("Malaysia", "United States") in {pair[:2] for pair in chairman}
+    assert ("China", "European Union") in {pair[:2] for pair in india}
+    assert not any(supporter == "India" for supporter, _, _ in india)  # India could not accept the wording
+
+
+def test_a_delegation_listed_among_those_it_backs_speaks_of_its_own_paper(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        pairs = _pairs(store, "WT/COMTD/M/50", "echoed the issues that have been put forward by Kenya, Tanzania and Uganda")
+    assert not any(supporter == "Kenya" and supported in ("Tanzania", "Uganda") for supporter, supported, _ in pairs)
+
+
+def test_an_unnamed_proposal_is_the_one_the_heading_or_the_sentence_names(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        ldc = _pairs(store, "WT/COMTD/M/99", "the LDC Group supported the proposal under consideration")
+        morocco = _pairs(store, "WT/COMTD/M/99", "the African Group supported the submission contained in document WT/COMTD/W/218")
+        japan = _pairs(store, "WT/COMTD/M/49", "and he fully supported the proposal")
+        proponent = store.connection.execute(
+            "SELECT COUNT(*) FROM relations r JOIN paragraphs p ON p.id = r.paragraph_id JOIN documents d ON d.id = p.document_id"
+            " WHERE d.symbol = 'WT/COMTD/M/89' AND r.supporter = 'Barbados' AND r.evidence = 'supported the proposal'").fetchone()[0]
+        refused = store.connection.execute(
+            "SELECT COUNT(*) FROM relations r JOIN paragraphs p ON p.id = r.paragraph_id JOIN documents d ON d.id = p.document_id"
+            " WHERE d.symbol = 'WT/COMTD/M/90' AND r.supporter = 'United States' AND r.evidence LIKE '%support the proposal%'").fetchone()[0]
+    # heading: "… – Proposal from Barbados, Belize, China, Cuba, Ecuador, India, and the African Group (WT/COMTD/W/208)"
+    assert {supported for _, supported, _ in ldc} >= {"Barbados", "Belize", "China", "Cuba", "Ecuador", "India", "African Group"}
+    # heading: "… (WT/COMTD/W/218/Rev.1) – revised submission by Benin, on behalf of the LDC Group"
+    assert ("Morocco", "Benin", "LDC Group") in morocco and not any(supported == "United States" for _, supported, _ in morocco)
+    # "the proposal by the delegation of Switzerland was constructive …, and he fully supported the proposal"
+    assert ("Japan", "Switzerland") in {pair[:2] for pair in japan}
+    assert not any(supported in ("Kenya", "Tanzania", "Uganda") for _, supported, _ in japan)
+    assert proponent == 0  # Barbados is among the proponents the heading names
+    assert refused == 0  # "the US was not in a position to support the proposal"
+
+
+def test_a_member_speaking_for_the_oecs_records_the_organisation(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        barbados = _pairs(store, "WT/COMTD/M/50", "strongly supported the application for observer status by the representative of St. Kitts")
+        egypt = _pairs(store, "WT/COMTD/M/50", "not prepared to grant the request made by the OECS")
+    assert ("Barbados", "Saint Kitts and Nevis", "OECS") in barbados
+    assert not any("OECS" in (supported, group) for _, supported, group in egypt)  # the OECS's own request backs no Member
+
+
+def test_heading_proponents_read_from_real_agenda_headings(ctd_db):
+    with Store(ctd_db, create=False) as store:
+        headings = {row[0] for row in store.connection.execute("SELECT DISTINCT agenda_item FROM paragraphs WHERE agenda_item IS NOT NULL")}
+    proposal = next(h for h in headings if "Proposal from China, Cuba, Ecuador, India and the African Group" in h)
+    commodities = next(h for h in headings if h.endswith("Communication from Kenya, Tanzania and Uganda (WT/COMTD/W/130)"))
+    benin = next(h for h in headings if h.endswith("submission by Benin, on behalf of the LDC Group"))
+    japan = next(h for h in headings if "Communication from JAPAN ON THE FRAMEWORK AGREEMENT" in h)
+    committee = next(h for h in headings if h.startswith("PROPOSAL BY THE COMMITTEE ON REGIONAL TRADE AGREEMENTS"))
+    assert [name for name, _ in heading_proponents(proposal)] == ["China", "Cuba", "Ecuador", "India", "African Group"]
+    assert [name for name, _ in heading_proponents(commodities)] == ["Kenya", "Tanzania", "Uganda"]
+    assert heading_proponents(benin) == (("Benin", "LDC Group"),)
+    assert heading_proponents(japan) == (("Japan", None),)  # not ASEAN or China, the subject of the communication
+    assert heading_proponents(committee) == ()  # a committee is no proponent
