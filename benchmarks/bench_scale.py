@@ -4,7 +4,7 @@ Usage: python benchmarks/bench_scale.py [--scales 1,10,100] [--shared ../shared]
 
 For each N it prints: ingest and replication rates, BM25 index build time and peak RSS, index size on
 disk, warm Searcher.run p50/p95 (bm25, the 21 dev queries) without and with filters (speaker, date range,
-symbol prefix, all three), a cold CLI query, adding one document (ingest + index), and GET /search under
+symbol prefix, all three), a cold CLI query, adding one document (ingest + incremental index), and GET /search under
 20 concurrent users on loopback; then the ratio of p95 at the largest N to p95 at 1x. Each measurement
 runs in its own process, so peak RSS is that of the step. The machine and its load average are printed
 with the figures, and CPU time per query beside wall time. --derive-above 10 derives the 100x index
@@ -80,13 +80,45 @@ def queries(shared: Path) -> list[str]:
 # --- steps, each run in a child process (python bench_scale.py --step NAME ...) ---------------------------
 
 
-def step_build(work: Path, shared: Path) -> dict:
-    from wto_assist.index.build import build_index
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants now (/proc), MiB."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
 
-    clock = time.perf_counter()
+
+def step_build(work: Path, shared: Path) -> dict:
+    """A whole `index --no-dense`: wall and CPU time (this process and its tokenising workers), and the peak
+    of the resident memory of the process tree, sampled every 0.2 s (ru_maxrss of a spawned worker starts
+    from its parent's at fork, so it cannot tell the workers' own)."""
+    from wto_assist.index.build import build_index
+    from wto_assist.index.lexical import PARALLEL_FROM, build_workers
+
+    peak, done = [0.0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_rss_mib(os.getpid()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    clock, processor = time.perf_counter(), time.process_time()
     report = build_index(work / "corpus.sqlite", work / "index", with_dense=False)
-    seconds = time.perf_counter() - clock
+    seconds, cpu = time.perf_counter() - clock, time.process_time() - processor
+    done.set()
+    sampler.join()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"rows": report.rows, "build_s": seconds, "stages": report.seconds, "rss_mib": peak_rss_mib(),
+            "tree_rss_mib": peak[0], "cpu_s": cpu, "worker_cpu_s": children.ru_utime + children.ru_stime,
+            "workers": build_workers() if report.rows >= PARALLEL_FROM else 0,
             "index_bytes": folder_size(work / "index" / report.version)}
 
 
@@ -118,9 +150,11 @@ def step_query(work: Path, shared: Path) -> dict:
 
 
 def step_add(work: Path, shared: Path) -> dict:
-    """Ingest one more document (a real minute under an unused symbol), then bring the index up to date."""
+    """Ingest one more document (a real minute under an unused symbol), bring the index up to date (an
+    incremental segment, index/segments.py), then query base + segment: the added document is found."""
     from wto_assist.index.build import build_index
     from wto_assist.ingest import ingest_paths
+    from wto_assist.search import Searcher
 
     source = shared / "corpus" / "ctd-minutes" / "WTCOMTDM100.txt"
     added = work / "added" / "WTCOMTDM999.txt"
@@ -131,8 +165,22 @@ def step_add(work: Path, shared: Path) -> dict:
     ingest_s = time.perf_counter() - clock
     assert not report.failed, report.failed
     clock = time.perf_counter()
-    build_index(work / "corpus.sqlite", work / "index", with_dense=False)
-    return {"ingest_s": ingest_s, "index_s": time.perf_counter() - clock, "rss_mib": peak_rss_mib()}
+    built = build_index(work / "corpus.sqlite", work / "index", with_dense=False)
+    index_s = time.perf_counter() - clock
+    assert built.delta is not None and built.delta["documents"] == 1, built.delta  # an incremental build, not a full one
+    searcher = Searcher(work / "index", work / "corpus.sqlite")
+    assert searcher.run(ADDED_SYMBOL).records[0]["symbol"] == ADDED_SYMBOL
+    cpu = []
+    for query in queries(shared):  # first touch of the memory-mapped arrays, as step_query warms up
+        searcher.run(query, "bm25")
+    for _ in range(3):
+        for query in queries(shared):
+            processor = time.process_time()
+            searcher.run(query, "bm25")
+            cpu.append((time.process_time() - processor) * 1000)
+    searcher.close()
+    return {"ingest_s": ingest_s, "index_s": index_s, "stages": built.seconds, "delta": built.delta,
+            "query_cpu_p95_ms": percentiles(cpu)[1], "rss_mib": peak_rss_mib()}
 
 
 STEPS = {"build": step_build, "query": step_query, "add": step_add}
@@ -281,8 +329,13 @@ def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], 
     result["cold_cli_s"] = cold_cli(folder, texts[0])
     result["cold_cli_filtered_s"] = cold_cli_filtered(folder, texts[1])
     result["web_think"] = web_load(folder, texts, think_s=1.0)
-    if full:  # the two longest measures: a saturated web run, and a whole re-index after adding a document
+    if full:  # the longest measure: a saturated web run
         result["web_saturated"] = web_load(folder, texts, think_s=0.0)
+    if scale == 1:  # larger scales may be derived from the 1x index: the document is added to a copy
+        shutil.copytree(folder, work / "x1-add", dirs_exist_ok=False)
+        result["add"] = run_step("add", work / "x1-add", shared)
+        shutil.rmtree(work / "x1-add", ignore_errors=True)
+    else:
         result["add"] = run_step("add", folder, shared)
     if scale != 1:  # the 1x index stays: larger scales may be derived from it
         shutil.rmtree(folder, ignore_errors=True)
@@ -319,7 +372,12 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
           f" extrapolated from {built[-1]['scale']}x)" for r in results])
     line("of which tokenise + BM25, s", [f"{r['build']['stages'].get('bm25', 0):.1f}" if "stages" in r["build"] else "-" for r in results])
     line("index size on disk, MiB", [f"{r['build']['index_bytes'] / 2**20:.0f}" for r in results])
-    line("peak RSS of the build, MiB", [f"{r['build']['rss_mib']:.0f}" if "rss_mib" in r["build"] else "not measured" for r in results])
+    line("CPU of the build, s: main process + tokenising workers (how many)",
+         [f"{r['build']['cpu_s']:.0f} + {r['build']['worker_cpu_s']:.0f} ({r['build']['workers']})" if "cpu_s" in r["build"] else "-"
+          for r in results])
+    line("peak RSS of the build, MiB (main process; whole process tree)",
+         [f"{r['build']['rss_mib']:.0f}; {r['build']['tree_rss_mib']:.0f}" if "tree_rss_mib" in r["build"]
+          else f"{r['build']['rss_mib']:.0f}" if "rss_mib" in r["build"] else "not measured" for r in results])
     line("peak RSS of a warm searcher, MiB", [f"{r['query']['rss_mib']:.0f}" for r in results])
     line("Searcher open, s", [f"{r['query']['open_s']:.2f}" for r in results])
     for name in FILTER_SETS:
@@ -331,8 +389,10 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
               if "cpu_p50_ms" in r["query"]["filters"][name] else "-" for r in results])
     line("cold CLI query (whole process), s", [f"{r['cold_cli_s']:.2f}" for r in results])
     line("cold CLI query with speaker + dates, s", [f"{r['cold_cli_filtered_s']:.2f}" for r in results])
-    line("add one document: ingest s / index s",
-         [f"{r['add']['ingest_s']:.1f} / {r['add']['index_s']:.1f}" if "add" in r else "not run" for r in results])
+    line("add one document: ingest s / incremental index s",
+         [f"{r['add']['ingest_s']:.1f} / {r['add']['index_s']:.2f}" if "add" in r else "not run" for r in results])
+    line("CPU per warm query p95 ms after the add (base + segment), filter: none",
+         [f"{r['add']['query_cpu_p95_ms']:.1f}" if "query_cpu_p95_ms" in r.get("add", {}) else "-" for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time",
          [f"{r['web_think']['p50_ms']:.0f} / {r['web_think']['p95_ms']:.0f}" for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, no think time (saturated)",
@@ -359,7 +419,7 @@ def main() -> None:
     parser.add_argument("--derive-above", type=int, default=0,
                         help="above this N (and with 1 in --scales), derive the index from the 1x index instead of building it")
     parser.add_argument("--full-up-to", type=int, default=10,
-                        help="above this N, skip the saturated web run and the re-index after adding a document")
+                        help="above this N, skip the saturated web run")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     parser.add_argument("--report-only", type=Path, default=None, help=argparse.SUPPRESS)
     arguments = parser.parse_args()

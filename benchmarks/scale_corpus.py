@@ -96,6 +96,8 @@ def derive_index(single: Path, target: Path, copies: int) -> None:
     np.save(out / "bm25" / "indptr.csc.index.npy", new_offsets.astype(offsets.dtype))
     shutil.copy(folder / "vocab.index.json", out / "bm25" / "vocab.index.json")
     (out / "bm25" / "params.index.json").write_text(json.dumps({**parameters, "num_docs": documents * copies}), encoding="utf-8")
+    lengths_1x = json.loads((folder / "lengths.json").read_text(encoding="utf-8"))  # the mean length is unchanged
+    (out / "bm25" / "lengths.json").write_text(json.dumps({key: value * copies for key, value in lengths_1x.items()}), encoding="utf-8")
     # Columns: row arrays tiled, ids shifted by whole copies, posting lists repeated with row offsets.
     source, columns = version / "columns", out / "columns"
     columns.mkdir()
@@ -123,7 +125,9 @@ def derive_index(single: Path, target: Path, copies: int) -> None:
     vocabulary.update(symbols=copies_symbols, citations=vocabulary["citations"] * copies)
     (columns / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-    (out / "manifest.json").write_text(json.dumps({**manifest, "rows": documents * copies, "derived_from": str(version)}),
+    (out / "manifest.json").write_text(json.dumps({**manifest, "rows": documents * copies, "version": name, "derived_from": str(version)}),
                                        encoding="utf-8")
     (out / "rows.json").write_text("[]", encoding="utf-8")  # not read by queries; a derived index has none
+    forms = json.loads((version / "spelling.json").read_text(encoding="utf-8"))  # every copy writes the same words
+    (out / "spelling.json").write_text(json.dumps({form: count * copies for form, count in forms.items()}), encoding="utf-8")
     (target / "CURRENT").write_text(name, encoding="utf-8")

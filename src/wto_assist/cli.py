@@ -386,7 +386,8 @@ def _index(index_dir: Path | None) -> Path:
 @INDEX_OPTION
 @MODEL_OPTION
 @click.option("--no-dense", is_flag=True, help="BM25 only: no model, no vectors.")
-def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_dense: bool) -> None:
+@click.option("--full", is_flag=True, help="Rebuild everything, merging the documents added since the last full build (otherwise a few added documents go into a small segment).")
+def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_dense: bool, full: bool) -> None:
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
     from .index.build import build_index
 
@@ -400,12 +401,15 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
                 progress = shown.enter_context(Progress(total, "Embedding new windows", "embedded", "windows"))
             progress.update(done)
 
-        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded)
+        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
         f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "
         f"{report.reused} reused) -> {_index(index_dir) / report.version} [{timings}]"
     )
+    if report.delta is not None:
+        click.echo(f"incremental: {report.delta['documents']} documents ({report.delta['rows']} paragraphs) ingested since the last "
+                   f"full build indexed as a segment, {report.delta['removed_documents']} removed or replaced; `index --full` merges them")
     if report.query_encoder not in (None, "onnx"):
         click.echo(f"note: queries in dense and hybrid modes will load torch (slower to start): {report.query_encoder}", err=True)
 

@@ -105,12 +105,12 @@ def _year(value: str) -> int:
 
 
 def gaps_for(db_path: Path, body: str | None = None, series: str | None = None, date_from: str | None = None,
-             date_to: str | None = None) -> list[dict]:
+             date_to: str | None = None, held: dict | None = None) -> list[dict]:
     """Each part of a filter that the corpus does not hold: {"message", "fetch"} (fetch may be None).
 
     body: a body name or code as the user wrote it ("Goods Council", "CTD"); series: a symbol prefix
     ("G/C/M"); date_from/date_to: YYYY, YYYY-MM or YYYY-MM-DD."""
-    held = coverage(db_path)
+    held = coverage(db_path) if held is None else held  # `held`: coverage() computed earlier (a searcher keeps it)
     gaps: list[dict] = []
     meetings = [s for s in held["series"] if s["family"] != "dispute-summary" and s["last_symbol"] and _number(s["last_symbol"])]
     chosen = meetings

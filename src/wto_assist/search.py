@@ -26,7 +26,7 @@ from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_ver
 from .index.analysis import tokens
 from .index.columns import Columns
 from .index.hitlist import HitList
-from .index.lexical import LexicalIndex
+from .index.segments import open_lexical
 from .corpus import ThreadStores
 from .filters import (Filters, SearchError, actor_names, date_bound, date_range, dispute_symbol,  # noqa: F401 - re-exported
                       field_error, member_name, provision_key, suggestion)
@@ -107,12 +107,13 @@ class Searcher:
                     raise IndexMissing(f"the index in {index_dir} changed while opening it; try again") from None
         if self.manifest.get("format") != FORMAT_VERSION:
             self._hold.close()
-            raise IndexMissing(f"the index in {index_dir} was built by an older wto-assist: run `wto-assist index` to rebuild it")
+            raise IndexMissing(f"the index in {index_dir} has format {self.manifest.get('format')}, this wto-assist reads "
+                               f"format {FORMAT_VERSION}: run `wto-assist index` to rebuild it")
         # Precomputed columns (index/columns.py), memory-mapped: a cold start reads no per-row JSON.
         self.columns = Columns(self.version / "columns")
         self.row_count = self.columns.row_count
         self._rows = None
-        self.lexical = LexicalIndex(self.version / "bm25")
+        self.lexical = open_lexical(self.version)  # one segment, or a full build + the documents added since
         # One connection per thread: the web app's requests read at once, and a connection shared between
         # threads can deadlock (SQLite's mutex held while the SQL function wto_today waits for the GIL).
         # A Corpus (corpus.py) lends its own connections; otherwise the Searcher opens and closes its own.
@@ -124,10 +125,11 @@ class Searcher:
         self.stale_skipped = 0
         self._document_ids = self.columns.array("document_ids")
         self._document_sizes = np.diff(self.columns.array("document_starts"))
-        self._heading_like = self.columns.array("heading_like")
+        self._heading_like = self.columns.hidden()  # heading-like rows, and rows of documents removed since
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
         self._speller: spelling.Speller | None = None
+        self._coverage: tuple | None = None  # (store state, coverage.coverage()): see _held
         self.weights = Weights()
 
     @property
@@ -135,6 +137,8 @@ class Searcher:
         """Every index row as a dict (evaluation and tests read these; queries use the columns)."""
         if self._rows is None:
             self._rows = json.loads((self.version / "rows.json").read_text(encoding="utf-8"))
+            if (self.version / "delta").is_dir():  # rows of an incremental build: the base's, then the delta's
+                self._rows += json.loads((self.version / "delta" / "rows.json").read_text(encoding="utf-8"))
         return self._rows
 
     def _facts(self, hits: np.ndarray, parsed) -> relevance.RowFacts:
@@ -146,15 +150,24 @@ class Searcher:
         return relevance.RowFacts(np.asarray(self.columns.array("procedural"))[hits], dates,
                                   kinds[np.asarray(self.columns.array("speaker_kinds"))[hits]], speaking)
 
+    def _make_speller(self) -> spelling.Speller:
+        """From the word forms the index build counted (index/segments.py), else from the store's texts."""
+        from .index.segments import word_forms
+
+        forms = word_forms(self.version)
+        if forms is None:
+            return spelling.Speller(text for _, text in self.store.paragraph_texts())
+        return spelling.Speller(forms=forms)
+
     @property
     def dense(self):
         if self._dense is None:
             if not self.manifest.get("dense"):
                 raise field_error("mode", "this index was built without dense vectors (BM25 only); use the bm25 mode")
-            from .index.dense import DenseIndex
             from .index.onnx_encoder import query_encoder
+            from .index.segments import open_dense
 
-            self._dense = DenseIndex(self.version / "dense", query_encoder(self.model))
+            self._dense = open_dense(self.version, query_encoder(self.model), self.columns)
         return self._dense
 
     def warm(self) -> None:
@@ -162,7 +175,7 @@ class Searcher:
         A missing model is not an error here: BM25 still answers, and dense or hybrid queries say what is missing."""
         from .index.dense import ModelError
 
-        self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
+        self._speller = self._speller or self._make_speller()
         if self.manifest.get("dense"):
             try:
                 self.dense.scores("warm-up", self.row_count)
@@ -278,7 +291,7 @@ class Searcher:
             hits, scores, matched = self.scores(rest, mode, mask)
         else:
             hits, scores, matched = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(self.row_count, dtype=bool)
-        order = HitList(opened, hits, scores, self._citation_ids, self.columns.citation_count)
+        order = HitList(opened, hits, scores, self._citation_ids, self.columns.citation_count, self.columns.order())
         return order, matched, set(opened)
 
     def _cited_rows(self, query: str, notices: list[str]) -> tuple[list[int], str]:
@@ -346,6 +359,19 @@ class Searcher:
         return [f"the index is older than {newer} document{'s' if newer != 1 else ''} ingested since it was built:"
                 " they are not searched yet; run `wto-assist index`"]
 
+    def _held(self) -> dict:
+        """coverage.coverage() of the store, recomputed only when the store changed: it reads every document,
+        which at 100x cost more than the query (docs/scale.md)."""
+        from .coverage import coverage
+
+        state = tuple(self.store.connection.execute(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT MAX(ingested_at) FROM documents), (SELECT MAX(rowid) FROM paragraphs),"
+            " (SELECT COUNT(*) FROM disputes), (SELECT MAX(rowid) FROM dispute_events)").fetchone())
+        cached = self._coverage
+        if cached is None or cached[0] != state:
+            cached = self._coverage = (state, coverage(self.store.path))
+        return cached[1]
+
     def _coverage_notices(self, filters: Filters | None) -> list[str]:
         """A body, series or period the filters name and the corpus does not hold: said, with the fetch
         command that would add it (coverage.py), so an empty answer is not taken for "nothing was said"."""
@@ -353,7 +379,8 @@ class Searcher:
             return []
         from .coverage import gaps_for
 
-        gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to)
+        gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to,
+                        held=self._held())
         return [gap["message"] + (f" To add it: {gap['fetch']}" if gap.get("fetch") else "") for gap in gaps]
 
     def _explain(self, query: str, order: HitList, opened: set[int], matched: np.ndarray, result: ResultPage) -> None:
@@ -373,7 +400,7 @@ class Searcher:
                                   f"(\"{parsed.period_phrase}\"); --from/--to keep only those")
         unknown = spelling.unknown_words(rest, lambda word: any(t in self.lexical.vocabulary for t in tokens(word)))
         if unknown:
-            self._speller = self._speller or spelling.Speller(text for _, text in self.store.paragraph_texts())
+            self._speller = self._speller or self._make_speller()
             fixes = {word: fix for word in unknown if (fix := self._speller.suggest(word)) and fix.lower() != word.lower()}
             result.suggestions = fixes
             if fixes:

@@ -16,9 +16,15 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z&-]*[A-Za-z]")
 MIN_COUNT = 2  # a word seen once in the corpus is as likely a typo as the query's
 
 
+def word_forms(texts: Iterable[str]) -> Counter:
+    """Each written form of a word and how often the texts use it (what a Speller is made of; an index
+    build stores them, so that a large corpus is not read again at start-up)."""
+    return Counter(word for text in texts for word in _WORD.findall(text))
+
+
 class Speller:
-    def __init__(self, texts: Iterable[str]):
-        forms = Counter(word for text in texts for word in _WORD.findall(text))
+    def __init__(self, texts: Iterable[str] = (), forms: Counter | None = None):
+        forms = word_forms(texts) if forms is None else forms
         self.count: Counter = Counter()
         self.display: dict[str, str] = {}
         for form, count in forms.most_common():  # most frequent spelling first: it becomes the display form

@@ -916,9 +916,10 @@ class Store:
         rows = self.connection.execute(query + " ORDER BY p.seq", parameters).fetchall()
         return [paragraph_record(row) for row in rows]
 
-    def index_rows(self) -> list[dict]:
-        """Every paragraph with what search filters on: `actors` (speaker, co-speakers, groups spoken for),
-        `mentions` (Members and groups named), `provisions` and `disputes` cited."""
+    def index_rows(self, symbols: list[str] | None = None) -> list[dict]:
+        """Every paragraph (or those of the documents `symbols`) with what search filters on: `actors` (speaker,
+        co-speakers, groups spoken for), `mentions` (Members and groups named), `provisions` and `disputes` cited."""
+        chosen = "" if symbols is None else f" WHERE d.symbol IN ({','.join('?' * len(symbols))})"
         entity_list = "(SELECT group_concat(e.key, '|') FROM entities e WHERE e.paragraph_id = p.id AND e.kind IN ({}))"
         rows = self.connection.execute(
             f"SELECT d.symbol, COALESCE(p.date, d.date) AS date, d.family, d.body, {_RESTRICTED_NOW} AS restricted, p.seq, p.label,"
@@ -927,7 +928,8 @@ class Store:
             + entity_list.format("'member', 'observer', 'group'") + " AS mentions, "
             + entity_list.format("'provision'") + " AS provisions, "
             + entity_list.format("'dispute'") + " AS disputes"
-            f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN} ORDER BY d.symbol, p.seq"
+            f" FROM paragraphs p JOIN documents d ON d.id = p.document_id {_OVERRIDE_JOIN}{chosen} ORDER BY d.symbol, p.seq",
+            symbols or (),
         ).fetchall()
         lists = ("actors", "mentions", "provisions", "disputes")
         records = []

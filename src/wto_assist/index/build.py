@@ -10,6 +10,9 @@ Layout of an index folder (all plain files):
         dense/windows.faiss FAISS inner-product index of window vectors
         dense/window_rows.npy, dense/window_keys.json   window -> row, window text SHA-1
 
+An incremental build (index/segments.py) writes a version of the same layout plus base/ and delta/:
+the last full build's files hard-linked, and a small segment for the documents ingested since.
+
 A build is written to a hidden folder and only becomes live when CURRENT is replaced, so a crash or
 kill at any point leaves the previous index loadable. Window vectors of the live version are reused
 by SHA-1 of the window text: re-indexing after ingesting one document encodes only that document.
@@ -39,13 +42,14 @@ import numpy as np
 from ..errors import UnavailableError
 from ..documents.segment import is_heading
 from ..store import Store
-from . import ann, columns, dense, lexical, onnx_encoder
+from . import ann, columns, dense, lexical, onnx_encoder, segments
 from .procedural import is_procedural
 
 # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns (one branch) and Snowball
 # stemming, k1 0.75, procedural lines, numbered groups as one term (another); 4: both together;
-# 5: a date per row (a dispute summary's paragraphs carry their events' dates).
-FORMAT_VERSION = 5
+# 5: a date per row (a dispute summary's paragraphs carry their events' dates); 6: incremental segments
+# (index/segments.py: paragraph lengths, the store's read time and restriction overrides in the manifest).
+FORMAT_VERSION = 6
 
 
 class IndexMissing(UnavailableError):
@@ -61,6 +65,7 @@ class BuildReport:
     reused: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, export, encode, faiss, write
     query_encoder: str | None = None  # "onnx" when queries can skip torch, else "torch" and why
+    delta: dict | None = None  # an incremental build: documents and rows added, documents removed (index/segments.py)
 
 
 def is_heading_like(row: dict) -> bool:
@@ -104,8 +109,9 @@ def hold_version(version: Path):
     return handle
 
 
-def _write_json(path: Path, value) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+def write_json(path: Path, value) -> None:
+    with open(path, "w", encoding="utf-8") as handle:  # streamed: rows.json of a million rows is never one string
+        json.dump(value, handle, ensure_ascii=False)
 
 
 def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
@@ -114,14 +120,20 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
         version = current_version(index_dir)
     except IndexMissing:
         return {}
-    folder = version / "dense"
+    vectors: dict[str, np.ndarray] = {}
+    for part in (version / "dense", version / "delta" / "dense"):  # an incremental version: the base's windows and the delta's
+        vectors.update(stored_windows(part))
+    return vectors
+
+
+def stored_windows(folder: Path) -> dict[str, np.ndarray]:
+    """The window vectors of one window index folder, by window SHA-1 (empty when there is none)."""
     if not (folder / "windows.faiss").exists():
         return {}
     import faiss
 
-    index = faiss.read_index(str(folder / "windows.faiss"))
     keys = json.loads((folder / "window_keys.json").read_text(encoding="utf-8"))
-    return dict(zip(keys, ann.stored_vectors(index)))
+    return dict(zip(keys, ann.stored_vectors(faiss.read_index(str(folder / "windows.faiss")))))
 
 
 def build_index(
@@ -130,18 +142,53 @@ def build_index(
     model: str | None = None,
     with_dense: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
 ) -> BuildReport:
+    """Bring the index up to date: a small delta segment over the last full build when only a few
+    documents were ingested or removed since (index/segments.py), else (or with `full`) a full build."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _writer_lock(index_dir):
         for leftover in index_dir.glob(".building-*"):  # under the lock, only a killed build leaves these
             shutil.rmtree(leftover, ignore_errors=True)
+        if not full:
+            report = _update(db_path, index_dir, with_dense, model)
+            if report is not None:
+                return report
         return _build(db_path, index_dir, model, with_dense, on_progress)
 
 
+def _update(db_path: Path, index_dir: Path, with_dense: bool, model: str | None) -> BuildReport | None:
+    """An incremental version over the live one, or None when a full build is due."""
+    from . import segments
+
+    try:
+        live = current_version(index_dir)
+    except IndexMissing:
+        return None
+    version_name = f"v{time.time_ns()}"
+    report = BuildReport(version=version_name, rows=0)
+    building = index_dir / f".building-{uuid.uuid4().hex}"
+    building.mkdir()
+    try:
+        if not segments.update(db_path, live, building, report, with_dense, model):
+            shutil.rmtree(building, ignore_errors=True)
+            return None
+        _publish(building, index_dir, version_name, report)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _remove_old_versions(index_dir, keep=version_name)
+    return report
+
+
 def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, on_progress) -> BuildReport:
+    from .segments import now, overrides_fingerprint
+
     started = time.perf_counter()
     with Store(db_path, create=False) as store:
+        read_at = now()  # documents ingested from now on go to the next incremental build
+        overrides = overrides_fingerprint(store)
         rows = store.index_rows()
     if not rows:
         raise IndexMissing(f"the corpus {db_path} has no paragraphs yet: run `wto-assist ingest` first")
@@ -154,13 +201,14 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     try:
         heading_like = [is_heading_like(row) for row in rows]
         procedural = [is_procedural(row["text"]) for row in rows]  # invitations, "took note": ranked lower (index/procedural.py)
-        _write_json(building / "rows.json", [
+        write_json(building / "rows.json", [
             {**{key: value for key, value in row.items() if key != "text"}, "heading_like": flag, "procedural": ceremony}
             for row, flag, ceremony in zip(rows, heading_like, procedural)
         ])
         columns.write(rows, heading_like, building / "columns", procedural)
+        segments.write_word_forms((row["text"] for row in rows), building / "spelling.json")
         clock = time.perf_counter()
-        lexical.build((lexical_text(row) for row in rows), building / "bm25")
+        lexical.build((lexical_text(row) for row in rows), building / "bm25", len(rows))
         report.seconds["bm25"] = time.perf_counter() - clock
 
         model_name = None
@@ -170,6 +218,9 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
         manifest = {
             "format": FORMAT_VERSION,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "read_at": read_at,
+            "overrides": overrides,
+            "version": version_name,
             "database": str(Path(db_path).resolve()),
             "rows": len(rows),
             "windows": report.windows,
@@ -178,16 +229,8 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
             "window_words": dense.WINDOW_WORDS,
             "window_stride": dense.WINDOW_STRIDE,
         }
-        _write_json(building / "manifest.json", manifest)
-        clock = time.perf_counter()
-        final = index_dir / version_name
-        os.replace(building, final)
-        pointer = index_dir / f".CURRENT-{uuid.uuid4().hex}"
-        pointer.write_text(version_name, encoding="utf-8")
-        with open(pointer, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(pointer, index_dir / "CURRENT")
-        report.seconds["write"] = time.perf_counter() - clock
+        write_json(building / "manifest.json", manifest)
+        _publish(building, index_dir, version_name, report)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -195,15 +238,21 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     return report
 
 
+def _publish(building: Path, index_dir: Path, version_name: str, report: BuildReport) -> None:
+    """Make a finished build the live version: renamed into place, then CURRENT replaced atomically."""
+    clock = time.perf_counter()
+    os.replace(building, index_dir / version_name)
+    pointer = index_dir / f".CURRENT-{uuid.uuid4().hex}"
+    pointer.write_text(version_name, encoding="utf-8")
+    with open(pointer, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(pointer, index_dir / "CURRENT")
+    report.seconds["write"] = time.perf_counter() - clock
+
+
 def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport, on_progress) -> str:
     folder.mkdir()
-    texts: list[str] = []
-    window_rows: list[int] = []
-    for row_number, row in enumerate(rows):
-        for window in dense.windows(row["text"]):
-            texts.append(window)
-            window_rows.append(row_number)
-    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+    texts, window_rows, keys = window_texts(rows)
     previous = _previous_vectors(index_dir)
     missing = sorted({i for i, key in enumerate(keys) if key not in previous})
     clock = time.perf_counter()
@@ -229,14 +278,30 @@ def _build_dense(rows, folder: Path, index_dir: Path, model, report: BuildReport
     report.windows, report.encoded, report.reused = len(texts), len(missing), len(texts) - len(missing)
 
     clock = time.perf_counter()
-    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    write_windows(folder, keys, window_rows, encoder.dimension, fresh, previous)
+    report.seconds["faiss"] = time.perf_counter() - clock
+    return encoder.name
+
+
+def window_texts(rows) -> tuple[list[str], list[int], list[str]]:
+    """(window texts, the row of each, the SHA-1 of each text: the key its vector is reused by)."""
+    texts: list[str] = []
+    window_rows: list[int] = []
+    for row_number, row in enumerate(rows):
+        for window in dense.windows(row["text"]):
+            texts.append(window)
+            window_rows.append(row_number)
+    return texts, window_rows, [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+
+
+def write_windows(folder: Path, keys: list[str], window_rows: list[int], dimension: int, fresh: dict, previous: dict) -> None:
+    """The window index of `folder`: each window's vector, just encoded (`fresh`) or reused (`previous`)."""
+    vectors = np.zeros((len(keys), dimension), dtype=np.float32)
     for i, key in enumerate(keys):
         vectors[i] = fresh[key] if key in fresh else previous[key]
     dense.write_faiss(vectors, folder / "windows.faiss")
     np.save(folder / "window_rows.npy", np.asarray(window_rows, dtype=np.int64))
-    _write_json(folder / "window_keys.json", keys)
-    report.seconds["faiss"] = time.perf_counter() - clock
-    return encoder.name
+    write_json(folder / "window_keys.json", keys)
 
 
 def _remove_old_versions(index_dir: Path, keep: str) -> None:

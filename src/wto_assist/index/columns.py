@@ -4,6 +4,11 @@ Filters become array operations (a symbol prefix is a run of documents, rows bei
 speaker, Member, provision or dispute is a posting list), and the meeting context and the one-hit-per-
 citation rule read precomputed ids. The arrays are .npy files opened memory-mapped, so a cold start
 reads only what a query touches; rows.json is still written for tools that want whole rows.
+
+An incremental build (index/segments.py) writes the columns of a base build followed by those of the
+documents added since (`append`): the added documents come after the base's, so symbols are not in
+order there; rows of documents removed or replaced since are `dead` (never a hit), and `order` gives
+each row its position in a full rebuild, which breaks ties as a full rebuild would.
 """
 
 from __future__ import annotations
@@ -79,6 +84,65 @@ def write(rows: list[dict], heading_like: list[bool], folder: Path, procedural: 
     (folder / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
 
 
+def _merged_codes(base: list, added: list) -> tuple[list, np.ndarray]:
+    """(base's values + the added segment's new ones, the added segment's codes in that list)."""
+    merged = list(base)
+    at = {value: i for i, value in enumerate(merged)}
+    for value in added:
+        if value not in at:
+            at[value] = len(merged)
+            merged.append(value)
+    return merged, np.array([at[value] for value in added], dtype=np.int64)
+
+
+def append(base: Path, added: Path, dead_documents: list[int], folder: Path) -> None:
+    """Write into `folder` the columns of `base` followed by those of `added` (both written by `write`),
+    the base's documents in `dead_documents` marked dead (removed or replaced since the base was built)."""
+    first, second = Columns(base), Columns(added)
+    rows, documents = first.row_count, len(first.symbols)
+    arrays: dict[str, np.ndarray] = {}
+    vocabulary = dict(first.vocabulary)
+    for name in ("dates", "seq", "restricted", "heading_like", "procedural", "text_sha", "labels", "document_dates"):
+        arrays[name] = np.concatenate([first.array(name), second.array(name)])
+    arrays["document_ids"] = np.concatenate([first.array("document_ids"), second.array("document_ids") + documents])
+    arrays["document_starts"] = np.concatenate([first.array("document_starts")[:-1], second.array("document_starts") + rows])
+    arrays["citation_ids"] = np.concatenate([first.array("citation_ids"), second.array("citation_ids") + first.citation_count])
+    for name, array, dtype in (("families", "document_families", np.int16), ("bodies", "document_bodies", np.int16),
+                               ("speaker_kinds", "speaker_kinds", np.int8)):
+        vocabulary[name], codes = _merged_codes(first.vocabulary[name], second.vocabulary[name])
+        arrays[array] = np.concatenate([first.array(array), codes[np.asarray(second.array(array))]]).astype(dtype)
+    for name in LISTS:
+        keys, _ = _merged_codes(first.vocabulary[name], second.vocabulary[name])
+        parts, sizes = [], []
+        for key in keys:
+            base_rows = first.posting(name, key)
+            added_rows = second.posting(name, key) + rows
+            parts += [base_rows, added_rows]
+            sizes.append(base_rows.size + added_rows.size)
+        vocabulary[name] = keys
+        arrays[f"{name}_offsets"] = np.r_[0, np.cumsum(sizes, dtype=np.int64)].astype(np.int64)
+        arrays[f"{name}_rows"] = np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, dtype=np.int32)
+    symbols = first.symbols + second.symbols
+    dead = np.zeros(documents + len(second.symbols), dtype=bool)
+    dead[np.asarray(dead_documents, dtype=np.int64)] = True
+    starts = arrays["document_starts"]
+    sizes = np.diff(starts)
+    arrays["dead"] = np.repeat(dead, sizes)
+    # Position of each row in a full rebuild: live documents in symbol order, rows in their order.
+    live = [i for i in sorted(range(len(symbols)), key=symbols.__getitem__) if not dead[i]]
+    position = np.zeros(len(symbols), dtype=np.int64)
+    position[live] = np.r_[0, np.cumsum(sizes[live])[:-1]] if live else []
+    position[dead] = rows + second.row_count  # after every live row: never compared, being never a hit
+    row_numbers = np.arange(int(starts[-1]), dtype=np.int64)
+    arrays["order"] = position[arrays["document_ids"]] + row_numbers - starts[:-1][arrays["document_ids"]]
+    vocabulary.update(symbols=symbols, citations=first.citation_count + second.citation_count,
+                      dead_documents=sorted(int(i) for i in dead_documents))
+    folder.mkdir()
+    for name, array in arrays.items():
+        np.save(folder / f"{name}.npy", array)
+    (folder / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+
+
 class Columns:
     """The columns of one index version; arrays load memory-mapped on first use."""
 
@@ -90,6 +154,7 @@ class Columns:
         self._keys: dict[str, dict[str, int]] = {}
         self.row_count = int(self.array("document_starts")[-1])
         self.citation_count = int(self.vocabulary["citations"])
+        self._document_numbers: dict[str, int] | None = None
 
     def array(self, name: str) -> np.ndarray:
         if name not in self._arrays:
@@ -99,11 +164,12 @@ class Columns:
     # --- documents --------------------------------------------------------------------------------
 
     def document_rows(self, symbol: str) -> range:
-        """The rows of one document (empty when it is not indexed)."""
-        import bisect
-
-        at = bisect.bisect_left(self.symbols, symbol)
-        if at == len(self.symbols) or self.symbols[at] != symbol:
+        """The rows of one document (empty when it is not indexed, or removed since)."""
+        if self._document_numbers is None:
+            dead = set(self.vocabulary.get("dead_documents", ()))
+            self._document_numbers = {name: i for i, name in enumerate(self.symbols) if i not in dead}
+        at = self._document_numbers.get(symbol)
+        if at is None:
             return range(0)
         starts = self.array("document_starts")
         return range(int(starts[at]), int(starts[at + 1]))
@@ -147,6 +213,26 @@ class Columns:
     def speaker_kind_mask(self, kind: str) -> np.ndarray:
         kinds = self.vocabulary["speaker_kinds"]
         return np.asarray(self.array("speaker_kinds")) == (kinds.index(kind) if kind in kinds else -1)
+
+    def hidden(self) -> np.ndarray:
+        """Rows never returned as a hit: heading-like titles, and rows of documents removed or replaced
+        since the base build (an incremental build's tombstones)."""
+        heading_like = self.array("heading_like")
+        return heading_like | self.array("dead") if (self.folder / "dead.npy").exists() else heading_like
+
+    def order(self) -> np.ndarray | None:
+        """Each row's position in a full rebuild, where an incremental build moved rows (None: the row number)."""
+        return self.array("order") if (self.folder / "order.npy").exists() else None
+
+    def posting(self, name: str, key: str) -> np.ndarray:
+        """Rows whose list column `name` holds `key`."""
+        if name not in self._keys:
+            self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
+        i = self._keys[name].get(key)
+        if i is None:
+            return np.zeros(0, dtype=np.int64)
+        offsets = self.array(f"{name}_offsets")
+        return np.asarray(self.array(f"{name}_rows")[offsets[i] : offsets[i + 1]], dtype=np.int64)
 
     def keys(self, name: str) -> list[str]:
         """The distinct names or keys of one list column (e.g. every speaker in the corpus)."""

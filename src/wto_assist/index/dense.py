@@ -98,15 +98,22 @@ class DenseIndex:
                floor: float | None = None) -> np.ndarray:
         """Best-window cosine per paragraph row: the top `depth` windows (within `allowed_rows`) and every
         window at or above `floor`; other rows get -1."""
+        return best_per_row(row_count, [part for part in self.search(self.encoder.encode([query]), row_count, allowed_rows, depth, floor)
+                                        if part is not None])
+
+    def search(self, vector: np.ndarray, row_count: int, allowed_rows: np.ndarray | None = None, depth: int = 2000,
+               floor: float | None = None) -> tuple:
+        """((rows, cosines) of every window at or above `floor`, (rows, cosines) of the top `depth` windows
+        within `allowed_rows`, best first), either None when not asked for or empty: the parts `scores`
+        combines (an incremental index merges two segments' parts)."""
         import faiss
 
         from . import ann
 
-        vector = self.encoder.encode([query])
-        result = np.full(row_count, -1.0, dtype=np.float32)
+        above = None
         if floor is not None:
             _, similarities, window_ids = self.index.range_search(vector, floor)
-            np.maximum.at(result, self.window_rows[window_ids], similarities)
+            above = (self.window_rows[window_ids], similarities)
         parameters = ann.search_parameters(self.index)
         if allowed_rows is not None:
             allowed = np.zeros(row_count, dtype=bool)
@@ -114,13 +121,20 @@ class DenseIndex:
             window_mask = allowed[self.window_rows]
             window_count = int(window_mask.sum())
             if window_count == 0:
-                return result
+                return above, None
             # A bitmap, not a hash set of ids: building a set of a million ids per query costs more than the search.
             bits = np.packbits(window_mask, bitorder="little")
             parameters = ann.search_parameters(self.index, faiss.IDSelectorBitmap(window_mask.size, faiss.swig_ptr(bits)))
             depth = min(depth, window_count)
         depth = min(depth, self.index.ntotal)
         similarities, window_ids = self.index.search(vector, depth, params=parameters)
-        found = window_ids[0] >= 0
-        np.maximum.at(result, self.window_rows[window_ids[0][found]], similarities[0][found])
-        return result
+        kept = window_ids[0] >= 0
+        return above, (self.window_rows[window_ids[0][kept]], similarities[0][kept])
+
+
+def best_per_row(row_count: int, found: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Each row's best window cosine among `found` (DenseIndex.search's parts); -1 for the others."""
+    result = np.full(row_count, -1.0, dtype=np.float32)
+    for rows, similarities in found:
+        np.maximum.at(result, rows, similarities)
+    return result

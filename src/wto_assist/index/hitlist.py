@@ -13,12 +13,13 @@ import numpy as np
 
 
 class HitList:
-    """Rows best first (score descending, then row number, as a stable sort would give), one per citation;
+    """Rows best first (score descending, then row number or `order`, as a stable sort would give), one per citation;
     rows `opened` by a citation in the query come first."""
 
     def __init__(self, opened: list[int], rows: np.ndarray, scores: np.ndarray, citation_ids: np.ndarray,
-                 citation_count: int):
+                 citation_count: int, order: np.ndarray | None = None):
         self.opened = list(opened)
+        self._order = order  # ties go by this position per row (an incremental build's full-rebuild order)
         self._rows = np.asarray(rows, dtype=np.int64)
         self._scores = np.asarray(scores, dtype=np.float64)
         self._citation_ids = citation_ids
@@ -44,7 +45,8 @@ class HitList:
                 chosen = np.flatnonzero(-self._scores <= threshold)  # ties at the border all come in
             else:
                 chosen = np.arange(self._rows.size)
-            chosen = chosen[np.lexsort((self._rows[chosen], -self._scores[chosen]))]
+            rows = self._rows[chosen]
+            chosen = chosen[np.lexsort((rows if self._order is None else np.asarray(self._order)[rows], -self._scores[chosen]))]
             citations = np.asarray(self._citation_ids[self._rows[chosen[self._depth :]]])
             for position, citation in zip(chosen[self._depth :].tolist(), citations.tolist()):
                 if citation not in self._seen:

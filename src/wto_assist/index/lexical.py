@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
+import os
+from collections import deque
+from itertools import islice
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,18 +15,65 @@ import numpy as np
 from .analysis import tokens
 
 K1, B = 0.75, 0.75  # k1 0.75 beat 0.6, 0.9, 1.2 and 1.5 on the dev and tuning queries (docs/search.md)
+# Tokenising is two thirds of a build (profiled at 10x, docs/scale.md): from this many paragraphs on it
+# runs in worker processes, in chunks; below, starting them costs more than it saves.
+PARALLEL_FROM = 20_000
+CHUNK = 2_000
 
 
-def build(texts: Iterable[str], folder: Path) -> None:
+def build_workers() -> int:
+    """Processes that tokenise a large build: $WTO_ASSIST_BUILD_WORKERS, else the CPUs this process may use (at most 8)."""
+    configured = os.environ.get("WTO_ASSIST_BUILD_WORKERS")
+    if configured and configured.isdecimal():
+        return max(1, int(configured))
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+def _tokenise_chunk(texts: list[str]) -> list[str]:
+    # One string per paragraph crosses the process boundary (tokens never hold a space): cheaper to pickle.
+    return [" ".join(tokens(text)) for text in texts]
+
+
+def tokenised(texts: Iterable[str], count: int, workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> Iterator[list[str]]:
+    """tokens() of each of the `count` texts, in order; in worker processes for a large build. The texts
+    are read as needed (a few chunks ahead), never all held at once."""
+    workers = build_workers() if workers is None else workers
+    if workers <= 1 or count < parallel_from:
+        yield from map(tokens, texts)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    texts = iter(texts)
+    # "spawn": the web app builds from a threaded process, which must not be forked.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque = deque()
+        while chunk := list(islice(texts, CHUNK)):
+            pending.append(pool.submit(_tokenise_chunk, chunk))
+            if len(pending) > 2 * workers:  # a few chunks ahead, not the whole corpus queued in memory
+                yield from (line.split() for line in pending.popleft().result())
+        while pending:
+            yield from (line.split() for line in pending.popleft().result())
+
+
+def build(texts: Iterable[str], folder: Path, count: int) -> None:
+    """BM25 of the `count` texts (an iterable, read once)."""
     import bm25s
 
     # Token ids, not token lists, go to bm25s: one small int list per paragraph whose ints are the
     # vocabulary's own objects, so a million paragraphs hold no million copies of their words.
     vocabulary: dict[str, int] = {}
-    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in tokens(text) or ["<empty>"]] for text in texts]
+    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in found or ["<empty>"]] for found in tokenised(texts, count)]
     retriever = bm25s.BM25(k1=K1, b=B)
     retriever.index((ids, vocabulary), show_progress=False)
     retriever.save(str(folder), show_progress=False)
+    # The average paragraph length, which an incremental segment (index/segments.py) scores against.
+    (folder / "lengths.json").write_text(json.dumps({"rows": len(ids), "tokens": sum(map(len, ids))}), encoding="utf-8")
+
+
+def idf(df: int, rows: int) -> float:
+    """BM25's inverse document frequency as bm25s computes it ("lucene": never negative)."""
+    return math.log(1 + (rows - df + 0.5) / (df + 0.5))
 
 
 class LexicalIndex:
@@ -39,6 +90,25 @@ class LexicalIndex:
         self._data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
         self._rows = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
         self._offsets = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
+        self.folder = folder
+
+    def average_length(self) -> float:
+        lengths = json.loads((self.folder / "lengths.json").read_text(encoding="utf-8"))
+        return lengths["tokens"] / max(lengths["rows"], 1)
+
+    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, BM25 scores) of one vocabulary term."""
+        start, end = int(self._offsets[term]), int(self._offsets[term + 1])
+        return self._rows[start:end], self._data[start:end]
+
+    def document_frequency(self, term: int) -> int:
+        return int(self._offsets[term + 1] - self._offsets[term])
+
+    def dead_frequencies(self, dead: np.ndarray) -> np.ndarray:
+        """Per term, how many of the rows marked in `dead` contain it (their postings, found in one pass)."""
+        positions = np.flatnonzero(dead[self._rows])
+        terms = np.searchsorted(self._offsets, positions, side="right") - 1
+        return np.bincount(terms, minlength=len(self._offsets) - 1).astype(np.int32)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed paragraph (zeros when no query term is in the vocabulary)."""

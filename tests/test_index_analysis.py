@@ -1,0 +1,30 @@
+"""The build's fast paths of the lexical analysis give what the regular expressions give (index/analysis.py)."""
+
+from __future__ import annotations
+
+from wto_assist.index.analysis import fold
+from wto_assist.quality import fold_text
+from wto_assist.store import Store
+
+TRICKY = ["", " ", "S&DT, LDCs' (DFQF)!", "tab\there\x1c\x1f\x0b\x0cend", "under_score a-b a/b", "naïve café – “quoted”",
+          "Aid-for-Trade; aid for trade", "the  Committee on Trade and\nDevelopment", "\x00control\x7f", "²³ ½ ß"]
+
+
+def test_fold_agrees_with_fold_text_on_every_ascii_character_and_the_real_minutes(ctd_db):
+    for code in range(128):
+        text = f"a{chr(code)}b {chr(code)}"
+        assert fold(text) == fold_text(text), repr(text)
+    with Store(ctd_db, create=False) as store:
+        texts = [text for _, text in store.paragraph_texts()]
+    assert len(texts) > 10_000
+    for text in TRICKY + texts:
+        assert fold(text) == fold_text(text), text
+
+
+def test_tokenising_in_worker_processes_gives_the_same_tokens_in_the_same_order(ctd_db):
+    from wto_assist.index.analysis import tokens
+    from wto_assist.index.lexical import CHUNK, tokenised
+
+    with Store(ctd_db, create=False) as store:
+        texts = [text for _, text in store.paragraph_texts()][: 2 * CHUNK + 17] + [""]
+    assert list(tokenised(iter(texts), len(texts), workers=2, parallel_from=0)) == [tokens(text) for text in texts]
