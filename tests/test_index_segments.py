@@ -115,7 +115,7 @@ def test_index_full_merges_the_delta_and_an_old_format_says_what_to_run(segmente
 
 def test_a_dense_index_takes_new_documents_as_a_segment_and_finds_what_a_full_rebuild_finds(tmp_path):
     """The sample corpus with vectors: one document added after the base build; dense scores of base +
-    delta equal a full rebuild's (exact window indexes on both sides), hybrid ranks the same first page."""
+    delta equal a full rebuild's (exact window indexes on both sides); hybrid finds the same first page."""
     from tests.conftest import CORPUS
 
     corpus = tmp_path / "corpus"
@@ -138,8 +138,16 @@ def test_a_dense_index_takes_new_documents_as_a_segment_and_finds_what_a_full_re
                 theirs = full.run(query, mode="dense", filters=filters, size=20)
                 assert [(r["citation"], r["score"]) for r in mine.records] == [(r["citation"], r["score"]) for r in theirs.records]
                 assert mine.total == theirs.total and theirs.records
-                hybrid = [r["citation"] for r in delta.run(query, mode="hybrid", filters=filters).records]
-                assert hybrid == [r["citation"] for r in full.run(query, mode="hybrid", filters=filters).records]
+                # Hybrid mixes in BM25, whose average paragraph length stays the base's until the next full
+                # build (on this small sample one document moves it by a few per cent): the same hits on the first
+                # page, scores within 5 %, and only near-ties may swap.
+                mine = {r["citation"]: r["score"] for r in delta.run(query, mode="hybrid", filters=filters).records}
+                theirs = {r["citation"]: r["score"] for r in full.run(query, mode="hybrid", filters=filters).records}
+                assert mine.keys() == theirs.keys()
+                assert all(abs(mine[c] - theirs[c]) <= 0.05 * theirs[c] for c in theirs), (mine, theirs)
+                order_mine, order_theirs = list(mine), list(theirs)
+                for a, b in zip(order_mine, order_theirs):
+                    assert a == b or abs(theirs[a] - theirs[b]) <= 0.05 * max(theirs[a], theirs[b])
     finally:
         delta.close()
         full.close()

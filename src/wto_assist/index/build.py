@@ -168,18 +168,26 @@ def _update(db_path: Path, index_dir: Path, with_dense: bool, model: str | None)
         return None
     version_name = f"v{time.time_ns()}"
     report = BuildReport(version=version_name, rows=0)
-    building = index_dir / f".building-{uuid.uuid4().hex}"
-    building.mkdir()
-    try:
+    with _staging(index_dir) as building:
         if not segments.update(db_path, live, building, report, with_dense, model):
             shutil.rmtree(building, ignore_errors=True)
             return None
         _publish(building, index_dir, version_name, report)
+    _remove_old_versions(index_dir, keep=version_name)
+    return report
+
+
+@contextlib.contextmanager
+def _staging(index_dir: Path):
+    """A fresh folder beside the live versions to build the next one in; removed if the build fails, so a
+    reader never sees half a version (it is published by renaming, `_publish`)."""
+    building = index_dir / f".building-{uuid.uuid4().hex}"
+    building.mkdir()
+    try:
+        yield building
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _remove_old_versions(index_dir, keep=version_name)
-    return report
 
 
 def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, on_progress) -> BuildReport:
@@ -196,9 +204,7 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
     report = BuildReport(version=version_name, rows=len(rows))
     report.seconds["read"] = time.perf_counter() - started
 
-    building = index_dir / f".building-{uuid.uuid4().hex}"
-    building.mkdir()
-    try:
+    with _staging(index_dir) as building:
         heading_like = [is_heading_like(row) for row in rows]
         procedural = [is_procedural(row["text"]) for row in rows]  # invitations, "took note": ranked lower (index/procedural.py)
         write_json(building / "rows.json", [
@@ -231,9 +237,6 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
         }
         write_json(building / "manifest.json", manifest)
         _publish(building, index_dir, version_name, report)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
     _remove_old_versions(index_dir, keep=version_name)
     return report
 
