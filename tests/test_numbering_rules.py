@@ -154,3 +154,12 @@ def test_a_quotation_whose_closing_mark_was_lost_ends_where_the_minutes_report_a
             "The representative of Kenya said that his delegation also welcomed the report.\n"
             "The Committee took note of the statements.\n")
     assert [label for label, _ in _labels(body)] == ["1", "1", "1", "2", "3"]
+
+
+def test_a_reproduced_text_ends_at_an_annex():
+    body = ("&& The representative of Norway made the following statement:\n"
+            "\"We welcome the report and thank the Secretariat for it.\n"
+            "ANNEX\n"
+            "Technology was a very important sector of the economy in 1995, the report said.\n"
+            "The software sector has gained considerable significance and is growing.\n")
+    assert [label for label, _ in _labels(body)] == ["1", "1", "2", "3"]

@@ -458,7 +458,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             # "2. Approach" in a presentation reproduced where the count stands at 141: the slide's own
             # numbering, not the minutes'; the number stays in the text.
             block.text, block.number = f"{block.number}. {block.text}", None
-        if reproduced and _reproduction_ends(reproduced, block):
+        if reproduced and _reproduction_ends(reproduced, block, contents):
             reproduced = False
         if reproduced:  # slides, tables and their titles: all inside the paragraph that reproduces them
             note = None
@@ -473,12 +473,13 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         if in_list and bulleted and not _LIST_ITEM.match(block.text) and not block.text[:1].islower() and not announced:
             in_list = False  # a list written with bullets ends at the first line without one
         heading = _heading_block(block, contents)
-        if heading and (in_list or in_statement) and not (_capitals(block.text) or _in_contents(block.text, contents)):
+        if heading and (in_list or in_statement) and not (
+                _capitals(block.text) or _in_contents(block.text, contents) or _is_annex_heading(block.text)):
             heading = False  # a line without a full stop inside a list or a statement is part of it
         if heading:
             top, sub = _apply_block_heading(block, top, sub)
             in_list = in_statement = reported_above = False
-            in_annex = in_annex or bool(_ANNEX_HEADING.match(block.text))
+            in_annex = in_annex or _is_annex_heading(block.text)
             continue
         if not started and not (block.marked or block.number or _is_sentence(block.text)):
             # Before the first marked paragraph: what the table of contents left ("Subjects discussed:").
@@ -566,12 +567,22 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
 
 
 _ANNEX_HEADING = re.compile(r"^\W*(?:ANNEX|ATTACHMENT|APPENDIX)\b", re.IGNORECASE)
+
+
+def _is_annex_heading(text: str) -> bool:
+    """ "ANNEX", "Annex I - Costa Rica's Experience …": a title, not a sentence that opens with the word."""
+    return bool(_ANNEX_HEADING.match(text)) and not _SENTENCE_END.search(text) and len(text.split()) <= 15
 _ENUMERATED_POINT = re.compile(r"^\W*(?:(?:The\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth)\s+(?:of\s+(?:those|these)|observation|point)\b"
                                r"|(?:Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth)(?:ly)?,)", re.IGNORECASE)
-def _reproduction_ends(kind: bool | str, block: _Block) -> bool:
+
+
+def _reproduction_ends(kind: bool | str, block: _Block, contents: set[str]) -> bool:
     """Whether `block` is the minutes again after a reproduced text of `kind` (True: before its first block)."""
     if block.number or _DECISION_LINE.match(block.text):  # "It was so agreed." is always the minutes' own voice
         return True
+    if _is_annex_heading(block.text) or (
+            _in_contents(block.text, contents) and not _SENTENCE_END.search(block.text)):
+        return True  # an annex, or an agenda item of the table of contents: not a slide's own title ("B. SYNOPSIS")
     if kind == "quotation":  # a marked block in the speaker's own voice (first person, present tense) is still inside;
         # the minutes reporting again end it even where the closing mark was lost
         return bool(block.marked or voice.MINUTES_RESUME.match(block.text)) and not (
