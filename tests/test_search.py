@@ -190,6 +190,21 @@ def test_missing_model_is_a_clear_error(tmp_path, monkeypatch):
         dense.Encoder()
 
 
+def test_default_mode_answers_with_bm25_when_the_model_is_missing(sample_index, tmp_path):
+    """Hybrid is the default over a dense index; without the model the default still answers, by words,
+    and says so, while a query that asks for hybrid gets the missing model's message."""
+    db, index_dir, _ = sample_index
+    searcher = Searcher(index_dir, db, model=str(tmp_path / "no-such-model"))
+    try:
+        page = searcher.run("DFQF for at least 97 per cent of tariff lines")
+        assert page.records and page.records[0]["citation"] == "WT/COMTD/M/990, para. 3"
+        assert any("searched by words only (BM25)" in notice for notice in page.notices)
+        with pytest.raises(dense.ModelError, match="embedding model folder not found"):
+            searcher.run("DFQF for at least 97 per cent of tariff lines", mode="hybrid")
+    finally:
+        searcher.close()
+
+
 def test_serve_answers_json_on_localhost(sample_index):
     import threading
     import urllib.request

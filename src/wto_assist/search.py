@@ -171,9 +171,25 @@ class Searcher:
             self._dense = open_dense(self.version, query_encoder(self.model), self.columns)
         return self._dense
 
+    def _encoder_available(self, notices: list[str]) -> bool:
+        """Whether the query encoder loads; when it does not, the default mode answers with BM25 and says why
+        (a named --mode dense or hybrid still fails with the missing model's message)."""
+        from .index.dense import ModelError
+
+        if getattr(self, "_encoder_loaded", False):
+            return True
+        try:
+            self.dense.scores("warm-up", self.row_count)
+        except ModelError as error:
+            notices.append(f"searched by words only (BM25): the embedding model is not available ({error})")
+            return False
+        self._encoder_loaded = True
+        return True
+
     def warm(self) -> None:
         """Load the query encoder now (the web app and `serve` call this at start, not on the first query).
-        A missing model is not an error here: BM25 still answers, and dense or hybrid queries say what is missing."""
+        A missing model is not an error here: the default mode answers with BM25 and says so; a query that asks
+        for dense or hybrid says what is missing."""
         from .index.dense import ModelError
 
         self._speller = self._speller or self._make_speller()
@@ -286,6 +302,8 @@ class Searcher:
             raise SearchError("empty query")
         if mode is None:
             mode = DEFAULT_MODE if self.manifest.get("dense") else "bm25"  # a --no-dense index can only do BM25
+            if mode != "bm25" and not self._encoder_available(notices):
+                mode = "bm25"
         mask = self.mask(filters or Filters(), notices)
         opened, rest = self._cited_rows(query, notices)
         if rest.strip():

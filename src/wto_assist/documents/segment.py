@@ -398,7 +398,7 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         if block.number:
             last = block.number
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), marked=True))
-        elif id(block) in lost:
+        elif id(block) in lost and last is not None and last.isdigit():
             last = str(int(last) + 1)
             paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), numbering="counted",
                                         marked=False, numbering_note=lost[id(block)]))
@@ -421,11 +421,13 @@ def _lost_numbers(body: list[_Block], contents: set[str]) -> dict[int, str]:
     unnumbered paragraphs that read as sentences are 16, 17 and 18. Only when the count fits exactly;
     otherwise the unnumbered text stays inside the paragraph above. Keys: id() of the block."""
     lost: dict[int, str] = {}
-    printed = [(i, int(block.number)) for i, block in enumerate(body) if block.number and block.number.isdigit()]
+    # Paragraph numbers only: "2. TRADE AND DEVELOPMENT" numbers a section, "15.1" is no whole paragraph.
+    printed = [(i, int(block.number)) for i, block in enumerate(body)
+               if block.number and block.number.isdigit() and not _heading_block(block, contents)]
     for (start, number), (end, following) in zip(printed, printed[1:]):
         between = [block for block in body[start + 1 : end]
-                   if not _heading_block(block, contents) and not block.table and _is_sentence(block.text)
-                   and block.text[:1].isupper() and not _LIST_ITEM.match(block.text)]
+                   if not block.number and not _heading_block(block, contents) and not block.table
+                   and _is_sentence(block.text) and block.text[:1].isupper() and not _LIST_ITEM.match(block.text)]
         if between and len(between) == following - number - 1:
             for block in between:
                 lost[id(block)] = f"no number in the text between printed {number} and {following}: counted"
@@ -454,7 +456,9 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
     announced = 0  # items still due of a list whose paragraph announced how many ("seven specific remarks:")
     for block in body:
         if block.number and block.number.isdigit() and counter and not (
-                int(block.number) == counter + 1 if reproduced else counter - 1 <= int(block.number) <= counter + _MAX_NUMBER_JUMP):
+                (int(block.number) == counter + 1 or counter < int(block.number) <= counter + _MAX_NUMBER_JUMP
+                 and voice.minutes_speak(block.text)) if reproduced
+                else counter - 1 <= int(block.number) <= counter + _MAX_NUMBER_JUMP):
             # "2. Approach" in a presentation reproduced where the count stands at 141: the slide's own
             # numbering, not the minutes'; the number stays in the text.
             block.text, block.number = f"{block.number}. {block.text}", None
@@ -493,7 +497,10 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
         # An annexed paper (a Member's presentation, a report) is numbered paragraph by paragraph as it stands.
         speech = not in_annex and voice.direct_speech(block.text) and (in_statement or reported_above) and (in_statement or not block.marked or voice.present_tense(block.text))
         reports = bool(voice.REPORTED.match(block.text) or _DECISION_LINE.match(block.text) or voice.REFERS_BACK.match(block.text))
-        listed = in_list and (announced > 0 or not reports)  # list items are often marked too (Word's bullets)
+        # List items are often marked too (Word's bullets). An announced count keeps items that open like
+        # paragraphs ("He emphasized …"), never a decision or a marked paragraph giving the floor to someone.
+        floor_passes = bool(_DECISION_LINE.match(block.text)) or block.marked and voice.minutes_speak(block.text)
+        listed = in_list and (not reports or announced > 0 and not floor_passes)
         # After a text quoted from a document ("… stated that:" then the quotation), the paragraph goes on,
         # unless the floor passes or the Committee decides.
         after_quotation = quoted_above and not _DECISION_LINE.match(block.text) and not voice.NEW_SPEAKER.match(block.text)
@@ -584,7 +591,9 @@ def _reproduction_ends(kind: bool | str, block: _Block, contents: set[str]) -> b
             _in_contents(block.text, contents) and not _SENTENCE_END.search(block.text)):
         return True  # an annex, or an agenda item of the table of contents: not a slide's own title ("B. SYNOPSIS")
     if kind == "quotation":  # a marked block in the speaker's own voice (first person, present tense) is still inside;
-        # the minutes reporting again end it even where the closing mark was lost
+        # the minutes giving the floor again end it even where the closing mark was lost
+        if block.marked and voice.MINUTES_RESUME.match(block.text):
+            return True
         return bool(block.marked or voice.MINUTES_RESUME.match(block.text)) and not (
             voice.FIRST_PERSON.search(block.text) or len(voice.PRESENT.findall(block.text)) > len(voice.PAST.findall(block.text)))
     return block.marked or kind == "text" and bool(voice.REPORTED.match(block.text) or voice.MINUTES_RESUME.match(block.text))

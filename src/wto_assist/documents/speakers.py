@@ -172,7 +172,10 @@ def _title(text: str) -> str:
 
 # The record of a decision, never part of a delegation's turn.
 _DECISION = re.compile(
-    r"^(?:It\s+was\s+(?:so\s+)?(?:agreed|decided)|(?:The\s+)?(?:Committee|Sub-Committee|Council)\b|The\s+agenda\s+was\s+adopted)"
+    r"^(?:It\s+was\s+(?:so\s+)?(?:agreed|decided)|The\s+agenda\s+was\s+adopted"
+    # "The Committee took note …", not "The Committee on Trade and Development should be …" in a Member's list
+    r"|(?:The\s+)?(?:Committee|Sub-Committee|Council)\b(?:\s+on\s+[A-Z][\w\s,&-]{0,60}?)?\s+(?:took|agreed|decided|adopted|approved|"
+    r"noted|elected|was\s+(?:so\s+)?(?:agreed|informed)|(?:would|will)\s+revert|reverted|invited|endorsed|concluded))"
 )
 
 
@@ -184,8 +187,8 @@ def _continues(paragraph: Paragraph) -> bool:
     decision; a numbered paragraph continues only when it opens as a continuation does ("He added").
     """
     text = paragraph.text.lstrip(" \t\"“")
-    if _DECISION.match(text) and paragraph.numbered:
-        return False  # inside a numbered paragraph ("(b) The Committee should …"), it is the speaker's list item
+    if _DECISION.match(text):
+        return False
     return not paragraph.marked or bool(_CONTINUATION.match(text) or _VOCATIVE.match(text))
 
 

@@ -62,8 +62,15 @@ NEW_SPEAKER = re.compile(r"^\W*(?:The\s+(?:Chair\w*|[Rr]epresentatives?\s+of|Dir
 
 
 def closes_quotation(text: str) -> bool:
-    stripped = text.rstrip().rstrip(".;,")
+    """The block ends a quotation: its closing mark, before a footnote call ("…soon.”[^1]"), a closing
+    bracket or a symbol in brackets ("” (WT/COMTD/W/1)")."""
+    stripped = re.sub(r"(?:\s*\[\^\d+\]|\s*\([^()]{0,40}\))+\s*$", "", text.rstrip()).rstrip(".;,) ")
     return stripped.endswith(("\"", "”"))
+
+
+def minutes_speak(text: str) -> bool:
+    """The minutes give the floor or report a speaker ("The representative of India said …", "He added …")."""
+    return bool(NEW_SPEAKER.match(text) or MINUTES_RESUME.match(text) or REPORTED.match(text))
 
 
 # The minutes report a speaker ("The representative of X said", "He added"): only then can the
