@@ -119,8 +119,7 @@ def _canonical(name: str) -> str:
     Côte d'Ivoire): labels and output name the same Member however it is typed."""
     from .. import members
 
-    actor = members.lookup(name)
-    return actor.name if actor is not None else name
+    return members.canonical(name) or name
 
 
 def load_labels(path: Path, meetings) -> list[dict]:
