@@ -123,6 +123,7 @@ class Searcher:
         self.store  # noqa: B018 - opened now, so that a missing database is an error of the constructor
         self.model = model or self.manifest.get("model")
         self._dense = None
+        self._encoder_loaded = False  # the query encoder answered once (see _encoder_available)
         self.stale_skipped = 0
         self._document_ids = self.columns.array("document_ids")
         self._document_sizes = np.diff(self.columns.array("document_starts"))
@@ -176,7 +177,7 @@ class Searcher:
         (a named --mode dense or hybrid still fails with the missing model's message)."""
         from .index.dense import ModelError
 
-        if getattr(self, "_encoder_loaded", False):
+        if self._encoder_loaded:
             return True
         try:
             self.dense.scores("warm-up", self.row_count)
@@ -190,14 +191,9 @@ class Searcher:
         """Load the query encoder now (the web app and `serve` call this at start, not on the first query).
         A missing model is not an error here: the default mode answers with BM25 and says so; a query that asks
         for dense or hybrid says what is missing."""
-        from .index.dense import ModelError
-
         self._speller = self._speller or self._make_speller()
         if self.manifest.get("dense"):
-            try:
-                self.dense.scores("warm-up", self.row_count)
-            except ModelError:
-                pass
+            self._encoder_available([])
 
     # --- filters ------------------------------------------------------------------------------
 
