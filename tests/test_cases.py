@@ -188,6 +188,23 @@ def test_suggest_proposes_paragraphs_concerns_and_why_and_attaches_concerns(inde
     assert again["concerns"] == []
 
 
+def test_case_commands_open_the_store_and_the_index_once(indexed, tmp_path, monkeypatch):
+    """The case file takes the invocation's Corpus: `case suggest --attach-concerns` (search, concerns, links) and
+    `case brief` open the store once each and the index once (they opened the store up to 5 times)."""
+    from wto_assist import search, store
+
+    from .test_corpus import _count_opened
+
+    case_id = new_case()
+    run("case", "link", case_id, "G/C/M/991, para. 1", "--as", "raised")
+    stores, searchers = _count_opened(monkeypatch, store.Store), _count_opened(monkeypatch, search.Searcher)
+    assert "2 concern(s) attached" in run("case", "suggest", case_id, "--attach-concerns").output
+    assert (len(stores), len(searchers)) == (1, 1)
+    run("case", "brief", case_id, "--kind", "committee-statement", "--body", "Council for Trade in Goods",
+        "--meeting-date", "2026-11-20", "-o", tmp_path / "brief.yaml")
+    assert (len(stores), len(searchers)) == (2, 1)
+
+
 def test_tpr_questions_go_to_the_imposing_member_by_tpr_section_and_draft_final(home, tmp_path, monkeypatch):
     monkeypatch.setenv("WTO_ASSIST_TEMPLATES", str(REPO / "templates"))
     case_id = new_case()

@@ -384,7 +384,7 @@ class Searcher:
             " (SELECT COUNT(*) FROM disputes), (SELECT MAX(rowid) FROM dispute_events)").fetchone())
         cached = self._coverage
         if cached is None or cached[0] != state:
-            cached = self._coverage = (state, coverage(self.store.path))
+            cached = self._coverage = (state, coverage(self.store))  # read through the Searcher's own connection
         return cached[1]
 
     def _coverage_notices(self, filters: Filters | None) -> list[str]:
@@ -394,7 +394,7 @@ class Searcher:
             return []
         from .coverage import gaps_for
 
-        gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to,
+        gaps = gaps_for(self.store, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to,
                         held=self._held())
         return [gap["message"] + (f" To add it: {gap['fetch']}" if gap.get("fetch") else "") for gap in gaps]
 

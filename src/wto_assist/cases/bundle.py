@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import members
 from ..exports import atomic_write
+from ..corpus import Corpus
 from ..store import Store
 from . import store as rows
 from .casefile import _require, current, store_evidence_file
@@ -93,7 +94,7 @@ def shared_by_text(delegation: str, person: str) -> str:
 # --- export -------------------------------------------------------------------------------------
 
 
-def export_bundle(db_path: Path, home: Path, case_ids: list[str], level: str, out: Path, delegation: str | None, person: str,
+def export_bundle(corpus: Corpus | Path, home: Path, case_ids: list[str], level: str, out: Path, delegation: str | None, person: str,
                   shared_at: str | None = None) -> dict:
     """Write the cases (all when `case_ids` is empty) at `level`; returns what went in."""
     from .. import __version__
@@ -103,7 +104,7 @@ def export_bundle(db_path: Path, home: Path, case_ids: list[str], level: str, ou
     floor = LEVELS.index(level)
     files: dict[str, bytes] = {}
     cases = []
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         for case_id in case_ids or rows.case_ids(store):
             _require(store, case_id)
             case, _ = current(store, case_id)
@@ -207,13 +208,13 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes], str]:
     return document, files, _sha(raw)
 
 
-def import_bundle(db_path: Path, home: Path, path: Path) -> dict:
+def import_bundle(corpus: Corpus | Path, home: Path, path: Path) -> dict:
     """Add the bundle's cases as shared versions, with their evidence and links; returns counts."""
     document, files, bundle_sha = read_bundle(path)
     shared_by = shared_by_text(document["shared_by"]["delegation"], document["shared_by"]["person"])
     report = {"shared_by": shared_by, "shared_at": document["shared_at"], "level": document["level"],
               "versions_added": 0, "unchanged": 0, "evidence_added": 0, "links_added": 0, "cases": []}
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         for case in document["cases"]:
             case_id = case["id"]
             fields = dict(case["fields"], id=case_id)
