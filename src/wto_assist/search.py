@@ -362,13 +362,12 @@ class Searcher:
 
     def _staleness_notices(self) -> list[str]:
         """Documents ingested after this index was built are not searchable yet: say so, and what to run."""
-        from datetime import datetime, timezone
+        from .index_health import built_at
 
-        try:
-            built = datetime.strptime(self.manifest["created"], "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc)
-        except (KeyError, ValueError):
+        built = built_at(self.manifest)
+        if built is None:
             return []
-        newer = self.store.documents_ingested_since(built.isoformat(timespec="seconds"))
+        newer = self.store.documents_ingested_since(built)
         if not newer:
             return []
         return [f"the index is older than {newer} document{'s' if newer != 1 else ''} ingested since it was built:"
