@@ -286,6 +286,20 @@ def test_export_leaves_out_what_is_above_the_level_and_import_keeps_versions_sid
     assert shown["case"]["notes"]  # the local version is still the one shown
 
 
+def test_case_import_in_a_log_says_how_far_it_got(home, tmp_path, monkeypatch):
+    case_id = new_case()
+    attach(case_id, tmp_path / "photo.txt", "Photograph of consignments at the border", "--level", "like-minded")
+    bundle = tmp_path / "bundle.zip"
+    run("case", "export", case_id, "--level", "like-minded", "-o", bundle)
+    monkeypatch.setenv("WTO_ASSIST_HOME", str(tmp_path / "other"))
+    monkeypatch.setattr("wto_assist.progress.INTERVAL", 0.0)  # every step, so that the test needs no large bundle
+    log = run("case", "import", bundle).stderr.splitlines()
+    files = len(zipfile.ZipFile(bundle).namelist())  # the bundle's JSON, its manifest and the photograph
+    assert [line for line in log if line.startswith("checked ")][-1].startswith(f"checked {files} of {files} files in ")
+    assert [line for line in log if line.startswith("stored ")][-1].startswith("stored 1 of 1 cases in ")
+    assert "\r" not in "\n".join(log)  # no bar redrawn in a log
+
+
 def _counts(database: Path) -> dict:
     with Store(database) as store:
         return {table: store.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]

@@ -276,9 +276,11 @@ def case_export(case_ids, level, out, delegation, by, db_path) -> None:
 def case_import(bundle, db_path) -> None:
     """Read a bundle: its cases are kept as versions beside your own, with who shared them; a bundle that
     fails its manifest or has a newer schema is refused and nothing is imported."""
+    from ..progress import Steps
     from .bundle import import_bundle
 
-    report = _run(import_bundle, _cases(db_path), config.home(), bundle)
+    with Steps({"checked": ("Checking the bundle", "checked", "files"), "stored": ("Storing cases", "stored", "cases")}) as steps:
+        report = _run(import_bundle, _cases(db_path), config.home(), bundle, steps)
     click.echo(f"shared by {report['shared_by']} on {report['shared_at'][:10]} ({report['level']}): "
                f"{report['versions_added']} new version(s), {report['unchanged']} already here, "
                f"{report['evidence_added']} evidence file(s), {report['links_added']} link(s)")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..index.build import build_index
-from ..progress import Progress
+from ..progress import Steps
 
 if TYPE_CHECKING:
     from .app import WebState
@@ -106,19 +106,18 @@ def index_now(state: WebState, job: Job) -> None:
 
 def _build(state: WebState, job: Job):
     """build_index, its progress kept on the job; the app switches to the new version when it is live."""
-    progress: Progress | None = None
+    # No lines are written (an endless interval, a stream nobody reads): the job shows the line instead.
+    steps = Steps({"embedded": ("Embedding new windows", "embedded", "windows")}, stream=io.StringIO(), terminal=False,
+                  interval=math.inf)
 
     def embedded(done: int, total: int) -> None:
-        nonlocal progress
-        if progress is None:
-            progress = Progress(total, "Embedding new windows", "embedded", "windows", stream=io.StringIO(), terminal=False,
-                                interval=math.inf)  # no lines written: the job shows progress.line()
-        progress.update(done)
-        job.progress = progress.line()
+        steps("embedded", done, total)
+        job.progress = steps.line()
 
     # Keep the live index's kind: a BM25-only corpus must not be embedded whole on the first upload.
     with_dense = state.searcher.manifest.get("dense", False) if state.searcher else state.with_dense
-    report = build_index(state.db_path, state.index_dir, model=state.model, with_dense=with_dense, on_progress=embedded)
+    with steps:
+        report = build_index(state.db_path, state.index_dir, model=state.model, with_dense=with_dense, on_progress=embedded)
     state.follow()
     return report
 
