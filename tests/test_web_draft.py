@@ -51,3 +51,36 @@ def test_the_preview_is_the_text_the_docx_gets(sample_db, tmp_path, monkeypatch)
     left, left_notes = _statement(fewer.text)
     assert len(left_notes) == len(notes) - 1 and left != paragraphs
     assert f'name="keep" value="{keep[0]}">' in fewer.text  # shown unticked, as the user left it
+
+
+def _recited(docx_bytes: bytes, old: str, new: str) -> bytes:
+    """The DOCX with one footnote's citation changed (the quotation itself untouched)."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(docx_bytes)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/footnotes.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode(), 1)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_verify_explains_a_quotation_cited_to_the_wrong_paragraph(sample_db, tmp_path):
+    from wto_assist.draft.verify import verify_docx
+
+    client, _ = _client(sample_db, tmp_path)
+    form = dict(FORM, csrf_token=client.form_token, action="download", keep=["0", "1"])  # both passages found
+    drafted = client.post("/draft", data=form)
+    assert drafted.status_code == 200
+    wrong = tmp_path / "wrong.docx"
+    wrong.write_bytes(_recited(drafted.content, "WT/COMTD/M/990, para. 7.", "WT/COMTD/M/990, para. 8."))
+    [mismatch] = [check for check in verify_docx(wrong, sample_db) if check.status != "verified"]
+    assert mismatch.citation == "WT/COMTD/M/990, para. 8" and mismatch.found_in == ["WT/COMTD/M/990, para. 7"]
+    assert mismatch.draft_words and mismatch.record_words and mismatch.draft_words != mismatch.record_words
+    page = client.post("/verify", data={"csrf_token": client.form_token},
+                       files={"file": ("wrong.docx", wrong.read_bytes(), "application/octet-stream")}).text
+    assert html.escape(f"the draft has “{mismatch.draft_words}” where the record has “{mismatch.record_words}”", quote=False) in page
+    assert "these words are in WT/COMTD/M/990, para. 7" in page
