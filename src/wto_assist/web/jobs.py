@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..index.build import build_index
 from ..progress import Steps
+from ..store import Store
 
 if TYPE_CHECKING:
     from .app import WebState
@@ -123,7 +124,10 @@ def _build(state: WebState, job: Job):
 
 
 def _holder_of(state: WebState, sha256: str) -> str | None:
-    """The symbol of the document ingested from a file with these bytes, if any."""
-    row = state.corpus.store.connection.execute(
-        "SELECT symbol FROM sources WHERE sha256 = ? AND status = 'ingested' AND symbol IS NOT NULL", (sha256,)).fetchone()
+    """The symbol of the document ingested from a file with these bytes, if any. Read on a connection of its
+    own, closed here: the job's thread ends, and the corpus's per-thread connection would outlive it unused
+    (ingest and the index build, which follow, open theirs too)."""
+    with Store(state.db_path, create=False) as store:
+        row = store.connection.execute(
+            "SELECT symbol FROM sources WHERE sha256 = ? AND status = 'ingested' AND symbol IS NOT NULL", (sha256,)).fetchone()
     return row[0] if row else None
