@@ -26,7 +26,6 @@ from typing import Callable
 from .. import members
 from ..exports import atomic_write
 from ..corpus import Corpus
-from ..store import Store
 from . import store as rows
 from .casefile import _require, current, store_evidence_file
 from .model import CASE_ID, LEVELS, CaseError
