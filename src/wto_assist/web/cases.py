@@ -32,7 +32,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         from ..cases.watch import list_watches
 
         with state.lock:
-            cases, watches = list_cases(state.db_path), list_watches(state.db_path)
+            cases, watches = list_cases(state.corpus), list_watches(state.corpus)
         return page(request, "cases.html", status, cases=cases, levels=LEVELS[1:], error=error, message=message,
                     watches=watches, news=news)
 
@@ -43,14 +43,14 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         if await checked_form(request) is None:
             return forged(request)
         with state.lock:
-            news = run(state.db_path)
+            news = run(state.corpus)
         return listing(request, news=news)
 
     def case_page(request: Request, case_id: str | None = None, status: int = 200, error: str | None = None) -> Response:
         case_id = case_id or request.path_params["case_id"]
         try:
             with state.lock:
-                shown = show_case(state.db_path, case_id)
+                shown = show_case(state.corpus, case_id)
         except CaseError as problem:
             return page(request, "error.html", 404, message=messages.shown(problem))
         return page(request, "case.html", status, shown=shown, levels=LEVELS[1:], brief_kinds=BRIEF_KINDS, error=error,
@@ -66,7 +66,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         out = state.data_dir / "bundles" / f"cases-{uuid.uuid4().hex[:8]}.zip"
         try:
             with state.lock:
-                export_bundle(state.db_path, config.home(), case_ids, form.get("level", ""), out,
+                export_bundle(state.corpus, config.home(), case_ids, form.get("level", ""), out,
                               form.get("delegation") or None, form.get("person") or "web user")
         except CaseError as problem:
             return case_page(request, case_ids[0], 400, messages.shown(problem)) if len(case_ids) == 1 else listing(request, 400, messages.shown(problem))
@@ -85,7 +85,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
             return listing(request, 400, messages.shown(problem))
         try:
             with state.lock:
-                report = import_bundle(state.db_path, config.home(), saved)
+                report = import_bundle(state.corpus, config.home(), saved)
         except CaseError as problem:
             return listing(request, 400, messages.shown(problem).replace(str(saved), getattr(form.get("file"), "filename", "the bundle")))
         finally:
@@ -105,10 +105,10 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         out = state.data_dir / "drafts" / f"case-{uuid.uuid4().hex[:8]}.docx"
         try:
             with state.lock:
-                brief_data, _ = build_brief(state.db_path, case_id, form.get("kind", ""), form.get("body", "").strip(),
+                brief_data, _ = build_brief(state.corpus, case_id, form.get("kind", ""), form.get("body", "").strip(),
                                             form.get("date", "").strip())
                 brief = parse_brief(brief_data, f"brief for case {case_id}")
-                draft_document(brief, state.db_path, state.index_dir, out, final=True, model=state.model)
+                draft_document(brief, state.corpus, state.index_dir, out, final=True)
         except DraftRejected as problem:
             failing = "; ".join(f"{c.citation}: {c.status}" for c in problem.checks if c.status != "verified")
             return case_page(request, case_id, 500, f"The draft was not written: {failing}")
