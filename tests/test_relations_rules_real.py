@@ -142,3 +142,19 @@ def test_several_papers_in_one_item_the_reference_names_which(ctd_db):
     e_commerce = next(h for h in headings if "JOB/DEV/43" in h)
     assert heading_proponents(e_commerce) == ()  # four papers, none named: no guess
     assert [name for name, _ in heading_proponents(e_commerce, ("JOB/DEV/41",))] == ["Argentina", "Brazil", "Paraguay"]
+
+
+def test_lists_and_phrases_of_the_later_minutes(ctd_db):
+    """Forms the fourth blind set found unread: "by, amongst others, …", "… as well as for the interventions
+    by …" after a document's symbol, support "indicated", and a group named with its request."""
+    with Store(ctd_db, create=False) as store:
+        amongst = _pairs(store, "WT/COMTD/M/103", "supported the intervention by, amongst others, South Africa")
+        as_well = _pairs(store, "WT/COMTD/M/107", "as well as for the interventions by India, South Africa and Nigeria")
+        indicated = _pairs(store, "WT/COMTD/M/107", "also indicated support for the intervention by Guatemala")
+        hong_kong = _pairs(store, "WT/COMTD/M/109", "He also indicated support for the intervention by Hong Kong, China")
+        request = _pairs(store, "WT/COMTD/M/109", "support for the request by the LDC Group")
+    assert {supported for _, supported, _ in amongst} >= {"South Africa", "Uganda", "Zimbabwe", "Venezuela, Bolivarian Republic of"}
+    assert {pair[:2] for pair in as_well} >= {("Barbados", "India"), ("Barbados", "South Africa"), ("Barbados", "Nigeria")}
+    assert ("Colombia", "Guatemala") in {pair[:2] for pair in indicated}
+    assert ("Norway", "Hong Kong, China") in {pair[:2] for pair in hong_kong}
+    assert ("Mozambique", "LDC Group") in {pair[:2] for pair in request}

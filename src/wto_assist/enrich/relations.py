@@ -43,7 +43,7 @@ _PHRASE_WORDS = frozenset(
     useful excellent detailed thoughtful concrete substantive recommendation recommendations content notion application
     document documents firmly being spearheaded introduced posed voiced articulated tabled circulated sponsored
     co-sponsored proponent proponents sponsors authors co - observer status systemic
-    co-sponsor sponsor disappointment regret frustration""".split()
+    co-sponsor sponsor disappointment regret frustration amongst inter alia shared""".split()
 )
 _SPONSOR_WORDS = frozenset("co-sponsors co-sponsor sponsors proponents proponents' authors".split())
 # A group named by its members' status owns a position here: "the concerns of LDCs", "the LDC position".
@@ -65,9 +65,10 @@ _SHARED_THINGS = re.compile(r"\b(?:views?|concerns?|position|positions|opinions?
 # The noun "support" is the supporter's own after these words ("expressed support for", "his delegation's
 # support to", "gave his support to"); "noted the overwhelming support for" reports others' support.
 _VERB_BEFORE = frozenset("to could would will can may shall should might did do does must cannot".split())
-_OWN_SUPPORT = frozenset("expressed gave give giving reiterated extended lent his her its their delegation's delegation’s full strong".split())
+_OWN_SUPPORT = frozenset("expressed expressing gave give giving reiterated extended lent indicated voiced conveyed reaffirmed restated his her its "
+                         "their delegation's delegation’s full strong".split())
 # A group named by its members' status ("least-developed countries", "LDCs") is a subject, not a delegation.
-_GENERIC_GROUP = re.compile(r"^(?:the\s+)?(?:least[- ]developed|developing|LDCs?\b|LLDCs?\b)", re.IGNORECASE)
+_GENERIC_GROUP = re.compile(r"^(?:the\s+)?(?:least[- ]developed|developing|LDCs?\b|LLDCs?\b)(?!\s+Group\b)", re.IGNORECASE)
 # "Supporting India's comments, the representative of Mexico said…": the subject follows the comma.
 _PARTICIPLE = re.compile(r"^(?:Supporting|Agreeing|Echoing|Endorsing|Sharing|Associating|Joining|Concurring)\b[^,]*,\s*")
 _SUBJECT_VERB = re.compile(r"\s*(?:,\s*(?:speaking\s+)?on\s+behalf\s+of\s+[^,]+,\s*)?\s*(?:also\s+|fully\s+|strongly\s+|therefore\s+)?"
@@ -296,6 +297,8 @@ def _negated(doc, index: int) -> bool:
 def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str | None, int]]:
     """(delegation, group it spoke for, end offset) named by the support phrase starting at token `first`."""
     by_start = {span.start: span for span in actors}
+    # a document's symbol is part of the phrase: "the proposal contained in document WT/COMTD/W/208, as well as …"
+    documents = {span.start: span.end for span in doc.spans["wto"] if span.label_ == "DOCUMENT"}
     adjectives = demonyms()
     targets: list[list] = []
     index = first
@@ -308,6 +311,9 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
             elif (not _GENERIC_GROUP.match(span.text) or _owns_position(doc, span)) and not (span.end < len(doc) and doc[span.end].lower_ == "round"):
                 targets.append([span.kb_id_, None, span.end_char])
             index = span.end
+            continue
+        if index in documents:
+            index = documents[index]
             continue
         word = token.lower_.replace("\u2011", "-")  # "co‑sponsor" with a non-breaking hyphen
         spoken_for = _organisation_spoken_for(doc, index) if targets and word == "on" else None
@@ -329,8 +335,9 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
             targets.append([_GROUP_ADJECTIVES[word], None, token.idx + len(token.text)])  # "the LDC position"
         elif word in adjectives:
             targets.append([adjectives[word], None, token.idx + len(token.text)])
-        elif word not in _PHRASE_WORDS and not (word in ("for", "to") and index == first and doc[first - 1].lower_ == "support"):
-            break
+        elif word not in _PHRASE_WORDS and not (word in ("for", "to") and index == first and doc[first - 1].lower_ == "support") \
+                and not (word == "for" and doc[index - 1].lower_ == "as"):
+            break  # the phrase goes on over "…, as well as for the interventions by"
         index += 1
     return [tuple(target) for target in targets]
 
