@@ -1,5 +1,6 @@
 """Drafting: every template renders, opens, converts with LibreOffice; verify catches bad quotes."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from wto_assist.registry import load_registry
 from wto_assist.store import Store
 
 from .conftest import CORPUS, REPO, soffice
+from .test_json_schema import SCRIPT as SCHEMA, problems
 
 EXAMPLES = REPO / "examples"
 JOINT = {
@@ -237,6 +239,11 @@ def test_verify_fails_on_an_altered_quote_or_a_missing_paragraph_without_final(s
     result = CliRunner().invoke(main, ["verify", str(altered), "--db", str(sample[0])])
     assert result.exit_code == 1  # a failed check is a failure, --final or not
     assert "MISMATCH" in result.stdout and "SOURCE MISSING" in result.stdout
+    as_json = CliRunner().invoke(main, ["verify", str(altered), "--db", str(sample[0]), "--json"])
+    schema = json.loads((SCHEMA.TARGET / SCHEMA.file_name("verify")).read_text(encoding="utf-8"))
+    rows = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1 and problems(rows, schema, schema) == []
+    assert [(row["status"], row["failed"]) for row in rows] == [("mismatch", True), ("source missing", True)]
     assert CliRunner().invoke(main, ["verify", str(out), "--final", "--db", str(sample[0])]).exit_code == 0
 
 

@@ -307,7 +307,7 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
     if label is not None and not paragraphs:
         raise click.ClickException(f"{symbol} has no paragraph {label}")
     if as_json:
-        _print_json(paragraphs)
+        _print_json(to_json(results.Paragraph, paragraphs))
         return
     click.echo(f"{symbol} | {document['body'] or '-'} | {document['family']} | {document['date'] or 'undated'} | {_status(document)}")
     if document["restricted_on_circulation"]:
@@ -357,7 +357,7 @@ def check_numbering_command(symbol: str | None, db_path: Path | None, as_json: b
     store = _open(db_path)
     reports = check_numbering(store, symbol)
     if as_json:
-        _print_json([report.to_json() for report in reports])
+        _print_json(to_json(results.NumberingCheck, [report.to_json() for report in reports]))
     else:
         for report in reports:
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.kinds.items()))
@@ -629,7 +629,7 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
     if csv_path:
         write_coalition_csv(result, csv_path)
     if as_json:
-        _print_json(result.as_json())
+        _print_json(to_json(results.Coalition, result.as_json()))
         return
     click.echo(f"Coalition: {result.subject}")
     for answer in result.answers:
@@ -658,7 +658,7 @@ def concerns_command(member, target, tag_filter, db_path, as_json, csv_path) -> 
     if csv_path:
         write_inventory_csv(rows, csv_path)
     if as_json:
-        _print_json(rows)
+        _print_json(to_json(results.Concern, rows))
         return
     if not rows:
         click.echo("no concerns")
@@ -891,7 +891,7 @@ def coverage(db_path, as_json):
 
     held = corpus_coverage(_corpus(db_path))
     if as_json:
-        _print_json(held)
+        _print_json(to_json(results.Coverage, held))
         return
     click.echo(f"{held['documents']} documents, {held['paragraphs']} paragraphs")
     for entry in held["series"]:
@@ -996,8 +996,6 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
 @click.option("-o", "--output", "fixed_path", type=click.Path(path_type=Path), default=None, help="Where --fix-citations writes the copy (default: NAME-fixed.docx).")
 def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path):
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
-    from dataclasses import asdict
-
     from .draft.verify import failed, verify_docx
 
     if not docx_path.is_file():
@@ -1016,7 +1014,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
         docx_path, checks = target, verify_docx(target, _corpus(db_path))
     failing = failed(checks, final=final, accept=tuple(accept))
     if as_json:
-        _print_json([dict(asdict(check), failed=check in failing) for check in checks])
+        _print_json([check.to_json() for check in results.QuotationCheck.judged(checks, failing)])
     else:
         _print_checks(checks)
         click.echo(f"{len(checks)} citations: {sum(c.status == 'verified' for c in checks)} verified, {len(failing)} failed")
