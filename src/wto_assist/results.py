@@ -197,6 +197,42 @@ class CaseEntry(Result):
 
 
 @dataclass
+class Footnote(Result):
+    number: int
+    text: str
+    paragraph_seq: int | None  # the paragraph that calls it, where the reader could tell
+
+
+@dataclass
+class CitedDocument(Result):
+    symbol: str
+    in_corpus: bool
+
+
+@dataclass
+class DocumentView(Result):
+    """A document read in context (the Documents page, /api/documents/SYMBOL): its entry, paragraphs as
+    `show` prints them, footnotes, and the documents and disputes it cites."""
+
+    document: Document
+    paragraphs: list[Paragraph]
+    footnotes: list[Footnote]
+    documents_cited: list[CitedDocument]
+    disputes_cited: list[str]  # "DS512", in order of first mention
+
+
+@dataclass
+class DisputeFile(Result):
+    """One dispute (its page, /api/disputes/DS###): the registry entry, the corpus paragraphs that mention it,
+    the documents filed under WT/DS###/ and the WTO summary as dated paragraphs."""
+
+    dispute: Dispute
+    mentions: list[Paragraph]
+    filings: list[Document]
+    summary: list[Paragraph]
+
+
+@dataclass
 class Concern(Result):
     """A concern raised about a Member's measure (`concerns`), with the reply and the meetings it came back to."""
 

@@ -10,20 +10,12 @@ from ...filters import Filters, SearchError
 from ...index.build import IndexMissing
 from ...results import Hit, to_json
 from ..messages import shown
-from . import Site, highlight_terms
+from . import Site, highlight_terms, whole_number
 
 PAGE_SIZE = 20
 # The search form's advanced filters (folded away unless one is set).
 FILTER_FIELDS = ("mode", "speaker", "member", "provision", "dispute", "body", "type", "symbol", "from", "to", "restricted")
 API_MAX_K = 100  # hits per /api/search answer at most
-
-
-def _count(params, name: str, default: int, largest: int) -> int:
-    """A whole number parameter from 1 to `largest`; an error naming it otherwise."""
-    given = params.get(name, "").strip() or str(default)
-    if not given.isdecimal() or len(given) > 7 or not 1 <= int(given) <= largest:
-        raise SearchError(f"{name}: {given!r} is not a whole number from 1 to {largest}", field=name)
-    return int(given)
 
 
 def routes(site: Site) -> list[Route]:
@@ -60,7 +52,7 @@ def routes(site: Site) -> list[Route]:
         query = params.get("q", "").strip()
         if not query:
             raise SearchError("q: give the words to search for", field="q")
-        k, page_number = _count(params, "k", 10, API_MAX_K), _count(params, "page", 1, 10**6)
+        k, page_number = whole_number(params, "k", 10, API_MAX_K), whole_number(params, "page", 1, 10**6)
         state.follow()
         if state.searcher is None:
             raise IndexMissing("there is no index yet: ingest documents and build the index first")
