@@ -139,3 +139,16 @@ def test_concerns_and_coalitions_twins_answer_what_the_cli_prints(goods_db, tmp_
     for params, field in (({}, "q"), ({"member": "Examplelandia"}, "member")):
         answer = client.get("/api/coalitions", params=params)
         assert answer.status_code == 400 and answer.json()["field"] == field, params
+    # Tagging, as the page's tag buttons do: the concern as it is now, or an error naming the field.
+    post = lambda form: client.post("/api/concerns", data={"csrf_token": client.app.access.form_token, **form},
+                                    headers={"origin": "http://127.0.0.1"})
+    first = concerns.json()[0]
+    tagged = post({"concern_id": first["concern_id"], "tag": "coercion"})
+    assert tagged.status_code == 200 and tagged.json() == {**first, "tags": ["coercion"]}
+    assert inventory(db, tag="coercion")[0]["concern_id"] == first["concern_id"]
+    assert post({"concern_id": first["concern_id"], "tag": "coercion", "remove": "1"}).json()["tags"] == []
+    for form, status, field in (({"concern_id": "000000000000", "tag": "coercion"}, 404, "concern_id"),
+                                ({"concern_id": first["concern_id"], "tag": "<b>"}, 400, "tag"),
+                                ({"concern_id": first["concern_id"], "tag": "coercion", "csrf_token": "forged"}, 403, "csrf_token")):
+        answer = post(form)
+        assert answer.status_code == status and answer.json()["field"] == field, form

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from wto_assist.cli import main
 from wto_assist.index.build import build_index
 from wto_assist.web.app import create_app
-from wto_assist.web.security import Access
+from wto_assist.web.security import Access, reader_may
 
 from .test_json_schema import SCRIPT, problems
 
@@ -88,8 +88,10 @@ def test_every_api_route_is_behind_the_guard(sample_db, tmp_path):
         client.cookies.clear()  # the token a request before left in the cookie
         assert client.request(method, path, headers=same_site).status_code == 401, path  # no token
         reader = client.request(method, f"{path}?token={access.reader_token}", headers=same_site)
-        # a reader may read, and check a draft as on the Verify page: the twin itself answers (in JSON), not the Guard
-        assert reader.headers["content-type"].startswith("application/json") and "read-only" not in reader.text, path
+        if reader_may(method, path):  # a reader may read, and check a draft as on the Verify page: the twin answers
+            assert reader.headers["content-type"].startswith("application/json") and "read-only" not in reader.text, path
+        else:  # tagging a concern is an editor's, as on the Concerns page
+            assert reader.status_code == 403 and "read-only" in reader.text, path
         if method == "POST":  # but not from another site
             assert client.request(method, path, headers={**remote, "origin": "http://evil.example"}).status_code == 403
 

@@ -35,6 +35,16 @@ class Site:
         form = await request.form()
         return form if self.access.form_token_ok(form.get("csrf_token")) else None
 
+    async def api_form(self, request: Request):
+        """A twin's posted form; a missing or wrong form token is an error naming it (403), as the page refuses it."""
+        from ...errors import WtoAssistError
+
+        form = await self.checked_form(request)
+        if form is None:
+            raise WtoAssistError("csrf_token: the form token is missing or wrong; read it from a wto-assist page",
+                                 field="csrf_token", status=403)
+        return form
+
     def forged(self, request: Request) -> Response:
         return self.page(request, "error.html", 403,
                          message="This form has expired or did not come from wto-assist: reload the page and submit it again.")

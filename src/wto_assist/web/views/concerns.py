@@ -42,8 +42,15 @@ def routes(site: Site) -> list[Route]:
             error = shown(problem)
         return page(request, "concerns.html", 400 if error else 200, params=params, rows=rows, error=error, message=message)
 
-    def api_concerns(request: Request) -> Response:
-        """/api/concerns?member=&target=&tag=: what `concerns --json` prints."""
-        return api_answer(concerns_for(request.query_params))
+    async def api_concerns(request: Request) -> Response:
+        """GET /api/concerns?member=&target=&tag=: what `concerns --json` prints. POST (concern_id, tag, remove=1,
+        csrf_token; editors only, as the page's tag buttons): `tag-concern`, answering the concern as it is now."""
+        if request.method == "GET":
+            return api_answer(concerns_for(request.query_params))
+        form = await site.api_form(request)
+        concern_id = form.get("concern_id", "").strip()
+        with state.lock:
+            tag(state.corpus, concern_id, form.get("tag", ""), remove=form.get("remove") == "1")
+        return api_answer(next(row for row in concerns_for({}) if row.concern_id == concern_id))
 
-    return [Route("/concerns", concerns, methods=["GET", "POST"]), Route("/api/concerns", api_concerns)]
+    return [Route("/concerns", concerns, methods=["GET", "POST"]), Route("/api/concerns", api_concerns, methods=["GET", "POST"])]

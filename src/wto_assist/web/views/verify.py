@@ -48,10 +48,6 @@ def routes(site: Site) -> list[Route]:
 
     async def api_verify(request: Request) -> Response:
         """POST /api/verify (multipart: file, csrf_token, final=1 optional): what `verify --json` prints."""
-        form = await checked_form(request)
-        if form is None:
-            raise VerifyError("csrf_token: the form token is missing or wrong; read it from a wto-assist page", field="csrf_token",
-                              status=403)
-        return api_answer(await checked(form))
+        return api_answer(await checked(await site.api_form(request)))
 
     return [Route("/verify", verify, methods=["GET", "POST"]), Route("/api/verify", api_verify, methods=["POST"])]
