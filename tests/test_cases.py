@@ -188,6 +188,23 @@ def test_suggest_proposes_paragraphs_concerns_and_why_and_attaches_concerns(inde
     assert again["concerns"] == []
 
 
+def test_case_commands_open_the_store_and_the_index_once(indexed, tmp_path, monkeypatch):
+    """The case file takes the invocation's Corpus: `case suggest --attach-concerns` (search, concerns, links) and
+    `case brief` open the store once each and the index once (they opened the store up to 5 times)."""
+    from wto_assist import search, store
+
+    from .test_corpus import _count_opened
+
+    case_id = new_case()
+    run("case", "link", case_id, "G/C/M/991, para. 1", "--as", "raised")
+    stores, searchers = _count_opened(monkeypatch, store.Store), _count_opened(monkeypatch, search.Searcher)
+    assert "2 concern(s) attached" in run("case", "suggest", case_id, "--attach-concerns").output
+    assert (len(stores), len(searchers)) == (1, 1)
+    run("case", "brief", case_id, "--kind", "committee-statement", "--body", "Council for Trade in Goods",
+        "--meeting-date", "2026-11-20", "-o", tmp_path / "brief.yaml")
+    assert (len(stores), len(searchers)) == (2, 1)
+
+
 def test_tpr_questions_go_to_the_imposing_member_by_tpr_section_and_draft_final(home, tmp_path, monkeypatch):
     monkeypatch.setenv("WTO_ASSIST_TEMPLATES", str(REPO / "templates"))
     case_id = new_case()
@@ -267,6 +284,20 @@ def test_export_leaves_out_what_is_above_the_level_and_import_keeps_versions_sid
     assert [(v["origin"], v["shared_by"]) for v in shown["versions"]] == [
         ("local", None), ("shared", "the European Union's delegation (eu.officer)")]
     assert shown["case"]["notes"]  # the local version is still the one shown
+
+
+def test_case_import_in_a_log_says_how_far_it_got(home, tmp_path, monkeypatch):
+    case_id = new_case()
+    attach(case_id, tmp_path / "photo.txt", "Photograph of consignments at the border", "--level", "like-minded")
+    bundle = tmp_path / "bundle.zip"
+    run("case", "export", case_id, "--level", "like-minded", "-o", bundle)
+    monkeypatch.setenv("WTO_ASSIST_HOME", str(tmp_path / "other"))
+    monkeypatch.setattr("wto_assist.progress.INTERVAL", 0.0)  # every step, so that the test needs no large bundle
+    log = run("case", "import", bundle).stderr.splitlines()
+    files = len(zipfile.ZipFile(bundle).namelist())  # the bundle's JSON, its manifest and the photograph
+    assert [line for line in log if line.startswith("checked ")][-1].startswith(f"checked {files} of {files} files in ")
+    assert [line for line in log if line.startswith("stored ")][-1].startswith("stored 1 of 1 cases in ")
+    assert "\r" not in "\n".join(log)  # no bar redrawn in a log
 
 
 def _counts(database: Path) -> dict:

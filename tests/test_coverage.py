@@ -37,16 +37,20 @@ def test_gaps_name_what_is_missing_and_how_to_fetch_it(ctd_db):
     assert gaps_for(ctd_db, body="Committee on Trade and Development", date_to=held["first"]) == []
 
 
-def test_search_says_when_the_corpus_does_not_hold_what_a_filter_names(ctd_db, tmp_path):
+def test_search_says_when_the_corpus_does_not_hold_what_a_filter_names(ctd_db, tmp_path, monkeypatch):
     from wto_assist.index.build import build_index
     from wto_assist.search import Filters, Searcher
+
+    from .test_corpus import _count_opened
 
     index_dir = tmp_path / "index"
     build_index(ctd_db, index_dir, with_dense=False)
     with _closing(Searcher(index_dir, ctd_db)) as searcher:
+        opened = _count_opened(monkeypatch, Store)  # coverage and its gaps read through the Searcher's connection
         later = searcher.run("technical assistance", filters=Filters(date_from="2022"))
         goods = searcher.run("technical assistance", filters=Filters(body="Goods Council"))
         held = searcher.run("technical assistance", filters=Filters(date_from="2010", date_to="2012"))
+    assert opened == []
     assert later.total == 0 and any("wto-assist fetch --range WT/COMTD/M/" in notice for notice in later.notices)
     assert goods.total == 0 and any("Goods" in notice and "wto-assist fetch --range" in notice for notice in goods.notices)
     assert held.total > 0 and not any("wto-assist fetch" in notice for notice in held.notices)

@@ -5,7 +5,7 @@ import io
 from click.testing import CliRunner
 
 from wto_assist.cli import main
-from wto_assist.progress import Progress, duration
+from wto_assist.progress import Progress, Steps, duration
 
 
 class Clock:
@@ -42,6 +42,21 @@ def test_lines_come_no_more_often_than_the_interval():
     lines = stream.getvalue().splitlines()
     assert len(lines) == 10 + 1  # 50 s in steps of at least 5 s, then the last line
     assert lines[-1] == "read 100 of 100 files in 50 s"
+
+
+def test_steps_close_one_progress_before_the_next_begins():
+    stream, clock = io.StringIO(), Clock()
+    labels = {"checked": ("Checking", "checked", "files"), "stored": ("Storing", "stored", "cases")}
+    with Steps(labels, stream=stream, terminal=False, interval=5, clock=clock) as steps:
+        assert steps.line() is None
+        for done in range(1, 4):
+            clock.now += 3.0
+            steps("checked", done, 3)
+        assert steps.line() == "checked 3 of 3 files"
+        clock.now += 1.0
+        steps("stored", 1, 2)
+        assert steps.line() == "stored 1 of 2 cases"  # no estimate before any time has passed
+    assert stream.getvalue().splitlines() == ["checked 3 of 3 files", "checked 3 of 3 files in 7 s", "stored 1 of 2 cases in 0 s"]
 
 
 def test_durations_read_as_estimates():

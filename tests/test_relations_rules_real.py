@@ -80,15 +80,19 @@ def test_a_member_speaking_for_the_oecs_records_the_organisation(ctd_db):
 def test_heading_proponents_read_from_real_agenda_headings(ctd_db):
     with Store(ctd_db, create=False) as store:
         headings = {row[0] for row in store.connection.execute("SELECT DISTINCT agenda_item FROM paragraphs WHERE agenda_item IS NOT NULL")}
-    proposal = next(h for h in headings if "Proposal from China, Cuba, Ecuador, India and the African Group" in h)
+    # the shortest: the item that discusses this proposal alone (in later meetings it shares an item with W/208)
+    proposal = min((h for h in headings if "Proposal from China, Cuba, Ecuador, India and the African Group" in h), key=len)
     commodities = next(h for h in headings if h.endswith("Communication from Kenya, Tanzania and Uganda (WT/COMTD/W/130)"))
     benin = next(h for h in headings if h.endswith("submission by Benin, on behalf of the LDC Group"))
     japan = next(h for h in headings if "Communication from JAPAN ON THE FRAMEWORK AGREEMENT" in h)
     committee = next(h for h in headings if h.startswith("PROPOSAL BY THE COMMITTEE ON REGIONAL TRADE AGREEMENTS"))
     assert [name for name, _ in heading_proponents(proposal)] == ["China", "Cuba", "Ecuador", "India", "African Group"]
-    assert [name for name, _ in heading_proponents(commodities)] == ["Kenya", "Tanzania", "Uganda"]
+    # the item discusses Switzerland's W/129 and this W/130: the paper has to be named
+    assert heading_proponents(commodities) == ()
+    assert [name for name, _ in heading_proponents(commodities, ("WT/COMTD/W/130",))] == ["Kenya", "Tanzania", "Uganda"]
     assert heading_proponents(benin) == (("Benin", "LDC Group"),)
-    assert heading_proponents(japan) == (("Japan", None),)  # not ASEAN or China, the subject of the communication
+    # not ASEAN or China, the subject of the communication (the item also discusses the EC's and the US's)
+    assert heading_proponents(japan, ("WT/COMTD/51/Add.4",)) == (("Japan", None),)
     assert heading_proponents(committee) == ()  # a committee is no proponent
 
 
@@ -123,3 +127,18 @@ def test_the_previous_three_speakers_and_a_groups_own_position(ctd_db):
 def test_joining_others_in_thanking_is_a_courtesy(ctd_db):
     with Store(ctd_db, create=False) as store:
         assert not _pairs(store, "WT/COMTD/M/80", "joined Brazil and the US in thanking the Members")
+
+
+def test_several_papers_in_one_item_the_reference_names_which(ctd_db):
+    """An item whose sub-headings list four e-commerce papers by different Members: "the proponents of
+    document JOB/DEV/39/Rev.1" are China and Pakistan, not the authors of the last paper listed; "the
+    proposals contained in documents W/208 and W/192" are both papers' proponents."""
+    with Store(ctd_db, create=False) as store:
+        norway = _pairs(store, "WT/COMTD/M/101", "She agreed with the proponents of document JOB/DEV/39/Rev.1")
+        bolivia = _pairs(store, "WT/COMTD/M/107", "support for the proposals contained in documents WT/COMTD/W/208 and WT/COMTD/W/192")
+        headings = {row[0] for row in store.connection.execute("SELECT DISTINCT agenda_item FROM paragraphs WHERE agenda_item LIKE '%JOB/DEV/39/Rev.1%'")}
+    assert {supported for _, supported, _ in norway} == {"China", "Pakistan"}
+    assert {"Barbados", "China", "Cuba", "Ecuador", "India", "African Group"} <= {supported for _, supported, _ in bolivia}
+    e_commerce = next(h for h in headings if "JOB/DEV/43" in h)
+    assert heading_proponents(e_commerce) == ()  # four papers, none named: no guess
+    assert [name for name, _ in heading_proponents(e_commerce, ("JOB/DEV/41",))] == ["Argentina", "Brazil", "Paraguay"]

@@ -39,6 +39,16 @@ def test_auto_numbered_paragraphs_headings_and_footnotes():
     assert [(note.number, note.text, note.paragraph) for note in result.footnotes] == [(1, "WTO/AIR/COMTD/1 of 1 February 2026.", None)]
 
 
+
+def test_sub_headings_printed_together_make_one_item_naming_every_paper():
+    text = MINUTES.replace("-\tRequest for attendance of ad hoc observers\n",
+                           "-\tProposal from Chad and Benin (WT/COMTD/W/901)\n-\tCommunication from Peru (WT/COMTD/W/902)\n")
+    items = [p.agenda_item for p in segment(text, "WT/COMTD/M/991").paragraphs]
+    assert items[2:] == ["OBSERVERS – Proposal from Chad and Benin (WT/COMTD/W/901); Communication from Peru (WT/COMTD/W/902)"] * 3
+    # a sub-heading after a paragraph starts a new item
+    text = MINUTES.replace("&& He added that", "-\tCommunication from Peru (WT/COMTD/W/902)\n&& He added that")
+    assert segment(text, "WT/COMTD/M/991").paragraphs[3].agenda_item == "OBSERVERS – Communication from Peru (WT/COMTD/W/902)"
+
 def test_explicit_numbers_are_kept_through_gaps_and_restarts():
     text = "WT/DS991/R\n\n7.81. First.\n\n7.83. After a gap.\n\n8.1. New section.\n\n1. Annex paragraph restarts.\n"
     labels = [p.label for p in segment(text).paragraphs]

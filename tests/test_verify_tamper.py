@@ -543,7 +543,7 @@ def test_real_ctd_quotations_verify_and_tampering_fails(ctd_db, tmp_path, edit, 
 def test_a_changed_word_is_shown_beside_the_record_and_the_right_citation_is_named(tmp_path):
     """verify explains a mismatch: the differing words side by side and, where the quoted words are in
     another paragraph of the record, that citation."""
-    from wto_assist.draft.verify import _difference, _found_elsewhere
+    from wto_assist.draft.verify import _citations_holding, _difference, _differing_words, _found_elsewhere
     from wto_assist.ingest import ingest_paths
     from wto_assist.store import Store
 
@@ -552,8 +552,9 @@ def test_a_changed_word_is_shown_beside_the_record_and_the_right_citation_is_nam
     db = tmp_path / "corpus.sqlite"
     ingest_paths([CORPUS], db)
     record = ["The representative of Viet Nam expressed concern about import restrictions imposed without notification."]
-    assert "the draft has “export” where the record has “import”" in _difference(record, "concern about export restrictions imposed")
+    differs = _differing_words(record, "concern about export restrictions imposed")
+    assert differs == ("export", "import") and _difference(differs) == "; the draft has “export” where the record has “import”"
     with Store(db, create=False) as store:
-        where = _found_elsewhere(store, "import restrictions imposed without notification under Article XI")
+        found_in = _citations_holding(store, "import restrictions imposed without notification under Article XI")
         (viet_nam,) = [p for p in store.paragraphs("WT/COMTD/M/990") if "Viet Nam expressed concern" in p["text"]]
-    assert where == f"; these words are in {viet_nam['citation']}"
+    assert found_in == [viet_nam["citation"]] and _found_elsewhere(found_in) == f"; these words are in {viet_nam['citation']}"

@@ -43,6 +43,9 @@ def _browser(download_dir: Path):
     return browser
 
 
+APP: dict = {}  # the running app's state (WebState), set by `site`
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     import uvicorn
@@ -61,7 +64,9 @@ def site(tmp_path_factory):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db, index_dir, folder / "data", with_dense=False), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(db, index_dir, folder / "data", with_dense=False)
+    APP["state"] = app.app.state.web  # for a test that stages a corpus job
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
@@ -206,6 +211,28 @@ def test_bad_upload_shows_the_error(site):
     assert alert.get_attribute("data-status") == "failed" and alert.text.startswith("broken.pdf:")
     assert "broken.pdf" in browser.find_element(*_by("#failures")).text
     assert "WT/COMTD/M/990" in browser.find_element(*_by("#documents")).text
+
+
+def test_a_corpus_job_is_followed_without_reloading(site):
+    """With JavaScript on, the Corpus page follows a running job in place (jobs.js asks /corpus/jobs/ID) and
+    shows the outcome when it ends; the test stages the job and never reloads the page itself."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from wto_assist.web.jobs import DONE, RUNNING, Job
+
+    base, browser, _, _ = site
+    job = Job("e2e", "index", RUNNING, "Updating the index…", "embedded 10 of 20 windows")
+    APP["state"].jobs[job.id] = job
+    browser.get(f"{base}/corpus?job=e2e")
+    browser.execute_script("window.__samePage = true")
+    job.progress = "embedded 15 of 20 windows, 1 s left"
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,))
+    wait.until(lambda driver: driver.find_element(*_by("[data-job-progress]")).text == job.progress)
+    assert browser.execute_script("return window.__samePage === true")  # updated in place, not reloaded
+    job.update(DONE, "The index is up to date: 40 paragraphs searchable.")
+    wait.until(lambda driver: driver.find_element(*_by("#job")).get_attribute("data-status") == DONE)
+    assert browser.find_element(*_by("#job")).text.startswith("The index is up to date: 40 paragraphs searchable.")
 
 
 def test_html_and_script_payloads_are_inert_on_every_page(site):

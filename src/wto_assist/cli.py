@@ -190,7 +190,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
     if report.ingested:  # the case file's watches (cases/watch.py): say which have news, `watch run` reports them
         from .cases.watch import waiting
 
-        for name, count in waiting(_db(db_path)).items():
+        for name, count in waiting(_corpus(db_path)).items():
             click.echo(f"watch {name!r}: {count} new paragraph(s); see `wto-assist watch run`")
     if report.ingested or report.removed:  # what a newcomer runs next: nothing new is searchable before it
         click.echo(f"Next: `wto-assist index` makes the {len(report.ingested)} new or changed document(s) searchable"

@@ -2,8 +2,8 @@
 of the dispute registry; and, for a filter naming a body, series or period the corpus does not hold,
 a plain statement of the gap with the `wto-assist fetch` command that would fill it.
 
-    coverage(db_path) -> dict                      `wto-assist coverage`, the web Corpus page
-    gaps_for(db_path, body=None, series=None, date_from=None, date_to=None) -> list[dict]
+    coverage(corpus) -> dict                       `wto-assist coverage`, the web Corpus page
+    gaps_for(corpus, body=None, series=None, date_from=None, date_to=None) -> list[dict]
                                                    for search: {"message", "fetch"} per gap
 """
 
@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 from . import config
 from .corpus import Corpus
 from .documents.symbols import BODIES, dispute_of
+from .store import Store
 
 _STOP = {"the", "of", "on", "for", "and", "in", "committee", "council"}
 
@@ -41,10 +44,19 @@ def _number(symbol: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def coverage(db_path: Corpus | Path) -> dict:
+@contextmanager
+def _store_of(source: Corpus | Store | Path) -> Iterator[Store]:
+    """The caller's open store (a Searcher's, a Corpus's), left open; a database path is opened for the block."""
+    if isinstance(source, Store):
+        yield source
+        return
+    with Corpus.borrowed(source) as corpus:
+        yield corpus.store
+
+
+def coverage(source: Corpus | Store | Path) -> dict:
     """{"documents", "paragraphs", "bodies": [...], "series": [...], "registry": {...}} of the corpus."""
-    with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
-        store = corpus.store
+    with _store_of(source) as store:
         rows = store.connection.execute(
             "SELECT d.symbol, d.family, d.body, d.date, (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS paragraphs"
             " FROM documents d ORDER BY d.date, d.symbol").fetchall()
@@ -104,13 +116,13 @@ def _year(value: str) -> int:
     return int(value[:4])
 
 
-def gaps_for(db_path: Path, body: str | None = None, series: str | None = None, date_from: str | None = None,
+def gaps_for(source: Corpus | Store | Path, body: str | None = None, series: str | None = None, date_from: str | None = None,
              date_to: str | None = None, held: dict | None = None) -> list[dict]:
     """Each part of a filter that the corpus does not hold: {"message", "fetch"} (fetch may be None).
 
     body: a body name or code as the user wrote it ("Goods Council", "CTD"); series: a symbol prefix
     ("G/C/M"); date_from/date_to: YYYY, YYYY-MM or YYYY-MM-DD."""
-    held = coverage(db_path) if held is None else held  # `held`: coverage() computed earlier (a searcher keeps it)
+    held = coverage(source) if held is None else held  # `held`: coverage() computed earlier (a searcher keeps it)
     gaps: list[dict] = []
     meetings = [s for s in held["series"] if s["family"] != "dispute-summary" and s["last_symbol"] and _number(s["last_symbol"])]
     chosen = meetings

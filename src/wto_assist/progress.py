@@ -75,3 +75,35 @@ class Progress:
             self._bar.__exit__(*exc)
         elif self.done:  # the last word in a log: how many, and how long it took
             self._say(f"{self.verb} {self.done:,} of {self.total:,} {self.unit} in {duration(self.clock() - self._started)}")
+
+
+class Steps:
+    """Progress of a call that reports `(step, done, total)` for several steps in turn ("checked" files, then
+    "stored" cases): one `Progress` per step, the last closed when the next begins. `labels`: step ->
+    (label, verb, unit); `options` go to each Progress."""
+
+    def __init__(self, labels: dict[str, tuple[str, str, str]], **options):
+        self.labels, self.options = labels, options
+        self.step: str | None = None
+        self.current: Progress | None = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step != self.step:
+            self.close()
+            self.step, self.current = step, Progress(total, *self.labels[step], **self.options).__enter__()
+        self.current.update(done)
+
+    def line(self) -> str | None:
+        """Where the current step stands ("embedded 1,200 of 29,273 windows, 3 min left"); None before any."""
+        return self.current.line() if self.current else None
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.current.__exit__(None, None, None)
+            self.current = None
+
+    def __enter__(self) -> Steps:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -334,6 +334,9 @@ class QuotationCheck(Result):
     detail: str
     check: str  # the check that failed; empty when none did
     corrected: str  # for a re-numbered paragraph: its citation now
+    draft_words: str  # a mismatch explained: the draft's words where they differ from the record's …
+    record_words: str  # … and the record's
+    found_in: list[str]  # citations of the paragraphs where the quoted words do occur
     failed: bool  # whether it fails the draft under the options given (--final, --accept)
 
     @classmethod

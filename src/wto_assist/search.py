@@ -362,13 +362,12 @@ class Searcher:
 
     def _staleness_notices(self) -> list[str]:
         """Documents ingested after this index was built are not searchable yet: say so, and what to run."""
-        from datetime import datetime, timezone
+        from .index_health import built_at
 
-        try:
-            built = datetime.strptime(self.manifest["created"], "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc)
-        except (KeyError, ValueError):
+        built = built_at(self.manifest)
+        if built is None:
             return []
-        newer = self.store.documents_ingested_since(built.isoformat(timespec="seconds"))
+        newer = self.store.documents_ingested_since(built)
         if not newer:
             return []
         return [f"the index is older than {newer} document{'s' if newer != 1 else ''} ingested since it was built:"
@@ -384,7 +383,7 @@ class Searcher:
             " (SELECT COUNT(*) FROM disputes), (SELECT MAX(rowid) FROM dispute_events)").fetchone())
         cached = self._coverage
         if cached is None or cached[0] != state:
-            cached = self._coverage = (state, coverage(self.store.path))
+            cached = self._coverage = (state, coverage(self.store))  # read through the Searcher's own connection
         return cached[1]
 
     def _coverage_notices(self, filters: Filters | None) -> list[str]:
@@ -394,7 +393,7 @@ class Searcher:
             return []
         from .coverage import gaps_for
 
-        gaps = gaps_for(self.store.path, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to,
+        gaps = gaps_for(self.store, body=filters.body, series=filters.symbol, date_from=filters.date_from, date_to=filters.date_to,
                         held=self._held())
         return [gap["message"] + (f" To add it: {gap['fetch']}" if gap.get("fetch") else "") for gap in gaps]
 

@@ -17,6 +17,7 @@ from ..draft import citation_style
 from ..draft.brief import parse_brief
 from ..draft.compose import is_restricted_source, provision_label
 from ..exports import atomic_write
+from ..corpus import Corpus
 from ..store import Store
 from . import store as rows
 from .casefile import _displayed_link, current
@@ -63,7 +64,7 @@ def _month(iso: str | None) -> str:
     return citation_style.long_date(iso) if iso else "an undated meeting"
 
 
-def build_brief(db_path: Path, case_id: str, kind: str, body: str, meeting_date: str, release: str | None = None) -> tuple[dict, list[str]]:
+def build_brief(corpus: Corpus | Path, case_id: str, kind: str, body: str, meeting_date: str, release: str | None = None) -> tuple[dict, list[str]]:
     """The brief as a mapping (validated by the drafter's own parser) and notes for the user."""
     if kind not in BRIEF_KINDS:
         raise CaseError(f"kind: {kind!r} must be one of {', '.join(BRIEF_KINDS)}", field="kind")
@@ -71,7 +72,7 @@ def build_brief(db_path: Path, case_id: str, kind: str, body: str, meeting_date:
         date.fromisoformat(meeting_date)
     except ValueError:
         raise CaseError(f"meeting_date: {meeting_date!r} is not a date YYYY-MM-DD", field="meeting_date") from None
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         case, _ = current(store, case_id)
         links = [_displayed_link(store, item) for item in rows.links(store, case_id)]
         backers = _backers(store, case, links)

@@ -21,10 +21,11 @@ import zipfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from .. import members
 from ..exports import atomic_write
-from ..store import Store
+from ..corpus import Corpus
 from . import store as rows
 from .casefile import _require, current, store_evidence_file
 from .model import CASE_ID, LEVELS, CaseError
@@ -93,7 +94,7 @@ def shared_by_text(delegation: str, person: str) -> str:
 # --- export -------------------------------------------------------------------------------------
 
 
-def export_bundle(db_path: Path, home: Path, case_ids: list[str], level: str, out: Path, delegation: str | None, person: str,
+def export_bundle(corpus: Corpus | Path, home: Path, case_ids: list[str], level: str, out: Path, delegation: str | None, person: str,
                   shared_at: str | None = None) -> dict:
     """Write the cases (all when `case_ids` is empty) at `level`; returns what went in."""
     from .. import __version__
@@ -103,7 +104,7 @@ def export_bundle(db_path: Path, home: Path, case_ids: list[str], level: str, ou
     floor = LEVELS.index(level)
     files: dict[str, bytes] = {}
     cases = []
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         for case_id in case_ids or rows.case_ids(store):
             _require(store, case_id)
             case, _ = current(store, case_id)
@@ -151,8 +152,9 @@ def export_bundle(db_path: Path, home: Path, case_ids: list[str], level: str, ou
 # --- import -------------------------------------------------------------------------------------
 
 
-def read_bundle(path: Path) -> tuple[dict, dict[str, bytes], str]:
-    """The bundle's JSON, its files and the zip's SHA-256, after every check; BundleError otherwise."""
+def read_bundle(path: Path, on_file: Callable[[int, int], None] | None = None) -> tuple[dict, dict[str, bytes], str]:
+    """The bundle's JSON, its files and the zip's SHA-256, after every check; BundleError otherwise.
+    `on_file(done, total)` after each file is read (reading a bundle of evidence is the long part)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -172,7 +174,11 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes], str]:
                 raise BundleError(f"{path}: unsafe file name {name!r} in the bundle; refused")
         if MANIFEST not in names or BUNDLE_JSON not in names:
             raise BundleError(f"{path}: no {MANIFEST if MANIFEST not in names else BUNDLE_JSON}; not a case bundle")
-        files = {name: archive.read(name) for name in names}
+        files = {}
+        for done, name in enumerate(names, 1):
+            files[name] = archive.read(name)
+            if on_file:
+                on_file(done, len(names))
     listed: dict[str, str] = {}
     for number, line in enumerate(files.pop(MANIFEST).decode("utf-8", "replace").splitlines(), 1):
         match = re.fullmatch(r"([0-9a-f]{64})  (.+)", line)
@@ -207,14 +213,16 @@ def read_bundle(path: Path) -> tuple[dict, dict[str, bytes], str]:
     return document, files, _sha(raw)
 
 
-def import_bundle(db_path: Path, home: Path, path: Path) -> dict:
-    """Add the bundle's cases as shared versions, with their evidence and links; returns counts."""
-    document, files, bundle_sha = read_bundle(path)
+def import_bundle(corpus: Corpus | Path, home: Path, path: Path, on_progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Add the bundle's cases as shared versions, with their evidence and links; returns counts.
+    `on_progress(step, done, total)`: step "checked" as the bundle's files are read, then "stored" as each
+    case is stored with its evidence."""
+    document, files, bundle_sha = read_bundle(path, (lambda done, total: on_progress("checked", done, total)) if on_progress else None)
     shared_by = shared_by_text(document["shared_by"]["delegation"], document["shared_by"]["person"])
     report = {"shared_by": shared_by, "shared_at": document["shared_at"], "level": document["level"],
               "versions_added": 0, "unchanged": 0, "evidence_added": 0, "links_added": 0, "cases": []}
-    with Store(db_path) as store:
-        for case in document["cases"]:
+    with rows.opened(corpus) as store:
+        for done, case in enumerate(document["cases"], 1):
             case_id = case["id"]
             fields = dict(case["fields"], id=case_id)
             if rows.add_version(store, case_id, fields, "shared", shared_by, document["shared_at"], bundle_sha):
@@ -229,4 +237,6 @@ def import_bundle(db_path: Path, home: Path, path: Path) -> dict:
                                                                           stored_path=str(stored.relative_to(home))))
             for item in case["links"]:
                 report["links_added"] += rows.add_link(store, dict(item, case_id=case_id, added_at=rows.now(), shared_by=shared_by))
+            if on_progress:
+                on_progress("stored", done, len(document["cases"]))
     return report

@@ -10,6 +10,7 @@ import re
 import secrets
 from pathlib import Path
 
+from ..corpus import Corpus
 from ..draft.brief import CITATION, read_data_file
 from ..documents.symbols import SymbolError, normalise_symbol
 from ..exports import write_csv
@@ -36,8 +37,8 @@ def new_case_id(case: Case) -> str:
     return f"{stem}-{case.measure_type}-{secrets.token_hex(3)}"
 
 
-def create_case(db_path: Path, case: Case) -> Case:
-    with Store(db_path) as store:
+def create_case(corpus: Corpus | Path, case: Case) -> Case:
+    with rows.opened(corpus) as store:
         case.id = case.id or new_case_id(case)
         if rows.case_exists(store, case.id):
             raise CaseError(f"id: a case {case.id!r} exists already; use `wto-assist case edit {case.id} --from FILE`")
@@ -45,12 +46,12 @@ def create_case(db_path: Path, case: Case) -> Case:
     return case
 
 
-def edit_case(db_path: Path, case_id: str, case: Case) -> bool:
+def edit_case(corpus: Corpus | Path, case_id: str, case: Case) -> bool:
     """A new local version; False when nothing changed."""
     if case.id and case.id != case_id:
         raise CaseError(f"id: the file is for case {case.id!r}, not {case_id!r}")
     case.id = case_id
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         _require(store, case_id)
         return rows.add_version(store, case_id, case.to_json())
 
@@ -75,8 +76,8 @@ def provenance(version: dict) -> str:
     return f"shared by {version['shared_by']} on {(version['shared_at'] or '')[:10]}"
 
 
-def list_cases(db_path: Path) -> list[dict]:
-    with Store(db_path) as store:
+def list_cases(corpus: Corpus | Path) -> list[dict]:
+    with rows.opened(corpus) as store:
         result = []
         for case_id in rows.case_ids(store):
             case, history = current(store, case_id)
@@ -89,12 +90,12 @@ def list_cases(db_path: Path) -> list[dict]:
     return result
 
 
-def show_case(db_path: Path, case_id: str) -> dict:
+def show_case(corpus: Corpus | Path, case_id: str) -> dict:
     """Everything about one case: its fields, versions with their sources, evidence, links with their
     current citations, and the dated timeline."""
     from .timeline import timeline
 
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         case, history = current(store, case_id)
         links = [_displayed_link(store, link) for link in rows.links(store, case_id)]
         evidence = rows.evidence(store, case_id)
@@ -122,7 +123,7 @@ def _displayed_link(store: Store, link: dict) -> dict:
 # --- evidence ---------------------------------------------------------------------------------
 
 
-def add_evidence(db_path: Path, home: Path, case_id: str, file: Path, note: str | None, by: str, level: str = "internal",
+def add_evidence(corpus: Corpus | Path, home: Path, case_id: str, file: Path, note: str | None, by: str, level: str = "internal",
                  ingest: bool = False) -> dict:
     """Keep a copy of `file` under home/cases/evidence with its SHA-256, size and type; with `ingest`,
     also put it in the corpus (a notification or other document with a WTO symbol) so it is searchable."""
@@ -142,22 +143,21 @@ def add_evidence(db_path: Path, home: Path, case_id: str, file: Path, note: str 
         "added_at": rows.now(), "level": level, "stored_path": str(stored.relative_to(home)), "ingested_symbol": None,
     }
     warning = None
-    if ingest:
-        from ..ingest import ingest_paths
+    with Corpus.borrowed(corpus) as corpus:
+        if ingest:
+            from ..ingest import ingest_paths
 
-        report = ingest_paths([stored], db_path)
-        if report.ingested:
-            record["ingested_symbol"] = report.ingested[0][1]
-        elif report.unchanged:
-            with Store(db_path) as store:
-                record["ingested_symbol"] = store.connection.execute(
+            report = ingest_paths([stored], corpus.db_path)  # the ingest stage writes through its own connection
+            if report.ingested:
+                record["ingested_symbol"] = report.ingested[0][1]
+            elif report.unchanged:
+                record["ingested_symbol"] = corpus.store.connection.execute(
                     "SELECT symbol FROM sources WHERE path = ?", (str(stored.resolve()),)).fetchone()[0]
-        else:
-            reason = report.failed[0][1] if report.failed else (report.ignored[0][1] if report.ignored else "not a document")
-            warning = f"{file.name}: kept as evidence but not ingested ({reason})"
-    with Store(db_path) as store:
-        _require(store, case_id)
-        added = rows.add_evidence(store, record)
+            else:
+                reason = report.failed[0][1] if report.failed else (report.ignored[0][1] if report.ignored else "not a document")
+                warning = f"{file.name}: kept as evidence but not ingested ({reason})"
+        _require(corpus.store, case_id)
+        added = rows.add_evidence(corpus.store, record)
     return dict(record, added=added, warning=warning)
 
 
@@ -215,10 +215,10 @@ def resolve_target(store: Store, reference: str) -> dict:
     return {"target": paragraph["uid"], "citation": paragraph["citation"], "date": paragraph["date"], "concern_id": None}
 
 
-def link(db_path: Path, case_id: str, reference: str, role: str, note: str | None = None, shared_by: str | None = None) -> dict:
+def link(corpus: Corpus | Path, case_id: str, reference: str, role: str, note: str | None = None, shared_by: str | None = None) -> dict:
     if role not in LINK_ROLES:
         raise CaseError(f"as: {role!r} must be one of {', '.join(LINK_ROLES)}", field="as")
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         _require(store, case_id)
         target = resolve_target(store, reference)
         record = dict(target, case_id=case_id, role=role, note=note, added_at=rows.now(), shared_by=shared_by)
@@ -231,12 +231,13 @@ INVENTORY_COLUMNS = ("kind", "id", "title_or_measure", "imposing_member", "affec
                      "hs_codes", "status", "first_reported", "where_raised", "tags")
 
 
-def inventory_rows(db_path: Path, level: str = "like-minded", tag: str | None = None) -> list[list]:
+def inventory_rows(corpus: Corpus | Path, level: str = "like-minded", tag: str | None = None) -> list[list]:
     """Cases (only their fields shared at `level`) and the concerns inventory, in one table."""
     from ..concerns import inventory
 
     table = []
-    with Store(db_path) as store:
+    with Corpus.borrowed(corpus) as corpus:
+        store = corpus.store
         for case_id in rows.case_ids(store):
             case, _ = current(store, case_id)
             shared = case.shared(level)
@@ -246,14 +247,14 @@ def inventory_rows(db_path: Path, level: str = "like-minded", tag: str | None = 
                           "; ".join(shared.get("affected_members") or []), shared.get("measure_type", ""),
                           "; ".join(p["name"] for p in products), "; ".join(p["hs"] for p in products if p["hs"]),
                           shared.get("status", ""), (shared.get("dates") or {}).get("first_reported", ""), "; ".join(where), "case file"])
-    for row in inventory(db_path, tag=tag):
-        table.append(["concern", row["concern_id"], row["measure"], row["target"], row["raised_by"], "", row["products"] or "",
-                      row["hs_codes"] or "", "came back" if row["came_back"] else "raised", row["date"] or "",
-                      "; ".join([row["citation"], *row["came_back"]]), "; ".join(row["tags"])])
+        for row in inventory(corpus, tag=tag):
+            table.append(["concern", row["concern_id"], row["measure"], row["target"], row["raised_by"], "", row["products"] or "",
+                          row["hs_codes"] or "", "came back" if row["came_back"] else "raised", row["date"] or "",
+                          "; ".join([row["citation"], *row["came_back"]]), "; ".join(row["tags"])])
     return table
 
 
-def write_inventory(db_path: Path, path: Path, level: str = "like-minded", tag: str | None = None) -> int:
-    table = inventory_rows(db_path, level, tag)
+def write_inventory(corpus: Corpus | Path, path: Path, level: str = "like-minded", tag: str | None = None) -> int:
+    table = inventory_rows(corpus, level, tag)
     write_csv(path, list(INVENTORY_COLUMNS), table)
     return len(table)

@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from .. import config
-from ..cli import DB_OPTION, INDEX_OPTION, _db, _index, _print_json, main
+from ..cli import DB_OPTION, INDEX_OPTION, _corpus, _db, _print_json, main
+from ..corpus import Corpus
+from ..store import Store
 from ..results import CaseEntry, CaseShown, Watch, WatchReport, to_json
 from .model import LEVELS, LINK_ROLES, measure_types
 
@@ -44,6 +46,14 @@ def _print_rows(rows: list[dict], as_json: bool, empty: str, line) -> None:
         click.echo(line(row))
 
 
+def _cases(db_path: Path | None, index_dir: Path | None = None) -> Corpus:
+    """This invocation's corpus, passed down to the case file (which opens nothing itself). The case file may be
+    the first thing a home holds (a bundle imported into an empty home): its database is created then."""
+    if not _db(db_path).exists():
+        Store(_db(db_path)).close()
+    return _corpus(db_path, index_dir)
+
+
 def _run(function, *args, **kwargs):
     """Call a library function; its errors become one-line messages and exit status 1."""
     return function(*args, **kwargs)
@@ -68,7 +78,7 @@ def case_new(source: Path, db_path: Path | None) -> None:
     """Record a new case from a YAML file; prints its id."""
     from .casefile import create_case, load_case_file
 
-    case = _run(lambda: create_case(_db(db_path), load_case_file(source)))
+    case = _run(lambda: create_case(_cases(db_path), load_case_file(source)))
     click.echo(f"case {case.id} recorded: {case.title}")
 
 
@@ -80,7 +90,7 @@ def case_edit(case_id: str, source: Path, db_path: Path | None) -> None:
     """Save a new version of a case (earlier versions are kept)."""
     from .casefile import edit_case, load_case_file
 
-    changed = _run(lambda: edit_case(_db(db_path), case_id, load_case_file(source)))
+    changed = _run(lambda: edit_case(_cases(db_path), case_id, load_case_file(source)))
     click.echo(f"case {case_id}: {'new version saved' if changed else 'unchanged'}")
 
 
@@ -96,9 +106,9 @@ def case_list(db_path, as_json, csv_path, level, tag) -> None:
     """The cases recorded here (and received from other delegations)."""
     from .casefile import list_cases, write_inventory
 
-    cases = _run(list_cases, _db(db_path))
+    cases = _run(list_cases, _cases(db_path))
     if csv_path:
-        count = _run(write_inventory, _db(db_path), csv_path, level, tag)
+        count = _run(write_inventory, _cases(db_path), csv_path, level, tag)
         click.echo(f"{count} rows written to {csv_path}", err=True)
     if _shown_as_json(to_json(CaseEntry, cases), as_json):
         return
@@ -119,7 +129,7 @@ def case_show(case_id: str, db_path: Path | None, as_json: bool) -> None:
     """A case: fields with their sharing levels, versions and who shared them, evidence, links, timeline."""
     from .casefile import show_case
 
-    shown = _run(show_case, _db(db_path), case_id)
+    shown = _run(show_case, _cases(db_path), case_id)
     if _shown_as_json(to_json(CaseShown, shown), as_json):
         return
     case = shown["case"]
@@ -167,7 +177,7 @@ def case_evidence(case_id, file, note, level, ingest, by, db_path) -> None:
     """Attach a file to a case: a copy is kept under $WTO_ASSIST_HOME with its SHA-256."""
     from .casefile import add_evidence
 
-    record = _run(add_evidence, _db(db_path), config.home(), case_id, file, note, _user(by), level, ingest)
+    record = _run(add_evidence, _cases(db_path), config.home(), case_id, file, note, _user(by), level, ingest)
     if record["warning"]:
         click.echo(record["warning"], err=True)
     state = "attached" if record["added"] else "already attached"
@@ -185,7 +195,7 @@ def case_link(case_id, citation, role, note, db_path) -> None:
     """Link a paragraph ('G/C/M/990, para. 3'), a concern id or a dispute (DS###) to a case."""
     from .casefile import link
 
-    record = _run(link, _db(db_path), case_id, citation, role, note)
+    record = _run(link, _cases(db_path), case_id, citation, role, note)
     click.echo(f"{record['citation']} {'linked' if record['added'] else 'already linked'} to {case_id} as {role}")
 
 
@@ -200,9 +210,9 @@ def case_suggest(case_id, k, attach_concerns, db_path, index_dir, as_json) -> No
     """Paragraphs, concerns and disputes matching the case's Members, products and measure, with why."""
     from .suggest import attach_concerns as attach, suggest
 
-    result = _run(suggest, _db(db_path), _index(index_dir), case_id, k)
+    result = _run(suggest, _cases(db_path, index_dir), None, case_id, k)
     if attach_concerns:
-        result["attached"] = _run(attach, _db(db_path), case_id, result["concerns"])
+        result["attached"] = _run(attach, _cases(db_path), case_id, result["concerns"])
     if _shown_as_json(result, as_json):
         return
     for title, key in (("Paragraphs", "paragraphs"), ("Concerns", "concerns"), ("Disputes", "disputes")):
@@ -236,7 +246,7 @@ def case_brief(case_id, kind, body, meeting_date, release, out, db_path) -> None
     """Write a brief for `wto-assist draft` from a case: facts as points, linked paragraphs quoted."""
     from .brief import build_brief, write_brief
 
-    brief, notes = _run(build_brief, _db(db_path), case_id, kind, body, meeting_date, release)
+    brief, notes = _run(build_brief, _cases(db_path), case_id, kind, body, meeting_date, release)
     _run(write_brief, brief, notes, out)
     for note in notes:
         click.echo(note, err=True)
@@ -255,7 +265,7 @@ def case_export(case_ids, level, out, delegation, by, db_path) -> None:
     """Write cases (all by default) as a bundle for like-minded Members or the public (docs/case-bundle.md)."""
     from .bundle import export_bundle
 
-    report = _run(export_bundle, _db(db_path), config.home(), list(case_ids), level, out, delegation, _user(by))
+    report = _run(export_bundle, _cases(db_path), config.home(), list(case_ids), level, out, delegation, _user(by))
     click.echo(f"{len(report['cases'])} case(s), {report['evidence']} evidence file(s) at level {level}, "
                f"shared by {report['shared_by']} -> {out}")
 
@@ -266,9 +276,11 @@ def case_export(case_ids, level, out, delegation, by, db_path) -> None:
 def case_import(bundle, db_path) -> None:
     """Read a bundle: its cases are kept as versions beside your own, with who shared them; a bundle that
     fails its manifest or has a newer schema is refused and nothing is imported."""
+    from ..progress import Steps
     from .bundle import import_bundle
 
-    report = _run(import_bundle, _db(db_path), config.home(), bundle)
+    with Steps({"checked": ("Checking the bundle", "checked", "files"), "stored": ("Storing cases", "stored", "cases")}) as steps:
+        report = _run(import_bundle, _cases(db_path), config.home(), bundle, steps)
     click.echo(f"shared by {report['shared_by']} on {report['shared_at'][:10]} ({report['level']}): "
                f"{report['versions_added']} new version(s), {report['unchanged']} already here, "
                f"{report['evidence_added']} evidence file(s), {report['links_added']} link(s)")
@@ -285,7 +297,7 @@ def watch_add(name, query, member, case_id, report_existing, db_path) -> None:
     """Watch for new paragraphs matching a query (reported once by `watch run`)."""
     from .watch import add_watch
 
-    watch = _run(add_watch, _db(db_path), name, query, member, case_id, report_existing)
+    watch = _run(add_watch, _cases(db_path), name, query, member, case_id, report_existing)
     start = "" if report_existing else f"; {watch['already_in_corpus']} paragraph(s) already in the corpus count as seen"
     click.echo(f"watch {watch['name']!r} added{start}")
 
@@ -301,7 +313,7 @@ def watch_list(db_path, as_json) -> None:
         scope = "".join([f" --member {watch['member']}" if watch["member"] else "", f" --case {watch['case_id']}" if watch["case_id"] else ""])
         return f"{watch['name']}: {watch['query']!r}{scope} (last run {watch['last_run_at'] or 'never'}, {watch['seen']} seen)"
 
-    watches = _run(list_watches, _db(db_path))
+    watches = _run(list_watches, _cases(db_path))
     _print_rows(to_json(Watch, watches) if as_json else watches, as_json, "no watches", line)
 
 
@@ -312,7 +324,7 @@ def watch_run(db_path, as_json) -> None:
     """Report the paragraphs that matched each watch since its last run (run it after ingest or fetch)."""
     from .watch import run_watches
 
-    results = _run(run_watches, _db(db_path))
+    results = _run(run_watches, _cases(db_path))
     if _shown_as_json(to_json(WatchReport, results), as_json):
         return
     for watch in results:

@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
 
+from ..corpus import Corpus
 from ..store import Store
+
+
+@contextmanager
+def opened(source: Corpus | Path) -> Iterator[Store]:
+    """The store of the caller's Corpus, left open (the CLI's invocation, the web app); or, given a database
+    path (scripts, tests), a Corpus of its own for this block. The case file opens nothing else."""
+    with Corpus.borrowed(source) as corpus:
+        yield corpus.store
 
 
 def now() -> str:

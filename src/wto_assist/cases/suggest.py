@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from ..index.build import IndexMissing
-from ..search import Filters, Searcher
+from ..corpus import Corpus
+from ..search import Filters
 from ..store import Store
 from . import store as rows
 from .casefile import current, link
@@ -56,52 +57,50 @@ def why_matched(case: Case, text: str, named: set[str], speaker: str | None) -> 
     return reasons
 
 
-def suggest(db_path: Path, index_dir: Path, case_id: str, k: int = 10) -> dict:
-    with Store(db_path) as store:
+def suggest(corpus: Corpus | Path, index_dir: Path | None, case_id: str, k: int = 10) -> dict:
+    """`index_dir`: where the index is when `corpus` is a database path (a Corpus knows its own)."""
+    with Corpus.borrowed(corpus, index_dir) as corpus:
+        store = corpus.store
         case, _ = current(store, case_id)
         linked = {item["target"] for item in rows.links(store, case_id)}
-    notices: list[str] = []
-    return {
-        "case": case_id,
-        "paragraphs": _paragraphs(case, db_path, index_dir, k, linked, notices),
-        "concerns": _concerns(case, db_path, linked),
-        "disputes": _disputes(case, db_path, linked, notices, k),
-        "notices": notices,
-    }
+        notices: list[str] = []
+        return {
+            "case": case_id,
+            "paragraphs": _paragraphs(case, corpus, k, linked, notices),
+            "concerns": _concerns(case, corpus, linked),
+            "disputes": _disputes(case, store, linked, notices, k),
+            "notices": notices,
+        }
 
 
-def _paragraphs(case: Case, db_path: Path, index_dir: Path, k: int, linked: set[str], notices: list[str]) -> list[dict]:
+def _paragraphs(case: Case, corpus: Corpus, k: int, linked: set[str], notices: list[str]) -> list[dict]:
     query = " ".join([case.measure, *(product.name for product in case.products)])
     try:
-        searcher = Searcher(index_dir, db_path)
+        searcher = corpus.searcher  # the corpus's own, kept open for its other users
     except IndexMissing as error:
         notices.append(f"paragraphs not proposed: {error}")
         return []
-    try:
-        mode = None if searcher.manifest.get("dense") else "bm25"
-        hits = searcher.search(query, mode=mode, k=k * 4, filters=Filters(member=case.imposing_member))
-        found = []
-        for hit in hits:
-            if not hit["numbered"] and not hit["text"].rstrip().endswith((".", ":", ";")):
-                continue  # an agenda heading the segmenter kept as text: the paragraphs under it are what to cite
-            named = set(searcher.store.entity_keys(hit["symbol"], hit["seq"], ("member", "group")))
-            reasons = why_matched(case, hit["text"], named, hit["speaker"])
-            if reasons and hit["uid"] not in linked:
-                found.append({**{key: hit[key] for key in ("citation", "uid", "date", "body", "speaker", "text")}, "why": reasons})
-        return found[:k]
-    finally:
-        searcher.close()
+    mode = None if searcher.manifest.get("dense") else "bm25"
+    hits = searcher.search(query, mode=mode, k=k * 4, filters=Filters(member=case.imposing_member))
+    found = []
+    for hit in hits:
+        if not hit["numbered"] and not hit["text"].rstrip().endswith((".", ":", ";")):
+            continue  # an agenda heading the segmenter kept as text: the paragraphs under it are what to cite
+        named = set(searcher.store.entity_keys(hit["symbol"], hit["seq"], ("member", "group")))
+        reasons = why_matched(case, hit["text"], named, hit["speaker"])
+        if reasons and hit["uid"] not in linked:
+            found.append({**{key: hit[key] for key in ("citation", "uid", "date", "body", "speaker", "text")}, "why": reasons})
+    return found[:k]
 
 
-def _concerns(case: Case, db_path: Path, linked: set[str]) -> list[dict]:
+def _concerns(case: Case, corpus: Corpus, linked: set[str]) -> list[dict]:
     from ..concerns import inventory
 
     found = []
-    with Store(db_path) as store:
-        uids = {row["concern_id"]: uid for row in store.connection.execute(
-            "SELECT c.concern_id, p.uid FROM concerns c JOIN paragraphs p ON p.id = c.paragraph_id").fetchall()
-            for uid in [row["uid"]]}
-    for row in inventory(db_path):
+    uids = {row["concern_id"]: uid for row in corpus.store.connection.execute(
+        "SELECT c.concern_id, p.uid FROM concerns c JOIN paragraphs p ON p.id = c.paragraph_id").fetchall()
+        for uid in [row["uid"]]}
+    for row in inventory(corpus):
         if row["target"] != case.imposing_member:
             continue
         text = " ".join(filter(None, [row["measure"], row["products"], row["hs_codes"], row["evidence"]]))
@@ -118,29 +117,29 @@ def _concerns(case: Case, db_path: Path, linked: set[str]) -> list[dict]:
     return found
 
 
-def _disputes(case: Case, db_path: Path, linked: set[str], notices: list[str], k: int) -> list[dict]:
+def _disputes(case: Case, store: Store, linked: set[str], notices: list[str], k: int) -> list[dict]:
     from ..enrich.provisions import is_within
 
     found = []
-    with Store(db_path) as store:
-        if store.dispute_count() == 0:
-            notices.append("disputes not proposed: the dispute registry is not loaded (`wto-assist load-disputes FILE`)")
-            return []
-        for row in store.disputes(member=case.imposing_member, role="respondent"):
-            reasons = [f"{case.imposing_member} is respondent"]
-            reasons += [f"{member} is complainant" for member in case.affected_members if member in row["complainants"]]
-            reasons += [f"{member} is third party" for member in case.affected_members if member in row["third_parties"]]
-            cited = [key for key in row["provisions"] if any(is_within(key, wanted) for wanted in case.provisions)]
-            if cited:
-                reasons.append(f"cites {', '.join(cited[:4])}")
-            if len(reasons) == 1 or row["ds"] in linked:
-                continue  # the imposing Member as respondent alone is no reason, nor are words alone
-            reasons += why_matched(case, f"{row['title']} {row['summary'] or ''}", set(), None)
-            found.append({"citation": f"{row['ds']} ({row['short_title'] or row['title']})", "ds": row["ds"],
-                          "date": row["consultations_requested"], "why": reasons})
+    if store.dispute_count() == 0:
+        notices.append("disputes not proposed: the dispute registry is not loaded (`wto-assist load-disputes FILE`)")
+        return []
+    for row in store.disputes(member=case.imposing_member, role="respondent"):
+        reasons = [f"{case.imposing_member} is respondent"]
+        reasons += [f"{member} is complainant" for member in case.affected_members if member in row["complainants"]]
+        reasons += [f"{member} is third party" for member in case.affected_members if member in row["third_parties"]]
+        cited = [key for key in row["provisions"] if any(is_within(key, wanted) for wanted in case.provisions)]
+        if cited:
+            reasons.append(f"cites {', '.join(cited[:4])}")
+        if len(reasons) == 1 or row["ds"] in linked:
+            continue  # the imposing Member as respondent alone is no reason, nor are words alone
+        reasons += why_matched(case, f"{row['title']} {row['summary'] or ''}", set(), None)
+        found.append({"citation": f"{row['ds']} ({row['short_title'] or row['title']})", "ds": row["ds"],
+                      "date": row["consultations_requested"], "why": reasons})
     return sorted(found, key=lambda item: -len(item["why"]))[:k]
 
 
-def attach_concerns(db_path: Path, case_id: str, concerns: list[dict]) -> int:
+def attach_concerns(corpus: Corpus | Path, case_id: str, concerns: list[dict]) -> int:
     """Link proposed concerns to the case (as raised); returns how many were new."""
-    return sum(link(db_path, case_id, item["concern_id"], "raised")["added"] for item in concerns)
+    with Corpus.borrowed(corpus) as corpus:
+        return sum(link(corpus, case_id, item["concern_id"], "raised")["added"] for item in concerns)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from .. import members
+from ..corpus import Corpus
 from ..store import Store
 from . import store as rows
 from .casefile import _require
@@ -46,7 +47,7 @@ def _matches(store: Store, query: str, member: str | None) -> list[dict]:
     return [store.paragraph_by_uid(row["uid"]) for row in found]
 
 
-def add_watch(db_path: Path, name: str, query: str, member: str | None = None, case_id: str | None = None,
+def add_watch(corpus: Corpus | Path, name: str, query: str, member: str | None = None, case_id: str | None = None,
               report_existing: bool = False) -> dict:
     name = name.strip()
     if not _NAME.match(name):
@@ -58,7 +59,7 @@ def add_watch(db_path: Path, name: str, query: str, member: str | None = None, c
         if actor is None:
             raise CaseError(f"member: {member!r} is not a WTO Member, observer or group known to wto-assist", field="member")
         member = actor.name
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         if case_id:
             _require(store, case_id)
         if not rows.add_watch(store, name, query, member, case_id):
@@ -68,22 +69,22 @@ def add_watch(db_path: Path, name: str, query: str, member: str | None = None, c
     return {"name": name, "query": query, "member": member, "case_id": case_id, "already_in_corpus": len(existing)}
 
 
-def list_watches(db_path: Path) -> list[dict]:
-    with Store(db_path) as store:
+def list_watches(corpus: Corpus | Path) -> list[dict]:
+    with rows.opened(corpus) as store:
         return rows.watches(store)
 
 
-def waiting(db_path: Path) -> dict[str, int]:
+def waiting(corpus: Corpus | Path) -> dict[str, int]:
     """Watch name -> how many new paragraphs `watch run` would report now (nothing is marked as seen)."""
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         return {watch["name"]: count for watch in rows.watches(store)
                 if (count := len({p["uid"] for p in _matches(store, watch["query"], watch["member"])} - rows.seen_uids(store, watch["name"])))}
 
 
-def run_watches(db_path: Path) -> list[dict]:
+def run_watches(corpus: Corpus | Path) -> list[dict]:
     """Each watch with the paragraphs that matched since its last run (reported once, then remembered)."""
     result = []
-    with Store(db_path) as store:
+    with rows.opened(corpus) as store:
         for watch in rows.watches(store):
             seen = rows.seen_uids(store, watch["name"])
             new = [p for p in _matches(store, watch["query"], watch["member"]) if p["uid"] not in seen]

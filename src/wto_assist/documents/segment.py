@@ -370,14 +370,9 @@ def _unfinished_title(text: str) -> bool:
     return not re.search(r"[.:;!?…][\"'”’)\]\d]*$", stripped)
 
 
-def _apply_block_heading(block: _Block, top, sub):
-    title = f"{block.number}. {block.text}" if block.number and not block.marked else block.text
-    return _apply_heading(title, top, sub)
-
-
 def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
-    top = sub = None
+    headings = _Headings()
     last: str | None = None
     ordinal = 0
     first = next((block.number for block in body if block.number), None)
@@ -387,31 +382,31 @@ def _printed_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
     lost = _lost_numbers(body, contents)
     for block in body:
         if _heading_block(block, contents):
-            top, sub = _apply_block_heading(block, top, sub)
+            headings.apply(block)
             continue
         if (not block.number and first and first.isdigit() and leading == int(first) - 1 and _is_sentence(block.text)
                 and int(last or 0) < leading):
             last = str(int(last or 0) + 1)
-            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, headings.agenda(),
                                         numbering="counted", marked=False))
             continue
         if block.number:
             last = block.number
-            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), marked=True))
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, headings.agenda(), marked=True))
         elif id(block) in lost and last is not None and last.isdigit():
             last = str(int(last) + 1)
-            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub), numbering="counted",
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, headings.agenda(), numbering="counted",
                                         marked=False, numbering_note=lost[id(block)]))
         elif (block.garbled or block.marked) and last is not None and last.isdigit():
             last = str(int(last) + 1)
-            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, headings.agenda(),
                                         numbering="counted", marked=False))
         elif last is None:
             ordinal += 1
-            paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{ordinal}]", True, block.text, _agenda(top, sub),
+            paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{ordinal}]", True, block.text, headings.agenda(),
                                         numbering="ordinal", marked=False))
         else:
-            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, headings.agenda(),
                                         numbering="within", marked=block.marked))
     return paragraphs
 
@@ -436,7 +431,7 @@ def _lost_numbers(body: list[_Block], contents: set[str]) -> dict[int, str]:
 
 def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
-    top = sub = None
+    headings = _Headings()
     counter = 0
     last: str | None = None
     in_list = False  # after "… as follows:" or an item ending with ";": list items of that paragraph
@@ -469,7 +464,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             if reproduced is True:  # its first block decides: a quotation runs to its closing mark, whatever it says
                 reproduced = "quotation" if block.text.lstrip()[:1] in "\"“" else "text"
                 note = "a text reproduced in full from here on is taken as part of the paragraph above"
-            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub), numbering="within",
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, headings.agenda(), numbering="within",
                                         marked=block.marked, numbering_note=note))
             if reproduced == "quotation" and voice.closes_quotation(block.text):
                 reproduced = False
@@ -481,14 +476,14 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
                 _capitals(block.text) or _in_contents(block.text, contents) or _is_annex_heading(block.text)):
             heading = False  # a line without a full stop inside a list or a statement is part of it
         if heading:
-            top, sub = _apply_block_heading(block, top, sub)
+            headings.apply(block)
             in_list = in_statement = reported_above = False
             in_annex = in_annex or _is_annex_heading(block.text)
             continue
         if not started and not (block.marked or block.number or _is_sentence(block.text)):
             # Before the first marked paragraph: what the table of contents left ("Subjects discussed:").
             ordinal += 1
-            paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{ordinal}]", True, block.text, _agenda(top, sub),
+            paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{ordinal}]", True, block.text, headings.agenda(),
                                         numbering="ordinal", marked=False))
             continue
         started = True
@@ -519,7 +514,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
                 note = "taken as part of a statement reproduced in the paragraph above"
             elif after_quotation and not listed:
                 note = "taken as the paragraph going on after the quotation above"
-            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, _agenda(top, sub),
+            paragraphs.append(Paragraph(len(paragraphs) + 1, last, False, block.text, headings.agenda(),
                                         numbering="within", marked=block.marked, numbering_note=note))
             quoted_above = bool(block.text.lstrip()[:1] in "\"“" and voice.closes_quotation(block.text))
             # A list of clauses ("…;", "… and") ends with the item that ends with a full stop; a list of
@@ -559,7 +554,7 @@ def _counted_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragrap
             note = "an enumerated point (\"Second, …\") counted as a paragraph of its own; it may be printed inside the paragraph above"
         if paragraphs and paragraphs[-1].text == block.text:
             note = "repeats the text of the paragraph above (a conversion may have doubled it)"
-        paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, _agenda(top, sub),
+        paragraphs.append(Paragraph(len(paragraphs) + 1, last, True, block.text, headings.agenda(),
                                     numbering=numbering, marked=block.marked or bool(block.number), numbering_note=note))
         in_list = block.text.rstrip().endswith(":")
         nested = False
@@ -617,13 +612,13 @@ def _announced_items(text: str) -> int:
 
 def _ordinal_paragraphs(body: list[_Block], contents: set[str]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
-    top = sub = None
+    headings = _Headings()
     for block in body:
         if _heading_block(block, contents):
-            top, sub = _apply_block_heading(block, top, sub)
+            headings.apply(block)
             continue
         paragraphs.append(Paragraph(len(paragraphs) + 1, f"[{len(paragraphs) + 1}]", True, block.text,
-                                    _agenda(top, sub), numbering="ordinal", marked=False))
+                                    headings.agenda(), numbering="ordinal", marked=False))
     return paragraphs
 
 
@@ -637,17 +632,33 @@ def _attach(paragraphs: list[Paragraph], notes: dict[int, str]) -> list[Footnote
     return [Footnote(number, text, called.get(number)) for number, text in sorted(notes.items())]
 
 
-def _apply_heading(text: str, top: str | None, sub: str | None) -> tuple[str | None, str | None]:
-    heading = _heading_text(text)
-    if _is_top_heading(text) and not _SUB_HEADING.match(text):
-        return heading, None
-    return top, heading
+class _Headings:
+    """The agenda item a paragraph falls under: the last top heading and the sub-heading(s) under it.
+    Sub-headings printed one after another with no paragraph between them ("- Communication from China
+    and Pakistan (JOB/DEV/39/Rev.1)", "- Communication from Argentina, Brazil and Paraguay (JOB/DEV/41)")
+    are one item discussing every paper they name, so they are kept together, joined by "; "."""
 
+    def __init__(self) -> None:
+        self.top: str | None = None
+        self.sub: str | None = None
+        self.used = True  # a paragraph has been placed under the current sub-heading
 
-def _agenda(top: str | None, sub: str | None) -> str | None:
-    if top and sub:
-        return f"{top} – {sub}"
-    return top or sub
+    def apply(self, block: _Block) -> None:
+        text = f"{block.number}. {block.text}" if block.number and not block.marked else block.text
+        heading = _heading_text(text)
+        if _is_top_heading(text) and not _SUB_HEADING.match(text):
+            self.top, self.sub = heading, None
+        elif self.sub and not self.used:
+            self.sub = f"{self.sub}; {heading}"
+        else:
+            self.sub = heading
+        self.used = False
+
+    def agenda(self) -> str | None:
+        self.used = True
+        if self.top and self.sub:
+            return f"{self.top} – {self.sub}"
+        return self.top or self.sub
 
 
 def _looks_like_date_or_symbol(text: str) -> bool:

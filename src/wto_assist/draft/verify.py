@@ -20,7 +20,7 @@ still-RESTRICTED source fails.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -77,6 +77,11 @@ class Check:
     detail: str = ""
     check: str = ""  # the failed check (a key of CHECKS); empty when nothing failed
     corrected: str = ""  # for a re-numbered paragraph: the citation as it is now ("WT/COMTD/M/85, para. 54")
+    # A mismatch explained, for a page to show side by side: the draft's words and the record's where they
+    # differ, and the paragraphs where the quoted words do occur (the likely right citation).
+    draft_words: str = ""
+    record_words: str = ""
+    found_in: list[str] = field(default_factory=list)
 
 
 def _failure(citation: str, quote: str | None, check: str, detail: str = "") -> Check:
@@ -301,10 +306,15 @@ class _Verifier:
                 self.checks.append(Check(citation, quote, "renumbered", f"{citation} is now para. {now['paragraph']}"
                                          " (the document was re-numbered as the WTO printed it)", "renumbered", now["citation"]))
             elif finding is None:
-                self.checks.append(_failure(citation, quote, "source-missing", "no such paragraph" + _found_elsewhere(self.store, quote)))
+                found_in = _citations_holding(self.store, quote)
+                check = _failure(citation, quote, "source-missing", "no such paragraph" + _found_elsewhere(found_in))
+                self.checks.append(replace(check, found_in=found_in))
             elif finding.check == "quote-text":
-                detail = finding.detail + _difference([p["text"] for p in paragraphs], quote) + _found_elsewhere(self.store, quote)
-                self.checks.append(_failure(citation, quote, finding.check, detail))
+                differs, found_in = _differing_words([p["text"] for p in paragraphs], quote), _citations_holding(self.store, quote)
+                detail = finding.detail + _difference(differs) + _found_elsewhere(found_in)
+                draft_words, record_words = differs or ("", "")
+                self.checks.append(replace(_failure(citation, quote, finding.check, detail), draft_words=draft_words,
+                                           record_words=record_words, found_in=found_in))
             else:
                 self.checks.append(_failure(citation, quote, finding.check, finding.detail))
             return
@@ -339,8 +349,8 @@ class _Verifier:
             self.checks.append(_failure("(document)", None, "hidden-text-elsewhere", "; ".join(dict.fromkeys(rest))[:500]))
 
 
-def _difference(texts: list[str], quote: str) -> str:
-    """The words that differ, side by side: what the draft quotes and what the record has there."""
+def _differing_words(texts: list[str], quote: str) -> tuple[str, str] | None:
+    """The first words that differ: what the draft quotes and what the record has there (the closest paragraph)."""
     import difflib
 
     quoted = quote.split()
@@ -352,22 +362,29 @@ def _difference(texts: list[str], quote: str) -> str:
         if blocks and (best is None or sum(b.size for b in blocks) > best[0]):
             best = (sum(b.size for b in blocks), matcher, words)
     if best is None:
-        return ""
+        return None
     _, matcher, words = best
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag != "equal" and not (tag == "insert" and a1 in (0, len(quoted))):  # the record goes on around the quotation
-            draft, record = " ".join(quoted[a1:a2]) or "(nothing)", " ".join(words[b1:b2]) or "(nothing)"
-            return f"; the draft has “{draft}” where the record has “{record}”"
-    return ""
+            return " ".join(quoted[a1:a2]) or "(nothing)", " ".join(words[b1:b2]) or "(nothing)"
+    return None
 
 
-def _found_elsewhere(store: Store, quote: str) -> str:
+def _difference(differs: tuple[str, str] | None) -> str:
+    """The differing words, side by side, as the detail of a check says them."""
+    return f"; the draft has “{differs[0]}” where the record has “{differs[1]}”" if differs else ""
+
+
+def _citations_holding(store: Store, quote: str) -> list[str]:
     """Where the quoted words do occur in the record, if they do (the likely right citation)."""
     probe = re.sub(r"\s+", " ", quote.split("…")[0].split("...")[0]).strip(" “”\"'")
     if len(probe) < 20:
-        return ""
-    found = store.paragraphs_containing(probe[:120])
-    return f"; these words are in {', '.join(p['citation'] for p in found)}" if found else ""
+        return []
+    return [p["citation"] for p in store.paragraphs_containing(probe[:120])]
+
+
+def _found_elsewhere(found_in: list[str]) -> str:
+    return f"; these words are in {', '.join(found_in)}" if found_in else ""
 
 
 def _renumbered(store: Store, symbol: str, old_label: str, quote: str) -> dict | None:

@@ -21,7 +21,7 @@ from importlib import resources
 
 from .. import members
 from ..documents.speakers import identify
-from .sponsors import CO_SPONSORS, THE_PROPOSAL, heading_proponents, joint_authors, stated_proponents
+from .sponsors import CO_SPONSORS, THE_PROPOSAL, heading_proponents, joint_authors, named_papers, stated_proponents
 
 RELATIONS = ("support", "association", "shared view", "shared concern", "agreement")
 # Words a support phrase may pass through between its verb and the delegations it names.
@@ -200,8 +200,8 @@ _ANAPHOR_MANY = re.compile(r"^\w+\W+(?:[\w’'-]+\W+){0,8}?(?:these (?P<these>tw
 
 # "supported the proposal", naming no one: the proposal the agenda item discusses, whose proponents the
 # heading names (sponsors.py); not "the proposal by the Chairman", "the proposals made".
-_ANAPHOR_PROPOSAL = re.compile(r"^\w+\W+(?:fully\s+|strongly\s+|also\s+)?(?:the|this|that)\s+(?:revised\s+|joint\s+)?"
-                               r"(?:proposal|submission|communication)\b(?!\s+(?:by|of|from|made|submitted|presented|put|tabled|to|that|for|on|in|regarding|concerning)\b)",
+ANAPHOR_PROPOSAL = re.compile(r"^\w+\W+(?:fully\s+|strongly\s+|also\s+)?(?:for\s+)?(?:the|this|that)\s+(?:revised\s+|joint\s+)?"
+                               r"(?:proposals?|submissions?|communications?)\b(?!\s+(?:by|of|from|made|submitted|presented|put|tabled|to|that|for|on|in|regarding|concerning)\b)",
                                re.IGNORECASE)
 
 
@@ -215,13 +215,13 @@ def _anaphora(text: str, cue_start: int, phrase_end: int, supporters, cue: str, 
               else PREVIOUS_SPEAKER if _ANAPHOR_ONE.match(window) else None)
     own = {name for name, _ in supporters}
     named = [span.kb_id_ for span in actors if span.end_char <= cue_start and span.kb_id_ not in own and span.label_ == "MEMBER"]
-    if marker is None and cue in ("support", "association") and _ANAPHOR_PROPOSAL.match(window):
+    if marker is None and cue in ("support", "association") and ANAPHOR_PROPOSAL.match(window):
         # the proposal of the delegation named last in the sentence ("the proposal by Switzerland was
         # constructive, and he fully supported the proposal"), else the one the agenda item discusses
         sentence_start = max((end for _, end in _boundaries(text, cue_start)), default=0)
         in_sentence = [span.kb_id_ for span in actors if sentence_start <= span.start_char and span.end_char <= cue_start
                        and span.kb_id_ not in own and span.label_ == "MEMBER"]
-        evidence = window[: _ANAPHOR_PROPOSAL.match(window).end()].strip()
+        evidence = window[: ANAPHOR_PROPOSAL.match(window).end()].strip()
         supported = in_sentence[-1] if in_sentence else THE_PROPOSAL
         return [Relation(name, behalf, supported, None, "support", evidence) for name, behalf in supporters]
     if marker is None or cue == "shared":
@@ -429,8 +429,10 @@ def resolve_references(found: dict[int, list[Relation]], turns: list[Turn], text
             item = (turn.symbol, turn.agenda_item)
             stated = _stated_in_item(meeting, texts) if texts and any(
                 relation.supported in (CO_SPONSORS, THE_PROPOSAL) for relation in found[turn.paragraph_id]) else None
+            text = texts.get(turn.paragraph_id, "") if texts else ""
             resolved[turn.paragraph_id] = _unique([new for relation in found[turn.paragraph_id]
-                                                   for new in _resolve(relation, turn, earlier, authors.get(item), stated)])
+                                                   for new in _resolve(relation, turn, earlier, authors.get(item), stated,
+                                                                       _papers(relation, text))])
             if len(found[turn.paragraph_id]) >= 2:
                 authors[item] = joint_authors(found[turn.paragraph_id]) or authors.get(item)
         if turn.speaker_kind in ("member", "group"):
@@ -456,10 +458,18 @@ _OTHER = re.compile(r"\bother\b", re.IGNORECASE)
 _PREVIOUS_COUNT = {PREVIOUS_SPEAKER: 1, **{previous_speakers(count): count for count in (2, 3, 4, 5)}}
 
 
+def _papers(relation: Relation, text: str) -> tuple[str, ...]:
+    """The papers (symbols) whose proponents "the proponents"/"the proposal" of `relation` means."""
+    if relation.supported not in (CO_SPONSORS, THE_PROPOSAL) or not text:
+        return ()
+    start = text.find(relation.evidence[:60])
+    return named_papers(text, start, start + len(relation.evidence)) if start >= 0 else ()
+
+
 def _resolve(relation: Relation, turn: Turn, earlier: list[Turn], authors: list[str] | None = None,
-             stated: list[str] | None = None) -> list[Relation]:
+             stated: list[str] | None = None, papers: tuple[str, ...] = ()) -> list[Relation]:
     if relation.supported in (CO_SPONSORS, THE_PROPOSAL):
-        proponents = list(heading_proponents(turn.agenda_item))
+        proponents = list(heading_proponents(turn.agenda_item, papers))
         if not proponents and stated:
             proponents = [(name, None) for name in stated]
         if not proponents and relation.supported == CO_SPONSORS:

@@ -24,16 +24,64 @@ _PROPONENTS = re.compile(r"\b(?:proposal|communication|submission|paper)\s+(?:fr
 _JOINT_PAPER = re.compile(r"\b(?:paper|submission|proposals?|communication|recommendations)\b", re.IGNORECASE)
 
 
+# A document symbol as the minutes and headings write it: "WT/COMTD/W/192", "JOB/DEV/39/Rev.1", "WT/MIN(11)/11".
+_SYMBOL = re.compile(r"\b(?:WT|JOB|G|TN|IP|S)/[A-Za-z0-9()/.-]*[A-Za-z0-9)]")
+# Papers named right after "the proponents"/"the proposals": "of document JOB/DEV/39/Rev.1", "contained in
+# documents WT/COMTD/W/208 and WT/COMTD/W/192".
+_PAPERS_AFTER = re.compile(r"\s*(?:(?:of|in)|(?:contained|reflected|set\s+out|circulated)\s+in)\s+(?:the\s+)?(?:documents?\s+)?"
+                           r"(?P<symbols>(?:WT|JOB|G|TN|IP|S)/\S+(?:\s*(?:,|and|,\s+and)\s+(?:WT|JOB|G|TN|IP|S)/\S+)*)", re.IGNORECASE)
+
+
+def symbol_key(symbol: str) -> str:
+    """A symbol compared with another: upper case, without the sentence's closing punctuation or bracket."""
+    key = symbol.upper().rstrip(".,;:")
+    while key.endswith(")") and key.count(")") > key.count("("):
+        key = key[:-1].rstrip(".,;:")
+    return key
+
+
+def named_papers(text: str, phrase_start: int, phrase_end: int) -> tuple[str, ...]:
+    """The papers a reference to "the proponents"/"the proposal" in `text` means: those it names right after
+    it ("the proponents of document JOB/DEV/39/Rev.1"), else the last one the paragraph named before it
+    ("Turning to JOB/DEV/39/Rev.1, … he agreed with the proponents"); empty when it names none."""
+    after = _PAPERS_AFTER.match(text, phrase_end)
+    if after:
+        return tuple(symbol_key(match.group()) for match in _SYMBOL.finditer(after.group("symbols")))
+    before = list(_SYMBOL.finditer(text, 0, phrase_start))
+    return (symbol_key(before[-1].group()),) if before else ()
+
+
 @lru_cache(maxsize=512)
-def heading_proponents(agenda_item: str | None) -> tuple[tuple[str, str | None], ...]:
+def heading_proponents(agenda_item: str | None, papers: tuple[str, ...] = ()) -> tuple[tuple[str, str | None], ...]:
     """(Member or group, group it spoke for) that the heading names as proponents: "Proposal from China,
     Cuba and the African Group" -> China, Cuba, African Group; "revised submission by Benin, on behalf of
     the LDC Group" -> Benin for the LDC Group. Empty when the heading names none (or names an organisation,
-    "Proposal by the Committee on Regional Trade Agreements")."""
-    matches = list(_PROPONENTS.finditer(agenda_item or ""))
+    "Proposal by the Committee on Regional Trade Agreements"). An item whose heading lists several papers
+    by different proponents (sub-headings printed together: "… Communication from China and Pakistan
+    (JOB/DEV/39/Rev.1); … Communication from Argentina, Brazil and Paraguay (JOB/DEV/41)") answers for
+    the `papers` named (symbols), and for none when the reference names none: guessing would credit a
+    Member with backing a paper it never mentioned."""
+    heading = agenda_item or ""
+    matches = list(_PROPONENTS.finditer(heading))
     if not matches:
         return ()
-    names = matches[-1].group("names")
+    parts = [(match, heading[match.end() : matches[number + 1].start() if number + 1 < len(matches) else len(heading)])
+             for number, match in enumerate(matches)]
+    wanted = {symbol_key(paper) for paper in papers}
+    chosen = [match for match, after in parts if wanted & {symbol_key(found.group()) for found in _SYMBOL.finditer(after)}]
+    if not chosen:
+        lists = {_names(match) for match in matches}
+        if len(lists) > 1:
+            return ()
+        chosen = [matches[-1]]
+    found: list[tuple[str, str | None]] = []
+    for match in chosen:
+        found += [entry for entry in _names(match) if entry not in found]
+    return tuple(found)
+
+
+def _names(match: re.Match) -> tuple[tuple[str, str | None], ...]:
+    names = match.group("names")
     behalf = re.search(r"\bon\s+behalf\s+of\s+(.+)$", names, re.IGNORECASE)
     group = None
     if behalf:

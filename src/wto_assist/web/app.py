@@ -45,7 +45,7 @@ class WebState:
         self.with_dense = with_dense
         self.lock = SharedLock()
         self.corpus = Corpus(self.db_path, self.index_dir, model)
-        self.jobs: dict[str, dict] = {}  # upload id -> {"file", "status": running | done | failed, "message"}
+        self.jobs: dict = {}  # job id -> web.jobs.Job (an upload or an index job; the Corpus page follows it)
         self.load()
 
     @property

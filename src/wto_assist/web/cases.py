@@ -36,7 +36,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         from ..cases.watch import list_watches
 
         with state.lock:
-            cases, watches = list_cases(state.db_path), list_watches(state.db_path)
+            cases, watches = list_cases(state.corpus), list_watches(state.corpus)
         return [CaseEntry.from_record(case) for case in cases], [Watch.from_record(watch) for watch in watches]
 
     def listing(request: Request, status: int = 200, error: str | None = None, message: str | None = None,
@@ -49,7 +49,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         """The case page's and /api/cases/ID's one call: `case show`; an unknown case is not found (404)."""
         try:
             with state.lock:
-                return CaseShown.from_record(show_case(state.db_path, case_id))
+                return CaseShown.from_record(show_case(state.corpus, case_id))
         except CaseError as problem:
             raise NotFoundError(f"case_id: {problem}", field="case_id") from None
 
@@ -60,7 +60,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         if await checked_form(request) is None:
             return forged(request)
         with state.lock:
-            news = run(state.db_path)
+            news = run(state.corpus)
         return listing(request, news=[WatchReport.from_record(report) for report in news])
 
     def case_page(request: Request, case_id: str | None = None, status: int = 200, error: str | None = None) -> Response:
@@ -82,7 +82,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         out = state.data_dir / "bundles" / f"cases-{uuid.uuid4().hex[:8]}.zip"
         try:
             with state.lock:
-                export_bundle(state.db_path, config.home(), case_ids, form.get("level", ""), out,
+                export_bundle(state.corpus, config.home(), case_ids, form.get("level", ""), out,
                               form.get("delegation") or None, form.get("person") or "web user")
         except CaseError as problem:
             return case_page(request, case_ids[0], 400, messages.shown(problem)) if len(case_ids) == 1 else listing(request, 400, messages.shown(problem))
@@ -101,7 +101,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
             return listing(request, 400, messages.shown(problem))
         try:
             with state.lock:
-                report = import_bundle(state.db_path, config.home(), saved)
+                report = import_bundle(state.corpus, config.home(), saved)
         except CaseError as problem:
             return listing(request, 400, messages.shown(problem).replace(str(saved), getattr(form.get("file"), "filename", "the bundle")))
         finally:
@@ -121,10 +121,10 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         out = state.data_dir / "drafts" / f"case-{uuid.uuid4().hex[:8]}.docx"
         try:
             with state.lock:
-                brief_data, _ = build_brief(state.db_path, case_id, form.get("kind", ""), form.get("body", "").strip(),
+                brief_data, _ = build_brief(state.corpus, case_id, form.get("kind", ""), form.get("body", "").strip(),
                                             form.get("date", "").strip())
                 brief = parse_brief(brief_data, f"brief for case {case_id}")
-                draft_document(brief, state.db_path, state.index_dir, out, final=True, model=state.model)
+                draft_document(brief, state.corpus, state.index_dir, out, final=True)
         except DraftRejected as problem:
             failing = "; ".join(f"{c.citation}: {c.status}" for c in problem.checks if c.status != "verified")
             return case_page(request, case_id, 500, f"The draft was not written: {failing}")

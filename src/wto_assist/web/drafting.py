@@ -117,12 +117,27 @@ def _like_minded(state, brief) -> list:
                                       topic=topic, searcher=state.searcher if topic else None)
 
 
+def _final_brief(form: dict, composed, kept: list[str] | None) -> dict:
+    """The brief the download is drafted from: the passages kept (all found, before the user has ticked any)
+    as explicit citations with their exact words, the path `wto-assist draft --final` takes."""
+    if kept is None:
+        chosen = list(composed.quotes)
+    else:
+        chosen = [composed.quotes[int(i)] for i in kept if i.isdecimal() and len(i) <= 4 and int(i) < len(composed.quotes)]
+    final = brief_from_form(form)
+    final["support"] = [{"citation": q.citation, "quote": q.text, "use": q.use} for q in chosen]
+    return final
+
+
 def preview_or_render(request, state, values: dict, keep: list[str], page):
-    """Preview: the language compose() finds, withheld passages shown unticked with the reason.
-    Download: the ticked passages as explicit citations with their exact words, through draft_document,
-    the path `wto-assist draft --final` takes."""
+    """Preview: the language compose() finds (withheld passages shown unticked with the reason) and the whole
+    statement as its DOCX will read (draft/preview.py), with the passages ticked. Download: the ticked
+    passages through draft_document, the path `wto-assist draft --final` takes."""
+    from ..draft.preview import preview_statement
+
     form = draft_form(values)
     allow_restricted = form["allow_restricted"]
+    kept = keep if values.get("previewed") else None  # the ticks of a preview the user has seen
 
     def failure(error: Exception, status: int = 400):
         field, message = _error_field(str(error), form)
@@ -135,17 +150,23 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
     except (BriefError, DraftError, SearchError) as error:
         return failure(error)
     if values.get("action", "preview") != "download":
-        quotes = [{"citation": q.citation, "text": q.text, "restricted": q.restricted, "withheld": None} for q in composed.quotes]
-        quotes += [{"citation": q.citation, "text": q.text, "restricted": True, "withheld": q.withheld} for q in composed.withheld]
+        ticked = set(range(len(composed.quotes))) if kept is None else {int(i) for i in kept if i.isdecimal() and len(i) <= 4}
+        quotes = [{"citation": q.citation, "text": q.text, "restricted": q.restricted, "withheld": None, "kept": n in ticked}
+                  for n, q in enumerate(composed.quotes)]
+        quotes += [{"citation": q.citation, "text": q.text, "restricted": True, "withheld": q.withheld, "kept": False}
+                   for q in composed.withheld]
         warnings = [w for w in composed.warnings if " not quoted: " not in w]  # withheld passages are listed with their reason
+        try:
+            final = parse_brief(_final_brief(form, composed, kept), "form")
+            with state.lock:
+                statement = preview_statement(final, state.corpus, state.data_dir / "drafts", allow_restricted=allow_restricted)
+        except (BriefError, DraftError, SearchError) as error:
+            return failure(error)
         return page(request, "draft.html", form=form, errors={},
-                    preview={"quotes": quotes, "warnings": warnings, "like_minded": _like_minded(state, brief)})
-    chosen = [composed.quotes[int(i)] for i in keep if i.isdecimal() and len(i) <= 4 and int(i) < len(composed.quotes)]
-    final = brief_from_form(form)
-    final["support"] = [{"citation": q.citation, "quote": q.text, "use": q.use} for q in chosen]
+                    preview={"quotes": quotes, "warnings": warnings, "like_minded": _like_minded(state, brief), "statement": statement})
     out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
     try:
-        brief = parse_brief(final, "form")
+        brief = parse_brief(_final_brief(form, composed, keep), "form")
         with state.lock:
             draft_document(brief, state.corpus, state.index_dir, out, final=True, allow_restricted=allow_restricted)
     except DraftRejected as error:

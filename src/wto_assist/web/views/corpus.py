@@ -1,18 +1,18 @@
-"""The Corpus page: the documents held, an upload ingested as a job (web/jobs.py), the index's state."""
+"""The Corpus page: the documents held, whether the index covers them ("Index now"), an upload ingested as
+a job, and the jobs' state as JSON for the page to follow (web/jobs.py)."""
 
 from __future__ import annotations
 
-import threading
 import time
-import uuid
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ...documents.readers import SUPPORTED_SUFFIXES
-from ..jobs import ingest_upload
+from ...index_health import index_health
+from .. import jobs
 from ..messages import shown
 from ..uploads import UploadRejected, save_upload
 from . import Site
@@ -35,8 +35,11 @@ def _index_status(state: WebState) -> dict | None:
 def routes(site: Site) -> list[Route]:
     state, page, checked_form, forged = site.state, site.page, site.checked_form, site.forged
 
+    def followed(job: jobs.Job) -> Response:
+        return RedirectResponse(f"/corpus?job={job.id}", status_code=303)
+
     async def corpus(request: Request) -> Response:
-        message, error = None, None
+        error = None
         if request.method == "POST":
             form = await checked_form(request)
             if form is None:
@@ -47,19 +50,32 @@ def routes(site: Site) -> list[Route]:
                 error = shown(problem)
             else:
                 # Ingesting and re-indexing take seconds to minutes: a job of its own, so every other page stays live.
-                job = uuid.uuid4().hex[:12]
-                state.jobs[job] = {"file": saved.name, "status": "running", "message": f"Ingesting {saved.name}…"}
-                threading.Thread(target=ingest_upload, args=(state, saved, job), daemon=True).start()
-                return RedirectResponse(f"/corpus?job={job}", status_code=303)
+                return followed(jobs.start(state, "upload", f"Ingesting {saved.name}…", jobs.ingest_upload, saved))
         state.follow()
         from ...coverage import coverage
 
+        searcher = state.searcher
         with state.lock:
-            documents, failures = state.corpus.store.documents(), state.corpus.store.failures()
-        with state.lock:
+            store = state.corpus.store
+            documents, failures = store.documents(), store.failures()
             held = coverage(state.corpus)
+            health = index_health(store, searcher.manifest if searcher else None)
         job = state.jobs.get(request.query_params.get("job", ""))
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
-                    index=_index_status(state), message=message, error=error, job=job, coverage=held)
+                    index=_index_status(state), health=health, error=error, job=job, coverage=held)
 
-    return [Route("/corpus", corpus, methods=["GET", "POST"])]
+    async def index_now(request: Request) -> Response:
+        """Start bringing the index up to date (one index job at a time: a second click follows the first)."""
+        if await checked_form(request) is None:
+            return forged(request)
+        return followed(jobs.start(state, "index", "Updating the index…", jobs.index_now))
+
+    def job_state(request: Request) -> Response:
+        """A job's state as JSON, for the Corpus page's script to follow it without reloading."""
+        job = state.jobs.get(request.path_params["job"])
+        if job is None:
+            return JSONResponse({"error": "job: no such job (jobs are kept until the app restarts)", "field": "job"}, status_code=404)
+        return JSONResponse(job.to_json())
+
+    return [Route("/corpus", corpus, methods=["GET", "POST"]), Route("/corpus/index", index_now, methods=["POST"]),
+            Route("/corpus/jobs/{job}", job_state)]
