@@ -87,6 +87,14 @@ def test_watches_show_new_paragraphs_once(tmp_path, monkeypatch):
     assert first.status_code == 200 and "apples: 1 new" in first.text and "G/SPS/R/993, para. 4" in first.text
     again = client.post("/cases/watches", data={"csrf_token": token})
     assert "apples: 0 new" in again.text and "G/SPS/R/993, para. 4" not in again.text
+    # POST /api/watches runs them as the page's button does, and answers what `watch run --json` prints.
+    assert runner.invoke(main, ["watch", "add", "apples-too", "--query", "apples", "--report-existing"]).exit_code == 0
+    ran = client.post("/api/watches", data={"csrf_token": token})
+    assert ran.status_code == 200
+    assert {watch["name"]: [p["citation"] for p in watch["new"]] for watch in ran.json()} == {"apples": [], "apples-too": ["G/SPS/R/993, para. 4"]}
+    assert json.loads(runner.invoke(main, ["watch", "run", "--json"]).stdout)[1]["new"] == []  # reported once, whichever front end ran it
+    forged = client.post("/api/watches", data={"csrf_token": "forged"})
+    assert forged.status_code == 403 and forged.json()["field"] == "csrf_token"
 
 
 def test_export_and_import_are_for_editors_and_the_bundle_holds_no_internal_file(tmp_path, monkeypatch):

@@ -22,7 +22,7 @@ from ..errors import NotFoundError
 from ..results import CaseEntry, CaseShown, Watch, WatchReport
 from ..search import SearchError
 from . import messages
-from .views import api_answer
+from .views import api_answer, forged_form
 
 BRIEF_KINDS = ("committee-statement", "tpr-questions", "joint-statement")
 
@@ -53,15 +53,18 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         except CaseError as problem:
             raise NotFoundError(f"case_id: {problem}", field="case_id") from None
 
-    async def run_watches(request: Request) -> Response:
-        """New paragraphs for each watch since its last run (then remembered, as `watch run` does)."""
+    def watch_news() -> list[WatchReport]:
+        """The Cases page's and POST /api/watches' one call: `watch run`."""
         from ..cases.watch import run_watches as run
 
+        with state.lock:
+            return [WatchReport.from_record(report) for report in run(state.corpus)]
+
+    async def run_watches(request: Request) -> Response:
+        """New paragraphs for each watch since its last run (then remembered, as `watch run` does)."""
         if await checked_form(request) is None:
             return forged(request)
-        with state.lock:
-            news = run(state.corpus)
-        return listing(request, news=[WatchReport.from_record(report) for report in news])
+        return listing(request, news=watch_news())
 
     def case_page(request: Request, case_id: str | None = None, status: int = 200, error: str | None = None) -> Response:
         case_id = case_id or request.path_params["case_id"]
@@ -141,14 +144,19 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         """/api/cases/ID: what `case show ID --json` prints."""
         return api_answer(one_case(request.path_params["case_id"]))
 
-    def api_watches(request: Request) -> Response:
-        """/api/watches: what `watch list --json` prints (running them stays a POST of the Cases page)."""
-        return api_answer(cases_and_watches()[1])
+    async def api_watches(request: Request) -> Response:
+        """GET /api/watches: what `watch list --json` prints; POST (csrf_token; editors only, as the Cases page's
+        button): what `watch run --json` prints, each new paragraph reported once."""
+        if request.method == "GET":
+            return api_answer(cases_and_watches()[1])
+        if await checked_form(request) is None:
+            raise forged_form()
+        return api_answer(watch_news())
 
     return [
         Route("/api/cases", api_cases),
         Route("/api/cases/{case_id}", api_case),
-        Route("/api/watches", api_watches),
+        Route("/api/watches", api_watches, methods=["GET", "POST"]),
         Route("/cases", listing),
         Route("/cases/export", export, methods=["POST"]),
         Route("/cases/import", import_, methods=["POST"]),

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from ...errors import WtoAssistError
 from ...results import Result
 from ..security import Access
 
@@ -37,12 +38,9 @@ class Site:
 
     async def api_form(self, request: Request):
         """A twin's posted form; a missing or wrong form token is an error naming it (403), as the page refuses it."""
-        from ...errors import WtoAssistError
-
         form = await self.checked_form(request)
         if form is None:
-            raise WtoAssistError("csrf_token: the form token is missing or wrong; read it from a wto-assist page",
-                                 field="csrf_token", status=403)
+            raise forged_form()
         return form
 
     def forged(self, request: Request) -> Response:
@@ -70,3 +68,9 @@ def whole_number(params, name: str, default: int, largest: int) -> int:
     if not given.isdecimal() or len(given) > 7 or not 1 <= int(given) <= largest:
         raise field_error(name, f"{given!r} is not a whole number from 1 to {largest}")
     return int(given)
+
+
+def forged_form() -> WtoAssistError:
+    """What a twin answers a POST without the pages' form token."""
+    return WtoAssistError("csrf_token: the form token is missing or wrong; read it from a wto-assist page", field="csrf_token",
+                          status=403)
