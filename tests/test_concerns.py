@@ -109,3 +109,46 @@ def test_web_concerns_and_coalitions_pages(goods_db, tmp_path):
     assert coalition.status_code == 200 and "Australia" in coalition.text
     backing = client.get("/coalitions?member=Australia").text
     assert "Canada" in backing and "New Zealand" in backing and "backed it" in backing
+
+
+def test_concerns_and_coalitions_twins_answer_what_the_cli_prints(goods_db, tmp_path):
+    """/api/concerns and /api/coalitions: the same call and JSON as `concerns --json` and `coalition --json`."""
+    from starlette.testclient import TestClient
+
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import create_app
+
+    db, _ = goods_db
+    build_index(db, tmp_path / "index", with_dense=False)
+    client = TestClient(create_app(db, tmp_path / "index", tmp_path / "data", with_dense=False), base_url="http://127.0.0.1")
+    runner = CliRunner()
+    concerns = client.get("/api/concerns", params={"target": "China"})
+    cli = runner.invoke(main, ["concerns", "--target", "China", "--json", "--db", str(db)])
+    assert concerns.status_code == 200 and concerns.json() == json.loads(cli.stdout)
+    assert {row["target"] for row in concerns.json()} == {"China"} and any(row["reply"] for row in concerns.json())
+    unknown = client.get("/api/concerns", params={"target": "Examplelandia"})
+    assert unknown.status_code == 400 and unknown.json()["field"] == "target"
+    topic = client.get("/api/coalitions", params={"q": "barley duties"})
+    cli = runner.invoke(main, ["coalition", "barley duties", "--json", "--db", str(db), "--index", str(tmp_path / "index")])
+    assert topic.status_code == 200 and topic.json() == json.loads(cli.stdout)
+    assert "Australia" in {line["member"] for line in topic.json()["lines"]}
+    part = client.get("/api/coalitions", params={"q": "barley duties", "member": "Australia"}).json()
+    assert part["answers"] and {line["member"] for line in part["lines"]} == {"Australia"}
+    backing = client.get("/api/coalitions", params={"member": "Australia"}).json()
+    assert {"Canada", "New Zealand"} <= {line["member"] for line in backing["lines"] if line["role"] == "backed it"}
+    for params, field in (({}, "q"), ({"member": "Examplelandia"}, "member")):
+        answer = client.get("/api/coalitions", params=params)
+        assert answer.status_code == 400 and answer.json()["field"] == field, params
+    # Tagging, as the page's tag buttons do: the concern as it is now, or an error naming the field.
+    post = lambda form: client.post("/api/concerns", data={"csrf_token": client.app.access.form_token, **form},
+                                    headers={"origin": "http://127.0.0.1"})
+    first = concerns.json()[0]
+    tagged = post({"concern_id": first["concern_id"], "tag": "coercion"})
+    assert tagged.status_code == 200 and tagged.json() == {**first, "tags": ["coercion"]}
+    assert inventory(db, tag="coercion")[0]["concern_id"] == first["concern_id"]
+    assert post({"concern_id": first["concern_id"], "tag": "coercion", "remove": "1"}).json()["tags"] == []
+    for form, status, field in (({"concern_id": "000000000000", "tag": "coercion"}, 404, "concern_id"),
+                                ({"concern_id": first["concern_id"], "tag": "<b>"}, 400, "tag"),
+                                ({"concern_id": first["concern_id"], "tag": "coercion", "csrf_token": "forged"}, 403, "csrf_token")):
+        answer = post(form)
+        assert answer.status_code == status and answer.json()["field"] == field, form

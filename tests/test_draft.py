@@ -1,5 +1,6 @@
 """Drafting: every template renders, opens, converts with LibreOffice; verify catches bad quotes."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from wto_assist.registry import load_registry
 from wto_assist.store import Store
 
 from .conftest import CORPUS, REPO, soffice
+from .test_json_schema import SCRIPT as SCHEMA, problems
 
 EXAMPLES = REPO / "examples"
 JOINT = {
@@ -237,6 +239,26 @@ def test_verify_fails_on_an_altered_quote_or_a_missing_paragraph_without_final(s
     result = CliRunner().invoke(main, ["verify", str(altered), "--db", str(sample[0])])
     assert result.exit_code == 1  # a failed check is a failure, --final or not
     assert "MISMATCH" in result.stdout and "SOURCE MISSING" in result.stdout
+    as_json = CliRunner().invoke(main, ["verify", str(altered), "--db", str(sample[0]), "--json"])
+    schema = json.loads((SCHEMA.TARGET / SCHEMA.file_name("verify")).read_text(encoding="utf-8"))
+    rows = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1 and problems(rows, schema, schema) == []
+    assert [(row["status"], row["failed"]) for row in rows] == [("mismatch", True), ("source missing", True)]
+    # The Verify page's JSON twin checks the same upload with the same call and answers the same JSON.
+    from starlette.testclient import TestClient
+
+    from wto_assist.web.app import create_app
+
+    app = create_app(sample[0], sample[1], tmp_path / "web", with_dense=False)
+    client = TestClient(app, base_url="http://127.0.0.1", headers={"origin": "http://127.0.0.1"})
+    upload = {"file": ("altered.docx", altered.read_bytes())}
+    answer = client.post("/api/verify", data={"csrf_token": app.access.form_token}, files=upload)
+    assert answer.status_code == 200 and answer.json() == rows
+    assert not any((tmp_path / "web" / "verify").iterdir())  # a checked upload is not kept
+    forged = client.post("/api/verify", data={"csrf_token": "forged"}, files=upload)
+    assert forged.status_code == 403 and forged.json()["field"] == "csrf_token"
+    wrong = client.post("/api/verify", data={"csrf_token": app.access.form_token}, files={"file": ("notes.pdf", b"%PDF")})
+    assert wrong.status_code == 400 and wrong.json()["field"] == "file"
     assert CliRunner().invoke(main, ["verify", str(out), "--final", "--db", str(sample[0])]).exit_code == 0
 
 

@@ -206,10 +206,12 @@ def test_a_library_error_no_page_handles_is_its_message_and_status(sample_db, tm
     def lost(*args, **kwargs):
         raise NotFoundError("no dispute DS999 in the registry", field="dispute")
 
-    monkeypatch.setattr(disputes_page, "find_disputes", lost)
+    monkeypatch.setattr(disputes_page, "dispute_file", lost)
     client, _ = _client(sample_db, tmp_path)
-    answer = client.get("/disputes?member=Bangladesh")
+    answer = client.get("/disputes/DS990")
     assert answer.status_code == 404 and "no dispute DS999 in the registry" in answer.text
+    twin = client.get("/api/disputes/DS990")
+    assert twin.status_code == 404 and twin.json() == {"error": "no dispute DS999 in the registry", "field": "dispute"}
 
 def test_search_page_marks_only_the_querys_own_words_counts_them_and_says_what_to_try(sample_db, tmp_path):
     client, _ = _client(sample_db, tmp_path)

@@ -2,6 +2,7 @@
 evidence and links, a verified draft of the next statement, export and import (editors only remotely)."""
 
 import io
+import json
 import shutil
 import zipfile
 
@@ -54,6 +55,17 @@ def test_cases_pages_show_the_case_and_draft_the_next_statement(tmp_path, monkey
     assert "raised in the Council for Trade in Goods by European Union" in page.text and "G/C/M/991, para. 5" in page.text
     assert "&lt;b&gt;firms&lt;/b&gt;" in page.text and "<b>firms</b>" not in page.text  # evidence notes are escaped
     assert client.get("/cases/no-such-case").status_code == 404
+    # The JSON twins answer what `case list`, `case show` and `watch list` print.
+    runner = CliRunner()
+    for path, arguments in (("/api/cases", ["case", "list"]), (f"/api/cases/{case_id}", ["case", "show", case_id]),
+                            ("/api/watches", ["watch", "list"])):
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer.json() == json.loads(runner.invoke(main, [*arguments, "--json"]).stdout), path
+    shown = client.get(f"/api/cases/{case_id}").json()
+    assert {link["current_citation"] for link in shown["links"]} == {"G/C/M/991, para. 1", "G/C/M/991, para. 5"}
+    assert shown["evidence"][0]["note"] == "<b>firms</b>"
+    absent = client.get("/api/cases/no-such-case")
+    assert absent.status_code == 404 and absent.json()["field"] == "case_id" and "no-such-case" in absent.json()["error"]
     drafted = client.post("/cases/draft", data={"csrf_token": token, "case_id": case_id, "kind": "committee-statement",
                                                 "body": "Council for Trade in Goods", "date": "2026-12-10"})
     assert drafted.status_code == 200 and drafted.content[:2] == b"PK"
@@ -75,6 +87,14 @@ def test_watches_show_new_paragraphs_once(tmp_path, monkeypatch):
     assert first.status_code == 200 and "apples: 1 new" in first.text and "G/SPS/R/993, para. 4" in first.text
     again = client.post("/cases/watches", data={"csrf_token": token})
     assert "apples: 0 new" in again.text and "G/SPS/R/993, para. 4" not in again.text
+    # POST /api/watches runs them as the page's button does, and answers what `watch run --json` prints.
+    assert runner.invoke(main, ["watch", "add", "apples-too", "--query", "apples", "--report-existing"]).exit_code == 0
+    ran = client.post("/api/watches", data={"csrf_token": token})
+    assert ran.status_code == 200
+    assert {watch["name"]: [p["citation"] for p in watch["new"]] for watch in ran.json()} == {"apples": [], "apples-too": ["G/SPS/R/993, para. 4"]}
+    assert json.loads(runner.invoke(main, ["watch", "run", "--json"]).stdout)[1]["new"] == []  # reported once, whichever front end ran it
+    forged = client.post("/api/watches", data={"csrf_token": "forged"})
+    assert forged.status_code == 403 and forged.json()["field"] == "csrf_token"
 
 
 def test_export_and_import_are_for_editors_and_the_bundle_holds_no_internal_file(tmp_path, monkeypatch):

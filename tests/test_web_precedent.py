@@ -57,3 +57,33 @@ def test_corpus_page_says_what_the_corpus_covers(client):
     table = page.split('id="coverage"')[1].split("</table>")[0]
     assert "dispute summaries (registry)" in table and "<td>2</td>" in table
     assert "Dispute registry: 2 disputes (to DS567)" in page
+
+
+def test_disputes_and_precedent_twins_answer_json(client):
+    from .test_web_api import _schema
+    from .test_json_schema import problems
+
+    listed = client.get("/api/disputes", params={"provision": "Art. XXI GATT"})
+    schema = _schema("disputes --provision")
+    assert listed.status_code == 200 and problems(listed.json(), schema, schema) == []
+    assert [d["ds"] for d in listed.json()] == ["DS512"] and listed.json()[0]["involvement"][0]["how"]
+    by_member = client.get("/api/disputes", params={"member": "Ukraine", "role": "complainant"}).json()
+    assert [d["ds"] for d in by_member] == ["DS512"] and by_member[0]["roles"] == ["complainant"]
+    wrong = client.get("/api/disputes", params={"member": "Bangaldesh"})
+    assert wrong.status_code == 400 and wrong.json()["field"] == "member" and "Bangladesh" in wrong.json()["error"]
+    assert client.get("/api/disputes", params={"role": "respondent"}).json()["field"] == "role"
+
+    one = client.get("/api/disputes/DS512").json()
+    assert one["dispute"]["ds"] == "DS512" and "Bolivia, Plurinational State of" in one["dispute"]["third_parties"]
+    assert len(one["summary"]) >= 10 and all(p["date"] for p in one["summary"])
+    absent = client.get("/api/disputes/DS1")
+    assert absent.status_code == 404 and absent.json()["field"] == "number"
+
+    related = client.get("/api/precedent", params={"provision": "GATT XXI", "related": "1"})
+    schema = _schema("precedent")
+    assert related.status_code == 200 and problems(related.json(), schema, schema) == []
+    assert [d["ds"] for d in related.json()["disputes"]] == ["DS512", "DS567"]
+    for params, field in (({"provision": "Art. XCIX of Widgets"}, "provision"), ({}, "provision"),
+                          ({"provision": "GATT XXI", "k": "0"}, "k")):
+        answer = client.get("/api/precedent", params=params)
+        assert answer.status_code == 400 and answer.json()["field"] == field, params

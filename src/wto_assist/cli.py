@@ -297,17 +297,13 @@ def restriction(symbol: str, decision: str | None, reason: str | None, db_path: 
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of paragraphs.")
 def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a document, or one paragraph, with citations."""
-    symbol = normalise_symbol(symbol)
-    store = _open(db_path)
-    document = store.document(symbol)
-    if document is None:
-        raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
-    paragraphs = store.paragraphs(symbol, label)
-    cited = store.disputes_cited(symbol) if label is None else []
-    if label is not None and not paragraphs:
-        raise click.ClickException(f"{symbol} has no paragraph {label}")
+    from .reading import read_document
+
+    shown = read_document(_corpus(db_path), symbol, label)
+    symbol, document, paragraphs = shown["document"]["symbol"], shown["document"], shown["paragraphs"]
+    cited = shown["disputes_cited"] if label is None else []
     if as_json:
-        _print_json(paragraphs)
+        _print_json(to_json(results.Paragraph, paragraphs))
         return
     click.echo(f"{symbol} | {document['body'] or '-'} | {document['family']} | {document['date'] or 'undated'} | {_status(document)}")
     if document["restricted_on_circulation"]:
@@ -331,8 +327,7 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         marker = _NUMBERING_MARKERS.get(paragraph["numbering"] or "", "")
         click.echo(f"\n[{paragraph['citation']}{marker}] {who}".rstrip())
         click.echo(textwrap.fill(paragraph["text"], width=100, initial_indent="  ", subsequent_indent="  "))
-    shown = {paragraph["seq"] for paragraph in paragraphs}
-    notes = [note for note in document["footnotes"] if label is None or note["paragraph_seq"] in shown]
+    notes = shown["footnotes"]
     if notes:
         click.echo("\nFootnotes:")
         labels = {paragraph["seq"]: paragraph["paragraph"] for paragraph in paragraphs}
@@ -357,7 +352,7 @@ def check_numbering_command(symbol: str | None, db_path: Path | None, as_json: b
     store = _open(db_path)
     reports = check_numbering(store, symbol)
     if as_json:
-        _print_json([report.to_json() for report in reports])
+        _print_json(to_json(results.NumberingCheck, [report.to_json() for report in reports]))
     else:
         for report in reports:
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.kinds.items()))
@@ -616,20 +611,17 @@ def relations_command(member, symbol, date_from, date_to, db_path, as_json) -> N
 def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> None:
     """For a topic (QUERY): proponents, backers, sceptics and opponents; for a Member (--member): who backed
     it and whom it backed; for both: the Member's part in the topic in plain words. Each with citations."""
-    from .coalitions import member_coalition, topic_coalition, write_coalition_csv
+    from .coalitions import coalition, write_coalition_csv
 
     if not query and not member:
         raise click.ClickException("give a QUERY (a topic), --member, or both")
-    if not query:
-        result = member_coalition(_corpus(db_path, index_dir), member)
-    else:
-        result = topic_coalition(_open_searcher(db_path, index_dir, None), query, member=member)
+    result = coalition(_corpus(db_path, index_dir), query, member)
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if csv_path:
         write_coalition_csv(result, csv_path)
     if as_json:
-        _print_json(result.as_json())
+        _print_json(to_json(results.Coalition, result.as_json()))
         return
     click.echo(f"Coalition: {result.subject}")
     for answer in result.answers:
@@ -658,7 +650,7 @@ def concerns_command(member, target, tag_filter, db_path, as_json, csv_path) -> 
     if csv_path:
         write_inventory_csv(rows, csv_path)
     if as_json:
-        _print_json(rows)
+        _print_json(to_json(results.Concern, rows))
         return
     if not rows:
         click.echo("no concerns")
@@ -762,24 +754,9 @@ def _print_disputes(rows: list[dict]) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def disputes(member, role, provision, status, db_path, as_json):
     """List disputes from the registry: DS number, short title, parties by role, current stage, provisions cited."""
-    from . import members
-    from .precedent import involved_disputes
-    from .registry.query import find_disputes, unknown_member
+    from .dispute_listing import list_disputes
 
-    if role and not member:
-        raise click.ClickException("--role needs --member")
-    if member and members.lookup(member) is None:
-        raise click.ClickException("--member: " + unknown_member(member))
-    key = _normalised_provision(provision)
-    store = _open(db_path)
-    rows = find_disputes(store, members.canonical(member) if member else None, role.replace("-", " ") if role else None,
-                         None, status)
-    involved = involved_disputes(store, key) if key else None
-    if involved:  # the same disputes as `precedent`, narrowed by the other filters
-        wanted = {row["number"]: row for row in rows}
-        for part in ("disputes", "unreadable"):
-            involved[part] = [dict(d, roles=wanted[d["number"]]["roles"]) for d in involved[part] if d["number"] in wanted]
-        rows = involved["disputes"] + involved["unreadable"]
+    rows, involved = list_disputes(_corpus(db_path), member, role, provision, status)
     if as_json:
         _print_json(to_json(results.PrecedentEntry if involved else results.Dispute, rows))
         return
@@ -891,7 +868,7 @@ def coverage(db_path, as_json):
 
     held = corpus_coverage(_corpus(db_path))
     if as_json:
-        _print_json(held)
+        _print_json(to_json(results.Coverage, held))
         return
     click.echo(f"{held['documents']} documents, {held['paragraphs']} paragraphs")
     for entry in held["series"]:
@@ -996,8 +973,6 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
 @click.option("-o", "--output", "fixed_path", type=click.Path(path_type=Path), default=None, help="Where --fix-citations writes the copy (default: NAME-fixed.docx).")
 def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path):
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
-    from dataclasses import asdict
-
     from .draft.verify import failed, verify_docx
 
     if not docx_path.is_file():
@@ -1016,7 +991,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
         docx_path, checks = target, verify_docx(target, _corpus(db_path))
     failing = failed(checks, final=final, accept=tuple(accept))
     if as_json:
-        _print_json([dict(asdict(check), failed=check in failing) for check in checks])
+        _print_json([check.to_json() for check in results.QuotationCheck.judged(checks, failing)])
     else:
         _print_checks(checks)
         click.echo(f"{len(checks)} citations: {sum(c.status == 'verified' for c in checks)} verified, {len(failing)} failed")

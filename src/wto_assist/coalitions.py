@@ -17,7 +17,7 @@ from pathlib import Path
 from . import members
 from .corpus import Corpus
 from .exports import write_csv
-from .filters import date_range, member_name
+from .filters import date_range, field_error, member_name
 from .search import Searcher
 
 TOPIC_HITS = 200  # hits of the topic search read as "raising" it
@@ -199,6 +199,16 @@ def member_coalition(db_path: Corpus | Path, member: str) -> Coalition:
                 evidence.setdefault((relation["supported"], "it backed"), []).append(
                     {**relation, "whom": relation["supporter"], "group": _group(relation["supported_on_behalf_of"])})
     return Coalition(actor.name, _lines(evidence, ("backed it", "it backed")))
+
+
+def coalition(corpus: Corpus, query: str | None = None, member: str | None = None) -> Coalition:
+    """What `coalition`, the Coalitions page and /api/coalitions answer: a topic's coalition (with `member`,
+    the Member's part in it), or, without a topic, whom the Member backed and who backed it."""
+    if not query and not member:
+        raise field_error("q", "give a topic, a Member (member), or both")
+    if not query:
+        return member_coalition(corpus, member)
+    return topic_coalition(corpus.searcher, query, member=member or None)
 
 
 def co_sponsor_suggestions(db_path: Corpus | Path, member: str, on_behalf_of: str | None, exclude: list[str], limit: int,

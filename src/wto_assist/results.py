@@ -49,8 +49,8 @@ def _options(hint) -> tuple:
 
 
 @dataclass
-class Hit(Result):
-    """A paragraph found by `search` (and the paragraphs `precedent` lists), with its pinpoint citation."""
+class Paragraph(Result):
+    """A paragraph of a document with its pinpoint citation, as `show` prints it."""
 
     symbol: str
     paragraph: str
@@ -73,6 +73,12 @@ class Hit(Result):
     text: str
     numbering: str  # how the number was decided (docs/numbering.md)
     numbering_note: str | None
+
+
+@dataclass
+class Hit(Paragraph):
+    """A paragraph found by `search` (and the paragraphs `precedent` lists), with its pinpoint citation."""
+
     score: float | None  # relative within one query; None where the list is not ranked
     match: str | None  # "words", "similar" (similar, not matching), "citation" (cited in the query); None: not ranked
     rank: int
@@ -189,6 +195,301 @@ class CaseEntry(Result):
     sources: list[str]  # the delegations or bundles later versions came from
 
 
+
+@dataclass
+class Footnote(Result):
+    number: int
+    text: str
+    paragraph_seq: int | None  # the paragraph that calls it, where the reader could tell
+
+
+@dataclass
+class CitedDocument(Result):
+    symbol: str
+    in_corpus: bool
+
+
+@dataclass
+class DocumentView(Result):
+    """A document read in context (the Documents page, /api/documents/SYMBOL): its entry, paragraphs as
+    `show` prints them, footnotes, and the documents and disputes it cites."""
+
+    document: Document
+    paragraphs: list[Paragraph]
+    footnotes: list[Footnote]
+    documents_cited: list[CitedDocument]
+    disputes_cited: list[str]  # "DS512", in order of first mention
+
+
+@dataclass
+class DisputeFile(Result):
+    """One dispute (its page, /api/disputes/DS###): the registry entry, the corpus paragraphs that mention it,
+    the documents filed under WT/DS###/ and the WTO summary as dated paragraphs."""
+
+    dispute: Dispute
+    mentions: list[Paragraph]
+    filings: list[Document]
+    summary: list[Paragraph]
+
+
+@dataclass
+class Concern(Result):
+    """A concern raised about a Member's measure (`concerns`), with the reply and the meetings it came back to."""
+
+    concern_id: str  # stable across re-ingestion; what `tag-concern` takes
+    citation: str
+    symbol: str
+    paragraph: str
+    date: str | None
+    body: str | None
+    raised_by: str
+    raised_on_behalf_of: str | None
+    target: str  # the Member whose measure it is
+    measure: str
+    products: str | None
+    hs_codes: str | None
+    notifications: str | None
+    tags: list[str]
+    evidence: str  # the words that raise it
+    reply: str | None  # citation of the reply by the Member concerned in the same item
+    reply_text: str | None
+    came_back: list[str]  # citations of later meetings where the same item came back
+
+
+@dataclass
+class CoalitionLine(Result):
+    """One delegation's part in a coalition: its role, how often, first and last meeting, with citations."""
+
+    member: str
+    role: str  # proponent | backer | sceptic | opponent | spoke (a topic); backed it | it backed (a Member)
+    count: int
+    first: str
+    first_date: str | None
+    last: str
+    last_date: str | None
+    groups: list[str]
+    whom: list[str]
+    citations: list[str]
+
+
+@dataclass
+class Coalition(Result):
+    """`coalition`: who raised a topic or stood with a Member, and, for both, the Member's part in words."""
+
+    subject: str
+    lines: list[CoalitionLine]
+    notices: list[str]
+    answers: list[str]
+
+
+@dataclass
+class CoveredBody(Result):
+    """The documents of one WTO body the corpus holds, with their date range."""
+
+    body: str | None
+    documents: int
+    paragraphs: int
+    first: str | None
+    last: str | None
+    first_symbol: str | None
+    last_symbol: str | None
+
+
+@dataclass
+class CoveredSeries(CoveredBody):
+    """The documents of one series of symbols (WT/COMTD/M, WT/DS…/R) the corpus holds."""
+
+    series: str
+    family: str
+
+
+@dataclass
+class RegistryCoverage(Result):
+    """How far the dispute registry loaded reaches."""
+
+    disputes: int
+    last_dispute: str | None
+    latest_date: str | None
+    sources: list[str]
+
+
+@dataclass
+class Coverage(Result):
+    """`coverage`: what the corpus holds, by body and by series, and the dispute registry's reach."""
+
+    documents: int
+    paragraphs: int
+    bodies: list[CoveredBody]
+    series: list[CoveredSeries]
+    registry: RegistryCoverage
+
+
+@dataclass
+class QuotationCheck(Result):
+    """`verify`: one quotation of a DOCX checked against the paragraph its footnote cites."""
+
+    citation: str
+    quote: str | None
+    status: str  # verified | mismatch | misattributed | hidden text | source missing | unverified | restricted source | …
+    detail: str
+    check: str  # the check that failed; empty when none did
+    corrected: str  # for a re-numbered paragraph: its citation now
+    draft_words: str  # a mismatch explained: the draft's words where they differ from the record's …
+    record_words: str  # … and the record's
+    found_in: list[str]  # citations of the paragraphs where the quoted words do occur
+    failed: bool  # whether it fails the draft under the options given (--final, --accept)
+
+    @classmethod
+    def judged(cls, checks: list, failing: list) -> list[QuotationCheck]:
+        """draft/verify.py's checks, each marked failed or not (`failing`: what `failed()` returned)."""
+        return [cls.from_record(dict(dataclasses.asdict(check), failed=check in failing)) for check in checks]
+
+
+@dataclass
+class NumberingNote(Result):
+    """A paragraph number decided by judgement, to check by eye against the official document."""
+
+    citation: str
+    note: str
+    opening: str
+
+
+@dataclass
+class NumberingCheck(Result):
+    """`check-numbering`: how each paragraph number of a document was decided (docs/numbering.md)."""
+
+    symbol: str
+    kinds: dict  # printed | counted | within | ordinal -> paragraphs
+    notes: list[NumberingNote]
+    outdated: bool  # stored under an older rule: ingest the file again
+
+
+@dataclass
+class Product(Result):
+    name: str
+    hs: str | None
+
+
+@dataclass
+class CaseFields(Result):
+    """A case's fields as this delegation sees them (its latest local version, else the latest shared copy)."""
+
+    id: str
+    title: str
+    imposing_member: str
+    affected_members: list[str]
+    sectors: list[str]
+    measure_type: str
+    measure: str
+    products: list[Product]
+    provisions: list[str]
+    dates: dict  # first_reported, in_force, … -> YYYY-MM-DD
+    status: str
+    delegation: str | None
+    notes: str | None
+    sharing: dict  # field -> internal | like-minded | public
+
+
+@dataclass
+class CaseVersion(Result):
+    version: int
+    origin: str  # local | shared
+    shared_by: str | None
+    shared_at: str | None
+    saved_at: str
+    content_sha256: str
+    provenance: str  # in words: "recorded here on …", "shared by … on …"
+    data: dict  # the case as saved (a shared copy holds only the fields shared)
+
+
+@dataclass
+class Evidence(Result):
+    """A file attached to a case, kept under $WTO_ASSIST_HOME with its SHA-256."""
+
+    case_id: str
+    sha256: str
+    name: str
+    size: int
+    media_type: str
+    note: str | None
+    added_by: str
+    added_at: str
+    level: str
+    stored_path: str
+    ingested_symbol: str | None
+    shared_by: str | None
+
+
+@dataclass
+class CaseLink(Result):
+    """A paragraph, concern or dispute linked to a case, with the paragraph's citation now."""
+
+    case_id: str
+    target: str  # a paragraph's uid, or DS###
+    role: str
+    citation: str  # as it was when linked
+    date: str | None
+    concern_id: str | None
+    note: str | None
+    added_at: str
+    shared_by: str | None
+    current_citation: str
+    present: bool  # False: the paragraph is no longer in the corpus
+    paragraph: Paragraph | None
+
+
+@dataclass
+class TimelineEvent(Result):
+    date: str | None
+    event: str
+    citation: str | None
+
+
+@dataclass
+class CaseShown(Result):
+    """`case show`: a case's fields, its versions and who shared them, evidence, links and dated timeline."""
+
+    case: CaseFields
+    measure_type_label: str
+    versions: list[CaseVersion]
+    evidence: list[Evidence]
+    links: list[CaseLink]
+    timeline: list[TimelineEvent]
+
+
+@dataclass
+class Watch(Result):
+    """`watch list`: a watch and when it last ran."""
+
+    name: str
+    query: str
+    member: str | None
+    case_id: str | None
+    created_at: str
+    last_run_at: str | None
+    seen: int  # paragraphs reported (or counted as seen) so far
+
+
+@dataclass
+class WatchedParagraph(Result):
+    citation: str
+    uid: str
+    date: str | None
+    body: str | None
+    speaker: str | None
+    text: str
+
+
+@dataclass
+class WatchReport(Result):
+    """`watch run`: a watch with the paragraphs that matched since its last run."""
+
+    name: str
+    query: str
+    member: str | None
+    case_id: str | None
+    new: list[WatchedParagraph]
+
 # The CLI commands whose `--json` output the schema publishes: command -> (result class, a list or one object).
 COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "search": (Hit, True),
@@ -198,6 +499,15 @@ COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "precedent": (Precedent, False),
     "relations": (Relation, True),
     "case list": (CaseEntry, True),
+    "show": (Paragraph, True),
+    "concerns": (Concern, True),
+    "coalition": (Coalition, False),
+    "coverage": (Coverage, False),
+    "verify": (QuotationCheck, True),
+    "check-numbering": (NumberingCheck, True),
+    "case show": (CaseShown, False),
+    "watch list": (Watch, True),
+    "watch run": (WatchReport, True),
 }
 
 

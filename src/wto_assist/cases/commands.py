@@ -14,7 +14,7 @@ from .. import config
 from ..cli import DB_OPTION, INDEX_OPTION, _corpus, _db, _print_json, main
 from ..corpus import Corpus
 from ..store import Store
-from ..results import CaseEntry, to_json
+from ..results import CaseEntry, CaseShown, Watch, WatchReport, to_json
 from .model import LEVELS, LINK_ROLES, measure_types
 
 BY_OPTION = click.option("--by", default=None, help="Who is acting (default: $USER).")
@@ -130,7 +130,7 @@ def case_show(case_id: str, db_path: Path | None, as_json: bool) -> None:
     from .casefile import show_case
 
     shown = _run(show_case, _cases(db_path), case_id)
-    if _shown_as_json(shown, as_json):
+    if _shown_as_json(to_json(CaseShown, shown), as_json):
         return
     case = shown["case"]
     click.echo(f"{case['id']}: {case['title']}  [{case['status']}]")
@@ -313,7 +313,8 @@ def watch_list(db_path, as_json) -> None:
         scope = "".join([f" --member {watch['member']}" if watch["member"] else "", f" --case {watch['case_id']}" if watch["case_id"] else ""])
         return f"{watch['name']}: {watch['query']!r}{scope} (last run {watch['last_run_at'] or 'never'}, {watch['seen']} seen)"
 
-    _print_rows(_run(list_watches, _cases(db_path)), as_json, "no watches", line)
+    watches = _run(list_watches, _cases(db_path))
+    _print_rows(to_json(Watch, watches) if as_json else watches, as_json, "no watches", line)
 
 
 @watch_group.command("run")
@@ -324,7 +325,7 @@ def watch_run(db_path, as_json) -> None:
     from .watch import run_watches
 
     results = _run(run_watches, _cases(db_path))
-    if _shown_as_json(results, as_json):
+    if _shown_as_json(to_json(WatchReport, results), as_json):
         return
     for watch in results:
         click.echo(f"{watch['name']}: {len(watch['new'])} new")

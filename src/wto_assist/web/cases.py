@@ -1,7 +1,8 @@
 """The Cases pages: the list, one case (fields with their sharing levels, provenance, timeline,
 evidence, links), export and import of bundles (editor role only when served beyond loopback: see
 security.EDITOR_ONLY), and "draft the next statement", which takes the `case brief` + `draft --final`
-path. Every page calls the case file's library functions, as the CLI does."""
+path. Every page calls the case file's library functions, as the CLI does, and renders the typed results
+(results.py) that the JSON twins /api/cases, /api/cases/ID and /api/watches answer."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from .. import config
 from ..cases.model import LEVELS, CaseError
 from ..draft import DraftError, DraftRejected, draft_document
 from ..draft.brief import BriefError, parse_brief
+from ..errors import NotFoundError
+from ..results import CaseEntry, CaseShown, Watch, WatchReport
 from ..search import SearchError
 from . import messages
+from .views import api_answer, forged_form
 
 BRIEF_KINDS = ("committee-statement", "tpr-questions", "joint-statement")
 
@@ -27,31 +31,46 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
     """Routes for app.py; `save_upload` and `rejected` are the app's upload saver and its error type."""
     from ..cases.casefile import list_cases, show_case
 
-    def listing(request: Request, status: int = 200, error: str | None = None, message: str | None = None,
-                news: list[dict] | None = None) -> Response:
+    def cases_and_watches() -> tuple[list[CaseEntry], list[Watch]]:
+        """The list page's and the APIs' one call: `case list` and `watch list`."""
         from ..cases.watch import list_watches
 
         with state.lock:
             cases, watches = list_cases(state.corpus), list_watches(state.corpus)
+        return [CaseEntry.from_record(case) for case in cases], [Watch.from_record(watch) for watch in watches]
+
+    def listing(request: Request, status: int = 200, error: str | None = None, message: str | None = None,
+                news: list[WatchReport] | None = None) -> Response:
+        cases, watches = cases_and_watches()
         return page(request, "cases.html", status, cases=cases, levels=LEVELS[1:], error=error, message=message,
                     watches=watches, news=news)
 
-    async def run_watches(request: Request) -> Response:
-        """New paragraphs for each watch since its last run (then remembered, as `watch run` does)."""
+    def one_case(case_id: str) -> CaseShown:
+        """The case page's and /api/cases/ID's one call: `case show`; an unknown case is not found (404)."""
+        try:
+            with state.lock:
+                return CaseShown.from_record(show_case(state.corpus, case_id))
+        except CaseError as problem:
+            raise NotFoundError(f"case_id: {problem}", field="case_id") from None
+
+    def watch_news() -> list[WatchReport]:
+        """The Cases page's and POST /api/watches' one call: `watch run`."""
         from ..cases.watch import run_watches as run
 
+        with state.lock:
+            return [WatchReport.from_record(report) for report in run(state.corpus)]
+
+    async def run_watches(request: Request) -> Response:
+        """New paragraphs for each watch since its last run (then remembered, as `watch run` does)."""
         if await checked_form(request) is None:
             return forged(request)
-        with state.lock:
-            news = run(state.corpus)
-        return listing(request, news=news)
+        return listing(request, news=watch_news())
 
     def case_page(request: Request, case_id: str | None = None, status: int = 200, error: str | None = None) -> Response:
         case_id = case_id or request.path_params["case_id"]
         try:
-            with state.lock:
-                shown = show_case(state.corpus, case_id)
-        except CaseError as problem:
+            shown = one_case(case_id)
+        except NotFoundError as problem:
             return page(request, "error.html", 404, message=messages.shown(problem))
         return page(request, "case.html", status, shown=shown, levels=LEVELS[1:], brief_kinds=BRIEF_KINDS, error=error,
                     today=date.fromisoformat(config.today()).isoformat())
@@ -117,7 +136,27 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
         return FileResponse(out, filename=f"{brief.kind}.docx", background=BackgroundTask(out.unlink, missing_ok=True),
                             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
+    def api_cases(request: Request) -> Response:
+        """/api/cases: what `case list --json` prints."""
+        return api_answer(cases_and_watches()[0])
+
+    def api_case(request: Request) -> Response:
+        """/api/cases/ID: what `case show ID --json` prints."""
+        return api_answer(one_case(request.path_params["case_id"]))
+
+    async def api_watches(request: Request) -> Response:
+        """GET /api/watches: what `watch list --json` prints; POST (csrf_token; editors only, as the Cases page's
+        button): what `watch run --json` prints, each new paragraph reported once."""
+        if request.method == "GET":
+            return api_answer(cases_and_watches()[1])
+        if await checked_form(request) is None:
+            raise forged_form()
+        return api_answer(watch_news())
+
     return [
+        Route("/api/cases", api_cases),
+        Route("/api/cases/{case_id}", api_case),
+        Route("/api/watches", api_watches, methods=["GET", "POST"]),
         Route("/cases", listing),
         Route("/cases/export", export, methods=["POST"]),
         Route("/cases/import", import_, methods=["POST"]),

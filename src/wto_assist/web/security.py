@@ -94,7 +94,7 @@ def host_name(value: str) -> str:
 
 # Readers may only read: every method but GET and HEAD is an editor's, on any route, present or future,
 # except these, which compute an answer from the posted form and store nothing (a draft, a check).
-READER_MAY_POST = {"/draft", "/verify", "/cases/draft"}
+READER_MAY_POST = {"/draft", "/verify", "/api/verify", "/cases/draft"}
 SAFE_METHODS = ("GET", "HEAD")
 
 
@@ -192,7 +192,8 @@ class Guard:
 
 
 # Pages that run a search or read across the corpus: not for other sites to request (GET included).
-HEAVY_PAGES = {"/search", "/precedent", "/coalitions", "/concerns", "/disputes", "/cases", "/api/search"}
+HEAVY_PAGES = {"/search", "/precedent", "/coalitions", "/concerns", "/disputes", "/cases",
+               "/api/search", "/api/precedent", "/api/coalitions", "/api/concerns", "/api/disputes", "/api/cases"}
 
 
 def _cross_site(headers: dict, host: str) -> bool:

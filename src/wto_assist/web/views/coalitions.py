@@ -1,4 +1,5 @@
-"""The Coalitions page: who raised a topic or stood with a Member."""
+"""The Coalitions page (who raised a topic or stood with a Member) and its JSON twin /api/coalitions:
+coalitions.coalition, as `coalition` calls it, on the app's warm Searcher."""
 
 from __future__ import annotations
 
@@ -6,32 +7,42 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...search import SearchError
+from ...coalitions import coalition
+from ...errors import WtoAssistError
+from ...index.build import IndexMissing
+from ...results import Coalition
 from ..messages import shown
-from . import Site
+from . import Site, api_answer
+
+NO_INDEX = "There is no index yet: ingest documents on the Corpus page first."
 
 
 def routes(site: Site) -> list[Route]:
     state, page = site.state, site.page
 
-    def coalitions(request: Request) -> Response:
-        from ...coalitions import member_coalition, topic_coalition
+    def coalition_for(params) -> Coalition:
+        """The page's and the API's one call (q: a topic; member: a Member or group; either or both)."""
+        query = params.get("q", "").strip()
+        state.follow()
+        if query and state.searcher is None:
+            raise IndexMissing("there is no index yet: ingest documents and build the index first")
+        with state.lock:
+            found = coalition(state.corpus, query or None, params.get("member", "").strip() or None)
+        return Coalition.from_record(found.as_json())
 
+    def coalitions(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         member = request.query_params.get("member", "").strip()
         result, error = None, None
-        state.follow()
         if query or member:
             try:
-                with state.lock:
-                    if not query:
-                        result = member_coalition(state.corpus, member)
-                    elif state.searcher is None:
-                        error = "There is no index yet: ingest documents on the Corpus page first."
-                    else:
-                        result = topic_coalition(state.searcher, query, member=member or None)
-            except SearchError as problem:
-                error = shown(problem)
+                result = coalition_for(request.query_params)
+            except WtoAssistError as problem:
+                error = NO_INDEX if isinstance(problem, IndexMissing) else shown(problem)
         return page(request, "coalitions.html", query=query, member=member, result=result, error=error)
 
-    return [Route("/coalitions", coalitions)]
+    def api_coalitions(request: Request) -> Response:
+        """/api/coalitions?q=&member=: what `coalition [QUERY] [--member M] --json` prints."""
+        return api_answer(coalition_for(request.query_params))
+
+    return [Route("/coalitions", coalitions), Route("/api/coalitions", api_coalitions)]

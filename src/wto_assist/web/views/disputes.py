@@ -1,4 +1,5 @@
-"""The Disputes pages: the registry by Member, role, provision and stage; one dispute."""
+"""The Disputes pages (the registry by Member, role, provision and stage; one dispute) and their JSON twins
+/api/disputes and /api/disputes/DS###: dispute_listing's calls, as `disputes` makes them."""
 
 from __future__ import annotations
 
@@ -6,55 +7,52 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ... import members
-from ...registry.query import ROLES, find_disputes
+from ...dispute_listing import dispute_file, list_disputes
+from ...errors import WtoAssistError
+from ...registry.query import member_suggestions
+from ...results import Dispute, DisputeFile, PrecedentEntry
 from ..messages import shown
-from . import Site
+from . import Site, api_answer
 
 
 def routes(site: Site) -> list[Route]:
     state, page = site.state, site.page
 
-    def disputes(request: Request) -> Response:
-        from ...enrich.provisions import ProvisionError, normalise_key
-        from ...precedent import involved_disputes
-        from ...registry.query import member_suggestions, unknown_member
+    def listing(params) -> tuple[list[Dispute], dict | None]:
+        """The page's and the API's one call: results.PrecedentEntry rows when a provision is given, else results.Dispute."""
+        with state.lock:
+            rows, involved = list_disputes(state.corpus, params.get("member", "").strip() or None, params.get("role"),
+                                           params.get("provision", "").strip() or None, params.get("status") or None)
+        kind = PrecedentEntry if involved else Dispute
+        return [kind.from_record(row) for row in rows], involved
 
+    def disputes(request: Request) -> Response:
         params = request.query_params
         error, rows, involved, suggestions = None, [], None, []
-        member = params.get("member", "").strip()
-        provision = params.get("provision", "").strip()
         try:
-            actor = members.lookup(member) if member else None
-            if member and actor is None:
-                suggestions = member_suggestions(member)
-                raise ValueError(unknown_member(member))
-            key = normalise_key(provision) if provision else None
-            role = params.get("role", "any")
-            with state.lock:
-                store = state.corpus.store
-                rows = find_disputes(store, actor.name if actor else None, role if actor and role in ROLES else None, None,
-                                     params.get("status") or None)
-                if key:  # the same disputes as the Precedent page, narrowed by the other filters
-                    involved = involved_disputes(store, key)
-                    wanted = {row["number"] for row in rows}
-                    rows = [d for d in involved["disputes"] + involved["unreadable"] if d["number"] in wanted]
-        except (ValueError, ProvisionError) as problem:
+            rows, involved = listing(params)
+        except WtoAssistError as problem:
             error = shown(problem)
+            if problem.field == "member":
+                suggestions = member_suggestions(params.get("member", ""))
         return page(request, "disputes.html", params=params, rows=rows, error=error, involved=involved, suggestions=suggestions)
 
-    def dispute(request: Request) -> Response:
-        number = int(request.path_params["number"])
-        if number > 9999:  # DS numbers have four digits at most; a longer one overflows SQLite
-            return page(request, "error.html", 404, message=f"DS{str(number)[:12]}… is not a dispute number.")
-        with state.lock:
-            store = state.corpus.store
-            rows = find_disputes(store, numbers=[number])
-            mentions = store.paragraphs_mentioning("dispute", f"DS{number}")
-            filings = store.documents(prefix=f"WT/DS{number}/")
-            summary = store.paragraphs(f"DS{number} summary")  # the summary as its dated paragraphs (registry/summaries.py)
-        if not rows:
-            return page(request, "error.html", 404, message=f"DS{number} is not in the dispute registry.")
-        return page(request, "dispute.html", dispute=rows[0], mentions=mentions, filings=filings, summary=summary, terms=[], query="")
+    def api_disputes(request: Request) -> Response:
+        """/api/disputes?member=&role=&provision=&status=: what `disputes --json` prints."""
+        return api_answer(listing(request.query_params)[0])
 
-    return [Route("/disputes", disputes), Route("/disputes/DS{number:int}", dispute)]
+    def one(request: Request) -> DisputeFile:
+        with state.lock:
+            return DisputeFile.from_record(dispute_file(state.corpus, request.path_params["number"]))
+
+    def dispute(request: Request) -> Response:
+        shown_file = one(request)
+        return page(request, "dispute.html", dispute=shown_file.dispute, mentions=shown_file.mentions, filings=shown_file.filings,
+                    summary=shown_file.summary, terms=[], query="")
+
+    def api_dispute(request: Request) -> Response:
+        """/api/disputes/DS###: results.DisputeFile."""
+        return api_answer(one(request))
+
+    return [Route("/disputes", disputes), Route("/disputes/DS{number:int}", dispute),
+            Route("/api/disputes", api_disputes), Route("/api/disputes/DS{number:int}", api_dispute)]

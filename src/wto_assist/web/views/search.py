@@ -10,7 +10,7 @@ from ...filters import Filters, SearchError
 from ...index.build import IndexMissing
 from ...results import Hit, to_json
 from ..messages import shown
-from . import Site, highlight_terms
+from . import Site, highlight_terms, whole_number
 
 PAGE_SIZE = 20
 # The search form's advanced filters (folded away unless one is set).
@@ -18,16 +18,16 @@ FILTER_FIELDS = ("mode", "speaker", "member", "provision", "dispute", "body", "t
 API_MAX_K = 100  # hits per /api/search answer at most
 
 
-def _count(params, name: str, default: int, largest: int) -> int:
-    """A whole number parameter from 1 to `largest`; an error naming it otherwise."""
-    given = params.get(name, "").strip() or str(default)
-    if not given.isdecimal() or len(given) > 7 or not 1 <= int(given) <= largest:
-        raise SearchError(f"{name}: {given!r} is not a whole number from 1 to {largest}", field=name)
-    return int(given)
-
-
 def routes(site: Site) -> list[Route]:
     state, page = site.state, site.page
+
+    def searched(params, query: str, page_number: int, k: int):
+        """The page's and the API's one call: the warm Searcher's run, as `search` makes it."""
+        state.follow()
+        if state.searcher is None:
+            raise IndexMissing("there is no index yet: ingest documents and build the index first")
+        with state.lock:
+            return state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, k)
 
     def search(request: Request) -> Response:
         params = request.query_params
@@ -36,20 +36,20 @@ def routes(site: Site) -> list[Route]:
         # isdecimal and a length cap: "²" or a 5,000-digit number is page 1, not an error
         page_number = max(1, int(requested)) if requested.isdecimal() and len(requested) <= 6 else 1
         result, error = None, None
-        state.follow()
         if query:
-            if state.searcher is None:
+            try:
+                result = searched(params, query, page_number, PAGE_SIZE)
+            except IndexMissing:
                 error = "There is no index yet: ingest documents on the Corpus page first."
-            else:
-                try:
-                    with state.lock:
-                        result = state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, PAGE_SIZE)
-                except SearchError as problem:
-                    error = shown(problem)
+            except SearchError as problem:
+                error = shown(problem)
+        else:
+            state.follow()
         base = {key: value for key, value in params.items() if key != "page"}
         filtered = any(params.get(name) for name in FILTER_FIELDS)
         return page(
             request, "search.html", params=params, query=query, result=result, base=base, error=error, filtered=filtered,
+            hits=[Hit.from_record(record) for record in result.records] if result else [],
             show_scores=params.get("scores") == "1", terms=highlight_terms(query) if query else [],
         )
 
@@ -60,12 +60,8 @@ def routes(site: Site) -> list[Route]:
         query = params.get("q", "").strip()
         if not query:
             raise SearchError("q: give the words to search for", field="q")
-        k, page_number = _count(params, "k", 10, API_MAX_K), _count(params, "page", 1, 10**6)
-        state.follow()
-        if state.searcher is None:
-            raise IndexMissing("there is no index yet: ingest documents and build the index first")
-        with state.lock:
-            result = state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, k)
+        k, page_number = whole_number(params, "k", 10, API_MAX_K), whole_number(params, "page", 1, 10**6)
+        result = searched(params, query, page_number, k)
         return JSONResponse({"total": result.total, "page": result.page, "pages": result.pages, "notices": result.notices,
                              "hits": to_json(Hit, result.records)})
 
