@@ -72,6 +72,16 @@ def test_api_documents_para_is_show_para(sample_db, tmp_path):
     assert odd.status_code == 400 and "not a symbol" in odd.json()["error"]
 
 
+def test_api_coverage_is_what_the_cli_prints(sample_db, tmp_path):
+    client = TestClient(_app(sample_db, tmp_path)[0], base_url="http://127.0.0.1")
+    body = client.get("/api/coverage").json()
+    cli = CliRunner().invoke(main, ["coverage", "--json", "--db", str(sample_db)])
+    assert body == json.loads(cli.stdout) and body["documents"] > 0
+    assert any(series["series"] == "WT/COMTD/M" for series in body["series"])
+    schema = _schema("coverage")
+    assert problems(body, schema, schema) == []
+
+
 def test_every_api_route_is_behind_the_guard(sample_db, tmp_path):
     from starlette.routing import Route
 

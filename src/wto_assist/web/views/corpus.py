@@ -15,7 +15,8 @@ from ...index_health import index_health
 from .. import jobs
 from ..messages import shown
 from ..uploads import UploadRejected, save_upload
-from . import Site
+from ...results import Coverage
+from . import Site, api_answer
 
 if TYPE_CHECKING:
     from ..app import WebState
@@ -58,7 +59,7 @@ def routes(site: Site) -> list[Route]:
         with state.lock:
             store = state.corpus.store
             documents, failures = store.documents(), store.failures()
-            held = coverage(state.corpus)
+            held = Coverage.from_record(coverage(state.corpus))
             health = index_health(store, searcher.manifest if searcher else None)
         job = state.jobs.get(request.query_params.get("job", ""))
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
@@ -70,6 +71,13 @@ def routes(site: Site) -> list[Route]:
             return forged(request)
         return followed(jobs.start(state, "index", "Updating the index…", jobs.index_now))
 
+    def api_coverage(request: Request) -> Response:
+        """GET /api/coverage: what `coverage --json` prints, the table the Corpus page shows."""
+        from ...coverage import coverage
+
+        with state.lock:
+            return api_answer(Coverage.from_record(coverage(state.corpus)))
+
     def job_state(request: Request) -> Response:
         """A job's state as JSON, for the Corpus page's script to follow it without reloading."""
         job = state.jobs.get(request.path_params["job"])
@@ -78,4 +86,4 @@ def routes(site: Site) -> list[Route]:
         return JSONResponse(job.to_json())
 
     return [Route("/corpus", corpus, methods=["GET", "POST"]), Route("/corpus/index", index_now, methods=["POST"]),
-            Route("/corpus/jobs/{job}", job_state)]
+            Route("/corpus/jobs/{job}", job_state), Route("/api/coverage", api_coverage)]
