@@ -161,7 +161,7 @@ def test_labels_of_meetings_61_80_stay_at_their_measured_level(ctd_db):
 
 def test_blind_labels_of_meetings_81_100(ctd_db):
     """The third blind set (meetings 81-100), measured once held out (relations with groups P 0.916, R 0.853,
-    F1 0.883; stance 0.566), now P 0.964, R 0.853, F1 0.906 with support for an unnamed "proposal" left out
+    F1 0.883; stance 0.566), now P 0.965, R 0.869, F1 0.915 with support for an unnamed "proposal" left out
     as its guide leaves it out (docs/coalitions.md). Floors just under: a change that loses ground fails here."""
     from wto_assist.enrich.relations_eval import GROUPS_HELD_OUT_3, HELD_OUT_3, STANCE_HELD_OUT_3, stance_score
 
@@ -175,7 +175,8 @@ def test_blind_labels_of_meetings_81_100(ctd_db):
 
 def test_blind_labels_of_meetings_101_109(ctd_db):
     """The fourth blind set (meetings 101-109). Relations: F1 0.754 when first measured; the two faults it
-    showed (sub-headings printed together, papers named by symbol) fixed, P 0.980, R 0.829, F1 0.898.
+    showed (sub-headings printed together, papers named by symbol) and the lists it missed fixed: P 0.982,
+    R 0.923, F1 0.952.
     Stance, two readers labelling the same turns independently: they agree on 0.88 of 425 turns, the cues
     with either on about half (0.533 and 0.498): the floor keeps what there is, docs/coalitions.md says it."""
     from wto_assist.enrich.relations_eval import GROUPS_HELD_OUT_4, HELD_OUT_4, STANCE_HELD_OUT_4, reader_agreement, stance_score
@@ -184,6 +185,6 @@ def test_blind_labels_of_meetings_101_109(ctd_db):
         relations = score(store, GROUPS_HELD_OUT_4, HELD_OUT_4, check_groups=True)
         first, second = (stance_score(store, path) for path in STANCE_HELD_OUT_4)
         readers = reader_agreement(store, *STANCE_HELD_OUT_4)
-    assert relations.gold >= 110 and relations.precision >= 0.95 and relations.f1 >= 0.88, (relations.precision, relations.f1, relations.missed[:10])
+    assert relations.gold >= 110 and relations.precision >= 0.95 and relations.f1 >= 0.93, (relations.precision, relations.f1, relations.missed[:10])
     assert first.labelled >= 400 and first.accuracy >= 0.50 and second.accuracy >= 0.47, (first.confusion, second.confusion)
     assert readers.common >= 400 and readers.share >= 0.85
