@@ -9,7 +9,8 @@ names one, and the stance of labelled Member turns. Label sets and their status:
   meetings 61-80 (ctd-*-heldout2.jsonl): written blind, measured once held out, TUNED ON in the third round;
   meetings 81-100 (ctd-*-heldout3.jsonl): written blind, measured once held out (third round), TUNED ON since;
   meetings 101-109 (ctd-*-heldout4*.jsonl): written blind; relations measured once held out (F1 0.754), then
-  TUNED ON (fourth round); stance labelled by two readers independently: their agreement, and the cues against each.
+  TUNED ON (fourth round); stance labelled by two readers independently: their agreement, and the cues against each;
+  stance of meetings 4, 6, 9, 14-17 and 23 (ctd-stance-heldout5-*.jsonl): two readers, written after the fourth round.
 Then the extraction's share of ingest time on the whole corpus.
 Usage: python benchmarks/bench_relations.py [--quick] [SHARED_DIR [LABELS_DIR]]   (LABELS_DIR: default tests/data)
   --quick: ingest once (not best of 3), one timing of the extraction, no coalition table.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from wto_assist.enrich.relations_eval import (DEV_SET, GROUPS_HELD_OUT, GROUPS_HELD_OUT_2, GROUPS_HELD_OUT_3, GROUPS_HELD_OUT_4,
                                               HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, SECOND_READER, STANCE_HELD_OUT, STANCE_HELD_OUT_2,
-                                              STANCE_HELD_OUT_3, STANCE_HELD_OUT_4, STANCE_TUNING, TUNED_ON, reader_agreement, score,
+                                              STANCE_HELD_OUT_3, STANCE_HELD_OUT_4, STANCE_HELD_OUT_5, STANCE_TUNING, TUNED_ON, reader_agreement, score,
                                               stance_score)
 from wto_assist.ingest import ingest_paths
 from wto_assist.store import Store
@@ -84,18 +85,27 @@ def held_out_labels(store: Store, labels: Path) -> None:
                   "meetings 61-80, TUNED ON in the third round (held out for the second round's measurement)")
     _print_labels(store, labels / GROUPS_HELD_OUT_3.name, labels / STANCE_HELD_OUT_3.name, HELD_OUT_3,
                   "meetings 81-100, measured once held out in the third round, TUNED ON since")
-    first, second = (labels / path.name for path in STANCE_HELD_OUT_4)
-    _print_labels(store, labels / GROUPS_HELD_OUT_4.name, first, HELD_OUT_4,
-                  "meetings 101-109; relations TUNED ON in the fourth round (F1 0.754 when first measured), stance reader A, never tuned on")
-    if second.exists():
-        result = stance_score(store, second)
-        print(f"\nstance ({second.name}; reader B, never tuned on): {result.labelled} turns, accuracy {result.accuracy:.3f}")
-        agreement = reader_agreement(store, first, second)
-        print(f"the two readers of meetings 101-109: {agreement.common} turns both labelled, same stance {agreement.share:.3f} "
-              f"(Cohen's kappa {agreement.kappa:.3f}); the cues on the {agreement.agreed} turns where they agree: {agreement.tool_on_agreed:.3f}")
+    _print_labels(store, labels / GROUPS_HELD_OUT_4.name, None, HELD_OUT_4,
+                  "meetings 101-109, TUNED ON in the fourth round (F1 0.754 when first measured)")
+    for pair, what in ((STANCE_HELD_OUT_4, "meetings 101-109"), (STANCE_HELD_OUT_5, "meetings 4, 6, 9, 14-17 and 23")):
+        _print_readers(store, [labels / path.name for path in pair], what)
 
 
-def _print_labels(store: Store, groups: Path, stances: Path, meetings, status: str) -> None:
+def _print_readers(store: Store, paths: list[Path], what: str) -> None:
+    """The cues against each of two readers who labelled the same turns blind, and the readers against each other."""
+    if not all(path.exists() for path in paths):
+        print(f"\nno {paths[0].name} or {paths[1].name}")
+        return
+    for path, reader in zip(paths, "AB"):
+        result = stance_score(store, path)
+        print(f"\nstance ({path.name}; {what}, reader {reader}, never tuned on): {result.labelled} turns, accuracy {result.accuracy:.3f}")
+    agreement = reader_agreement(store, *paths)
+    print(f"the two readers of {what}: {agreement.common} turns both labelled, same stance {agreement.share:.3f} "
+          f"(Cohen's kappa {agreement.kappa:.3f}); the cues on the {agreement.agreed} turns where they agree: {agreement.tool_on_agreed:.3f}")
+
+
+def _print_labels(store: Store, groups: Path, stances: Path | None, meetings, status: str) -> None:
+    """Relations with groups, and the stance of one reader's turns when `stances` is given."""
     if groups.exists():
         result = score(store, groups, meetings, check_groups=True)
         print(f"\nrelations with groups ({groups.name}; {status}): gold {result.gold}, found {result.found}, correct {result.correct}: "
@@ -104,6 +114,8 @@ def _print_labels(store: Store, groups: Path, stances: Path, meetings, status: s
         print("  false positives (first 12):", result.extra[:12])
     else:
         print(f"\nno {groups} ({status})")
+    if stances is None:
+        return
     if stances.exists():
         result = stance_score(store, stances)
         print(f"\nstance ({stances.name}; {status}): {result.labelled} turns, {result.placed} placed by their words, "

@@ -40,6 +40,9 @@ STANCE_HELD_OUT_3 = LABELS / "ctd-stance-heldout3.jsonl"
 # stance by two readers labelling the same turns independently (their agreement is the ceiling to compare with).
 GROUPS_HELD_OUT_4 = LABELS / "ctd-relations-groups-heldout4.jsonl"
 STANCE_HELD_OUT_4 = (LABELS / "ctd-stance-heldout4-a.jsonl", LABELS / "ctd-stance-heldout4-b.jsonl")
+# The stance of meetings 4, 6, 9, 14-17 and 23 (never read for stance), by two readers, written blind after the
+# fourth round: the last measure of the cues.
+STANCE_HELD_OUT_5 = (LABELS / "ctd-stance-heldout5-a.jsonl", LABELS / "ctd-stance-heldout5-b.jsonl")
 TUNED_ON = range(1, 41)
 SECOND_READER = range(41, 61)
 HELD_OUT_2 = range(61, 81)
