@@ -15,7 +15,9 @@ from .documents.symbols import normalise_symbol
 from .corpus import Corpus
 from .progress import Progress
 from .results import to_json
+from .labels import SAMPLE_LABEL
 from .store import Store
+from .wording import counted
 
 DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(path_type=Path), default=None,
@@ -178,7 +180,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
         report = ingest_paths(paths, _db(db_path), on_file=lambda _path: progress.advance())
     paragraphs = sum(count for _, _, count in report.ingested)
     click.echo(
-        f"{len(report.ingested)} ingested ({paragraphs} paragraphs), {len(report.unchanged)} unchanged, "
+        f"{len(report.ingested)} ingested ({counted(paragraphs, 'paragraph')}), {len(report.unchanged)} unchanged, "
         f"{len(report.failed)} failed, {len(report.ignored)} ignored, {len(report.removed)} removed -> {_db(db_path)}"
     )
     for symbol in report.removed:
@@ -191,9 +193,9 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
         from .cases.watch import waiting
 
         for name, count in waiting(_corpus(db_path)).items():
-            click.echo(f"watch {name!r}: {count} new paragraph(s); see `wto-assist watch run`")
+            click.echo(f"watch {name!r}: {counted(count, 'new paragraph')}; see `wto-assist watch run`")
     if report.ingested or report.removed:  # what a newcomer runs next: nothing new is searchable before it
-        click.echo(f"Next: `wto-assist index` makes the {len(report.ingested)} new or changed document(s) searchable"
+        click.echo(f"Next: `wto-assist index` makes the {counted(len(report.ingested), 'new or changed document')} searchable"
                    " (`--no-dense` for BM25 only, in seconds)")
     if not report.ok:
         raise SystemExit(1)
@@ -250,9 +252,10 @@ def list_documents(db_path: Path | None, as_json: bool) -> None:
         status = _status(document)
         click.echo(
             f"{document['symbol']:<24} {document['family']:<26} {document['date'] or '-':<10}  {status:<12} "
-            f"{document['paragraphs']:>4} paras  {document['body'] or '-'}"
+            f"{counted(document['paragraphs'], 'para.'):>10}  {document['body'] or '-'}"
+            + ("  [illustrative sample]" if document["sample"] else "")
         )
-    click.echo(f"{len(documents)} documents")
+    click.echo(counted(len(documents), "document"))
     from .ingest import shown
 
     for failure in failures:  # a stored path is the real one: a newline in a name must not forge a line here
@@ -260,13 +263,10 @@ def list_documents(db_path: Path | None, as_json: bool) -> None:
 
 
 def _status(document: dict) -> str:
-    """RESTRICTED, derestricted (with the date), or unrestricted."""
-    if document["restricted"]:
-        until = document.get("derestricted_on")
-        return "RESTRICTED" + (f" until {until}" if until and until > config.today() else "")
-    if document["restricted_on_circulation"]:
-        return f"derestricted {document['derestricted_on']}" if document.get("derestricted_on") else "derestricted"
-    return "unrestricted"
+    """RESTRICTED, derestricted (with the date), or unrestricted: the library's label (documents/restriction.py)."""
+    from .documents.restriction import restriction_label
+
+    return restriction_label(document)
 
 
 @main.command()
@@ -306,6 +306,8 @@ def show(symbol: str, label: str | None, db_path: Path | None, as_json: bool) ->
         _print_json(to_json(results.Paragraph, paragraphs))
         return
     click.echo(f"{symbol} | {document['body'] or '-'} | {document['family']} | {document['date'] or 'undated'} | {_status(document)}")
+    if document["sample"]:
+        click.echo(f"  {SAMPLE_LABEL}: written for wto-assist's walkthrough; do not cite it")
     if document["restricted_on_circulation"]:
         click.echo(f"  restriction: {document['restriction']}")
     if document.get("source_url"):
@@ -360,7 +362,7 @@ def check_numbering_command(symbol: str | None, db_path: Path | None, as_json: b
             for note in report.notes:
                 click.echo(f"  {note['citation']}: {note['note']} — “{note['opening']}…”")
         doubtful = sum(1 for report in reports if not report.certain)
-        click.echo(f"{len(reports)} document(s); {doubtful} with numbers to check by eye against the official document")
+        click.echo(f"{counted(len(reports), 'document')}; {doubtful} with numbers to check by eye against the official document")
     if any(not report.certain for report in reports):
         raise SystemExit(1)
 
@@ -399,11 +401,11 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
         report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
-        f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "
+        f"indexed {counted(report.rows, 'paragraph')} ({report.windows} windows: {report.encoded} embedded, "
         f"{report.reused} reused) -> {_index(index_dir) / report.version} [{timings}]"
     )
     if report.delta is not None:
-        click.echo(f"incremental: {report.delta['documents']} documents ({report.delta['rows']} paragraphs) ingested since the last "
+        click.echo(f"incremental: {counted(report.delta['documents'], 'document')} ({counted(report.delta['rows'], 'paragraph')}) ingested since the last "
                    f"full build indexed as a segment, {report.delta['removed_documents']} removed or replaced; `index --full` merges them")
     if report.query_encoder not in (None, "onnx"):
         click.echo(f"note: queries in dense and hybrid modes will load torch (slower to start): {report.query_encoder}", err=True)
@@ -479,11 +481,11 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
         return
     if result.total and result.records:
         first = result.records[0]["rank"]
-        click.echo(f"{result.total} hits; {first}–{first + len(result.records) - 1} shown (page {result.page} of {result.pages})")
+        click.echo(f"{counted(result.total, 'hit')}; {first}–{first + len(result.records) - 1} shown (page {result.page} of {result.pages})")
         if result.words:
             click.echo(result.words.sentence())
     elif result.total:  # every hit on this page is of a paragraph the corpus no longer holds (the index is ahead of it)
-        click.echo(f"{result.total} hits in the index; none on page {result.page} is in the corpus now (run `wto-assist index`)")
+        click.echo(f"{counted(result.total, 'hit')} in the index; none on page {result.page} is in the corpus now (run `wto-assist index`)")
     _print_results(result.records, query, scores)
 
 
@@ -494,7 +496,7 @@ def _print_results(results: list[dict], query: str, scores: bool = False) -> Non
         who = result["speaker"] or "-"
         if result["on_behalf_of"]:
             who += f" (on behalf of {result['on_behalf_of']})"
-        restricted_mark = " RESTRICTED" if result["restricted"] else ""
+        restricted_mark = (" RESTRICTED" if result["restricted"] else "") + (" | illustrative sample" if result.get("sample") else "")
         score = f" | score {result['score']:.3f}" if scores and result["score"] is not None else ""
         match = {"similar": " | similar, not matching", "citation": " | cited in the query"}.get(result.get("match"), "")
         click.echo(f"{result['rank']}. {result['citation']} | {who} | {result['date'] or 'undated'}{restricted_mark}{match}{score}")
@@ -562,7 +564,7 @@ def enrich(db_path: Path | None) -> None:
 
     _open(db_path)
     report = enrich_store(_db(db_path))
-    click.echo(f"enriched {report.paragraphs} paragraphs: {report.entities} entities in {report.seconds:.1f}s; run `wto-assist index` to search them")
+    click.echo(f"enriched {counted(report.paragraphs, 'paragraph')}: {counted(report.entities, 'entity')} in {report.seconds:.1f}s; run `wto-assist index` to search them")
 
 
 @main.command("load-groups")
@@ -573,7 +575,7 @@ def load_groups_command(table: Path, db_path: Path | None) -> None:
     from .registry.groups import load_groups
 
     report = load_groups(table, _db(db_path))
-    click.echo(f"{report.groups} groups, {report.pairs} memberships loaded, {len(report.notes)} notes")
+    click.echo(f"{counted(report.groups, 'group')}, {counted(report.pairs, 'membership')} loaded, {counted(len(report.notes), 'note')}")
     for line, note in report.notes:
         click.echo(f"{table}, line {line}: note: {note}", err=True)
 
@@ -631,7 +633,7 @@ def coalition_command(query, member, db_path, index_dir, as_json, csv_path) -> N
     for line in result.lines:
         groups = f"; groups: {', '.join(line.groups)}" if line.groups else ""
         whom = f" ({'; '.join(line.whom)})" if line.whom and line.role in ("backer", "backed it") else ""
-        click.echo(f"{line.role:>10}: {line.member}{whom} - {line.count} paragraph(s), {line.first_date or '?'} to {line.last_date or '?'}{groups}")
+        click.echo(f"{line.role:>10}: {line.member}{whom} - {counted(line.count, 'paragraph')}, {line.first_date or '?'} to {line.last_date or '?'}{groups}")
         click.echo(f"            {'; '.join(line.citations[:6])}{' …' if len(line.citations) > 6 else ''}")
 
 
@@ -687,8 +689,9 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
     with Progress(_line_count(table), "Loading disputes", "read", "lines") as progress:
         report = load_registry(table, _db(db_path), on_line=progress.update)
     click.echo(
-        f"{report.loaded} disputes loaded ({report.provisions} provision citations, {report.summaries} summaries as documents), "
-        f"{len(report.bad_rows)} bad rows, {len(report.unreadable)} unreadable fragments, {len(report.notes)} notes"
+        f"{counted(report.loaded, 'dispute')} loaded ({counted(report.provisions, 'provision citation')}, "
+        f"{counted(report.summaries, 'summary')} as documents), {counted(len(report.bad_rows), 'bad row')}, "
+        f"{counted(len(report.unreadable), 'unreadable fragment')}, {counted(len(report.notes), 'note')}"
     )
     for line, reason in report.bad_rows:
         click.echo(f"{table}, line {line}: {reason}", err=True)
@@ -764,7 +767,7 @@ def disputes(member, role, provision, status, db_path, as_json):
         _print_involved(involved)
         return
     _print_disputes(rows)
-    click.echo(f"{len(rows)} disputes")
+    click.echo(counted(len(rows), "dispute"))
 
 
 def _print_involved(result: dict) -> None:
@@ -789,7 +792,7 @@ def _print_involved(result: dict) -> None:
     if result["unreadable"]:
         click.echo(f"{len(result['unreadable'])} more whose provisions are partly unreadable in the registry "
                    f"(listed above with the fragment): check the request and the reports")
-    click.echo(f"{len(result['disputes'])} disputes" + (f" + {len(result['unreadable'])} partly unreadable" if result["unreadable"] else ""))
+    click.echo(counted(len(result['disputes']), "dispute") + (f" + {len(result['unreadable'])} partly unreadable" if result["unreadable"] else ""))
 
 
 @main.command()
@@ -821,7 +824,7 @@ def precedent(provision, query, k, related, csv_path, docx_path, db_path, index_
     click.echo("Precedent for ", nl=False)
     _print_involved(result)
     if result["reports"]:
-        click.echo(f"\nReports in the corpus that invoke or rule on it ({len(result['reports'])} sections):")
+        click.echo(f"\nReports in the corpus that invoke or rule on it ({counted(len(result['reports']), 'section')}):")
         for entry in result["reports"]:
             finding = f" – finding: {', '.join(entry['findings'])}" if entry["finding"] else ""
             click.echo(f"  {entry['citation']} ({entry['section'] or 'no section heading'}){finding}")
@@ -870,14 +873,14 @@ def coverage(db_path, as_json):
     if as_json:
         _print_json(to_json(results.Coverage, held))
         return
-    click.echo(f"{held['documents']} documents, {held['paragraphs']} paragraphs")
+    click.echo(f"{counted(held['documents'], 'document')}, {counted(held['paragraphs'], 'paragraph')}")
     for entry in held["series"]:
         span = f"{entry['first']} to {entry['last']}" if entry["first"] else "undated"
         ends = f" ({entry['first_symbol']} … {entry['last_symbol']})" if entry["first_symbol"] and entry["first_symbol"] != entry["last_symbol"] else ""
-        click.echo(f"  {entry['series']:<32} {entry['body'] or '-'}: {entry['documents']} documents, {span}{ends}")
+        click.echo(f"  {entry['series']:<32} {entry['body'] or '-'}: {counted(entry['documents'], 'document')}, {span}{ends}")
     registry = held["registry"]
     if registry["disputes"]:
-        click.echo(f"dispute registry: {registry['disputes']} disputes (to {registry['last_dispute']}), latest date recorded "
+        click.echo(f"dispute registry: {counted(registry['disputes'], 'dispute')} (to {registry['last_dispute']}), latest date recorded "
                    f"{registry['latest_date'] or '-'}, from {', '.join(registry['sources'])}")
     else:
         click.echo("dispute registry: not loaded (wto-assist load-disputes TABLE)")
@@ -952,12 +955,12 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
     for warning in result.draft.warnings:
         click.echo(warning, err=True)
     _print_checks(result.checks)
-    click.echo(f"{parsed.kind} written to {out}: {len(result.draft.quotes)} quotations, {len(result.draft.footnotes)} footnotes")
+    click.echo(f"{parsed.kind} written to {out}: {counted(len(result.draft.quotes), 'quotation')}, {counted(len(result.draft.footnotes), 'footnote')}")
     if parsed.suggest_co_sponsors:
         click.echo("Co-sponsors to consider (they backed the delegation in the record):" if result.co_sponsor_suggestions
                    else "No co-sponsor to suggest: no Member backed the delegation in the minutes indexed.")
         for line in result.co_sponsor_suggestions:
-            click.echo(f"  {line.member}: {line.count} time(s), last {line.last_date or 'undated'} ({'; '.join(line.citations[-3:])})")
+            click.echo(f"  {line.member}: {counted(line.count, 'time')}, last {line.last_date or 'undated'} ({'; '.join(line.citations[-3:])})")
     failing = failed(result.checks, final=final, accept=result.draft.accept)
     if failing:
         raise click.ClickException(f"{len(failing)} quotations fail verification; the draft was written for review, not for tabling")
@@ -1047,7 +1050,7 @@ def examples(folder: Path | None) -> None:
     copied, kept = copy_examples(folder)
     for path in kept:
         click.echo(f"kept {path}: already there (not overwritten)")
-    click.echo(f"{len(copied)} example(s) copied to {folder}")
+    click.echo(f"{counted(len(copied), 'example')} copied to {folder}")
 
 
 # The coercion case file and watches live in cases/commands.py, which adds its groups to `main`; imported

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from . import wording
 from .store import Store
 
 # How a count of each family of documents reads in a sentence: (one, several).
@@ -32,7 +33,7 @@ _FAMILY_WORDS = {
 def counted(count: int, family: str) -> str:
     """"624 dispute summaries", "1 set of minutes"."""
     one, several = _FAMILY_WORDS.get(family, ("other document", "other documents"))
-    return f"{count:,} {one if count == 1 else several}"
+    return wording.counted(count, one, several)
 
 
 def built_at(manifest: dict) -> str | None:
@@ -61,7 +62,7 @@ class IndexHealth:
         if not self.documents:
             return "The corpus holds no documents yet."
         if not self.waiting_total:
-            return f"All {self.documents:,} documents are searchable."
+            return "The 1 document is searchable." if self.documents == 1 else f"All {self.documents:,} documents are searchable."
         parts = [counted(count, family) for family, count in sorted(self.waiting.items(), key=lambda item: (-item[1], item[0]))]
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         verb = "is" if self.waiting_total == 1 else "are"

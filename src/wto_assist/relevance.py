@@ -82,9 +82,9 @@ class WordMatch:
     def sentence(self) -> str:
         parts = [f"{self.all_words} {'paragraph contains' if self.all_words == 1 else 'paragraphs contain'} all your words"]
         if self.some_words:
-            parts.append(f"{self.some_words} more contain some")
+            parts.append(f"{self.some_words} more {'contains' if self.some_words == 1 else 'contain'} some")
         if self.similar:
-            parts.append(f"{self.similar} more share no word but are close in meaning")
+            parts.append(f"{self.similar} more {'shares' if self.similar == 1 else 'share'} no word but are close in meaning")
         return "; ".join(parts)
 
 

@@ -73,6 +73,7 @@ class Paragraph(Result):
     text: str
     numbering: str  # how the number was decided (docs/numbering.md)
     numbering_note: str | None
+    sample: bool  # from an illustrative sample document (corpora/), not an official WTO document
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Document(Result):
     source_path: str | None
     encoding: str | None
     paragraphs: int
+    sample: bool  # an illustrative sample (corpora/), not an official WTO document
 
 
 @dataclass

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS documents (
     enriched_at TEXT,     -- set when the enrich stage has marked its paragraphs (NULL: still to do)
     encoding TEXT,
     symbol_source TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    sample INTEGER NOT NULL DEFAULT 0  -- 1: an illustrative sample (corpora/), not an official WTO document
 );
 CREATE TABLE IF NOT EXISTS paragraphs (
     id INTEGER PRIMARY KEY,
@@ -283,6 +284,7 @@ _ADDED_COLUMNS = [
     ("paragraphs", "numbering_note", "TEXT"),
     ("paragraphs", "date", "TEXT"),
     ("relations", "resolved_from", "TEXT"),
+    ("documents", "sample", "INTEGER NOT NULL DEFAULT 0"),
 ]
 
 
@@ -449,13 +451,13 @@ class Store:
             connection.execute("DELETE FROM documents WHERE symbol = ? OR source_path = ?", (document.symbol, document.source_path))
             cursor = connection.execute(
                 "INSERT INTO documents(symbol, family, body, date, circulated, restricted, derestricted_on, restriction_rule,"
-                " title, source_path, sha256, source_url, retrieved_at, encoding, symbol_source, ingested_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " title, source_path, sha256, source_url, retrieved_at, encoding, symbol_source, ingested_at, sample)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     document.symbol, document.family, document.body, document.date, document.circulated,
                     int(document.restricted), document.derestricted_on, document.restriction_rule, document.title,
                     document.source_path, document.sha256, document.source_url, document.retrieved_at,
-                    document.encoding, document.symbol_source, _now(),
+                    document.encoding, document.symbol_source, _now(), int(document.sample),
                 ),
             )
             document_id = cursor.lastrowid
@@ -978,7 +980,8 @@ _RESTRICTED_NOW = (
 )
 _STATUS_COLUMNS = (
     f"{_RESTRICTED_NOW} AS restricted, d.restricted AS restricted_on_circulation, d.derestricted_on,"
-    " CASE WHEN o.restricted IS NOT NULL THEN 'set by the user: ' || o.reason ELSE d.restriction_rule END AS restriction"
+    " CASE WHEN o.restricted IS NOT NULL THEN 'set by the user: ' || o.reason ELSE d.restriction_rule END AS restriction,"
+    " d.sample"  # an illustrative sample says so wherever it is shown
 )
 
 _PARAGRAPH_QUERY = (
@@ -992,6 +995,7 @@ _PARAGRAPH_QUERY = (
 def _with_status(record: dict) -> dict:
     record["restricted"] = bool(record["restricted"])
     record["restricted_on_circulation"] = bool(record["restricted_on_circulation"])
+    record["sample"] = bool(record["sample"])
     return record
 
 
@@ -1019,4 +1023,5 @@ def paragraph_record(row: sqlite3.Row) -> dict:
         "numbering": row["numbering"],
         "numbering_note": row["numbering_note"],
         "uid": row["uid"],
+        "sample": bool(row["sample"]),
     }

@@ -14,6 +14,7 @@ from .. import config
 from ..cli import DB_OPTION, INDEX_OPTION, _corpus, _db, _print_json, main
 from ..corpus import Corpus
 from ..store import Store
+from ..wording import counted
 from ..results import CaseEntry, CaseShown, Watch, WatchReport, to_json
 from .model import LEVELS, LINK_ROLES, measure_types
 
@@ -298,7 +299,7 @@ def watch_add(name, query, member, case_id, report_existing, db_path) -> None:
     from .watch import add_watch
 
     watch = _run(add_watch, _cases(db_path), name, query, member, case_id, report_existing)
-    start = "" if report_existing else f"; {watch['already_in_corpus']} paragraph(s) already in the corpus count as seen"
+    start = "" if report_existing else f"; {counted(watch['already_in_corpus'], 'paragraph')} already in the corpus {'counts' if watch['already_in_corpus'] == 1 else 'count'} as seen"
     click.echo(f"watch {watch['name']!r} added{start}")
 
 

@@ -16,6 +16,8 @@ from .symbols import symbol_from_filename
 __all__ = ["Citation", "Document", "Paragraph", "ReadError", "SUPPORTED_SUFFIXES", "parse_file"]
 
 _MASTHEAD_LINES = 40
+# The first line of every sample document in corpora/: written for wto-assist, not an official WTO document.
+SAMPLE_MARK = "ILLUSTRATIVE SAMPLE"
 MAX_PARAGRAPHS = 50_000  # the longest WTO reports have a few thousand
 MAX_PARAGRAPH_CHARS = 100_000  # a long WTO paragraph is a few thousand characters
 
@@ -35,7 +37,8 @@ def parse_file(path: Path) -> Document:
     """Read, segment and attribute one file; raises ReadError with a one-line reason."""
     data = path.read_bytes()
     text, encoding = read_text(path)
-    header = parse_header(_masthead(text))
+    masthead = _masthead(text)
+    header = parse_header(masthead)
     symbol, symbol_source = header.symbol, "header"
     if symbol is None:
         symbol, symbol_source = symbol_from_filename(path.stem), "filename"
@@ -71,4 +74,5 @@ def parse_file(path: Path) -> Document:
         symbol_source=symbol_source,
         derestricted_on=restriction.derestricted_on,
         restriction_rule=restriction.rule,
+        sample=any(line.upper().startswith(SAMPLE_MARK) for line in masthead[:3]),
     )

@@ -58,6 +58,7 @@ class Document:
     encoding: str = ""
     symbol_source: str = "header"  # header | filename
     derestricted_on: str | None = None  # when a RESTRICTED document became (or becomes) public
+    sample: bool = False  # an illustrative sample (corpora/): its source text says ILLUSTRATIVE SAMPLE
     restriction_rule: str = ""  # the rule or fact that decided it (documents/restriction.py)
     source_url: str | None = None  # where `fetch` got the file (its manifest), when it did
     retrieved_at: str | None = None

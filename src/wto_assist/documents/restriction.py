@@ -69,3 +69,20 @@ def decide(symbol: str, family: str, restricted: bool, circulated: str | None, m
             basis = "circulated" if circulated else "meeting held (no circulation date printed)"
             return Restriction(True, public_on, f"{rule.description}; {basis} {start}")
     return Restriction(True, None, f"RESTRICTED; no derestriction rule covers a {family} of {start}")
+
+
+def restriction_label(document) -> str:
+    """What a delegate reads about a document's status, the same in `list`, `show` and on every page:
+    "RESTRICTED", "RESTRICTED until 2027-01-05", "derestricted 1996-04-23" or "unrestricted". `document` is a
+    row as the store gives it or a typed result (results.Document, results.Hit)."""
+    from ..config import today
+
+    def field(name):
+        return document.get(name) if isinstance(document, dict) else getattr(document, name, None)
+
+    until = field("derestricted_on")
+    if field("restricted"):
+        return "RESTRICTED" + (f" until {until}" if until and until > today() else "")
+    if field("restricted_on_circulation"):
+        return f"derestricted {until}" if until else "derestricted"
+    return "unrestricted"

@@ -77,6 +77,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     access = access or Access()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = _highlight_filter
+    _words_for_pages(templates.env)
     templates.env.globals.update(families=FAMILIES, modes=MODES, kinds=DRAFT_KINDS, csrf_token=access.form_token)
     site = views.Site(state, templates, access)
     page = site.page
@@ -105,6 +106,17 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     starlette = Starlette(routes=routes, exception_handlers=handlers)
     starlette.state.web = state  # the shared Searcher and its lock (tests and benchmarks look at them)
     return Guard(starlette, access)
+
+
+def _words_for_pages(env) -> None:
+    """The library's wording helpers as filters, so the pages read as the CLI does: `counted` ("1 dispute"),
+    a provision key as a lawyer reads it, family and mode keys as labels, a restriction label."""
+    from .. import labels, wording
+    from ..documents.restriction import restriction_label
+
+    env.filters.update(counted=wording.counted, provision=labels.provision_label, family=labels.family_label,
+                       mode=labels.mode_label, stage_source=labels.stage_source_label, status=labels.status_label,
+                       restriction=restriction_label)
 
 
 def _highlight_filter(text: str, terms: list[str]):
