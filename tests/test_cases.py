@@ -375,7 +375,7 @@ def test_watch_reports_new_paragraphs_once(home):
     assert json.loads(run("watch", "run", "--json").output)[0]["new"] == []
     shutil.move(moved / "GSPSR993.txt", minutes / "GSPSR993.txt")
     ingested = run("ingest", minutes).output  # the ingest says which watches have news, and marks nothing
-    assert "watch 'apples': 1 new paragraph(s)" in ingested and "watch 'dairy': 1 new paragraph(s)" in ingested
+    assert "watch 'apples': 1 new paragraph" in ingested and "watch 'dairy': 1 new paragraph" in ingested
     results = {w["name"]: [p["citation"] for p in w["new"]] for w in json.loads(run("watch", "run", "--json").output)}
     assert results == {"apples": ["G/SPS/R/993, para. 4"], "dairy": ["G/SPS/R/993, para. 1"]}
     assert all(not w["new"] for w in json.loads(run("watch", "run", "--json").output))

@@ -16,7 +16,7 @@ def test_ingest_list_show_on_the_sample_corpus(tmp_path):
     db = tmp_path / "corpus.sqlite"
     result = run("ingest", CORPUS, "--db", db)
     assert result.exit_code == 0, result.output
-    assert "Next: `wto-assist index` makes the 6 new or changed document(s) searchable" in result.output
+    assert "Next: `wto-assist index` makes the 6 new or changed documents searchable" in result.output
     assert "6 ingested" in result.output and "0 failed" in result.output
 
     documents = json.loads(run("list", "--db", db, "--json").stdout)
@@ -93,9 +93,9 @@ def test_examples_lists_the_shipped_briefs_and_copies_them_without_overwriting(t
     assert "committee-statement.yaml  (committee-statement)" in listing.output
     folder = tmp_path / "briefs"
     first = run("examples", "--copy", folder)
-    assert first.exit_code == 0 and f"{len(shipped)} example(s) copied" in first.output
+    assert first.exit_code == 0 and f"{len(shipped)} examples copied" in first.output
     assert sorted(path.name for path in folder.iterdir()) == shipped
     (folder / "committee-statement.yaml").write_text("kind: committee-statement  # edited by the user\n")
     again = run("examples", "--copy", folder)
-    assert again.exit_code == 0 and "0 example(s) copied" in again.output and "kept" in again.output
+    assert again.exit_code == 0 and "0 examples copied" in again.output and "kept" in again.output
     assert "edited by the user" in (folder / "committee-statement.yaml").read_text()

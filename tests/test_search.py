@@ -303,7 +303,7 @@ def test_a_search_on_an_index_older_than_the_corpus_says_so(tmp_path):
         notices = searcher.run("DFQF").notices
     finally:
         searcher.close()
-    assert "the index is older than 2 documents ingested since it was built: they are not searched yet; run `wto-assist index`" in notices
+    assert "the index is older than 2 documents ingested since it was built: they are not searched yet" in notices
 
 
 def test_searches_from_many_threads_at_once_all_finish(sample_index):

@@ -39,7 +39,9 @@ def test_disputes_and_precedent_pages_list_the_same_disputes(client):
     in_table = lambda html, table: re.findall(r'<a href="/disputes/(DS\d+)">', html.split(f'id="{table}"')[1].split("</table>")[0])
     assert in_table(listed, "disputes") == ["DS512"] == in_table(found, "precedent-disputes")
     assert "provisions cited in requests for consultations" in listed and "provisions cited in requests for consultations" in found
-    assert "wto-assist fetch --dispute DS512" in found
+    missing = found.split('id="missing-reports"')[1].split("</ul>")[0]
+    assert 'href="/disputes/DS512"' in missing and 'href="/corpus">Corpus page' in missing  # what to do, in the app
+    assert "wto-assist fetch" not in found and "GATT1994:" not in found.split("</form>")[1]  # no CLI text, no registry keys
     related = client.get("/precedent", params={"provision": "GATT XXI", "related": "1"}).text
     assert in_table(related, "precedent-disputes") == ["DS512", "DS567"]
 

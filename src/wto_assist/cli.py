@@ -473,7 +473,9 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
     searcher = _open_searcher(db_path, index_dir, model)
     result = searcher.run(query, mode=mode, filters=_filters(filters), page=page, size=k)
     for notice in result.notices:
-        click.echo(f"note: {notice}", err=True)
+        from .search import STALE_NOTICE
+
+        click.echo(f"note: {notice}" + ("; run `wto-assist index`" if notice.startswith(STALE_NOTICE) else ""), err=True)
     if searcher.stale_skipped:
         click.echo(f"warning: {searcher.stale_skipped} results skipped because the corpus changed since indexing; run `wto-assist index`", err=True)
     if as_json:

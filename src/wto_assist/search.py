@@ -34,6 +34,7 @@ from .filters import (Filters, SearchError, actor_names, date_bound, date_range,
 from .store import Store
 
 MODES = ("bm25", "dense", "hybrid")
+STALE_NOTICE = "the index is older than"  # how the notice that documents are not searchable yet begins
 DEFAULT_MODE = "hybrid"  # best on both query sets written blind (198 queries) and pooled over all 276 (docs/search.md, "Ranking, by measurement")
 HYBRID_DENSE_WEIGHT = 0.2  # share of the normalised dense score: best pooled over 276 queries; 0.5 lowers every set (docs/search.md)
 CANDIDATES = 200  # depth of the dense ranking whose scores enter hybrid fusion
@@ -361,8 +362,10 @@ class Searcher:
         return result
 
     def _staleness_notices(self) -> list[str]:
-        """Documents ingested after this index was built are not searchable yet: say so, and what to run."""
+        """Documents ingested after this index was built are not searchable yet: say so; each front end adds
+        how to index them (the CLI's command, the Corpus page's "Index now")."""
         from .index_health import built_at
+        from .wording import counted
 
         built = built_at(self.manifest)
         if built is None:
@@ -370,8 +373,7 @@ class Searcher:
         newer = self.store.documents_ingested_since(built)
         if not newer:
             return []
-        return [f"the index is older than {newer} document{'s' if newer != 1 else ''} ingested since it was built:"
-                " they are not searched yet; run `wto-assist index`"]
+        return [f"{STALE_NOTICE} {counted(newer, 'document')} ingested since it was built: they are not searched yet"]
 
     def _held(self) -> dict:
         """coverage.coverage() of the store, recomputed only when the store changed: it reads every document,

@@ -21,7 +21,7 @@ from ..corpus import Corpus
 from ..documents.symbols import FAMILIES
 from ..errors import WtoAssistError
 from ..index.build import IndexMissing, current_version
-from ..search import MODES, Searcher
+from ..search import MODES, STALE_NOTICE, Searcher
 from ..store import Store
 from . import views
 from .locking import SharedLock
@@ -78,7 +78,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = _highlight_filter
     _words_for_pages(templates.env)
-    templates.env.globals.update(families=FAMILIES, modes=MODES, kinds=DRAFT_KINDS, csrf_token=access.form_token)
+    templates.env.globals.update(families=FAMILIES, modes=MODES, stale_notice=STALE_NOTICE, kinds=DRAFT_KINDS, csrf_token=access.form_token)
     site = views.Site(state, templates, access)
     page = site.page
 
