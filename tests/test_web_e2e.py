@@ -132,14 +132,30 @@ def test_search_with_a_filter_and_read_in_context(site):
 
 
 def test_first_result_is_visible_on_a_phone_screen(site):
+    """At 390 px the first result, or the error, is on the screen and above the filter panel, even when a
+    filter is set (the panel is then open); on a desktop the panel stays under the search box."""
     base, browser, _, _ = site
     size = browser.get_window_size()
     try:
         browser.set_window_size(390, 844)
-        browser.get(f"{base}/search?q=duty-free+quota-free+market+access")
         viewport = browser.execute_script("return window.innerHeight")
-        first = browser.find_element(*_by("article.result"))
-        assert first.is_displayed() and first.rect["y"] < viewport, (first.rect, viewport)
+        for path, answer, panel in [
+            ("/search?q=duty-free+quota-free+market+access", "article.result", "details.advanced"),
+            ("/search?q=duty-free+quota-free+market+access&type=minutes&body=Committee+on+Trade+and+Development",
+             "article.result", "details.advanced[open]"),
+            ("/search?q=market+access&from=2020-13-01&speaker=Chile", "p.error", "details.advanced[open]"),
+            ("/disputes?member=Examplelandia&role=complainant", "p.error", "form.filters"),
+            ("/precedent?provision=Article+XX+of+the+GATT+1994", "#precedent-disputes", "form.filters"),
+        ]:
+            browser.get(base + path)
+            first, filters = browser.find_element(*_by(answer)), browser.find_element(*_by(panel))
+            assert first.is_displayed() and first.rect["y"] < viewport, (path, first.rect, viewport)
+            assert first.rect["y"] < filters.rect["y"], (path, first.rect, filters.rect)
+            assert browser.find_element(*_by("input[name=q], input[name=member], input[name=provision]")).is_displayed()
+        browser.set_window_size(1280, 1600)
+        browser.get(f"{base}/search?q=duty-free+quota-free+market+access&type=minutes")
+        first, filters = browser.find_element(*_by("article.result")), browser.find_element(*_by("details.advanced[open]"))
+        assert filters.rect["y"] < first.rect["y"]  # a desktop has room: the panel stays where it was opened
     finally:
         browser.set_window_size(size["width"], size["height"])
 
