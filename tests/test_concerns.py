@@ -152,3 +152,17 @@ def test_concerns_and_coalitions_twins_answer_what_the_cli_prints(goods_db, tmp_
                                 ({"concern_id": first["concern_id"], "tag": "coercion", "csrf_token": "forged"}, 403, "csrf_token")):
         answer = post(form)
         assert answer.status_code == status and answer.json()["field"] == field, form
+
+
+def test_came_back_lists_later_meetings_in_the_order_people_read_symbols(tmp_path):
+    """M/992 before M/1000 (as text "1000" < "992"): the later meetings read in their natural order."""
+    folder = tmp_path / "minutes"
+    shutil.copytree(FIXTURES, folder)
+    later = (FIXTURES / "GTBTM991.txt").read_text(encoding="utf-8")
+    for number, held in ((992, "HELD ON 12-13 SEPTEMBER 2026"), (1000, "HELD ON 12-13 NOVEMBER 2026")):
+        (folder / f"GTBTM{number}.txt").write_text(
+            later.replace("G/TBT/M/991", f"G/TBT/M/{number}").replace("HELD ON 12-13 JUNE 2026", held), encoding="utf-8")
+    db = tmp_path / "corpus.sqlite"
+    assert not ingest_paths([folder], db).failed
+    barley = next(row for row in inventory(db) if row["citation"] == "G/C/M/990, para. 1")
+    assert barley["came_back"] == ["G/TBT/M/991, para. 1", "G/TBT/M/992, para. 1", "G/TBT/M/1000, para. 1"]

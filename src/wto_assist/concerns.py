@@ -16,6 +16,7 @@ from pathlib import Path
 from .corpus import Corpus
 from .exports import write_csv
 from .filters import SearchError, field_error, member_name
+from .store import symbol_order
 
 CSV_COLUMNS = ("concern_id", "citation", "date", "body", "raised_by", "raised_on_behalf_of", "target", "measure", "products",
                "hs_codes", "notifications", "reply", "came_back", "tags", "evidence")
@@ -63,7 +64,8 @@ def inventory(db_path: Corpus | Path, member: str | None = None, target: str | N
                                          "tags", "evidence")},
             "reply": reply["citation"] if reply else None,
             "reply_text": reply["text"] if reply else None,
-            "came_back": sorted({other["citation"] for other in later}),
+            # as people read citations: M/3 before M/29, para. 2 before para. 10
+            "came_back": sorted({other["citation"] for other in later}, key=symbol_order),
         })
     return result
 
