@@ -176,7 +176,7 @@ def test_suggest_proposes_paragraphs_concerns_and_why_and_attaches_concerns(inde
     assert concerns["G/SPS/R/993, para. 1"]["reply"] == "G/SPS/R/993, para. 3"
     assert any("dispute registry is not loaded" in notice for notice in result["notices"])
     output = run("case", "suggest", case_id, "--attach-concerns").output
-    assert "2 concern(s) attached" in output
+    assert "2 concerns attached" in output
     shown = json.loads(run("case", "show", case_id, "--json").output)
     assert {(link["current_citation"], link["concern_id"] is not None) for link in shown["links"]} == {
         ("G/C/M/991, para. 1", False), ("G/TBT/M/992, para. 1", True), ("G/SPS/R/993, para. 1", True)}
@@ -198,7 +198,7 @@ def test_case_commands_open_the_store_and_the_index_once(indexed, tmp_path, monk
     case_id = new_case()
     run("case", "link", case_id, "G/C/M/991, para. 1", "--as", "raised")
     stores, searchers = _count_opened(monkeypatch, store.Store), _count_opened(monkeypatch, search.Searcher)
-    assert "2 concern(s) attached" in run("case", "suggest", case_id, "--attach-concerns").output
+    assert "2 concerns attached" in run("case", "suggest", case_id, "--attach-concerns").output
     assert (len(stores), len(searchers)) == (1, 1)
     run("case", "brief", case_id, "--kind", "committee-statement", "--body", "Council for Trade in Goods",
         "--meeting-date", "2026-11-20", "-o", tmp_path / "brief.yaml")
@@ -261,7 +261,7 @@ def test_export_leaves_out_what_is_above_the_level_and_import_keeps_versions_sid
     other = tmp_path / "other"
     monkeypatch.setenv("WTO_ASSIST_HOME", str(other))
     output = run("case", "import", bundle).output
-    assert "shared by Lithuania's delegation (a.delegate)" in output and "1 new version(s)" in output
+    assert "shared by Lithuania's delegation (a.delegate)" in output and "1 new version" in output
     shown = json.loads(run("case", "show", case_id, "--json").output)
     assert shown["case"]["imposing_member"] == "China" and shown["case"]["notes"] is None
     assert [v["provenance"][:39] for v in shown["versions"]] == ["shared by Lithuania's delegation (a.del"]
@@ -270,7 +270,7 @@ def test_export_leaves_out_what_is_above_the_level_and_import_keeps_versions_sid
     assert "shared by Lithuania's delegation" in run("case", "show", case_id).output
     database = other / "corpus.sqlite"
     before = database.read_bytes() if False else _counts(database)
-    assert "0 new version(s), 1 already here, 0 evidence file(s), 0 link(s)" in run("case", "import", bundle).output
+    assert "0 new versions, 1 already here, 0 evidence files, 0 links" in run("case", "import", bundle).output
     assert _counts(database) == before
 
     # Back home: the shared copy of one's own case sits beside the local versions, which stay current.

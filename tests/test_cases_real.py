@@ -73,7 +73,7 @@ def test_a_case_on_the_ctd_record_from_yaml_to_a_verified_draft_and_a_shared_bun
 
     second = tmp_path / "second"
     monkeypatch.setenv("WTO_ASSIST_HOME", str(second))
-    assert "1 new version(s)" in run("case", "import", bundle).output
+    assert "1 new version" in run("case", "import", bundle).output
     received = json.loads(run("case", "show", case_id, "--json").output)
     expected = {key: value for key, value in CASE.items() if key not in ("notes", "sharing", "products", "provisions")}
     assert {key: received["case"][key] for key in expected} == expected
@@ -81,7 +81,7 @@ def test_a_case_on_the_ctd_record_from_yaml_to_a_verified_draft_and_a_shared_bun
     assert received["versions"][0]["provenance"].startswith("shared by Pakistan's delegation")
     assert [link["citation"] for link in received["links"]] == [concern["citation"], concern["reply"]]
     assert [item["name"] for item in received["evidence"]] == ["statement-summary.txt"]
-    assert "0 new version(s), 1 already here, 0 evidence file(s), 0 link(s)" in run("case", "import", bundle).output
+    assert "0 new versions, 1 already here, 0 evidence files, 0 links" in run("case", "import", bundle).output
     assert json.loads(run("case", "show", case_id, "--json").output) == received
 
     with zipfile.ZipFile(bundle) as archive:

@@ -273,3 +273,75 @@ def test_tag_buttons_work_with_javascript_on(site):
     assert [b.text for b in removers] == ["coercion ×"] and "Copied" not in browser.page_source
     _submit(browser, "button[title='Remove this tag']")
     assert not browser.find_elements(*_by("button[title='Remove this tag']"))
+
+
+def _not_copied(browser):
+    """No click of the test was taken by the copy-citation script (it would say "Copied" and do nothing else)."""
+    return "Copied" not in browser.find_element(*_by("main")).text
+
+
+def test_every_button_of_concerns_cases_corpus_and_draft_does_its_job(site, monkeypatch):
+    """With JavaScript on, each button on the Concerns, Cases, Corpus and Draft pages sends its own request
+    and the page shows its outcome (the tag buttons once lost their clicks to the copy script)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from wto_assist.cases.casefile import create_case, load_case_file
+    from wto_assist.cases.watch import add_watch
+
+    from .conftest import REPO
+
+    base, browser, downloads, folder = site
+    monkeypatch.setenv("WTO_ASSIST_HOME", str(folder / "home"))  # the Cases pages keep evidence under the home
+    db = folder / "corpus.sqlite"
+    create_case(db, load_case_file(REPO / "examples" / "case-dairy-timber.yaml"))
+    add_watch(db, "barley", "barley", report_existing=True)
+
+    # Concerns: Filter narrows the table by the field given (the tag buttons: test_tag_buttons_work_with_javascript_on).
+    browser.get(f"{base}/concerns")
+    browser.find_element(*_by("form.filters input[name=member]")).send_keys("Australia")
+    _submit(browser, "form.filters button")
+    assert "member=Australia" in browser.current_url and _not_copied(browser)
+    raised_by = [row.text for row in browser.find_elements(*_by("#concerns tr td:nth-child(2)"))]
+    assert raised_by and all("Australia" in name for name in raised_by)
+
+    # Cases: check the watches, export a bundle, import it again.
+    browser.get(f"{base}/cases")
+    _submit(browser, "form[action='/cases/watches'] button")
+    assert "barley:" in browser.find_element(*_by("#watch-news")).text and _not_copied(browser)
+    browser.find_element(*_by("form[action='/cases/export'] button")).click()
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,))
+    bundle = wait.until(lambda _: next((p for p in downloads.iterdir() if p.suffix == ".zip"), None))
+    browser.get(f"{base}/cases")
+    browser.find_element(*_by("form[action='/cases/import'] input[type=file]")).send_keys(str(bundle))
+    _submit(browser, "form[action='/cases/import'] button")
+    assert "already here" in browser.find_element(*_by("p.message")).text and _not_copied(browser)
+
+    # Corpus: "Upload and ingest" adds a document; "Index now" indexes one ingested meanwhile (as by the CLI).
+    def minutes(number: int, words: str) -> Path:
+        path = folder / f"WTCOMTDM{number}.txt"
+        path.write_text(PAYLOAD.replace("WT/COMTD/M/999", f"WT/COMTD/M/{number}").replace("payloads", words), encoding="utf-8")
+        return path
+
+    browser.get(f"{base}/corpus")
+    browser.find_element(*_by("input[type=file]")).send_keys(str(minutes(998, "quinoa tariffs")))
+    _submit(browser, "form[action='/corpus'] button")
+    wait.until(lambda driver: driver.find_element(*_by("#job")).get_attribute("data-status") != "running")
+    assert "WT/COMTD/M/998" in browser.find_element(*_by("#job")).text and _not_copied(browser)
+    ingest_paths([minutes(997, "amaranth tariffs")], db)
+    browser.get(f"{base}/corpus")
+    _submit(browser, "#index-now button")
+    wait.until(lambda driver: driver.find_element(*_by("#job")).get_attribute("data-status") not in ("running", "queued"))
+    assert browser.find_element(*_by("#job")).get_attribute("data-status") == "done" and _not_copied(browser)
+    for words, symbol in (("quinoa tariffs", "WT/COMTD/M/998"), ("amaranth tariffs", "WT/COMTD/M/997")):
+        browser.get(f"{base}/search?q={words}")
+        assert symbol in browser.find_element(*_by("article.result a.citation")).text
+
+    # Draft: Preview shows the statement; Download is the other button (test_draft_download_and_verify).
+    browser.get(f"{base}/draft")
+    for name, value in {"member": "Viet Nam", "body": "Committee on Trade and Development", "date": "2026-12-10",
+                        "agenda_item": "Market access", "points": "We support duty-free quota-free market access.",
+                        "queries": "duty-free quota-free market access"}.items():
+        browser.find_element(*_by(f"[name={name}]")).send_keys(value)
+    _submit(browser, "button[value=preview]")
+    assert browser.find_element(*_by(".statement")).text and browser.find_element(*_by("#download")) and _not_copied(browser)

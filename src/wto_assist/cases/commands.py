@@ -226,7 +226,7 @@ def case_suggest(case_id, k, attach_concerns, db_path, index_dir, as_json) -> No
     for notice in result["notices"]:
         click.echo(notice, err=True)
     if attach_concerns:
-        click.echo(f"{result['attached']} concern(s) attached to {case_id}")
+        click.echo(f"{counted(result['attached'], 'concern')} attached to {case_id}")
 
 
 @click.group("watch")
@@ -267,7 +267,7 @@ def case_export(case_ids, level, out, delegation, by, db_path) -> None:
     from .bundle import export_bundle
 
     report = _run(export_bundle, _cases(db_path), config.home(), list(case_ids), level, out, delegation, _user(by))
-    click.echo(f"{len(report['cases'])} case(s), {report['evidence']} evidence file(s) at level {level}, "
+    click.echo(f"{counted(len(report['cases']), 'case')}, {counted(report['evidence'], 'evidence file')} at level {level}, "
                f"shared by {report['shared_by']} -> {out}")
 
 
@@ -283,8 +283,8 @@ def case_import(bundle, db_path) -> None:
     with Steps({"checked": ("Checking the bundle", "checked", "files"), "stored": ("Storing cases", "stored", "cases")}) as steps:
         report = _run(import_bundle, _cases(db_path), config.home(), bundle, steps)
     click.echo(f"shared by {report['shared_by']} on {report['shared_at'][:10]} ({report['level']}): "
-               f"{report['versions_added']} new version(s), {report['unchanged']} already here, "
-               f"{report['evidence_added']} evidence file(s), {report['links_added']} link(s)")
+               f"{counted(report['versions_added'], 'new version')}, {report['unchanged']} already here, "
+               f"{counted(report['evidence_added'], 'evidence file')}, {counted(report['links_added'], 'link')}")
 
 
 @watch_group.command("add")

@@ -21,6 +21,7 @@ from ..draft.brief import BriefError, parse_brief
 from ..errors import NotFoundError
 from ..results import CaseEntry, CaseShown, Watch, WatchReport
 from ..search import SearchError
+from ..wording import counted
 from . import messages
 from .views import api_answer, forged_form
 
@@ -109,8 +110,9 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
             return listing(request, 400, messages.shown(problem).replace(str(saved), getattr(form.get("file"), "filename", "the bundle")))
         finally:
             saved.unlink(missing_ok=True)
-        return listing(request, message=f"Shared by {report['shared_by']} on {report['shared_at'][:10]}: {report['versions_added']} new "
-                                         f"version(s), {report['unchanged']} already here, {report['evidence_added']} evidence file(s).")
+        return listing(request, message=f"Shared by {report['shared_by']} on {report['shared_at'][:10]}: "
+                                         f"{counted(report['versions_added'], 'new version')}, {report['unchanged']} already here, "
+                                         f"{counted(report['evidence_added'], 'evidence file')}.")
 
     async def draft_next(request: Request) -> Response:
         from ..cases.brief import build_brief
