@@ -83,7 +83,7 @@ def test_counts_by_the_users_words_and_the_weak_match_flag():
     matched = np.array([True, True, True, False])  # row 2 matched an expansion word only; row 3 is a similar hit
     words = relevance.word_match([0, 1, 2, 3], presence, set(), matched)
     assert (words.all_words, words.some_words, words.similar) == (1, 2, 1) and not words.weak
-    assert words.sentence() == "1 paragraph contains all your words; 2 more contain some; 1 more share no word but are close in meaning"
+    assert words.sentence() == "1 paragraph contains all your words; 2 more contain some; 1 more shares no word but is close in meaning"
     weak = relevance.word_match([1, 0], presence, set(), matched)
     assert weak.weak and weak.coverage < relevance.WEAK_COVERAGE
     assert not relevance.word_match([1, 0], presence, {1}, matched).weak  # a cited paragraph answers by definition

@@ -498,7 +498,7 @@ def _print_results(results: list[dict], query: str, scores: bool = False) -> Non
         who = result["speaker"] or "-"
         if result["on_behalf_of"]:
             who += f" (on behalf of {result['on_behalf_of']})"
-        restricted_mark = (" RESTRICTED" if result["restricted"] else "") + (" | illustrative sample" if result.get("sample") else "")
+        restricted_mark = (f" {_status(result)}" if result["restricted"] else "") + (" | illustrative sample" if result.get("sample") else "")
         score = f" | score {result['score']:.3f}" if scores and result["score"] is not None else ""
         match = {"similar": " | similar, not matching", "citation": " | cited in the query"}.get(result.get("match"), "")
         click.echo(f"{result['rank']}. {result['citation']} | {who} | {result['date'] or 'undated'}{restricted_mark}{match}{score}")
@@ -692,7 +692,7 @@ def load_disputes(table: Path, db_path: Path | None) -> None:
         report = load_registry(table, _db(db_path), on_line=progress.update)
     click.echo(
         f"{counted(report.loaded, 'dispute')} loaded ({counted(report.provisions, 'provision citation')}, "
-        f"{counted(report.summaries, 'summary')} as documents), {counted(len(report.bad_rows), 'bad row')}, "
+        f"{counted(report.summaries, 'summary')} kept as {'a document' if report.summaries == 1 else 'documents'}), {counted(len(report.bad_rows), 'bad row')}, "
         f"{counted(len(report.unreadable), 'unreadable fragment')}, {counted(len(report.notes), 'note')}"
     )
     for line, reason in report.bad_rows:

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import members
 from .query_parse import ParsedQuery
+from .wording import agreeing, counted
 
 PROCEDURAL_WEIGHT = 0.5
 PERIOD_WEIGHT = 0.5  # "in 2005": the question's period (0.2 and 0.5 measured alike; 1.0 lowered the tuning set)
@@ -80,11 +81,11 @@ class WordMatch:
     weak: bool
 
     def sentence(self) -> str:
-        parts = [f"{self.all_words} {'paragraph contains' if self.all_words == 1 else 'paragraphs contain'} all your words"]
+        parts = [f"{counted(self.all_words, 'paragraph')} {agreeing(self.all_words, 'contains', 'contain')} all your words"]
         if self.some_words:
-            parts.append(f"{self.some_words} more {'contains' if self.some_words == 1 else 'contain'} some")
+            parts.append(f"{self.some_words} more {agreeing(self.some_words, 'contains', 'contain')} some")
         if self.similar:
-            parts.append(f"{self.similar} more {'shares' if self.similar == 1 else 'share'} no word but are close in meaning")
+            parts.append(f"{self.similar} more {agreeing(self.similar, 'shares no word but is', 'share no word but are')} close in meaning")
         return "; ".join(parts)
 
 
