@@ -91,7 +91,7 @@ def test_security_exceptions_of_other_agreements_come_with_related(registry):
     related = json.loads(_run("precedent", "GATT1994:XXI", "--related", "--db", registry, "--json"))
     ds567 = next(row for row in related["disputes"] if row["ds"] == "DS567")
     assert ds567["short_title"] == "Saudi Arabia — IPRs"
-    assert ds567["involvement"][0]["how"] == "parallel provision" and ds567["involvement"][0]["detail"].startswith("Article 73 of the TRIPS Agreement")
+    assert ds567["involvement"][0]["how"] == "parallel provision" and ds567["involvement"][0]["detail"].startswith("TRIPS:73")
     assert {row["ds"] for row in plain["disputes"]} < {row["ds"] for row in related["disputes"]}
     assert "add --related" in _run("precedent", "GATT XXI", "--db", registry)
     trips = json.loads(_run("precedent", "TRIPS 73", "--db", registry, "--json"))

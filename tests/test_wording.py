@@ -86,3 +86,11 @@ def test_pages_show_words_not_internals(sample_site):
     assert "Dispute registry: 1 dispute (to DS990)" in corpus and ".jsonl" not in corpus
     cases = _text(client.get("/cases").text)
     assert "0 cases" in cases and "wto-assist case" not in cases and "watch add" not in cases
+
+
+def test_provision_keys_inside_a_sentence_read_as_articles():
+    from wto_assist.labels import provisions_in_words
+
+    assert provisions_in_words("GATT1994:XXI(b)(iii) invoked by Russian Federation; TRIPS:73 (security exceptions)") == (
+        "Article XXI(b)(iii) of the GATT 1994 invoked by Russian Federation; Article 73 of the TRIPS Agreement (security exceptions)")
+    assert provisions_in_words("at 12:30, WT/DS512/R, para. 7.8") == "at 12:30, WT/DS512/R, para. 7.8"  # no agreement "12"

@@ -49,6 +49,22 @@ def provision_label(key: str) -> str:
     return written(key)
 
 
+# A provision key inside a sentence: "GATT1994:XXI(b)(iii) invoked by …", "TRIPS:73 (security exceptions)".
+_KEY_IN_TEXT = re.compile(r"\b([A-Z][A-Z0-9]*):([IVXL]+(?:bis)?|\d+(?:\.\d+)*)((?::[\w.]+)*(?:\([a-z0-9]+\))*)")
+
+
+def provisions_in_words(text: str | None) -> str:
+    """A library sentence with its provision keys as a lawyer reads them ("GATT1994:XXI invoked by Russia" ->
+    "Article XXI of the GATT 1994 invoked by Russia"); the JSON keeps the keys, the pages show these words.
+    Text that only looks like a key (no such agreement) is left as it is."""
+    from .enrich.provisions import agreement
+
+    def worded(match: re.Match) -> str:
+        return provision_label(match.group(0)) if agreement(match.group(1)) else match.group(0)
+
+    return _KEY_IN_TEXT.sub(worded, text or "")
+
+
 def stage_source_label(source: str | None) -> str:
     """Where a dispute's current stage was read: "WTO status code ST5" -> "the WTO's record of the dispute's
     status"; "summary" -> "the WTO's summary of the dispute"."""

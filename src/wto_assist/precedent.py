@@ -29,7 +29,6 @@ from pathlib import Path
 from .corpus import Corpus
 from .documents.symbols import dispute_of
 from .enrich.provisions import ancestors
-from .labels import provision_label
 from .precedent_notes import notes_for
 from .precedent_reports import report_entries, reports_missing
 from .provision_links import defences, parallel_provisions
@@ -78,9 +77,9 @@ def _involvement(store: Store, key: str) -> tuple[dict[int, list[dict]], list[di
 
     for row in find_disputes(store, provision=key):
         how = "cited in the request" if row["involvement"] == "cited" else "whole Article cited"
-        add(row["number"], how, ", ".join(provision_label(key) for key in row["matched"]))
+        add(row["number"], how, ", ".join(row["matched"]))
     for defence in defences(key):
-        add(defence.number, "invoked as a defence", f"{provision_label(defence.key)} invoked by {defence.invoked_by} ({defence.source})")
+        add(defence.number, "invoked as a defence", f"{defence.key} invoked by {defence.invoked_by} ({defence.source})")
     citing = store.paragraphs_citing(key)
     for article in articles:
         citing += [dict(p, article=article) for p in store.paragraphs_citing(article) if p["family"] == SUMMARY_FAMILY]
@@ -140,7 +139,7 @@ def involved_disputes(store: Store, key: str, related: bool = False) -> dict:
             reports += more_reports
             for number, entries in found.items():
                 involvement.setdefault(number, []).extend(
-                    {"how": "parallel provision", "detail": f"{provision_label(parallel.key)} ({parallel.shared}): {e['how']}: {e['detail']}",
+                    {"how": "parallel provision", "detail": f"{parallel.key} ({parallel.shared}): {e['how']}: {e['detail']}",
                      "citation": e["citation"]} for e in entries)
     notes = notes_for(store, key)
     rows = {row["number"]: row for row in find_disputes(store, numbers=sorted(involvement))} if involvement else {}
