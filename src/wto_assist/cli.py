@@ -477,7 +477,7 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
 
         click.echo(f"note: {notice}" + ("; run `wto-assist index`" if notice.startswith(STALE_NOTICE) else ""), err=True)
     if searcher.stale_skipped:
-        click.echo(f"warning: {searcher.stale_skipped} results skipped because the corpus changed since indexing; run `wto-assist index`", err=True)
+        click.echo(f"warning: {counted(searcher.stale_skipped, 'result')} skipped because the corpus changed since indexing; run `wto-assist index`", err=True)
     if as_json:
         _print_json(to_json(results.Hit, result.records))
         return
@@ -900,7 +900,7 @@ def load_legal_text_command(path: Path, agreement: str, db_path: Path | None) ->
     if find_agreement(agreement.upper()) is None:
         raise click.ClickException(f"--agreement: unknown agreement key {agreement!r}")
     count = load_legal_text(path, agreement.upper(), _db(db_path))
-    click.echo(f"{count} provisions of {agreement.upper()} loaded")
+    click.echo(f"{counted(count, 'provision')} of {agreement.upper()} loaded")
 
 
 @main.command()
@@ -965,7 +965,7 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
             click.echo(f"  {line.member}: {counted(line.count, 'time')}, last {line.last_date or 'undated'} ({'; '.join(line.citations[-3:])})")
     failing = failed(result.checks, final=final, accept=result.draft.accept)
     if failing:
-        raise click.ClickException(f"{len(failing)} quotations fail verification; the draft was written for review, not for tabling")
+        raise click.ClickException(f"{counted(len(failing), 'quotation')} {'fails' if len(failing) == 1 else 'fail'} verification; the draft was written for review, not for tabling")
 
 
 @main.command()
@@ -999,7 +999,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
         _print_json([check.to_json() for check in results.QuotationCheck.judged(checks, failing)])
     else:
         _print_checks(checks)
-        click.echo(f"{len(checks)} citations: {sum(c.status == 'verified' for c in checks)} verified, {len(failing)} failed")
+        click.echo(f"{counted(len(checks), 'citation')}: {sum(c.status == 'verified' for c in checks)} verified, {len(failing)} failed")
     if failing:
         raise SystemExit(1)
 

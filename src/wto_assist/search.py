@@ -32,6 +32,7 @@ from .corpus import ThreadStores
 from .filters import (Filters, SearchError, actor_names, date_bound, date_range, dispute_symbol,  # noqa: F401 - re-exported
                       field_error, member_name, provision_key, suggestion)
 from .store import Store
+from .wording import counted
 
 MODES = ("bm25", "dense", "hybrid")
 STALE_NOTICE = "the index is older than"  # how the notice that documents are not searchable yet begins
@@ -354,7 +355,7 @@ class Searcher:
         notices += self._coverage_notices(filters) + self._staleness_notices()
         pages = max(1, -(-len(order) // size))
         if page > pages:
-            raise SearchError(f"page {page} is past the last page of results ({pages}; {len(order)} hits)")
+            raise SearchError(f"page {page} is past the last page of results ({pages}; {counted(len(order), 'hit')})")
         start = (page - 1) * size
         records = self._records(order.from_position(start), order, matched, opened, start + 1, size)
         result = ResultPage(len(order), records, page, pages, notices)
@@ -365,7 +366,6 @@ class Searcher:
         """Documents ingested after this index was built are not searchable yet: say so; each front end adds
         how to index them (the CLI's command, the Corpus page's "Index now")."""
         from .index_health import built_at
-        from .wording import counted
 
         built = built_at(self.manifest)
         if built is None:

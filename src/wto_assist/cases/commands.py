@@ -110,7 +110,7 @@ def case_list(db_path, as_json, csv_path, level, tag) -> None:
     cases = _run(list_cases, _cases(db_path))
     if csv_path:
         count = _run(write_inventory, _cases(db_path), csv_path, level, tag)
-        click.echo(f"{count} rows written to {csv_path}", err=True)
+        click.echo(f"{counted(count, 'row')} written to {csv_path}", err=True)
     if _shown_as_json(to_json(CaseEntry, cases), as_json):
         return
     if not cases:
@@ -251,7 +251,7 @@ def case_brief(case_id, kind, body, meeting_date, release, out, db_path) -> None
     _run(write_brief, brief, notes, out)
     for note in notes:
         click.echo(note, err=True)
-    click.echo(f"brief written to {out}: {len(brief['points'])} points, {len(brief['support'])} quotations; "
+    click.echo(f"brief written to {out}: {counted(len(brief['points']), 'point')}, {counted(len(brief['support']), 'quotation')}; "
                f"next: wto-assist draft {out} -o statement.docx --final")
 
 

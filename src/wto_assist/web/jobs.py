@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable
 from ..index.build import build_index
 from ..progress import Steps
 from ..store import Store
+from ..wording import counted
 
 if TYPE_CHECKING:
     from .app import WebState
@@ -102,7 +103,7 @@ def ingest_upload(state: WebState, job: Job, saved: Path) -> None:
 def index_now(state: WebState, job: Job) -> None:
     """Bring the index up to date with the store (what `wto-assist index` does), then search the new version."""
     report = _build(state, job)
-    job.update(DONE, f"The index is up to date: {report.rows:,} paragraphs searchable.")
+    job.update(DONE, f"The index is up to date: {counted(report.rows, 'paragraph')} searchable.")
 
 
 def _build(state: WebState, job: Job):
