@@ -294,7 +294,7 @@ def test_every_button_of_concerns_cases_corpus_and_draft_does_its_job(site, monk
     base, browser, downloads, folder = site
     monkeypatch.setenv("WTO_ASSIST_HOME", str(folder / "home"))  # the Cases pages keep evidence under the home
     db = folder / "corpus.sqlite"
-    create_case(db, load_case_file(REPO / "examples" / "case-dairy-timber.yaml"))
+    case = create_case(db, load_case_file(REPO / "examples" / "case-dairy-timber.yaml"))
     add_watch(db, "barley", "barley", report_existing=True)
 
     # Concerns: Filter narrows the table by the field given (the tag buttons: test_tag_buttons_work_with_javascript_on).
@@ -316,6 +316,13 @@ def test_every_button_of_concerns_cases_corpus_and_draft_does_its_job(site, monk
     browser.find_element(*_by("form[action='/cases/import'] input[type=file]")).send_keys(str(bundle))
     _submit(browser, "form[action='/cases/import'] button")
     assert "already here" in browser.find_element(*_by("p.message")).text and _not_copied(browser)
+    # A case's own page: Export as a bundle downloads one more bundle. (Its Draft button takes 16 s to write a
+    # verified DOCX here; test_web_cases posts that form.)
+    bundle.unlink()
+    browser.get(f"{base}/cases/{case.id}")
+    browser.find_element(*_by("form[action='/cases/export'] button")).click()
+    wait.until(lambda _: next((p for p in downloads.iterdir() if p.suffix == ".zip"), None))
+    assert _not_copied(browser)
 
     # Corpus: "Upload and ingest" adds a document; "Index now" indexes one ingested meanwhile (as by the CLI).
     def minutes(number: int, words: str) -> Path:

@@ -30,6 +30,21 @@ _MODES = {
 }
 
 
+# Kinds of statement a draft or a case brief makes (draft templates, cases/brief.py).
+_KINDS = {
+    "committee-statement": "Statement in a committee",
+    "tpr-statement": "Statement at a Trade Policy Review",
+    "tpr-questions": "Questions at a Trade Policy Review",
+    "joint-statement": "Joint statement",
+    "third-party-submission": "Third-party submission",
+}
+
+
+def kind_label(kind: str) -> str:
+    """"committee-statement" -> "Statement in a committee"."""
+    return _KINDS.get(kind, kind.replace("-", " ").capitalize())
+
+
 def family_label(family: str | None) -> str:
     """"dispute-summary" -> "Dispute summary (WTO)"; an unknown family with its hyphens as spaces."""
     if not family:

@@ -115,7 +115,7 @@ def _words_for_pages(env) -> None:
     from ..documents.restriction import restriction_label
 
     env.filters.update(counted=wording.counted, provision=labels.provision_label, family=labels.family_label,
-                       mode=labels.mode_label, provisions_in_words=labels.provisions_in_words, stage_source=labels.stage_source_label, status=labels.status_label,
+                       mode=labels.mode_label, kind=labels.kind_label, provisions_in_words=labels.provisions_in_words, stage_source=labels.stage_source_label, status=labels.status_label,
                        restriction=restriction_label)
 
 
