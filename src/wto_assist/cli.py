@@ -205,18 +205,19 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
 @click.option("--dispute", "disputes", multiple=True, help="A dispute's usual documents: /1, /R, /AB/R, /RW, /AB/RW, /ARB (repeatable).")
 @click.option("--lang", "language", type=click.Choice(["en", "fr", "es"]), default="en", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder for the PDFs (default: $WTO_ASSIST_HOME/documents).")
-@click.option("--base-url", default=None, help="Documents Online or a mirror (default: $WTO_ASSIST_FETCH_BASE_URL or docs.wto.org).")
+@click.option("--base-url", default=None, help="The full address of the directdoc endpoint of Documents Online or of a mirror"
+              " (default: $WTO_ASSIST_FETCH_BASE_URL or https://docs.wto.org/dol2fe/Pages/SS/directdoc.aspx).")
 @click.option("--delay", default=1.0, show_default=True, help="Seconds between requests.")
 def fetch(symbols, ranges, disputes, language, out, base_url, delay):
     """Download WTO documents by symbol from Documents Online (then `wto-assist ingest` the folder)."""
-    from .fetch import FetchError, dispute_symbols, expand_range, fetch_documents
+    from .fetch import FetchError, dispute_symbols, expand_range, fetch_documents, how_to_go_on
 
     wanted = list(symbols) + [s for r in ranges for s in expand_range(r)]
     tried = [s for d in disputes for s in dispute_symbols(d)]
     if not wanted and not tried:
         raise FetchError("name at least one symbol, --range or --dispute")
     out = out or config.home() / "documents"
-    with Progress(len(wanted + tried), "Fetching", "fetched", "documents") as progress:
+    with Progress(len(wanted + tried), "Fetching", "checked", "documents") as progress:  # not all checked are fetched
         started = iter(range(len(wanted + tried)))  # on_symbol comes before each download: the ones before it are done
         report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
                                  on_symbol=lambda _symbol: progress.update(next(started)))
@@ -230,6 +231,8 @@ def fetch(symbols, ranges, disputes, language, out, base_url, delay):
         click.echo(f"FAILED {symbol}: {reason}", err=True)
     if report.fetched:
         click.echo(f"next: wto-assist ingest {out}")
+    if report.unreachable:
+        raise FetchError(how_to_go_on(report.unreachable))
     named_missing = [symbol for symbol, _ in report.missing + report.failed if symbol not in set(tried)]
     if named_missing or not (report.fetched or report.unchanged):
         raise SystemExit(1)

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..draft.brief import CITATION, read_data_file
 from ..documents.symbols import SymbolError, normalise_symbol
-from ..exports import write_csv
+from ..exports import atomic_write_bytes, write_csv
 from ..store import Store
 from . import store as rows
 from .model import LEVELS, LINK_ROLES, Case, CaseError, case_from_json, measure_types, parse_case
@@ -168,9 +168,7 @@ def store_evidence_file(home: Path, digest: str, name: str, data: bytes) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / safe
     if not target.exists():
-        partial = folder / f".{safe}.part"
-        partial.write_bytes(data)
-        partial.replace(target)
+        atomic_write_bytes(target, data)
     return target
 
 

@@ -7,7 +7,6 @@ that fails verification is never written.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import BadZipFile
@@ -17,9 +16,10 @@ from jinja2 import TemplateError
 
 from .. import members
 from ..corpus import Corpus
+from ..exports import atomic_write
 from .brief import Brief
 from .compose import Draft, DraftError, compose
-from .render import default_template, render
+from .render import default_template, write_docx
 from .verify import Check, failed, verify_docx
 
 
@@ -62,20 +62,19 @@ def _draft(brief: Brief, corpus: Corpus, out: Path, template: Path | None, final
     if not template.is_file():
         raise DraftError(f"template not found: {template} (set --template or $WTO_ASSIST_TEMPLATES)")
     composed = compose(brief, corpus, allow_restricted=allow_restricted)
-    hidden = out.parent / f".{out.stem}.{os.getpid()}.unverified.docx"
-    try:
+    checks: list[Check] = []
+
+    def write_verified(hidden: str) -> None:  # the hidden file beside `out` takes its name only once verified
         try:
-            render(composed, template, hidden, delegation=members.display_name(brief.member))
+            write_docx(composed, template, Path(hidden), delegation=members.display_name(brief.member))
         except (TemplateError, BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
             raise DraftError(f"{template}: not a usable DOCX template ({type(error).__name__}: {str(error)[:120]})") from error
-        checks = verify_docx(hidden, corpus)
+        checks.extend(verify_docx(hidden, corpus))
         failing = failed(checks, final=final, accept=composed.accept)
         if final and failing:
             raise DraftRejected(f"not written: {len(failing)} of {len(checks)} quotations fail verification (see above)", checks)
-        os.replace(hidden, out)
-    finally:
-        if hidden.exists():
-            hidden.unlink()
+
+    atomic_write(out, write_verified)
     suggestions = []
     if brief.suggest_co_sponsors:
         from ..coalitions import co_sponsor_suggestions
