@@ -32,3 +32,30 @@ def test_one_member_check_one_wording_naming_the_field(tmp_path):
     group = members.known("LDC Group") or next(a for a in members.variants_by_actor() if a.kind == "group")
     assert members.known(group.name, groups=False) is None and members.known(group.name) == group
     assert not (tmp_path / "corpus.sqlite").exists()  # refused before any database was opened or made
+
+
+def test_the_web_app_says_read_only_and_full_disk_instead_of_a_server_error(sample_db, tmp_path, monkeypatch):
+    import errno
+    import sqlite3
+
+    from starlette.testclient import TestClient
+
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import create_app
+    from wto_assist.web.views import disputes as disputes_page
+
+    build_index(sample_db, tmp_path / "index", with_dense=False)
+    app = create_app(sample_db, tmp_path / "index", tmp_path / "data", with_dense=False)
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    for raised, status, said in ((sqlite3.OperationalError("attempt to write a readonly database"), 503, "the corpus database is read-only"),
+                                 (sqlite3.OperationalError("database or disk is full"), 507, "the disk is full"),
+                                 (OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.part")), 507, "the disk is full"),
+                                 (OSError(errno.EIO, "Input/output error"), 500, None)):
+        def fail(*args, raised=raised, **kwargs):
+            raise raised
+
+        monkeypatch.setattr(disputes_page, "dispute_file", fail)
+        page, twin = client.get("/disputes/DS990"), client.get("/api/disputes/DS990")
+        assert page.status_code == twin.status_code == status, raised
+        if said:  # the same words as the CLI (errors.from_storage), on the page and in the JSON twin
+            assert said in page.text and twin.json()["error"].startswith(said) and "Traceback" not in page.text

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import config, results
-from .errors import WtoAssistError
+from .errors import WtoAssistError, from_storage
 from .documents.symbols import normalise_symbol
 from .corpus import Corpus
 from .progress import Progress
@@ -49,25 +49,17 @@ class _OneLineStoreErrors(click.Group):
     a bad brief, an unknown symbol, a database that is read-only, a newer schema or not a corpus, a full disk."""
 
     def invoke(self, ctx):
-        import errno
         import sqlite3
 
         try:
             return super().invoke(ctx)
         except WtoAssistError as error:  # the library's one error family (errors.py), translated here once
             raise click.ClickException(_as_option(error, self)) from error
-        except sqlite3.OperationalError as error:
-            if "disk is full" in str(error):
-                raise click.ClickException("the disk is full: nothing more was written and the corpus is as it was before"
-                                           " this command (free some space and run it again)") from error
-            if "readonly" not in str(error):
+        except (sqlite3.OperationalError, OSError) as error:  # a read-only database, a full disk: errors.from_storage
+            said = from_storage(error)
+            if said is None:
                 raise
-            raise click.ClickException(f"the corpus database is read-only ({error}): it can be searched, listed and shown, not changed") from error
-        except OSError as error:
-            if error.errno != errno.ENOSPC:
-                raise
-            raise click.ClickException(f"the disk is full ({error.filename or 'while writing'}): the corpus and the index in use"
-                                       " are as they were; free some space and run the command again") from error
+            raise click.ClickException(str(said)) from error
 
 
 

@@ -8,6 +8,7 @@ All document text is untrusted: templates autoescape everything.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -19,7 +20,7 @@ from starlette.templating import Jinja2Templates
 
 from ..corpus import Corpus
 from ..documents.symbols import FAMILIES
-from ..errors import WtoAssistError
+from ..errors import WtoAssistError, from_storage
 from ..index.build import IndexMissing, current_version
 from ..search import MODES, Searcher
 from ..store import Store
@@ -97,11 +98,18 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             return JSONResponse({"error": str(error), "field": error.field}, status_code=error.status)
         return page(request, "error.html", error.status, message=shown(error))
 
+    def storage_error(request: Request, error: Exception) -> Response:
+        """A read-only database or a full disk (errors.from_storage) is said as such, 503 or 507, not a 500."""
+        said = from_storage(error)
+        if said is None:
+            raise error  # a bug: the server's own error page, and the traceback in its log
+        return library_error(request, said)
+
     def gone(request: Request, error: ClientDisconnect) -> Response:
         """The browser went away mid-upload: nobody to answer, nothing to log."""
         return Response(status_code=400)
 
-    handlers = {WtoAssistError: library_error, ClientDisconnect: gone}
+    handlers = {WtoAssistError: library_error, ClientDisconnect: gone, sqlite3.OperationalError: storage_error, OSError: storage_error}
     starlette = Starlette(routes=routes, exception_handlers=handlers)
     starlette.state.web = state  # the shared Searcher and its lock (tests and benchmarks look at them)
     return Guard(starlette, access)
