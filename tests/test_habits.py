@@ -59,3 +59,29 @@ def test_the_web_app_says_read_only_and_full_disk_instead_of_a_server_error(samp
         assert page.status_code == twin.status_code == status, raised
         if said:  # the same words as the CLI (errors.from_storage), on the page and in the JSON twin
             assert said in page.text and twin.json()["error"].startswith(said) and "Traceback" not in page.text
+
+
+def test_make_clean_keeps_the_folder_the_readme_invites_users_to_work_in(tmp_path):
+    import shutil
+    import subprocess
+
+    from .conftest import REPO
+
+    if shutil.which("make") is None:
+        pytest.skip("no make here")
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    for folder in ("out/example-real/cases", "out/scratch", "indexes/demo"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "out/example-real/corpus.sqlite").write_text("a user's corpus")
+    subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, capture_output=True, timeout=30)
+    assert (tmp_path / "out/example-real/corpus.sqlite").read_text() == "a user's corpus"
+    assert not (tmp_path / "out/scratch").exists() and not (tmp_path / "indexes/demo").exists()
+    assert "out/example-real" in (REPO / "README.md").read_text()  # still the folder the README names
+
+
+def test_example_briefs_point_only_at_what_a_user_has():
+    from wto_assist.example_briefs import list_examples
+
+    for example in list_examples():
+        text = example.path.read_text(encoding="utf-8")
+        assert "tests/" not in text, example.name  # the test fixtures do not ship with the package
