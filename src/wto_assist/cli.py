@@ -514,13 +514,15 @@ def evaluate_command(queries, modes, db_path, index_dir, model, as_json):
     modes = list(modes) or ["bm25", "dense", "hybrid"]
     if not searcher.manifest.get("dense"):
         modes = [mode for mode in modes if mode == "bm25"]
-    results = evaluate(searcher, loaded, modes)
+    scores = evaluate(searcher, loaded, modes)
     if as_json:
-        _print_json(results)
+        from .evaluate import scores_by_mode
+
+        _print_json(to_json(results.ModeScores, scores_by_mode(scores)))
         return
     names = ["MRR@10", "Recall@10", "Recall@100", "nDCG@10"]
     click.echo(f"{'mode':<8}" + "".join(f"{name:>12}" for name in names) + f"   ({len(loaded)} queries)")
-    for mode, metrics in results.items():
+    for mode, metrics in scores.items():
         click.echo(f"{mode:<8}" + "".join(f"{metrics[name]:>12.3f}" for name in names))
 
 

@@ -490,6 +490,72 @@ class WatchReport(Result):
     case_id: str | None
     new: list[WatchedParagraph]
 
+@dataclass
+class QueryRank(Result):
+    query: str  # the query's id in the query file
+    rank: int | None  # the rank of its first relevant paragraph in the first 100 hits, None when none is there
+
+
+@dataclass
+class ModeScores(Result):
+    """`eval`: one search mode's scores on the query file (evaluate.py says how each is counted)."""
+
+    mode: str  # bm25 | dense | hybrid
+    mrr_at_10: float
+    recall_at_10: float
+    recall_at_100: float
+    ndcg_at_10: float
+    queries: int
+    without_relevant_paragraph: int  # queries whose relevant paragraphs are not in this corpus
+    first_relevant_rank: list[QueryRank]
+
+
+@dataclass
+class SuggestedParagraph(Result):
+    citation: str
+    uid: str
+    date: str | None
+    body: str | None
+    speaker: str | None
+    text: str
+    why: list[str]  # what in the paragraph matches the case
+
+
+@dataclass
+class SuggestedConcern(Result):
+    citation: str
+    concern_id: str  # what `case link` takes
+    date: str | None
+    body: str | None
+    raised_by: str
+    measure: str
+    reply: str | None
+    came_back: list[str]
+    text: str
+    why: list[str]
+
+
+@dataclass
+class SuggestedDispute(Result):
+    citation: str  # "DS512 (Russia — Traffic in Transit)"
+    ds: str
+    date: str | None  # consultations requested
+    why: list[str]
+
+
+@dataclass
+class CaseSuggestions(Result):
+    """`case suggest`: paragraphs, concerns and disputes matching a case, each with why; `attached` is how
+    many concerns `--attach-concerns` linked (None without it)."""
+
+    case: str
+    paragraphs: list[SuggestedParagraph]
+    concerns: list[SuggestedConcern]
+    disputes: list[SuggestedDispute]
+    notices: list[str]  # what could not be proposed, and why (no index, no dispute registry)
+    attached: int | None
+
+
 # The CLI commands whose `--json` output the schema publishes: command -> (result class, a list or one object).
 COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "search": (Hit, True),
@@ -508,6 +574,8 @@ COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "case show": (CaseShown, False),
     "watch list": (Watch, True),
     "watch run": (WatchReport, True),
+    "eval": (ModeScores, True),
+    "case suggest": (CaseSuggestions, False),
 }
 
 
