@@ -86,3 +86,40 @@ def test_example_briefs_point_only_at_what_a_user_has():
     assert any(path.name == "case-dairy-timber.yaml" for path in shipped)
     for path in shipped:
         assert "tests/" not in path.read_text(encoding="utf-8"), path.name  # the test fixtures do not ship
+
+
+def test_checks_the_cli_made_itself_are_library_errors_naming_their_field(sample_db, tmp_path):
+    from click.testing import CliRunner
+
+    from wto_assist.cli import main
+    from wto_assist.draft.verify import verify_docx
+    from wto_assist.errors import NotFoundError
+    from wto_assist.registry import RegistryError, load_legal_text, provision_text
+    from wto_assist.restriction_decisions import record_decision
+    from wto_assist.store import Store
+
+    with pytest.raises(RegistryError) as raised:
+        load_legal_text(tmp_path / "gatt.yaml", "GAT1994", sample_db)
+    assert raised.value.field == "agreement" and str(raised.value).startswith("agreement: unknown agreement key 'GAT1994'")
+    with Store(sample_db) as store:
+        with pytest.raises(NotFoundError) as missing:
+            provision_text(store, "GATT1994:XXIV")
+        assert missing.value.field == "provision" and "load the text of GATT1994 first" in str(missing.value)
+        with pytest.raises(WtoAssistError) as unexplained:
+            record_decision(store, "WT/COMTD/M/990", "public", "  ")
+        assert unexplained.value.field == "reason"
+        with pytest.raises(NotFoundError) as absent:
+            record_decision(store, "WT/COMTD/M/9999", "clear", None)
+        assert absent.value.field == "symbol"
+        assert record_decision(store, "wt/comtd/m/990", "public", "derestricted by WT/L/1") == "WT/COMTD/M/990"
+        assert "derestricted by WT/L/1" in store.document("WT/COMTD/M/990")["restriction"]  # the decision, with its reason
+    with pytest.raises(WtoAssistError, match="no such file"):
+        verify_docx(tmp_path / "absent.docx", sample_db)
+    # The CLI shows the same errors, the field as the option a user types; no traceback, exit 1.
+    runner = CliRunner()
+    for arguments, said in ((["load-legal-text", str(tmp_path / "gatt.yaml"), "--agreement", "GAT1994"], "Error: --agreement: unknown agreement key"),
+                            (["restriction", "WT/COMTD/M/990", "--restricted"], "Error: --reason: say why the document is restricted"),
+                            (["provision", "GATT1994:XXIV"], "Error: no treaty text loaded for GATT1994:XXIV"),
+                            (["verify", str(tmp_path / "absent.docx")], "absent.docx: no such file")):
+        result = runner.invoke(main, [*arguments, "--db", str(sample_db)])
+        assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output, result.output

@@ -273,14 +273,11 @@ def _status(document: dict) -> str:
 @DB_OPTION
 def restriction(symbol: str, decision: str | None, reason: str | None, db_path: Path | None) -> None:
     """Show a document's restriction status and the rule behind it, or record a decision that overrides the rules."""
-    symbol = normalise_symbol(symbol)
-    if decision in ("public", "restricted") and not (reason or "").strip():
-        raise click.ClickException(f"--{decision} needs --reason: say why, so that a later reader can check it")
+    from .restriction_decisions import record_decision
+
     store = _open(db_path)
-    if store.document(symbol) is None:
-        raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
-    if decision:
-        store.set_restriction(symbol, None if decision == "clear" else decision == "restricted", (reason or "").strip())
+    symbol = record_decision(store, symbol, decision, reason)  # checks the symbol and the reason (their fields)
+
     document = store.document(symbol)
     click.echo(f"{symbol}: {_status(document)} ({document['restriction']})")
 
@@ -886,12 +883,9 @@ def coverage(db_path, as_json):
 @DB_OPTION
 def load_legal_text_command(path: Path, agreement: str, db_path: Path | None) -> None:
     """Load treaty text by provision (layout of gatt1994.yaml) for `wto-assist provision`."""
-    from .enrich.provisions import agreement as find_agreement
     from .registry import load_legal_text
 
-    if find_agreement(agreement.upper()) is None:
-        raise click.ClickException(f"--agreement: unknown agreement key {agreement!r}")
-    count = load_legal_text(path, agreement.upper(), _db(db_path))
+    count = load_legal_text(path, agreement, _db(db_path))  # an unknown agreement key is an error naming the field
     click.echo(f"{count} provisions of {agreement.upper()} loaded")
 
 
@@ -900,17 +894,10 @@ def load_legal_text_command(path: Path, agreement: str, db_path: Path | None) ->
 @DB_OPTION
 def provision(key: str, db_path: Path | None) -> None:
     """Print the treaty text of a provision, e.g. GATT1994:XXIV (needs `load-legal-text`)."""
-    from .enrich.provisions import agreement, ancestors
+    from .registry import provision_text
 
     key = _normalised_provision(key)
-    store = _open(db_path)
-    for candidate in [key, *ancestors(key)]:
-        text = store.legal_text(candidate)
-        if text is not None:
-            break
-    if text is None:
-        title = agreement(key.split(":")[0]).title
-        raise click.ClickException(f"no text loaded for {key} ({title}); run `wto-assist load-legal-text FILE --agreement {key.split(':')[0]}`")
+    candidate, text = provision_text(_open(db_path), key)
     if candidate != key:
         click.echo(f"(no separate text for {key}; showing {candidate})")
     click.echo(f"{candidate}\n\n{text}")
@@ -972,9 +959,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
     from .draft.verify import failed, verify_docx
 
-    if not docx_path.is_file():
-        raise click.ClickException(f"{docx_path}: no such file")
-    checks = verify_docx(docx_path, _corpus(db_path))
+    checks = verify_docx(docx_path, _corpus(db_path))  # a missing or unreadable file is a VerifyError
     if fix_citations:
         from .draft.renumbering import fix_citations as write_fixed
 
