@@ -123,3 +123,17 @@ def test_checks_the_cli_made_itself_are_library_errors_naming_their_field(sample
                             (["verify", str(tmp_path / "absent.docx")], "absent.docx: no such file")):
         result = runner.invoke(main, [*arguments, "--db", str(sample_db)])
         assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output, result.output
+
+
+def test_library_errors_the_web_shows_name_no_cli_command_syntax():
+    """What to do, in words both front ends can show ("build the index first"), not "run `wto-assist index`"
+    or "--from/--to": the CLI-only modules (cli.py, the case commands, fetch) may name commands."""
+    import re
+
+    from .conftest import REPO
+
+    cli_only = {"cli.py", "commands.py", "fetch.py", "results.py"}
+    said = re.compile(r"(?:raise \w+\(|notices?\.append\(|Error\()\s*f?\"[^\n]*(?:`wto-assist |\s--[a-z]{2,})")
+    found = [f"{path.relative_to(REPO)}: {match.group(0)[:80]}" for path in sorted((REPO / "src" / "wto_assist").rglob("*.py"))
+             if path.name not in cli_only for match in said.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -109,7 +109,7 @@ def test_index_full_merges_the_delta_and_an_old_format_says_what_to_run(segmente
     (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     from wto_assist.index.build import IndexMissing
 
-    with pytest.raises(IndexMissing, match="format 5, this wto-assist reads format 6: run `wto-assist index`"):
+    with pytest.raises(IndexMissing, match="format 5, this wto-assist reads format 6: build the index again"):
         Searcher(tmp_path / "index", work / "corpus.sqlite")
 
 

@@ -109,7 +109,7 @@ class Searcher:
         if self.manifest.get("format") != FORMAT_VERSION:
             self._hold.close()
             raise IndexMissing(f"the index in {index_dir} has format {self.manifest.get('format')}, this wto-assist reads "
-                               f"format {FORMAT_VERSION}: run `wto-assist index` to rebuild it")
+                               f"format {FORMAT_VERSION}: build the index again (the index command, or Index now on the Corpus page)")
         # Precomputed columns (index/columns.py), memory-mapped: a cold start reads no per-row JSON.
         self.columns = Columns(self.version / "columns")
         self.row_count = self.columns.row_count
@@ -227,7 +227,7 @@ class Searcher:
         if filters.dispute:
             number = dispute_symbol(filters.dispute)
             if notices is not None and self.store.dispute_count() == 0:
-                notices.append(f"dispute: the dispute registry is not loaded (run `wto-assist load-disputes FILE`), so only "
+                notices.append(f"dispute: the dispute registry is not loaded (load the WTO dispute table first), so only "
                                f"paragraphs that cite {number} or belong to its documents are found, not its summary")
             mask &= self.columns.mask_with("disputes", [number])
             active = True
@@ -411,7 +411,7 @@ class Searcher:
             result.notices.append("no paragraph clearly answers this; closest matches:")
         if parsed.period and result.total:
             result.notices.append(f"meetings {query_parse.describe_period(parsed.period)} rank higher "
-                                  f"(\"{parsed.period_phrase}\"); --from/--to keep only those")
+                                  f"(\"{parsed.period_phrase}\"); the from and to dates keep only those")
         unknown = spelling.unknown_words(rest, lambda word: any(t in self.lexical.vocabulary for t in tokens(word)))
         if unknown:
             self._speller = self._speller or self._make_speller()

@@ -385,7 +385,7 @@ class Store:
     def __init__(self, path: Path | str, create: bool = True):
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError(f"no corpus database at {self.path}; run `wto-assist ingest` first")
+            raise StoreError(f"no corpus database at {self.path} yet: add documents first (the ingest command, or an upload on the Corpus page)")
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a corpus database file (give a file such as corpus.sqlite)")
         try:

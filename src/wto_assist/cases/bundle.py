@@ -161,7 +161,7 @@ def read_bundle(path: Path, on_file: Callable[[int, int], None] | None = None) -
     except OSError as error:
         raise BundleError(f"{path}: cannot read ({error.strerror or error})") from error
     except zipfile.BadZipFile:
-        raise BundleError(f"{path}: not a zip file; a case bundle is written by `wto-assist case export`") from None
+        raise BundleError(f"{path}: not a zip file; a case bundle is the zip file a case export writes") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_BUNDLE_FILES or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:

@@ -60,7 +60,7 @@ def _draft(brief: Brief, corpus: Corpus, out: Path, template: Path | None, final
     _check_output(out, corpus.db_path)
     template = Path(template) if template else default_template(brief.kind)
     if not template.is_file():
-        raise DraftError(f"template not found: {template} (set --template or $WTO_ASSIST_TEMPLATES)")
+        raise DraftError(f"template: not found: {template} (give another template, or set WTO_ASSIST_TEMPLATES to the folder of templates)", field="template")
     composed = compose(brief, corpus, allow_restricted=allow_restricted)
     checks: list[Check] = []
 

@@ -81,10 +81,10 @@ def lexical_text(row: dict) -> str:
 def current_version(index_dir: Path) -> Path:
     pointer = Path(index_dir) / "CURRENT"
     if not pointer.exists():
-        raise IndexMissing(f"no index in {index_dir}; run `wto-assist index` first")
+        raise IndexMissing(f"no index in {index_dir} yet: build the index first (the index command, or Index now on the Corpus page)")
     version = Path(index_dir) / pointer.read_text(encoding="utf-8").strip()
     if not (version / "manifest.json").exists():
-        raise IndexMissing(f"index {version} is incomplete; run `wto-assist index` again")
+        raise IndexMissing(f"index {version} is incomplete: build the index again (the index command, or Index now on the Corpus page)")
     return version
 
 
@@ -199,7 +199,7 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
         overrides = overrides_fingerprint(store)
         rows = store.index_rows()
     if not rows:
-        raise IndexMissing(f"the corpus {db_path} has no paragraphs yet: run `wto-assist ingest` first")
+        raise IndexMissing(f"the corpus {db_path} has no paragraphs yet: add documents first (the ingest command, or an upload on the Corpus page)")
     version_name = f"v{time.time_ns()}"
     report = BuildReport(version=version_name, rows=len(rows))
     report.seconds["read"] = time.perf_counter() - started
