@@ -137,3 +137,29 @@ def test_library_errors_the_web_shows_name_no_cli_command_syntax():
     found = [f"{path.relative_to(REPO)}: {match.group(0)[:80]}" for path in sorted((REPO / "src" / "wto_assist").rglob("*.py"))
              if path.name not in cli_only for match in said.finditer(path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_ingest_and_index_open_the_store_once_per_run(tmp_path, monkeypatch):
+    """`ingest` (reading, enriching, the watches' news) and `index` (an incremental update that falls back to
+    a full build) each go through the invocation's one store; a first ingest makes the database first."""
+    from click.testing import CliRunner
+
+    from wto_assist import store
+    from wto_assist.cli import main
+
+    from .conftest import CORPUS
+    from .test_corpus import _count_opened
+
+    db, index_dir = tmp_path / "corpus.sqlite", tmp_path / "index"
+    opened = _count_opened(monkeypatch, store.Store)
+    runner = CliRunner()
+    ingested = runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)])
+    assert ingested.exit_code == 0, ingested.output
+    assert len(opened) == 2  # the new database made, then the run's one store
+    indexed = runner.invoke(main, ["index", "--no-dense", "--db", str(db), "--index", str(index_dir)])
+    assert indexed.exit_code == 0, indexed.output
+    assert len(opened) == 3
+    again = runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)])
+    assert again.exit_code == 0 and "0 ingested" in again.output and len(opened) == 4
+    updated = runner.invoke(main, ["index", "--no-dense", "--db", str(db), "--index", str(index_dir)])
+    assert updated.exit_code == 0 and len(opened) == 5, updated.output

@@ -164,10 +164,12 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
     from .ingest import collect_files, ingest_paths
 
     files, _, _ = collect_files(paths)
-    with Store(_db(db_path)) as store:  # refused before the progress bar starts: the error is the only line
-        store.require_writable()
+    if not _db(db_path).exists():
+        Store(_db(db_path)).close()  # a first ingest makes the database; the run then works through one store
+    store = _open(db_path)  # this invocation's: ingest, enrich and the watches below share it
+    store.require_writable()  # refused before the progress bar starts: the error is the only line
     with Progress(len(files), "Ingesting", "read", "files") as progress:
-        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: progress.advance())
+        report = ingest_paths(paths, store, on_file=lambda _path: progress.advance())
     paragraphs = sum(count for _, _, count in report.ingested)
     click.echo(
         f"{len(report.ingested)} ingested ({paragraphs} paragraphs), {len(report.unchanged)} unchanged, "
@@ -378,7 +380,7 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
     from .index.build import build_index
 
-    _open(db_path)  # a clear error when the database is missing
+    store = _open(db_path)  # a clear error when the database is missing; the build reads through this one store
     with contextlib.ExitStack() as shown:
         progress = None
 
@@ -388,7 +390,7 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
                 progress = shown.enter_context(Progress(total, "Embedding new windows", "embedded", "windows"))
             progress.update(done)
 
-        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
+        report = build_index(store, _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
         f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "

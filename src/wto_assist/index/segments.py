@@ -298,20 +298,19 @@ def open_lexical(version: Path):
     return SegmentedLexical(version) if (version / "delta").is_dir() else LexicalIndex(version / "bm25")
 
 
-def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, model: str | None) -> bool:
+def update(store: Store, live: Path, building: Path, report, with_dense: bool, model: str | None) -> bool:
     """Write into `building` an incremental version over the live one's base; False (nothing written)
     when a full build is needed instead (see `plan`, and MERGE_SHARE)."""
     from .build import FORMAT_VERSION, is_heading_like, lexical_text, write_json
     from .procedural import is_procedural
 
     started = time.perf_counter()
-    with Store(db_path, create=False) as store:
-        read_at = now()
-        found = plan(store, live, with_dense, model)
-        if found is None:
-            return False
-        symbols, dead_documents, base_manifest = found
-        rows = store.index_rows(symbols) if symbols else []
+    read_at = now()
+    found = plan(store, live, with_dense, model)
+    if found is None:
+        return False
+    symbols, dead_documents, base_manifest = found
+    rows = store.index_rows(symbols) if symbols else []
     base = base_of(live)
     base_columns = columns.Columns(base / "columns")
     starts = np.asarray(base_columns.array("document_starts"))
@@ -349,7 +348,7 @@ def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, 
         "format": FORMAT_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "read_at": read_at,
-        "database": str(Path(db_path).resolve()),
+        "database": str(store.path.resolve()),
         "rows": report.rows,
         "windows": report.windows,
         "dense": with_dense,
