@@ -511,14 +511,10 @@ class ModeScores(Result):
 
 
 @dataclass
-class SuggestedParagraph(Result):
-    citation: str
-    uid: str
-    date: str | None
-    body: str | None
-    speaker: str | None
-    text: str
-    why: list[str]  # what in the paragraph matches the case
+class SuggestedParagraph(WatchedParagraph):
+    """A paragraph with what in it matches the case."""
+
+    why: list[str]
 
 
 @dataclass
