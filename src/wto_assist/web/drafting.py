@@ -114,11 +114,14 @@ def form_error(error: WtoAssistError, form: dict) -> WtoAssistError:
                           status=error.status)
 
 
+def _ticked(keep: list[str]) -> set[int]:
+    """The passages ticked (`keep`: their numbers as the form posts them; anything else is no passage)."""
+    return {int(i) for i in keep if i.isdecimal() and len(i) <= 4}
+
+
 def _kept(values: dict, keep: list[str]) -> set[int] | None:
     """The passages ticked in a preview the user has seen (`previewed`); None before: all of them."""
-    if not values.get("previewed"):
-        return None
-    return {int(i) for i in keep if i.isdecimal() and len(i) <= 4}
+    return _ticked(keep) if values.get("previewed") else None
 
 
 def draft_preview(state, values: dict, keep: list[str]) -> DraftPreview:
@@ -157,7 +160,7 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
         out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
         with state.lock:
             composed = compose(brief, state.corpus, allow_restricted=allow_restricted)
-            final = final_brief(brief, composed, {int(i) for i in keep if i.isdecimal() and len(i) <= 4})
+            final = final_brief(brief, composed, _ticked(keep))
             draft_document(final, state.corpus, state.index_dir, out, final=True, allow_restricted=allow_restricted)
     except DraftRejected as error:
         failing = "; ".join(f"{c.citation}: {c.status}" for c in error.checks if c.status != "verified")
