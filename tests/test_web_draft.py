@@ -149,3 +149,15 @@ def test_api_draft_errors_name_the_form_field(sample_db, tmp_path):
         "field": "citations"}
     forged = client.post("/api/draft", data=FORM)
     assert forged.status_code == 403 and forged.json()["field"] == "csrf_token"
+
+
+def test_draft_writes_with_out_or_previews_never_both(tmp_path):
+    from click.testing import CliRunner
+
+    from wto_assist.cli import main
+
+    brief = str(tmp_path / "brief.yaml")
+    for arguments in ([], ["--preview", "-o", str(tmp_path / "x.docx")], ["-o", str(tmp_path / "x.docx"), "--json"]):
+        result = CliRunner().invoke(main, ["draft", brief, *arguments, "--db", str(tmp_path / "none.sqlite")])
+        assert result.exit_code == 2 and ("-o/--out" in result.output or "add --preview" in result.output), arguments
+    assert not (tmp_path / "x.docx").exists() and not (tmp_path / "none.sqlite").exists()
