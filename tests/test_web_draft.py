@@ -137,6 +137,27 @@ def test_api_draft_answers_what_draft_preview_prints(sample_db, tmp_path):
     assert [c["citation"] for c in fewer["statement"]["checks"]] == [body["passages"][1]["citation"]]
 
 
+def test_the_member_whose_measure_it_is_is_never_like_minded(sample_db, tmp_path):
+    """The example statement about Korea's import ban: the sample minutes show Korea defending its measure,
+    on the same topic; it is not offered as a like-minded delegation."""
+    import json
+
+    from click.testing import CliRunner
+
+    from wto_assist.cli import main
+    from wto_assist.index.build import build_index
+
+    from .test_draft import EXAMPLES
+
+    build_index(sample_db, tmp_path / "index", with_dense=False)
+    brief = EXAMPLES / "committee-statement.yaml"
+    assert "imposing_member: Korea, Republic of" in brief.read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["draft", str(brief), "--preview", "--json", "--db", str(sample_db), "--index", str(tmp_path / "index")])
+    printed = json.loads(result.stdout)
+    assert result.exit_code == 0 and printed["like_minded"]  # suggestions are made …
+    assert "Korea, Republic of" not in {line["member"] for line in printed["like_minded"]}  # … without the Member under criticism
+
+
 def test_api_draft_errors_name_the_form_field(sample_db, tmp_path):
     client, _ = _client(sample_db, tmp_path)
     for change, field in (({"member": "Atlantis"}, "member"), ({"date": "10/12/2026"}, "date"), ({"citations": "M/990 para 8"}, "citations")):

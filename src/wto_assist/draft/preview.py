@@ -76,7 +76,7 @@ def like_minded(corpus: Corpus, brief: Brief) -> list[CoalitionLine]:
     if not brief.member:
         return []
     topic = brief.agenda_item or brief.measure.get("description")
-    lines = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.co_sponsors, LIKE_MINDED,
+    lines = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.not_to_suggest, LIKE_MINDED,
                                    topic=topic, searcher=corpus.searcher_if_built() if topic else None)
     return [CoalitionLine.from_record(dataclasses.asdict(line)) for line in lines]
 
