@@ -69,6 +69,21 @@ def adjust(scores: np.ndarray, parsed: ParsedQuery, facts: RowFacts, procedural_
     return np.where(np.isfinite(scores) & (scores > 0), scores * factor, scores)
 
 
+def max_factor(parsed: ParsedQuery, procedural_weight: float = PROCEDURAL_WEIGHT, period_weight: float = PERIOD_WEIGHT,
+               speaker_weight: float = SPEAKER_WEIGHT, delegation_weight: float = DELEGATION_WEIGHT) -> float:
+    """The most `adjust` can multiply a positive score by for this query (index/pruned.py bounds scores with it)."""
+    factor = 1.0
+    if not parsed.procedure:
+        factor *= max(1.0, procedural_weight)
+    if parsed.period:
+        factor *= 1 + max(0.0, period_weight)
+    if parsed.speakers:
+        factor *= 1 + max(0.0, speaker_weight)
+    if parsed.speaker_question:
+        factor *= 1 + max(0.0, delegation_weight)
+    return factor
+
+
 @dataclass
 class WordMatch:
     """How the hits hold the user's concepts: all of them, some, or none (similar in meaning only)."""
