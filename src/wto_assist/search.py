@@ -84,7 +84,11 @@ def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray
         return np.fromiter(opened, dtype=np.int64, count=len(opened))
     rows = order.hit_rows()
     citations = np.asarray(citation_ids)
-    _, representatives = np.unique(citations[rows], return_index=True)
+    held = citations[rows]
+    if np.all(held[1:] >= held[:-1]):  # rows in row order, citations numbered in row order: no sort needed
+        representatives = np.flatnonzero(np.r_[True, held[1:] != held[:-1]]) if held.size else np.zeros(0, dtype=np.int64)
+    else:
+        _, representatives = np.unique(held, return_index=True)
     rest = rows[representatives]
     rest = rest[citations[rest] != citations[first]]
     return np.concatenate([np.fromiter(opened, dtype=np.int64, count=len(opened)), [first], rest]).astype(np.int64)
