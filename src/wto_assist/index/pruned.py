@@ -107,6 +107,11 @@ class PrunedHits:
                 return
             self._take(4 * max(self._taken, 1))
 
+    @property
+    def rescored_documents(self) -> int:
+        """How many documents have been rescored so far (besides those of opened rows)."""
+        return self._taken
+
     def hit_rows(self) -> np.ndarray:
         """Every listed hit row (all rows of a citation), in row order."""
         return self._rows
