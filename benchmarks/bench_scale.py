@@ -275,7 +275,8 @@ def web_load(work: Path, texts: list[str], think_s: float) -> dict:
         server.terminate()
         server.wait(timeout=30)
     p50, p95 = percentiles(timings) if timings else (float("nan"), float("nan"))
-    return {"p50_ms": p50, "p95_ms": p95, "requests": len(timings), "errors": len(errors), "per_s": len(timings) / elapsed}
+    return {"p50_ms": p50, "p95_ms": p95, "requests": len(timings), "errors": len(errors), "per_s": len(timings) / elapsed,
+            "first_error": errors[0] if errors else None}
 
 
 def web_filter_names() -> None:
