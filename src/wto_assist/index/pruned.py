@@ -136,9 +136,10 @@ class PrunedHits:
     def from_position(self, start: int) -> Iterator[int]:
         position = start
         while position < self._total:
-            self._extend(position + 16)
-            if position >= self._exact:
-                return
+            if position >= self._exact:  # a few rows ahead, not one by one: a page skipping stale rows reads on
+                self._extend(position + 16)
+                if position >= self._exact:
+                    return
             yield self._inner[position] if self._inner is not None else self.opened[position]
             position += 1
 
