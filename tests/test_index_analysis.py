@@ -43,7 +43,7 @@ def test_each_thread_stems_with_its_own_stemmer():
 
     def stem_all(number: int) -> None:
         stemmers[number] = analysis._snowball()
-        found[number] = [[analysis._snowball().stemWord(word) for word in words] for _ in range(50)]
+        found[number] = [[analysis._snowball().stemWord(word) for word in words] for _ in range(10)]
 
     threads = [threading.Thread(target=stem_all, args=(number,)) for number in range(8)]
     for thread in threads:
@@ -51,4 +51,4 @@ def test_each_thread_stems_with_its_own_stemmer():
     for thread in threads:
         thread.join()
     assert len({id(stemmer) for stemmer in stemmers.values()} | {id(analysis._snowball())}) == 9
-    assert all(rounds == [expected] * 50 for rounds in found.values())
+    assert all(rounds == [expected] * 10 for rounds in found.values())
