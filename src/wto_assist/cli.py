@@ -397,6 +397,9 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
             progress.update(done)
 
         report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
+    if report.up_to_date:
+        click.echo(f"the index is up to date: nothing ingested or removed since {_index(index_dir) / report.version} ({report.rows} paragraphs)")
+        return
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
         f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "
