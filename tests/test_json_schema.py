@@ -109,6 +109,7 @@ COMMANDS = {
     "watch run": ["watch", "run"],
     "eval": ["eval", "{queries}", "--mode", "bm25"],
     "case suggest": ["case", "suggest", "{case}", "--k", "3"],
+    "draft --preview": ["draft", str(REPO / "examples" / "ctd-dfqf-ldc-statement.yaml"), "--preview"],
 }
 CHECKED_ELSEWHERE = {"verify"}  # needs a drafted DOCX: tests/test_draft.py checks its --json against the schema
 RESULT_IN_EXIT_STATUS = {"check-numbering"}  # exits 1 when there are numbers to check by eye
@@ -124,7 +125,7 @@ def test_real_json_output_conforms_to_the_published_schema(real, shared, tmp_pat
     queries = tmp_path / "queries.jsonl"  # 12 of the real dev queries: the shape is checked, not the scores
     queries.write_text("\n".join((shared / "eval" / "dev-queries.jsonl").read_text(encoding="utf-8").splitlines()[:12]) + "\n")
     arguments = [argument.format(case=list_cases(db)[0]["id"], queries=queries) for argument in COMMANDS[command]]
-    searching = arguments[0] in ("search", "precedent", "coalition", "eval") or arguments[:2] == ["case", "suggest"]
+    searching = arguments[0] in ("search", "precedent", "coalition", "draft", "eval") or arguments[:2] == ["case", "suggest"]
     options = ["--db", str(db)] + (["--index", str(index_dir)] if searching else [])
     result = CliRunner().invoke(main, [*arguments, *options, "--json"])
     assert result.exit_code in ((0, 1) if command in RESULT_IN_EXIT_STATUS else (0,)), result.output
@@ -145,3 +146,9 @@ def test_real_json_output_conforms_to_the_published_schema(real, shared, tmp_pat
         assert value["disputes"] and value["attached"] is None and all(item["why"] for item in value["disputes"])
     if command == "coalition":
         assert value["lines"] and value["subject"]
+    if command == "draft --preview":  # the real LDC Group language: each passage kept, quoted, verified, cited in its footnote
+        statement = value["statement"]
+        assert statement["checks"] and all(check["status"] == "verified" for check in statement["checks"])
+        assert [check["citation"] for check in statement["checks"]] == [p["citation"] for p in value["passages"] if p["kept"]]
+        assert len(statement["footnotes"]) == len(statement["checks"])
+        assert all(note["text"].endswith(f", {check['citation']}.") for note, check in zip(statement["footnotes"], statement["checks"]))

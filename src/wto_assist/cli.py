@@ -391,6 +391,9 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
             progress.update(done)
 
         report = build_index(store, _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
+    if report.up_to_date:
+        click.echo(f"the index is up to date: nothing ingested or removed since {_index(index_dir) / report.version} ({report.rows} paragraphs)")
+        return
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
         f"indexed {report.rows} paragraphs ({report.windows} windows: {report.encoded} embedded, "
@@ -914,19 +917,27 @@ def _print_checks(checks) -> None:
 
 @main.command()
 @click.argument("brief", type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path), required=True, help="Where to write the DOCX.")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None, help="Where to write the DOCX (required unless --preview).")
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="A DOCX template (default: templates/<kind>.docx).")
 @click.option("--allow-restricted", is_flag=True, help="Quote RESTRICTED or JOB documents in a draft for public release (as `accept: [restricted]`).")
 @click.option("--final", is_flag=True, help="Write the draft only if every quotation verifies (external ones only if the brief accepts them).")
+@click.option("--preview", is_flag=True, help="Print the passages found and the statement as its DOCX would read, verified as --final; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="With --preview: print the preview as JSON.")
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
-def draft(brief, out, template, allow_restricted, final, db_path, index_dir, model):
+def draft(brief, out, template, allow_restricted, final, preview, as_json, db_path, index_dir, model):
     """Draft a statement or submission from a brief (YAML/JSON), with cited, verified quotations."""
     from .draft import DraftRejected, draft_document
     from .draft.brief import load_brief
     from .draft.verify import failed
 
+    if preview == (out is not None):
+        raise click.UsageError("give -o/--out FILE.docx to write the draft, or --preview to print it (not both)")
+    if as_json and not preview:
+        raise click.UsageError("--json prints the preview: add --preview")
+    if preview:
+        return _draft_preview(load_brief(brief), _corpus(db_path, index_dir, model), template, allow_restricted, as_json)
     try:
         parsed = load_brief(brief)
         corpus = _corpus(db_path, index_dir, model)
@@ -947,6 +958,32 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
     failing = failed(result.checks, final=final, accept=result.draft.accept)
     if failing:
         raise click.ClickException(f"{len(failing)} quotations fail verification; the draft was written for review, not for tabling")
+
+
+def _draft_preview(brief, corpus, template, allow_restricted: bool, as_json: bool) -> None:
+    """`draft --preview`: draft.preview.preview_draft, the Draft page's preview; exit 1 when a quotation fails as --final."""
+    from .draft.preview import preview_draft
+
+    shown = preview_draft(brief, corpus, template=template, allow_restricted=allow_restricted)
+    if as_json:
+        _print_json(shown.to_json())
+    else:
+        for passage in shown.passages:
+            state = f"not used: {passage.withheld}" if passage.withheld else "kept"
+            click.echo(f"{passage.citation}{' RESTRICTED' if passage.restricted else ''} ({state}): “{passage.text}”")
+        for warning in shown.warnings:
+            click.echo(warning, err=True)
+        for line in shown.like_minded:
+            click.echo(f"stood with you or the same cause: {line.member}, {line.count} time(s), last {line.last}")
+        statement = shown.statement
+        click.echo(f"\n--- the statement (author {statement.author or 'not set'}, created {statement.created[:10]}) ---")
+        for paragraph in statement.paragraphs:
+            click.echo("".join(f"[{text}]" if kind == "note" else text for kind, text in paragraph.pieces()))
+        for note in statement.footnotes:
+            click.echo(f"[{note.number}] {note.text}")
+        _print_checks(statement.checks)
+    if any(check.failed for check in shown.statement.checks):
+        raise SystemExit(1)
 
 
 @main.command()

@@ -552,6 +552,76 @@ class CaseSuggestions(Result):
     attached: int | None
 
 
+@dataclass
+class PreviewPassage(Result):
+    """A passage the brief's support found: kept in the statement, unticked, or withheld with the reason."""
+
+    citation: str
+    text: str
+    restricted: bool
+    withheld: str | None  # why a public draft may not quote it; None: it may be used
+    kept: bool  # quoted in the statement below
+
+
+@dataclass
+class FootnoteCall(Result):
+    number: int  # as Word numbers the footnote
+    offset: int  # where in the paragraph's text its reference falls
+
+
+@dataclass
+class MarkedSpan(Result):
+    start: int  # highlighted for the drafter to review: retrieved language to read against the record
+    end: int
+
+
+@dataclass
+class StatementParagraph(Result):
+    text: str  # as a reader of the DOCX sees it, footnote numbers left out
+    notes: list[FootnoteCall]
+    marked: list[MarkedSpan]
+
+    def pieces(self) -> list[tuple[str, str]]:
+        """The paragraph as (kind, text) pieces to show: "text", "mark" (highlighted) or "note" (a footnote number)."""
+        cuts = sorted({0, len(self.text), *(span.start for span in self.marked), *(span.end for span in self.marked),
+                       *(note.offset for note in self.notes)})
+        pieces: list[tuple[str, str]] = []
+        for start, end in zip(cuts, cuts[1:] + [None]):
+            pieces += [("note", str(note.number)) for note in self.notes if note.offset == start]
+            if end is not None and start != end:
+                marked = any(span.start <= start and end <= span.end for span in self.marked)
+                pieces.append(("mark" if marked else "text", self.text[start:end]))
+        return pieces
+
+
+@dataclass
+class StatementFootnote(Result):
+    number: int
+    text: str
+
+
+@dataclass
+class DraftStatement(Result):
+    """The whole statement as its DOCX reads, with each quotation's verification."""
+
+    paragraphs: list[StatementParagraph]
+    footnotes: list[StatementFootnote]
+    author: str  # the DOCX's properties: the delegation …
+    created: str  # … and the date it was drafted (ISO 8601, UTC)
+    checks: list[QuotationCheck]  # `failed`: whether a final draft (`draft --final`, the page's download) refuses it
+
+
+@dataclass
+class DraftPreview(Result):
+    """`draft --preview`: the passages the brief's support found, warnings, delegations that stood with this one
+    or the same cause, and the statement as the DOCX would read, before anything is written (the Draft page's preview)."""
+
+    passages: list[PreviewPassage]
+    warnings: list[str]
+    like_minded: list[CoalitionLine]
+    statement: DraftStatement
+
+
 # The CLI commands whose `--json` output the schema publishes: command -> (result class, a list or one object).
 COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "search": (Hit, True),
@@ -572,6 +642,7 @@ COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "watch run": (WatchReport, True),
     "eval": (ModeScores, True),
     "case suggest": (CaseSuggestions, False),
+    "draft --preview": (DraftPreview, False),
 }
 
 

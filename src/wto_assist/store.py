@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     UNIQUE (document_id, seq)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_label ON paragraphs(document_id, label);
+CREATE INDEX IF NOT EXISTS documents_ingested ON documents(ingested_at);  -- every query asks what was ingested since the index
 CREATE TABLE IF NOT EXISTS paragraph_actors (
     paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
     name TEXT NOT NULL,

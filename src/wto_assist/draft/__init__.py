@@ -83,7 +83,7 @@ def _draft(brief: Brief, corpus: Corpus, out: Path, template: Path | None, final
         # With the brief's subject, Members who stood for the same cause count too (issue 20); without an
         # index, suggestions come from relations alone.
         searcher = corpus.searcher_if_built() if topic else None
-        suggestions = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.co_sponsors,
+        suggestions = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.not_to_suggest,
                                              brief.suggest_co_sponsors, topic=topic, searcher=searcher)
     return DraftResult(composed, checks, out, suggestions)
 

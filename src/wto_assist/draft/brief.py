@@ -119,6 +119,13 @@ class Brief:
     exhibits: list[Exhibit] = field(default_factory=list)  # third-party-submission
     exhibit_prefix: str | None = None
 
+    @property
+    def not_to_suggest(self) -> list[str]:
+        """Members never offered as co-sponsors or like-minded delegations: those already co-sponsoring, and
+        the Member whose measure the statement is about (the record shows it backing its own measure)."""
+        imposing = self.measure.get("imposing_member")
+        return [*self.co_sponsors, *([imposing] if imposing else []), *([self.member_under_review] if self.member_under_review else [])]
+
 
 class _Reader:
     """Typed access to a mapping, raising BriefError("file: field: problem")."""

@@ -66,6 +66,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, export, encode, faiss, write
     query_encoder: str | None = None  # "onnx" when queries can skip torch, else "torch" and why
     delta: dict | None = None  # an incremental build: documents and rows added, documents removed (index/segments.py)
+    up_to_date: bool = False  # nothing ingested or removed since the live version: it stays, nothing is published
 
 
 def is_heading_like(row: dict) -> bool:
@@ -175,6 +176,10 @@ def _update(store: Store, index_dir: Path, with_dense: bool, model: str | None) 
         if not segments.update(store, live, building, report, with_dense, model):
             shutil.rmtree(building, ignore_errors=True)
             return None
+        if report.up_to_date:
+            shutil.rmtree(building, ignore_errors=True)
+            report.version = live.name
+            return report
         _publish(building, index_dir, version_name, report)
     _remove_old_versions(index_dir, keep=version_name)
     return report
