@@ -528,6 +528,16 @@ def evaluate_command(queries, modes, db_path, index_dir, model, as_json):
         click.echo(f"{mode:<8}" + "".join(f"{metrics[name]:>12.3f}" for name in names))
 
 
+def _loopback_or_allowed(host: str, allow_remote: bool) -> bool:
+    """True for this computer's own address; another is refused without --allow-remote (a CLI usage check
+    that `serve` and `web` both make)."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return True
+    if not allow_remote:
+        raise click.ClickException(f"refusing to bind {host}: the corpus may hold RESTRICTED documents; pass --allow-remote to do it anyway")
+    return False
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True)
@@ -539,9 +549,7 @@ def serve(host, port, allow_remote, db_path, index_dir, model):
     """Answer search queries over HTTP/JSON with the index and model kept warm."""
     from .serve import make_server
 
-    if host not in ("127.0.0.1", "localhost", "::1") and not allow_remote:
-        raise click.ClickException(f"refusing to bind {host}: corpus text may be RESTRICTED; pass --allow-remote to do it anyway")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not _loopback_or_allowed(host, allow_remote):
         click.echo(f"WARNING: serving on {host}: anyone who can reach this address can read the corpus", err=True)
     server = make_server(_corpus(db_path, index_dir, model), host, port)
     click.echo(f"serving on http://{host}:{server.server_port}/search?q=... (Ctrl-C to stop)")
@@ -1037,9 +1045,7 @@ def web(host, port, allow_remote, allowed_host, data_dir, no_dense, db_path, ind
     from .web.app import create_app
     from .web.security import Access
 
-    local = host in ("127.0.0.1", "localhost", "::1")
-    if not local and not allow_remote:
-        raise click.ClickException(f"refusing to bind {host}: the corpus may hold RESTRICTED documents; pass --allow-remote to do it anyway")
+    local = _loopback_or_allowed(host, allow_remote)
     access = Access.for_binding(host, tuple(allowed_host))
     app = create_app(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model=model, with_dense=not no_dense, access=access)
     if local:
