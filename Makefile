@@ -14,7 +14,7 @@ DEMO := WTO_ASSIST_HOME=$(DEMO_HOME) HF_HUB_OFFLINE=1 $(BIN)/wto-assist
 TORCH := torch==2.13.0
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: demo test install bench bench-scale faults clean templates example-real screenshots cli-docs
+.PHONY: demo test install bench bench-scale faults clean clean-example-real templates example-real screenshots cli-docs
 SHARED ?= ../shared
 REAL_HOME := out/example-real
 # A WTO_ASSIST_HOME of its own (database and index where that variable finds them), so a user can go on in it.
@@ -96,5 +96,11 @@ example-real: $(STAMP)
 	@echo "The real CTD corpus is in $(REAL_HOME) (database corpus.sqlite, index default/). To go on with it:"
 	@echo "    . $(VENV)/bin/activate && export WTO_ASSIST_HOME=$(REAL_HOME)"
 
+# `make clean` keeps $(REAL_HOME): the README invites users to go on working there (their cases, drafts
+# and watches live in it). `make clean-example-real` removes it, when that is what is meant.
 clean:
-	rm -rf $(VENV) indexes/demo out
+	rm -rf $(VENV) indexes/demo
+	if [ -d out ]; then find out -mindepth 1 -maxdepth 1 ! -path $(REAL_HOME) -exec rm -rf {} +; fi
+
+clean-example-real:
+	rm -rf $(REAL_HOME)

@@ -275,7 +275,54 @@ def web_load(work: Path, texts: list[str], think_s: float) -> dict:
         server.terminate()
         server.wait(timeout=30)
     p50, p95 = percentiles(timings) if timings else (float("nan"), float("nan"))
-    return {"p50_ms": p50, "p95_ms": p95, "requests": len(timings), "errors": len(errors), "per_s": len(timings) / elapsed}
+    return {"p50_ms": p50, "p95_ms": p95, "requests": len(timings), "errors": len(errors), "per_s": len(timings) / elapsed,
+            "first_error": errors[0] if errors else None}
+
+
+def web_one_user(work: Path, texts: list[str]) -> tuple[float, float]:
+    """p50/p95 ms of GET /search from one user, each dev query twice in a row with a random filter set: the
+    time one request takes when nothing queues (what --web prints beside the 20 users)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*cli(), "web", "--no-dense", "--port", str(port), "--data", str(work / "web")],
+        env=cli_environment(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/search"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "?q=warm", timeout=30).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the web app did not start") from None
+                time.sleep(0.5)
+        chooser, timings = random.Random(0), []
+        for query in texts * 2:
+            filters = chooser.choice(list(FILTER_SETS.values()))
+            params = {"q": query, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
+                      "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
+            clock = time.perf_counter()
+            with urllib.request.urlopen(base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
+                response.read()
+            timings.append((time.perf_counter() - clock) * 1000)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return percentiles(timings)
+
+
+def web_only(folders: list[Path], shared: Path) -> None:
+    """--web: the web measures alone on folders an earlier run left (corpus.sqlite + index/), with the load."""
+    texts = queries(shared)
+    for folder in folders:
+        load = os.getloadavg()
+        crowd = web_load(folder, texts, think_s=1.0)
+        alone = web_one_user(folder, texts)
+        print(f"{folder}: load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; {WEB_USERS} users, ~1 s think: p50 / p95"
+              f" {crowd['p50_ms']:.0f} / {crowd['p95_ms']:.0f} ms, {crowd['per_s']:.1f} requests/s, {crowd['errors']} errors"
+              f"{' (' + crowd['first_error'] + ')' if crowd['first_error'] else ''}; one user alone: p50 / p95"
+              f" {alone[0]:.0f} / {alone[1]:.0f} ms", flush=True)
 
 
 def web_filter_names() -> None:
@@ -422,6 +469,8 @@ def main() -> None:
                         help="above this N, skip the saturated web run")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     parser.add_argument("--report-only", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--web", type=Path, nargs="+", default=None,
+                        help="only the web measures, on these folders of an earlier run (corpus.sqlite + index/)")
     arguments = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
@@ -431,6 +480,9 @@ def main() -> None:
     from wto_assist.exports import atomic_write
 
     web_filter_names()
+    if arguments.web:
+        web_only(arguments.web, arguments.shared)
+        return
     scales = [int(value) for value in arguments.scales.split(",")]
     if arguments.report_only:  # print the tables again from a --json file of an earlier run
         saved = json.loads(arguments.report_only.read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from wto_assist.exports import atomic_write  # noqa: E402
+from wto_assist.exports import atomic_write_text  # noqa: E402
 from wto_assist.results import COMMAND_RESULTS, json_schema  # noqa: E402
 
 TARGET = REPO / "docs" / "json-schema"
@@ -33,8 +33,7 @@ def write(folder: Path = TARGET) -> list[Path]:
     written = []
     for command in COMMAND_RESULTS:
         path = folder / file_name(command)
-        text = rendered(command)
-        atomic_write(path, lambda temporary, text=text: Path(temporary).write_text(text, encoding="utf-8"))
+        atomic_write_text(path, rendered(command))
         written.append(path)
     return written
 

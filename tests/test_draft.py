@@ -425,3 +425,26 @@ def test_verify_fails_stitched_quotes_and_quotes_whose_reference_was_removed(sam
                      r'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>', "")
     statuses = [c.status for c in verify_docx(bare, sample[0])]
     assert "no citation" in statuses and failed(verify_docx(bare, sample[0]))
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640)])
+def test_drafts_and_exports_are_written_with_the_users_usual_permissions(sample, tmp_path, umask, mode):
+    """0666 less the umask, as any other program's files, not mkstemp's 0600; still through a rename."""
+    import os
+    import stat
+
+    from wto_assist.draft import draft_document
+    from wto_assist.exports import atomic_write_bytes, write_csv
+
+    db, index_dir, _ = sample
+    previous = os.umask(umask)
+    try:
+        draft_document(_brief(JOINT), db, index_dir, tmp_path / "joint.docx")
+        write_csv(tmp_path / "lines.csv", ["Member"], [["Fiji"]])
+        atomic_write_bytes(tmp_path / "fetched.pdf", b"%PDF-1.4")
+    finally:
+        os.umask(previous)
+    for name in ("joint.docx", "lines.csv", "fetched.pdf"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == mode, name
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["fetched.pdf", "joint.docx", "lines.csv"]  # no .part left
+    assert verify_docx(tmp_path / "joint.docx", db)  # the draft went through verification before taking its name

@@ -98,3 +98,32 @@ def test_fetch_a_dispute_reports_what_is_not_available(standin, tmp_path):
     assert result.exit_code == 0, result.output  # a dispute's usual documents: what exists is fetched
     assert "not available WT/DS990/AB/R" in result.output
     assert (tmp_path / "WT_DS990_R.pdf").exists()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:  # a port the system just handed out and nobody listens on any more
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_fetch_without_documents_online_says_how_to_go_on(tmp_path):
+    import time
+
+    from wto_assist.fetch import DEFAULT_BASE_URL
+
+    base = f"http://127.0.0.1:{_closed_port()}/dol2fe/Pages/SS/directdoc.aspx"
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["fetch", "--range", "WT/COMTD/M/100-102", "--out", str(tmp_path), "--base-url", base, "--delay", "0"])
+    assert time.monotonic() - started < 5  # nothing listening is not retried, and the other two are not tried
+    assert result.exit_code == 1
+    assert "0 fetched, 0 already there, 0 not found, 3 failed" in result.output
+    assert "fetched 1 of" not in result.output and "fetched 3 of" not in result.output
+    error = result.output.strip().splitlines()[-1]
+    assert error.startswith("Error: Documents Online cannot be reached (no answer from 127.0.0.1:")
+    assert "wto-assist ingest FOLDER" in error and "--base-url" in error and DEFAULT_BASE_URL in error
+    assert "FAILED WT/COMTD/M/101: not tried" in result.output
+    assert not list(tmp_path.glob("*.pdf"))
+    shown = CliRunner().invoke(main, ["fetch", "--help"]).output
+    assert DEFAULT_BASE_URL in " ".join(shown.split())  # the full directdoc address, however the help wraps it

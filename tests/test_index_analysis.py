@@ -28,3 +28,27 @@ def test_tokenising_in_worker_processes_gives_the_same_tokens_in_the_same_order(
     with Store(ctd_db, create=False) as store:
         texts = [text for _, text in store.paragraph_texts()][: 2 * CHUNK + 17] + [""]
     assert list(tokenised(iter(texts), len(texts), workers=2, parallel_from=0)) == [tokens(text) for text in texts]
+
+
+def test_each_thread_stems_with_its_own_stemmer():
+    """The web app stems queries from many threads at once; one shared Snowball stemmer raised IndexError."""
+    import threading
+
+    from wto_assist.index import analysis
+
+    words = [f"{stem}{suffix}" for stem in ("notif", "negotiat", "implement", "provid", "tariff", "develop")
+             for suffix in ("ied", "ies", "ing", "ations", "ed", "ers", "ment", "s")]
+    expected = [analysis._snowball().stemWord(word) for word in words]
+    found, stemmers = {}, {}
+
+    def stem_all(number: int) -> None:
+        stemmers[number] = analysis._snowball()
+        found[number] = [[analysis._snowball().stemWord(word) for word in words] for _ in range(10)]
+
+    threads = [threading.Thread(target=stem_all, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(stemmer) for stemmer in stemmers.values()} | {id(analysis._snowball())}) == 9
+    assert all(rounds == [expected] * 10 for rounds in found.values())

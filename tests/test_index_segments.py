@@ -109,7 +109,7 @@ def test_index_full_merges_the_delta_and_an_old_format_says_what_to_run(segmente
     (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     from wto_assist.index.build import IndexMissing
 
-    with pytest.raises(IndexMissing, match="format 5, this wto-assist reads format 6: run `wto-assist index`"):
+    with pytest.raises(IndexMissing, match="format 5, this wto-assist reads format 6: build the index again"):
         Searcher(tmp_path / "index", work / "corpus.sqlite")
 
 
@@ -166,5 +166,15 @@ def test_documents_saved_in_the_second_the_base_read_the_store_are_not_indexed_t
     with connection:
         connection.execute("UPDATE documents SET ingested_at = ?", (read_at,))
     connection.close()
+    live = current_version(tmp_path / "index")
     again = build_index(db, tmp_path / "index", with_dense=False)
-    assert again.delta == {"documents": 0, "rows": 0, "removed_documents": 0}
+    assert again.up_to_date and again.version == live.name and current_version(tmp_path / "index") == live
+
+
+def test_an_index_run_with_nothing_new_publishes_nothing(segmented):
+    """After the incremental build, `index` again with nothing ingested or removed keeps the live version."""
+    delta, full, report, work = segmented
+    live = current_version(work / "index")
+    again = build_index(work / "corpus.sqlite", work / "index", with_dense=False)
+    assert again.up_to_date and current_version(work / "index") == live
+    assert sorted(path.name for path in (work / "index").iterdir() if path.name.startswith("v")) == [live.name]

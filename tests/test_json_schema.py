@@ -107,6 +107,9 @@ COMMANDS = {
     "case show": ["case", "show", "{case}"],
     "watch list": ["watch", "list"],
     "watch run": ["watch", "run"],
+    "eval": ["eval", "{queries}", "--mode", "bm25"],
+    "case suggest": ["case", "suggest", "{case}", "--k", "3"],
+    "draft --preview": ["draft", str(REPO / "examples" / "ctd-dfqf-ldc-statement.yaml"), "--preview"],
 }
 CHECKED_ELSEWHERE = {"verify"}  # needs a drafted DOCX: tests/test_draft.py checks its --json against the schema
 RESULT_IN_EXIT_STATUS = {"check-numbering"}  # exits 1 when there are numbers to check by eye
@@ -117,10 +120,13 @@ def test_every_published_command_is_checked_on_real_output():
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_real_json_output_conforms_to_the_published_schema(real, command):
+def test_real_json_output_conforms_to_the_published_schema(real, shared, tmp_path, command):
     db, index_dir = real
-    arguments = [argument.format(case=list_cases(db)[0]["id"]) for argument in COMMANDS[command]]
-    options = ["--db", str(db)] + (["--index", str(index_dir)] if arguments[0] in ("search", "precedent", "coalition") else [])
+    queries = tmp_path / "queries.jsonl"  # 12 of the real dev queries: the shape is checked, not the scores
+    queries.write_text("\n".join((shared / "eval" / "dev-queries.jsonl").read_text(encoding="utf-8").splitlines()[:12]) + "\n")
+    arguments = [argument.format(case=list_cases(db)[0]["id"], queries=queries) for argument in COMMANDS[command]]
+    searching = arguments[0] in ("search", "precedent", "coalition", "draft", "eval") or arguments[:2] == ["case", "suggest"]
+    options = ["--db", str(db)] + (["--index", str(index_dir)] if searching else [])
     result = CliRunner().invoke(main, [*arguments, *options, "--json"])
     assert result.exit_code in ((0, 1) if command in RESULT_IN_EXIT_STATUS else (0,)), result.output
     value = json.loads(result.stdout)
@@ -134,5 +140,15 @@ def test_real_json_output_conforms_to_the_published_schema(real, command):
         assert all(link["paragraph"]["citation"] == link["current_citation"] for link in value["links"] if link["role"] == "raised")
     if command == "watch run":
         assert value[0]["new"] and all("duty-free" in paragraph["text"].lower() for paragraph in value[0]["new"])
+    if command == "eval":
+        assert value[0]["mode"] == "bm25" and value[0]["queries"] == 12
+    if command == "case suggest":
+        assert value["disputes"] and value["attached"] is None and all(item["why"] for item in value["disputes"])
     if command == "coalition":
         assert value["lines"] and value["subject"]
+    if command == "draft --preview":  # the real LDC Group language: each passage kept, quoted, verified, cited in its footnote
+        statement = value["statement"]
+        assert statement["checks"] and all(check["status"] == "verified" for check in statement["checks"])
+        assert [check["citation"] for check in statement["checks"]] == [p["citation"] for p in value["passages"] if p["kept"]]
+        assert len(statement["footnotes"]) == len(statement["checks"])
+        assert all(note["text"].endswith(f", {check['citation']}.") for note, check in zip(statement["footnotes"], statement["checks"]))

@@ -1,14 +1,21 @@
-"""The execution path at scale: lazy hit lists, per-document top sums, the approximate window index."""
+"""The execution path at scale: lazy hit lists, the bm25 ranking rescoring only the documents a page reaches
+(index/pruned.py: the same rows, order, scores and count as rescoring every hit), per-document top sums, the
+approximate window index."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from wto_assist import ranking
+from wto_assist.evaluate import load_queries
 from wto_assist.index import ann
 from wto_assist.index.dense import DenseIndex
 from wto_assist.index.hitlist import HitList
+from wto_assist.index.pruned import PrunedHits
+from wto_assist.search import Filters
 from tests.test_search_real import ctd_bm25  # noqa: F401 - the real minutes' BM25 index, a fixture
 
 
@@ -44,6 +51,64 @@ def test_a_hit_list_pages_exactly_like_sorting_every_hit(seed):
 def test_an_empty_hit_list_counts_its_opened_rows_only():
     hits = HitList([4], np.zeros(0, dtype=np.int64), np.zeros(0), np.arange(10), 10)
     assert len(hits) == 1 and hits[:] == [4] and hits.score(4) == float("-inf")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_pruned_hits_list_what_rescoring_every_hit_lists(seed):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 60, 300)
+    starts = np.r_[0, np.cumsum(sizes)]
+    row_count = int(starts[-1])
+    document_ids = np.repeat(np.arange(sizes.size), sizes)
+    citation_ids = np.cumsum(rng.random(row_count) < 0.8) - 1
+    lexical = np.where(rng.random(row_count) < 0.4, np.round(rng.random(row_count) * 8, 1), 0).astype(np.float32)  # ties
+    shown = (lexical > 0) & (rng.random(row_count) < (0.3 if seed % 2 else 0.95))  # a filter, or only headings hidden
+    boost = np.where(rng.random(row_count) < 0.2, 1.3, np.where(rng.random(row_count) < 0.2, 0.5, 1.0))  # within a ceiling of 1.3
+    sizes_per_document = np.diff(starts)
+
+    def rescore(rows):
+        scores = ranking.meeting_context(lexical[rows], document_ids[rows], 0.2, document_sizes=sizes_per_document)
+        return scores * boost[rows]
+
+    hits = np.flatnonzero(lexical > 0)
+    everything = rescore(hits)
+    listed = shown[hits]
+    opened = [int(np.flatnonzero(shown)[7])] if seed % 3 == 0 else []
+    expected = HitList(opened, hits[listed], everything[listed], citation_ids, int(citation_ids.max()) + 1)
+    pruned = PrunedHits(opened, lexical, shown, rescore, 1.3, 0.2, starts, document_ids, citation_ids, int(citation_ids.max()) + 1)
+    assert len(pruned) == len(expected)
+    assert pruned[:10] == expected[:10]
+    assert pruned.rescored_documents < sizes.size  # the first page did not rescore every document
+    assert [pruned.score(row) for row in pruned[:10]] == [expected.score(row) for row in expected[:10]]
+    assert list(pruned.from_position(40))[:30] == expected[40:70]
+    assert pruned[:] == expected[:]
+
+
+QUERIES = ["What did India say about special and differential treatment?", "who supported the G-90 proposal on aid for trade",
+           "European Union technical assistance in 2005", "Chair took note of the statements", "tariff"]
+FILTERS = [Filters(), Filters(speaker="European Union"), Filters(date_from="2005", date_to="2012"), Filters(symbol="WT/COMTD/M/1")]
+
+
+def test_the_first_pages_on_the_real_minutes_are_those_of_rescoring_every_hit(shared, ctd_bm25):
+    searcher = ctd_bm25
+    queries = QUERIES + [query.query for query in load_queries(Path(shared) / "eval" / "dev-queries.jsonl")[:6]]
+    pruned_somewhere = False
+    for query in queries:
+        for filters in FILTERS:
+            pruned = searcher.ranked_rows(query, "bm25", filters)
+            assert isinstance(pruned, PrunedHits)
+            hits, scores, _ = searcher.scores(query, "bm25", searcher.mask(filters))
+            reference = HitList([], hits, scores, searcher._citation_ids, searcher.columns.citation_count, searcher.columns.order())
+            assert len(pruned) == len(reference), (query, filters)
+            assert pruned[:20] == reference[:20], (query, filters)
+            assert [pruned.score(row) for row in pruned[:20]] == [reference.score(row) for row in reference[:20]]
+            pruned_somewhere |= pruned.rescored_documents < len(searcher.columns.symbols)
+    assert pruned_somewhere
+    # A page far down reads further and still lists what rescoring every hit lists.
+    deep = searcher.ranked_rows(QUERIES[0], "bm25")
+    hits, scores, _ = searcher.scores(QUERIES[0], "bm25", None)
+    reference = HitList([], hits, scores, searcher._citation_ids, searcher.columns.citation_count, searcher.columns.order())
+    assert deep[:300] == reference[:300]
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import config, results
-from .errors import WtoAssistError
+from .errors import WtoAssistError, from_storage
 from .documents.symbols import normalise_symbol
 from .corpus import Corpus
 from .progress import Progress
@@ -51,25 +51,17 @@ class _OneLineStoreErrors(click.Group):
     a bad brief, an unknown symbol, a database that is read-only, a newer schema or not a corpus, a full disk."""
 
     def invoke(self, ctx):
-        import errno
         import sqlite3
 
         try:
             return super().invoke(ctx)
         except WtoAssistError as error:  # the library's one error family (errors.py), translated here once
             raise click.ClickException(_as_option(error, self)) from error
-        except sqlite3.OperationalError as error:
-            if "disk is full" in str(error):
-                raise click.ClickException("the disk is full: nothing more was written and the corpus is as it was before"
-                                           " this command (free some space and run it again)") from error
-            if "readonly" not in str(error):
+        except (sqlite3.OperationalError, OSError) as error:  # a read-only database, a full disk: errors.from_storage
+            said = from_storage(error)
+            if said is None:
                 raise
-            raise click.ClickException(f"the corpus database is read-only ({error}): it can be searched, listed and shown, not changed") from error
-        except OSError as error:
-            if error.errno != errno.ENOSPC:
-                raise
-            raise click.ClickException(f"the disk is full ({error.filename or 'while writing'}): the corpus and the index in use"
-                                       " are as they were; free some space and run the command again") from error
+            raise click.ClickException(str(said)) from error
 
 
 
@@ -174,10 +166,12 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
     from .ingest import collect_files, ingest_paths
 
     files, _, _ = collect_files(paths)
-    with Store(_db(db_path)) as store:  # refused before the progress bar starts: the error is the only line
-        store.require_writable()
+    if not _db(db_path).exists():
+        Store(_db(db_path)).close()  # a first ingest makes the database; the run then works through one store
+    store = _open(db_path)  # this invocation's: ingest, enrich and the watches below share it
+    store.require_writable()  # refused before the progress bar starts: the error is the only line
     with Progress(len(files), "Ingesting", "read", "files") as progress:
-        report = ingest_paths(paths, _db(db_path), on_file=lambda _path: progress.advance())
+        report = ingest_paths(paths, store, on_file=lambda _path: progress.advance())
     paragraphs = sum(count for _, _, count in report.ingested)
     click.echo(
         f"{len(report.ingested)} ingested ({counted(paragraphs, 'paragraph')}), {len(report.unchanged)} unchanged, "
@@ -207,18 +201,19 @@ def ingest(paths: tuple[Path, ...], db_path: Path | None) -> None:
 @click.option("--dispute", "disputes", multiple=True, help="A dispute's usual documents: /1, /R, /AB/R, /RW, /AB/RW, /ARB (repeatable).")
 @click.option("--lang", "language", type=click.Choice(["en", "fr", "es"]), default="en", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder for the PDFs (default: $WTO_ASSIST_HOME/documents).")
-@click.option("--base-url", default=None, help="Documents Online or a mirror (default: $WTO_ASSIST_FETCH_BASE_URL or docs.wto.org).")
+@click.option("--base-url", default=None, help="The full address of the directdoc endpoint of Documents Online or of a mirror"
+              " (default: $WTO_ASSIST_FETCH_BASE_URL or https://docs.wto.org/dol2fe/Pages/SS/directdoc.aspx).")
 @click.option("--delay", default=1.0, show_default=True, help="Seconds between requests.")
 def fetch(symbols, ranges, disputes, language, out, base_url, delay):
     """Download WTO documents by symbol from Documents Online (then `wto-assist ingest` the folder)."""
-    from .fetch import FetchError, dispute_symbols, expand_range, fetch_documents
+    from .fetch import FetchError, dispute_symbols, expand_range, fetch_documents, how_to_go_on
 
     wanted = list(symbols) + [s for r in ranges for s in expand_range(r)]
     tried = [s for d in disputes for s in dispute_symbols(d)]
     if not wanted and not tried:
         raise FetchError("name at least one symbol, --range or --dispute")
     out = out or config.home() / "documents"
-    with Progress(len(wanted + tried), "Fetching", "fetched", "documents") as progress:
+    with Progress(len(wanted + tried), "Fetching", "checked", "documents") as progress:  # not all checked are fetched
         started = iter(range(len(wanted + tried)))  # on_symbol comes before each download: the ones before it are done
         report = fetch_documents(wanted + tried, out, language=language, base=base_url, delay=delay,
                                  on_symbol=lambda _symbol: progress.update(next(started)))
@@ -232,6 +227,8 @@ def fetch(symbols, ranges, disputes, language, out, base_url, delay):
         click.echo(f"FAILED {symbol}: {reason}", err=True)
     if report.fetched:
         click.echo(f"next: wto-assist ingest {out}")
+    if report.unreachable:
+        raise FetchError(how_to_go_on(report.unreachable))
     named_missing = [symbol for symbol, _ in report.missing + report.failed if symbol not in set(tried)]
     if named_missing or not (report.fetched or report.unchanged):
         raise SystemExit(1)
@@ -278,14 +275,11 @@ def _status(document: dict) -> str:
 @DB_OPTION
 def restriction(symbol: str, decision: str | None, reason: str | None, db_path: Path | None) -> None:
     """Show a document's restriction status and the rule behind it, or record a decision that overrides the rules."""
-    symbol = normalise_symbol(symbol)
-    if decision in ("public", "restricted") and not (reason or "").strip():
-        raise click.ClickException(f"--{decision} needs --reason: say why, so that a later reader can check it")
+    from .restriction_decisions import record_decision
+
     store = _open(db_path)
-    if store.document(symbol) is None:
-        raise click.ClickException(f"{symbol} is not in the corpus ({_db(db_path)})")
-    if decision:
-        store.set_restriction(symbol, None if decision == "clear" else decision == "restricted", (reason or "").strip())
+    symbol = record_decision(store, symbol, decision, reason)  # checks the symbol and the reason (their fields)
+
     document = store.document(symbol)
     click.echo(f"{symbol}: {_status(document)} ({document['restriction']})")
 
@@ -388,7 +382,7 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
     """Build (or incrementally update) the BM25 and dense indexes from the corpus database."""
     from .index.build import build_index
 
-    _open(db_path)  # a clear error when the database is missing
+    store = _open(db_path)  # a clear error when the database is missing; the build reads through this one store
     with contextlib.ExitStack() as shown:
         progress = None
 
@@ -398,7 +392,10 @@ def index(db_path: Path | None, index_dir: Path | None, model: str | None, no_de
                 progress = shown.enter_context(Progress(total, "Embedding new windows", "embedded", "windows"))
             progress.update(done)
 
-        report = build_index(_db(db_path), _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
+        report = build_index(store, _index(index_dir), model=model, with_dense=not no_dense, on_progress=embedded, full=full)
+    if report.up_to_date:
+        click.echo(f"the index is up to date: nothing ingested or removed since {_index(index_dir) / report.version} ({report.rows} paragraphs)")
+        return
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     click.echo(
         f"indexed {counted(report.rows, 'paragraph')} ({report.windows} windows: {report.encoded} embedded, "
@@ -523,14 +520,26 @@ def evaluate_command(queries, modes, db_path, index_dir, model, as_json):
     modes = list(modes) or ["bm25", "dense", "hybrid"]
     if not searcher.manifest.get("dense"):
         modes = [mode for mode in modes if mode == "bm25"]
-    results = evaluate(searcher, loaded, modes)
+    scores = evaluate(searcher, loaded, modes)
     if as_json:
-        _print_json(results)
+        from .evaluate import scores_by_mode
+
+        _print_json(to_json(results.ModeScores, scores_by_mode(scores)))
         return
     names = ["MRR@10", "Recall@10", "Recall@100", "nDCG@10"]
     click.echo(f"{'mode':<8}" + "".join(f"{name:>12}" for name in names) + f"   ({len(loaded)} queries)")
-    for mode, metrics in results.items():
+    for mode, metrics in scores.items():
         click.echo(f"{mode:<8}" + "".join(f"{metrics[name]:>12.3f}" for name in names))
+
+
+def _loopback_or_allowed(host: str, allow_remote: bool) -> bool:
+    """True for this computer's own address; another is refused without --allow-remote (a CLI usage check
+    that `serve` and `web` both make)."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return True
+    if not allow_remote:
+        raise click.ClickException(f"refusing to bind {host}: the corpus may hold RESTRICTED documents; pass --allow-remote to do it anyway")
+    return False
 
 
 @main.command()
@@ -544,9 +553,7 @@ def serve(host, port, allow_remote, db_path, index_dir, model):
     """Answer search queries over HTTP/JSON with the index and model kept warm."""
     from .serve import make_server
 
-    if host not in ("127.0.0.1", "localhost", "::1") and not allow_remote:
-        raise click.ClickException(f"refusing to bind {host}: corpus text may be RESTRICTED; pass --allow-remote to do it anyway")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not _loopback_or_allowed(host, allow_remote):
         click.echo(f"WARNING: serving on {host}: anyone who can reach this address can read the corpus", err=True)
     server = make_server(_corpus(db_path, index_dir, model), host, port)
     click.echo(f"serving on http://{host}:{server.server_port}/search?q=... (Ctrl-C to stop)")
@@ -894,12 +901,9 @@ def coverage(db_path, as_json):
 @DB_OPTION
 def load_legal_text_command(path: Path, agreement: str, db_path: Path | None) -> None:
     """Load treaty text by provision (layout of gatt1994.yaml) for `wto-assist provision`."""
-    from .enrich.provisions import agreement as find_agreement
     from .registry import load_legal_text
 
-    if find_agreement(agreement.upper()) is None:
-        raise click.ClickException(f"--agreement: unknown agreement key {agreement!r}")
-    count = load_legal_text(path, agreement.upper(), _db(db_path))
+    count = load_legal_text(path, agreement, _db(db_path))  # an unknown agreement key is an error naming the field
     click.echo(f"{counted(count, 'provision')} of {agreement.upper()} loaded")
 
 
@@ -908,17 +912,10 @@ def load_legal_text_command(path: Path, agreement: str, db_path: Path | None) ->
 @DB_OPTION
 def provision(key: str, db_path: Path | None) -> None:
     """Print the treaty text of a provision, e.g. GATT1994:XXIV (needs `load-legal-text`)."""
-    from .enrich.provisions import agreement, ancestors
+    from .registry import provision_text
 
     key = _normalised_provision(key)
-    store = _open(db_path)
-    for candidate in [key, *ancestors(key)]:
-        text = store.legal_text(candidate)
-        if text is not None:
-            break
-    if text is None:
-        title = agreement(key.split(":")[0]).title
-        raise click.ClickException(f"no text loaded for {key} ({title}); run `wto-assist load-legal-text FILE --agreement {key.split(':')[0]}`")
+    candidate, text = provision_text(_open(db_path), key)
     if candidate != key:
         click.echo(f"(no separate text for {key}; showing {candidate})")
     click.echo(f"{candidate}\n\n{text}")
@@ -933,19 +930,27 @@ def _print_checks(checks) -> None:
 
 @main.command()
 @click.argument("brief", type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path), required=True, help="Where to write the DOCX.")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None, help="Where to write the DOCX (required unless --preview).")
 @click.option("--template", type=click.Path(path_type=Path), default=None, help="A DOCX template (default: templates/<kind>.docx).")
 @click.option("--allow-restricted", is_flag=True, help="Quote RESTRICTED or JOB documents in a draft for public release (as `accept: [restricted]`).")
 @click.option("--final", is_flag=True, help="Write the draft only if every quotation verifies (external ones only if the brief accepts them).")
+@click.option("--preview", is_flag=True, help="Print the passages found and the statement as its DOCX would read, verified as --final; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="With --preview: print the preview as JSON.")
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
-def draft(brief, out, template, allow_restricted, final, db_path, index_dir, model):
+def draft(brief, out, template, allow_restricted, final, preview, as_json, db_path, index_dir, model):
     """Draft a statement or submission from a brief (YAML/JSON), with cited, verified quotations."""
     from .draft import DraftRejected, draft_document
     from .draft.brief import load_brief
     from .draft.verify import failed
 
+    if preview == (out is not None):
+        raise click.UsageError("give -o/--out FILE.docx to write the draft, or --preview to print it (not both)")
+    if as_json and not preview:
+        raise click.UsageError("--json prints the preview: add --preview")
+    if preview:
+        return _draft_preview(load_brief(brief), _corpus(db_path, index_dir, model), template, allow_restricted, as_json)
     try:
         parsed = load_brief(brief)
         corpus = _corpus(db_path, index_dir, model)
@@ -968,6 +973,32 @@ def draft(brief, out, template, allow_restricted, final, db_path, index_dir, mod
         raise click.ClickException(f"{counted(len(failing), 'quotation')} {'fails' if len(failing) == 1 else 'fail'} verification; the draft was written for review, not for tabling")
 
 
+def _draft_preview(brief, corpus, template, allow_restricted: bool, as_json: bool) -> None:
+    """`draft --preview`: draft.preview.preview_draft, the Draft page's preview; exit 1 when a quotation fails as --final."""
+    from .draft.preview import preview_draft
+
+    shown = preview_draft(brief, corpus, template=template, allow_restricted=allow_restricted)
+    if as_json:
+        _print_json(shown.to_json())
+    else:
+        for passage in shown.passages:
+            state = f"not used: {passage.withheld}" if passage.withheld else "kept"
+            click.echo(f"{passage.citation}{' RESTRICTED' if passage.restricted else ''} ({state}): “{passage.text}”")
+        for warning in shown.warnings:
+            click.echo(warning, err=True)
+        for line in shown.like_minded:
+            click.echo(f"stood with you or the same cause: {line.member}, {counted(line.count, 'time')}, last {line.last}")
+        statement = shown.statement
+        click.echo(f"\n--- the statement (author {statement.author or 'not set'}, created {statement.created[:10]}) ---")
+        for paragraph in statement.paragraphs:
+            click.echo("".join(f"[{text}]" if kind == "note" else text for kind, text in paragraph.pieces()))
+        for note in statement.footnotes:
+            click.echo(f"[{note.number}] {note.text}")
+        _print_checks(statement.checks)
+    if any(check.failed for check in shown.statement.checks):
+        raise SystemExit(1)
+
+
 @main.command()
 @click.argument("docx_path", metavar="DOCX", type=click.Path(path_type=Path))
 @click.option("--final", is_flag=True, help="Also fail on quotations that cannot be checked (sources outside the corpus).")
@@ -980,9 +1011,7 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
     """Check every quotation in a DOCX against the corpus paragraph its footnote cites; exit 1 on any failure."""
     from .draft.verify import failed, verify_docx
 
-    if not docx_path.is_file():
-        raise click.ClickException(f"{docx_path}: no such file")
-    checks = verify_docx(docx_path, _corpus(db_path))
+    checks = verify_docx(docx_path, _corpus(db_path))  # a missing or unreadable file is a VerifyError
     if fix_citations:
         from .draft.renumbering import fix_citations as write_fixed
 
@@ -1021,9 +1050,7 @@ def web(host, port, allow_remote, allowed_host, data_dir, no_dense, db_path, ind
     from .web.app import create_app
     from .web.security import Access
 
-    local = host in ("127.0.0.1", "localhost", "::1")
-    if not local and not allow_remote:
-        raise click.ClickException(f"refusing to bind {host}: the corpus may hold RESTRICTED documents; pass --allow-remote to do it anyway")
+    local = _loopback_or_allowed(host, allow_remote)
     access = Access.for_binding(host, tuple(allowed_host))
     app = create_app(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model=model, with_dense=not no_dense, access=access)
     if local:

@@ -77,7 +77,7 @@ def tag(db_path: Corpus | Path, concern_id: str, label: str, remove: bool = Fals
     with Corpus.borrowed(db_path) as corpus:  # the caller's open corpus, when it passes one
         store = corpus.store
         if not store.tag_concern(concern_id.strip(), label, remove):
-            raise SearchError(f"concern_id: no concern has the id {concern_id!r} (see `wto-assist concerns`)", field="concern_id",
+            raise SearchError(f"concern_id: no concern has the id {concern_id!r} (the list of concerns gives each one's id)", field="concern_id",
                               status=404)
 
 

@@ -137,3 +137,16 @@ class Corpus:
             return
         with cls(Path(source), index_dir, model) as corpus:
             yield corpus
+
+
+@contextmanager
+def store_of(source: Corpus | Store | Path | str, create: bool = False) -> Iterator[Store]:
+    """The store a pipeline stage works through: the caller's (a Corpus's or a Store, left open: one
+    connection for a whole `ingest` or `index` run), or one opened on a database path for the block."""
+    if isinstance(source, Corpus):
+        yield source.store
+    elif isinstance(source, Store):
+        yield source
+    else:
+        with Store(Path(source), create=create) as store:
+            yield store

@@ -8,9 +8,9 @@ from pathlib import Path
 from . import members
 from .corpus import Corpus
 from .errors import NotFoundError
-from .filters import field_error, provision_key
+from .filters import SearchError, field_error, provision_key
 from .precedent import involved_disputes
-from .registry.query import ROLES, find_disputes, unknown_member
+from .registry.query import ROLES, find_disputes
 
 NO_ROLE = ("", "any")  # what the Disputes page's "As" menu sends when no role is chosen
 
@@ -21,9 +21,7 @@ def list_disputes(db: Corpus | Path, member: str | None = None, role: str | None
     party), at a stage containing `status`. With `provision`: the disputes `precedent` lists for it
     (results.PrecedentEntry, most strongly involved first) narrowed by the other filters, and, second, what
     involved_disputes() says of the provision as a whole (its scope, the disputes partly unreadable)."""
-    actor = members.lookup(member) if member else None
-    if member and actor is None:
-        raise field_error("member", unknown_member(member))
+    actor = members.require(member, "member", groups=False, error=SearchError) if member else None  # parties are Members
     role = (role or "").replace("-", " ").strip()
     if role not in NO_ROLE and role not in ROLES:
         raise field_error("role", f"{role!r} is not one of {', '.join(ROLES)}")

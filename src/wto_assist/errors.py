@@ -36,3 +36,30 @@ class UnavailableError(WtoAssistError):
     database that is read-only or not a corpus): nothing the request itself can correct."""
 
     status = 503
+
+
+class StorageFullError(UnavailableError):
+    """The disk is full: nothing more could be written."""
+
+    status = 507  # "Insufficient Storage"
+
+
+def from_storage(error: Exception) -> WtoAssistError | None:
+    """A read-only corpus database or a full disk, said for a delegate; None for any other error (a bug,
+    which keeps its traceback). The CLI's group and the web app's handler both translate through here."""
+    import errno
+    import sqlite3
+
+    text = str(error)
+    if isinstance(error, sqlite3.OperationalError):
+        if "disk is full" in text:
+            return StorageFullError("the disk is full: nothing more was written and the corpus is as it was before"
+                                    " (free some space and try again)")
+        if "readonly" in text:
+            return UnavailableError(f"the corpus database is read-only ({text}): it can be searched, listed and shown, not changed")
+    elif isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return StorageFullError(f"the disk is full ({error.filename or 'while writing'}): the corpus and the index in use"
+                                " are as they were; free some space and try again")
+    elif isinstance(error, OSError) and error.errno == errno.EROFS:
+        return UnavailableError(f"{error.filename or 'the data folder'} is on a read-only disk: it can be read, not changed")
+    return None

@@ -92,6 +92,15 @@ def evaluate(searcher: Searcher, queries: list[Query], modes: list[str]) -> dict
     }
 
 
+def scores_by_mode(results: dict[str, dict]) -> list[dict]:
+    """`evaluate`'s metrics as results.ModeScores records (names a program can use, ranks as a list)."""
+    return [{"mode": mode, "mrr_at_10": scores["MRR@10"], "recall_at_10": scores["Recall@10"],
+             "recall_at_100": scores["Recall@100"], "ndcg_at_10": scores["nDCG@10"], "queries": scores["queries"],
+             "without_relevant_paragraph": scores["without_relevant_paragraph"],
+             "first_relevant_rank": [{"query": query, "rank": rank} for query, rank in scores["first_relevant_rank"].items()]}
+            for mode, scores in results.items()]
+
+
 class StandardBM25:
     """The textbook baseline the issue measures against: Snowball (Porter 2) English stemming, the
     Lucene English stop words, BM25 k1 1.2, b 0.75 (bm25s), over the same paragraph texts, no glossary."""

@@ -25,7 +25,7 @@ import io
 import json
 import os
 import re
-import tempfile
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -36,6 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import UnavailableError
+from .exports import atomic_write_bytes, atomic_write_text
 from . import __version__
 from .documents.symbols import SymbolError, parse_symbol
 
@@ -107,6 +108,7 @@ class FetchReport:
     unchanged: list[str] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)  # symbol, reason
     failed: list[tuple[str, str]] = field(default_factory=list)  # symbol, reason (network, server)
+    unreachable: str | None = None  # why the server gave no answer at all; the symbols after it were not tried
 
 
 class _Client:
@@ -130,12 +132,26 @@ class _Client:
             except urllib.error.HTTPError as error:
                 if error.code < 500 or attempt == self.retries:
                     raise
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
-                if attempt == self.retries:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+                if attempt == self.retries or _no_server(error):
                     raise
             self.sleep(wait)
             wait *= 2
         raise AssertionError("unreachable")
+
+
+def _no_server(error: Exception) -> bool:
+    """No network, no such host or nothing listening: waiting a few seconds does not change that, so
+    these are not retried (a slow answer or a server error is)."""
+    reason = getattr(error, "reason", error)
+    return isinstance(reason, (socket.gaierror, ConnectionRefusedError))
+
+
+def how_to_go_on(reason: str) -> str:
+    """What `fetch` says when Documents Online gave no answer at all: the two ways on without it."""
+    return (f"Documents Online cannot be reached ({reason}). To go on, ingest a folder of PDFs you already have"
+            f" (wto-assist ingest FOLDER), or fetch from a mirror: --base-url with the full address of its directdoc"
+            f" endpoint (Documents Online's is {DEFAULT_BASE_URL})")
 
 
 def _is_pdf(data: bytes) -> bool:
@@ -161,17 +177,6 @@ def _read_manifest(folder: Path) -> dict:
         return {}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def provenance(path: Path) -> dict | None:
     """The manifest entry of a fetched file when the file is still the one fetched (same SHA-256)."""
     entry = _read_manifest(path.parent).get(path.name)
@@ -193,6 +198,9 @@ def fetch_documents(symbols: list[str], out: Path, language: str = "en", base: s
     manifest = _read_manifest(out)
     report = FetchReport()
     for symbol in dict.fromkeys(symbols):
+        if report.unreachable:  # after retries the server still did not answer: the rest would wait in vain
+            report.failed.append((symbol, "not tried: the server did not answer"))
+            continue
         if on_symbol:
             on_symbol(symbol)
         try:
@@ -212,16 +220,17 @@ def fetch_documents(symbols: list[str], out: Path, language: str = "en", base: s
             continue
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", None) or error
-            report.failed.append((canonical, f"no answer from {urllib.parse.urlparse(base).netloc} ({reason})"))
+            report.unreachable = f"no answer from {urllib.parse.urlparse(base).netloc}: {reason}"
+            report.failed.append((canonical, report.unreachable))
             continue
         if data is None:
             report.missing.append((canonical, f"not on Documents Online in {language} (the server sent a web page, not a PDF: {url})"))
             continue
-        _write_atomic(target, data)
+        atomic_write_bytes(target, data)
         manifest[target.name] = {"symbol": canonical, "language": language, "url": url,
                                  "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                  "sha256": hashlib.sha256(data).hexdigest()}
-        _write_atomic(out / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         report.fetched.append((canonical, str(target)))
     return report
 

@@ -88,11 +88,7 @@ def yes_no(given, field: str) -> bool | None:
 
 def member_name(value: str, field: str = "member") -> str:
     """The Member, observer or group `value` names, as the lexicon writes it; else an error with suggestions."""
-    actor = members.lookup(value)
-    if actor is None:
-        raise field_error(field, f"{value!r} is not a WTO Member, observer or group known to wto-assist"
-                                 + suggestion(value, actor_names()))
-    return actor.name
+    return members.require(value, field, error=SearchError).name
 
 
 def provision_key(value: str, field: str = "provision") -> str:

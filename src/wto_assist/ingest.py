@@ -16,6 +16,7 @@ from pathlib import Path
 from .documents import SUPPORTED_SUFFIXES, ReadError, parse_file
 from .documents.readers import check_size
 from .fetch import provenance
+from .corpus import Corpus, store_of
 from .store import Store
 
 
@@ -100,18 +101,20 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
 
 def ingest_paths(
     paths: Iterable[Path | str],
-    db_path: Path | str,
+    db_path: Corpus | Store | Path | str,
     on_file: Callable[[Path], None] | None = None,
     enrich: bool = True,
 ) -> IngestReport:
-    """Ingest files and folders into the store, then run the enrich stage on what was ingested."""
+    """Ingest files and folders into the store, then run the enrich stage on what was ingested. `db_path`:
+    the caller's open Corpus or Store (ingest and enrich then share its one connection), or a database
+    path (created when missing)."""
     paths = [Path(p) for p in paths]
     files, ignored, missing = collect_files(paths)
     report = IngestReport(ignored=ignored, failed=list(missing))
     # The files found in this walk are present whatever their names: none is taken for deleted because its
     # name does not round-trip through the store's text.
     present = {store_key(path) for path in files}
-    with Store(db_path) as store:
+    with store_of(db_path, create=True) as store:
         store.require_writable()  # before any file is read: one line, not a traceback at the first write
         for path in files:
             if on_file:
@@ -121,10 +124,10 @@ def ingest_paths(
             report.removed += store.remove_missing_under(store_key(folder), present)
         # What this run stored, and what an earlier run stored but was killed before enriching.
         pending = store.unenriched() if enrich else []
-    if pending:
-        from .enrich import enrich_store
+        if pending:
+            from .enrich import enrich_store
 
-        report.entities = enrich_store(Path(db_path), pending).entities
+            report.entities = enrich_store(store, pending).entities
     return report
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .errors import WtoAssistError
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -82,6 +84,40 @@ def _lexicon() -> tuple[dict[str, Actor], re.Pattern]:
 def lookup(name: str) -> Actor | None:
     """The Member, observer or group a name refers to, or None."""
     return _lexicon()[0].get(_fold(name))
+
+
+def known(name: str | None, groups: bool = True) -> Actor | None:
+    """The one Member check: the Member or observer `name` refers to (or group, with `groups`), else None."""
+    actor = lookup(name) if name and name.strip() else None
+    return actor if actor is not None and (groups or actor.kind != "group") else None
+
+
+def unknown(name: str | None, groups: bool = True) -> str:
+    """The one wording for a name `known` refuses, with what it may have meant; callers put the field
+    before it ("member: 'Atlantis' is not a WTO Member, observer or group known to wto-assist")."""
+    close = [suggested for suggested in suggestions(name or "") if groups or lookup(suggested).kind != "group"]
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"{name!r} is not {'a WTO Member, observer or group' if groups else 'a WTO Member'} known to wto-assist{hint}"
+
+
+def require(name: str | None, field: str = "member", groups: bool = True, error: type[WtoAssistError] = WtoAssistError) -> Actor:
+    """`known(name)`, or `error` (the caller's kind of WtoAssistError) saying "field: …" with `field` set."""
+    actor = known(name, groups)
+    if actor is None:
+        raise error(f"{field}: {unknown(name, groups)}", field=field)
+    return actor
+
+
+def suggestions(name: str, limit: int = 3) -> list[str]:
+    """Members whose name, or a variant of it, is spelled like `name` ("Bangaldesh" -> Bangladesh)."""
+    import difflib
+
+    folded = {}
+    for actor, variants in variants_by_actor().items():
+        for variant in variants:
+            folded.setdefault(variant.lower(), actor.name)
+    close = difflib.get_close_matches((name or "").strip().lower(), list(folded), n=limit * 3, cutoff=0.75)
+    return list(dict.fromkeys(folded[match] for match in close))[:limit]
 
 
 def canonical(name: str) -> str | None:

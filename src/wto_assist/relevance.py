@@ -70,6 +70,21 @@ def adjust(scores: np.ndarray, parsed: ParsedQuery, facts: RowFacts, procedural_
     return np.where(np.isfinite(scores) & (scores > 0), scores * factor, scores)
 
 
+def max_factor(parsed: ParsedQuery, procedural_weight: float = PROCEDURAL_WEIGHT, period_weight: float = PERIOD_WEIGHT,
+               speaker_weight: float = SPEAKER_WEIGHT, delegation_weight: float = DELEGATION_WEIGHT) -> float:
+    """The most `adjust` can multiply a positive score by for this query (index/pruned.py bounds scores with it)."""
+    factor = 1.0
+    if not parsed.procedure:
+        factor *= max(1.0, procedural_weight)
+    if parsed.period:
+        factor *= 1 + max(0.0, period_weight)
+    if parsed.speakers:
+        factor *= 1 + max(0.0, speaker_weight)
+    if parsed.speaker_question:
+        factor *= 1 + max(0.0, delegation_weight)
+    return factor
+
+
 @dataclass
 class WordMatch:
     """How the hits hold the user's concepts: all of them, some, or none (similar in meaning only)."""
@@ -108,7 +123,7 @@ def concept_presence(lexical, parsed: ParsedQuery, rows: int, actor_rows=None) -
 def idf(presence: np.ndarray) -> np.ndarray:
     """BM25's inverse document frequency of each concept (a concept no paragraph holds weighs most)."""
     total = presence.shape[1]
-    frequency = presence.sum(axis=1)
+    frequency = np.count_nonzero(presence, axis=1)
     return np.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
 
@@ -120,11 +135,11 @@ def word_match(order: list[int], presence: np.ndarray, opened: set[int], matched
         ranked = order[~np.isin(order, np.fromiter(opened, dtype=np.int64, count=len(opened)))] if opened else order
     else:
         ranked = [row for row in order if row not in opened]
-    lexical = int(matched[ranked].sum()) if len(ranked) else 0
+    lexical = int(np.count_nonzero(matched[ranked])) if len(ranked) else 0
     if presence.shape[0] == 0:
         return WordMatch(0, lexical, len(ranked) - lexical, None, False)
-    held = presence[:, ranked].sum(axis=0) if len(ranked) else np.zeros(0)
-    all_words = int((held == presence.shape[0]).sum())
+    # Rows holding every concept, then read at the ranked rows: one pass per concept, not a gather per concept.
+    all_words = int(np.count_nonzero(np.logical_and.reduce(presence, axis=0)[ranked])) if len(ranked) else 0
     coverage = best_coverage(ranked, presence)
     weak = bool(len(ranked)) and not opened and (coverage is None or coverage < weak_coverage)
     return WordMatch(all_words, lexical - all_words, len(ranked) - lexical, coverage, weak)

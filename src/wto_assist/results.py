@@ -492,6 +492,138 @@ class WatchReport(Result):
     case_id: str | None
     new: list[WatchedParagraph]
 
+@dataclass
+class QueryRank(Result):
+    query: str  # the query's id in the query file
+    rank: int | None  # the rank of its first relevant paragraph in the first 100 hits, None when none is there
+
+
+@dataclass
+class ModeScores(Result):
+    """`eval`: one search mode's scores on the query file (evaluate.py says how each is counted)."""
+
+    mode: str  # bm25 | dense | hybrid
+    mrr_at_10: float
+    recall_at_10: float
+    recall_at_100: float
+    ndcg_at_10: float
+    queries: int
+    without_relevant_paragraph: int  # queries whose relevant paragraphs are not in this corpus
+    first_relevant_rank: list[QueryRank]
+
+
+@dataclass
+class SuggestedParagraph(WatchedParagraph):
+    """A paragraph with what in it matches the case."""
+
+    why: list[str]
+
+
+@dataclass
+class SuggestedConcern(Result):
+    citation: str
+    concern_id: str  # what `case link` takes
+    date: str | None
+    body: str | None
+    raised_by: str
+    measure: str
+    reply: str | None
+    came_back: list[str]
+    text: str
+    why: list[str]
+
+
+@dataclass
+class SuggestedDispute(Result):
+    citation: str  # "DS512 (Russia — Traffic in Transit)"
+    ds: str
+    date: str | None  # consultations requested
+    why: list[str]
+
+
+@dataclass
+class CaseSuggestions(Result):
+    """`case suggest`: paragraphs, concerns and disputes matching a case, each with why; `attached` is how
+    many concerns `--attach-concerns` linked (None without it)."""
+
+    case: str
+    paragraphs: list[SuggestedParagraph]
+    concerns: list[SuggestedConcern]
+    disputes: list[SuggestedDispute]
+    notices: list[str]  # what could not be proposed, and why (no index, no dispute registry)
+    attached: int | None
+
+
+@dataclass
+class PreviewPassage(Result):
+    """A passage the brief's support found: kept in the statement, unticked, or withheld with the reason."""
+
+    citation: str
+    text: str
+    restricted: bool
+    withheld: str | None  # why a public draft may not quote it; None: it may be used
+    kept: bool  # quoted in the statement below
+
+
+@dataclass
+class FootnoteCall(Result):
+    number: int  # as Word numbers the footnote
+    offset: int  # where in the paragraph's text its reference falls
+
+
+@dataclass
+class MarkedSpan(Result):
+    start: int  # highlighted for the drafter to review: retrieved language to read against the record
+    end: int
+
+
+@dataclass
+class StatementParagraph(Result):
+    text: str  # as a reader of the DOCX sees it, footnote numbers left out
+    notes: list[FootnoteCall]
+    marked: list[MarkedSpan]
+
+    def pieces(self) -> list[tuple[str, str]]:
+        """The paragraph as (kind, text) pieces to show: "text", "mark" (highlighted) or "note" (a footnote number)."""
+        cuts = sorted({0, len(self.text), *(span.start for span in self.marked), *(span.end for span in self.marked),
+                       *(note.offset for note in self.notes)})
+        pieces: list[tuple[str, str]] = []
+        for start, end in zip(cuts, cuts[1:] + [None]):
+            pieces += [("note", str(note.number)) for note in self.notes if note.offset == start]
+            if end is not None and start != end:
+                marked = any(span.start <= start and end <= span.end for span in self.marked)
+                pieces.append(("mark" if marked else "text", self.text[start:end]))
+        return pieces
+
+
+@dataclass
+class StatementFootnote(Result):
+    number: int
+    text: str
+
+
+@dataclass
+class DraftStatement(Result):
+    """The whole statement as its DOCX reads, with each quotation's verification."""
+
+    paragraphs: list[StatementParagraph]
+    footnotes: list[StatementFootnote]
+    author: str  # the DOCX's properties: the delegation …
+    created: str  # … and the date it was drafted (ISO 8601, UTC)
+    checks: list[QuotationCheck]  # `failed`: whether a final draft (`draft --final`, the page's download) refuses it
+
+
+@dataclass
+class DraftPreview(Result):
+    """`draft --preview`: the passages the brief's support found, warnings, delegations that stood with this one
+    or the same cause, and the statement as the DOCX would read, before anything is written (the Draft page's preview)."""
+
+    passages: list[PreviewPassage]
+    warnings: list[str]
+    like_minded: list[CoalitionLine]
+    statement: DraftStatement
+
+
 # The CLI commands whose `--json` output the schema publishes: command -> (result class, a list or one object).
 COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "search": (Hit, True),
@@ -510,6 +642,9 @@ COMMAND_RESULTS: dict[str, tuple[type[Result], bool]] = {
     "case show": (CaseShown, False),
     "watch list": (Watch, True),
     "watch run": (WatchReport, True),
+    "eval": (ModeScores, True),
+    "case suggest": (CaseSuggestions, False),
+    "draft --preview": (DraftPreview, False),
 }
 
 

@@ -27,6 +27,7 @@ from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_ver
 from .index.analysis import tokens
 from .index.columns import Columns
 from .index.hitlist import HitList
+from .index.pruned import PrunedHits
 from .index.segments import open_lexical
 from .corpus import ThreadStores
 from .filters import (Filters, SearchError, actor_names, date_bound, date_range, dispute_symbol,  # noqa: F401 - re-exported
@@ -85,7 +86,11 @@ def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray
         return np.fromiter(opened, dtype=np.int64, count=len(opened))
     rows = order.hit_rows()
     citations = np.asarray(citation_ids)
-    _, representatives = np.unique(citations[rows], return_index=True)
+    held = citations[rows]
+    if np.all(held[1:] >= held[:-1]):  # rows in row order, citations numbered in row order: no sort needed
+        representatives = np.flatnonzero(np.r_[True, held[1:] != held[:-1]]) if held.size else np.zeros(0, dtype=np.int64)
+    else:
+        _, representatives = np.unique(held, return_index=True)
     rest = rows[representatives]
     rest = rest[citations[rest] != citations[first]]
     return np.concatenate([np.fromiter(opened, dtype=np.int64, count=len(opened)), [first], rest]).astype(np.int64)
@@ -111,7 +116,7 @@ class Searcher:
         if self.manifest.get("format") != FORMAT_VERSION:
             self._hold.close()
             raise IndexMissing(f"the index in {index_dir} has format {self.manifest.get('format')}, this wto-assist reads "
-                               f"format {FORMAT_VERSION}: run `wto-assist index` to rebuild it")
+                               f"format {FORMAT_VERSION}: build the index again (the index command, or Index now on the Corpus page)")
         # Precomputed columns (index/columns.py), memory-mapped: a cold start reads no per-row JSON.
         self.columns = Columns(self.version / "columns")
         self.row_count = self.columns.row_count
@@ -229,7 +234,7 @@ class Searcher:
         if filters.dispute:
             number = dispute_symbol(filters.dispute)
             if notices is not None and self.store.dispute_count() == 0:
-                notices.append(f"dispute: the dispute registry is not loaded (run `wto-assist load-disputes FILE`), so only "
+                notices.append(f"dispute: the dispute registry is not loaded (load the WTO dispute table first), so only "
                                f"paragraphs that cite {number} or belong to its documents are found, not its summary")
             mask &= self.columns.mask_with("disputes", [number])
             active = True
@@ -276,6 +281,16 @@ class Searcher:
             hits = np.flatnonzero(matched | (semantic >= SIMILAR_THRESHOLD))
             everywhere = np.ones(hits.size, dtype=bool)
             scores = semantic[hits] if mode == "dense" else fuse(lexical[hits], semantic[hits], everywhere, weights.dense)
+        scores = self._rescored(hits, scores, query, parsed, mode)
+        keep = ~self._heading_like[hits]
+        if mask is not None:
+            keep &= mask[hits]
+        return hits[keep], scores[keep], matched
+
+    def _rescored(self, hits: np.ndarray, scores: np.ndarray, query: str, parsed, mode: str) -> np.ndarray:
+        """The ranking's adjustments of the hits' scores. The meeting context reads every hit of a document:
+        `hits` holds whole documents' hits (all hits, or those of the documents index/pruned.py takes)."""
+        weights = self.weights
         if mode != "dense" and hits.size:
             scores = ranking.meeting_context(scores, self._document_ids[hits], weights.meeting, document_sizes=self._document_sizes)
             named = ranking.named_members(query)
@@ -285,10 +300,28 @@ class Searcher:
         if hits.size:
             scores = relevance.adjust(scores, parsed, self._facts(hits, parsed), weights.procedural, weights.period,
                                       weights.speaker, weights.delegation)
-        keep = ~self._heading_like[hits]
+        return scores
+
+    def _pruned(self, query: str, mask: np.ndarray | None, opened: list[int]) -> tuple[PrunedHits, np.ndarray]:
+        """The bm25 ranking rescoring only the documents its pages reach (index/pruned.py): the same rows,
+        order, scores and count as rescoring every hit."""
+        weights = self.weights
+        parsed = query_parse.parse(query)
+        lexical = self.lexical.scores(parsed.text or query)
+        matched = lexical > 0
+        shown = matched & ~self._heading_like
         if mask is not None:
-            keep &= mask[hits]
-        return hits[keep], scores[keep], matched
+            shown &= mask
+        ceiling = relevance.max_factor(parsed, weights.procedural, weights.period, weights.speaker, weights.delegation)
+        if ranking.named_members(query):
+            ceiling *= max(1.0, 1 + weights.member)
+
+        def rescore(rows: np.ndarray) -> np.ndarray:
+            return self._rescored(rows, lexical[rows], query, parsed, "bm25")
+
+        order = PrunedHits(opened, lexical, shown, rescore, ceiling, weights.meeting, self.columns.array("document_starts"),
+                           self._document_ids, self._citation_ids, self.columns.citation_count, self.columns.order())
+        return order, matched
 
     def ranked_rows(self, query: str, mode: str | None = None, filters: Filters | None = None) -> HitList:
         """Index rows in the order run() pages through them (evaluation reads this), sorted as far as read."""
@@ -304,6 +337,9 @@ class Searcher:
                 mode = "bm25"
         mask = self.mask(filters or Filters(), notices)
         opened, rest = self._cited_rows(query, notices)
+        if rest.strip() and mode == "bm25" and self.weights.meeting >= 0:
+            order, matched = self._pruned(rest, mask, opened)
+            return order, matched, set(opened)
         if rest.strip():
             hits, scores, matched = self.scores(rest, mode, mask)
         else:
@@ -413,7 +449,7 @@ class Searcher:
             result.notices.append("no paragraph clearly answers this; closest matches:")
         if parsed.period and result.total:
             result.notices.append(f"meetings {query_parse.describe_period(parsed.period)} rank higher "
-                                  f"(\"{parsed.period_phrase}\"); --from/--to keep only those")
+                                  f"(\"{parsed.period_phrase}\"); the from and to dates keep only those")
         unknown = spelling.unknown_words(rest, lambda word: any(t in self.lexical.vocabulary for t in tokens(word)))
         if unknown:
             self._speller = self._speller or self._make_speller()

@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     UNIQUE (document_id, seq)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_label ON paragraphs(document_id, label);
+CREATE INDEX IF NOT EXISTS documents_ingested ON documents(ingested_at);  -- every query asks what was ingested since the index
 CREATE TABLE IF NOT EXISTS paragraph_actors (
     paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
@@ -387,7 +388,7 @@ class Store:
     def __init__(self, path: Path | str, create: bool = True):
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError(f"no corpus database at {self.path}; run `wto-assist ingest` first")
+            raise StoreError(f"no corpus database at {self.path} yet: add documents first (the ingest command, or an upload on the Corpus page)")
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a corpus database file (give a file such as corpus.sqlite)")
         try:

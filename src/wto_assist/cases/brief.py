@@ -16,7 +16,7 @@ from .. import members
 from ..draft import citation_style
 from ..draft.brief import parse_brief
 from ..draft.compose import is_restricted_source, provision_label
-from ..exports import atomic_write
+from ..exports import atomic_write_text
 from ..corpus import Corpus
 from ..store import Store
 from . import store as rows
@@ -203,4 +203,4 @@ def write_brief(brief: dict, notes: list[str], out: Path) -> None:
         raise CaseError(f"{out}: the brief is YAML; give a name ending in .yaml")
     header = "".join(f"# {line}\n" for line in ["Brief written by `wto-assist case brief`; draft it with `wto-assist draft`.", *notes])
     text = header + yaml.safe_dump(brief, sort_keys=False, allow_unicode=True, width=100)
-    atomic_write(out, lambda target: Path(target).write_text(text, encoding="utf-8"))
+    atomic_write_text(out, text)

@@ -128,10 +128,9 @@ def export_bundle(corpus: Corpus | Path, home: Path, case_ids: list[str], level:
             cases.append({"id": case_id, "fields": fields, "evidence": evidence, "links": links})
     if not cases:
         raise BundleError("no cases to export")
-    if not delegation or members.lookup(delegation) is None:
-        raise BundleError(f"delegation: {delegation!r} is not a WTO Member; say which delegation shares the bundle"
-                          if delegation else "delegation: say which delegation shares the bundle (the cases name none)",
-                          field="delegation")
+    if not delegation:
+        raise BundleError("delegation: say which delegation shares the bundle (the cases name none)", field="delegation")
+    members.require(delegation, "delegation", error=BundleError)
     document = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "level": level,
                 "shared_by": {"delegation": members.canonical(delegation), "person": person},
                 "shared_at": shared_at or rows.now(), "generator": f"wto-assist {__version__}", "cases": cases}
@@ -162,7 +161,7 @@ def read_bundle(path: Path, on_file: Callable[[int, int], None] | None = None) -
     except OSError as error:
         raise BundleError(f"{path}: cannot read ({error.strerror or error})") from error
     except zipfile.BadZipFile:
-        raise BundleError(f"{path}: not a zip file; a case bundle is written by `wto-assist case export`") from None
+        raise BundleError(f"{path}: not a zip file; a case bundle is the zip file a case export writes") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_BUNDLE_FILES or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..draft.brief import CITATION, read_data_file
 from ..documents.symbols import SymbolError, normalise_symbol
-from ..exports import write_csv
+from ..exports import atomic_write_bytes, write_csv
 from ..store import Store
 from . import store as rows
 from .model import LEVELS, LINK_ROLES, Case, CaseError, case_from_json, measure_types, parse_case
@@ -41,7 +41,7 @@ def create_case(corpus: Corpus | Path, case: Case) -> Case:
     with rows.opened(corpus) as store:
         case.id = case.id or new_case_id(case)
         if rows.case_exists(store, case.id):
-            raise CaseError(f"id: a case {case.id!r} exists already; use `wto-assist case edit {case.id} --from FILE`")
+            raise CaseError(f"id: a case {case.id!r} exists already; edit that case, or give this one another id", field="id")
         rows.add_version(store, case.id, case.to_json())
     return case
 
@@ -58,7 +58,7 @@ def edit_case(corpus: Corpus | Path, case_id: str, case: Case) -> bool:
 
 def _require(store: Store, case_id: str) -> None:
     if not rows.case_exists(store, case_id):
-        raise CaseError(f"no case {case_id!r} (see `wto-assist case list`)")
+        raise CaseError(f"no case {case_id!r} in this corpus (the list of cases names those there are)")
 
 
 def current(store: Store, case_id: str) -> tuple[Case, list[dict]]:
@@ -168,9 +168,7 @@ def store_evidence_file(home: Path, digest: str, name: str, data: bytes) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / safe
     if not target.exists():
-        partial = folder / f".{safe}.part"
-        partial.write_bytes(data)
-        partial.replace(target)
+        atomic_write_bytes(target, data)
     return target
 
 
@@ -192,7 +190,7 @@ def resolve_target(store: Store, reference: str) -> dict:
         row = store.connection.execute(
             "SELECT p.uid FROM concerns c JOIN paragraphs p ON p.id = c.paragraph_id WHERE c.concern_id = ?", (reference,)).fetchone()
         if row is None:
-            raise CaseError(f"CITATION: no concern has the id {reference!r} (see `wto-assist concerns`)")
+            raise CaseError(f"CITATION: no concern has the id {reference!r} (the list of concerns gives each one's id)")
         paragraph = store.paragraph_by_uid(row["uid"])
         return {"target": row["uid"], "citation": paragraph["citation"], "date": paragraph["date"], "concern_id": reference}
     if "#" in reference:

@@ -14,8 +14,8 @@ from .. import config
 from ..cli import DB_OPTION, INDEX_OPTION, _corpus, _db, _print_json, main
 from ..corpus import Corpus
 from ..store import Store
+from ..results import CaseEntry, CaseShown, CaseSuggestions, Watch, WatchReport, to_json
 from ..wording import counted
-from ..results import CaseEntry, CaseShown, Watch, WatchReport, to_json
 from .model import LEVELS, LINK_ROLES, measure_types
 
 BY_OPTION = click.option("--by", default=None, help="Who is acting (default: $USER).")
@@ -212,9 +212,8 @@ def case_suggest(case_id, k, attach_concerns, db_path, index_dir, as_json) -> No
     from .suggest import attach_concerns as attach, suggest
 
     result = _run(suggest, _cases(db_path, index_dir), None, case_id, k)
-    if attach_concerns:
-        result["attached"] = _run(attach, _cases(db_path), case_id, result["concerns"])
-    if _shown_as_json(result, as_json):
+    result["attached"] = _run(attach, _cases(db_path), case_id, result["concerns"]) if attach_concerns else None
+    if _shown_as_json(to_json(CaseSuggestions, result), as_json):
         return
     for title, key in (("Paragraphs", "paragraphs"), ("Concerns", "concerns"), ("Disputes", "disputes")):
         click.echo(f"{title} ({len(result[key])}):")

@@ -122,7 +122,7 @@ def _disputes(case: Case, store: Store, linked: set[str], notices: list[str], k:
 
     found = []
     if store.dispute_count() == 0:
-        notices.append("disputes not proposed: the dispute registry is not loaded (`wto-assist load-disputes FILE`)")
+        notices.append("disputes not proposed: the dispute registry is not loaded (load the WTO dispute table first)")
         return []
     for row in store.disputes(member=case.imposing_member, role="respondent"):
         reasons = [f"{case.imposing_member} is respondent"]

@@ -55,10 +55,7 @@ def add_watch(corpus: Corpus | Path, name: str, query: str, member: str | None =
     if not query_terms(query):
         raise CaseError("query: give at least one word to watch for", field="query")
     if member:
-        actor = members.lookup(member)
-        if actor is None:
-            raise CaseError(f"member: {member!r} is not a WTO Member, observer or group known to wto-assist", field="member")
-        member = actor.name
+        member = members.require(member, "member", error=CaseError).name
     with rows.opened(corpus) as store:
         if case_id:
             _require(store, case_id)

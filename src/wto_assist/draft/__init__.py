@@ -7,7 +7,6 @@ that fails verification is never written.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import BadZipFile
@@ -17,9 +16,10 @@ from jinja2 import TemplateError
 
 from .. import members
 from ..corpus import Corpus
+from ..exports import atomic_write
 from .brief import Brief
 from .compose import Draft, DraftError, compose
-from .render import default_template, render
+from .render import default_template, write_docx
 from .verify import Check, failed, verify_docx
 
 
@@ -60,22 +60,21 @@ def _draft(brief: Brief, corpus: Corpus, out: Path, template: Path | None, final
     _check_output(out, corpus.db_path)
     template = Path(template) if template else default_template(brief.kind)
     if not template.is_file():
-        raise DraftError(f"template not found: {template} (set --template or $WTO_ASSIST_TEMPLATES)")
+        raise DraftError(f"template: not found: {template} (give another template, or set WTO_ASSIST_TEMPLATES to the folder of templates)", field="template")
     composed = compose(brief, corpus, allow_restricted=allow_restricted)
-    hidden = out.parent / f".{out.stem}.{os.getpid()}.unverified.docx"
-    try:
+    checks: list[Check] = []
+
+    def write_verified(hidden: str) -> None:  # the hidden file beside `out` takes its name only once verified
         try:
-            render(composed, template, hidden, delegation=members.display_name(brief.member))
+            write_docx(composed, template, Path(hidden), delegation=members.display_name(brief.member))
         except (TemplateError, BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
             raise DraftError(f"{template}: not a usable DOCX template ({type(error).__name__}: {str(error)[:120]})") from error
-        checks = verify_docx(hidden, corpus)
+        checks.extend(verify_docx(hidden, corpus))
         failing = failed(checks, final=final, accept=composed.accept)
         if final and failing:
             raise DraftRejected(f"not written: {len(failing)} of {len(checks)} quotations fail verification (see above)", checks)
-        os.replace(hidden, out)
-    finally:
-        if hidden.exists():
-            hidden.unlink()
+
+    atomic_write(out, write_verified)
     suggestions = []
     if brief.suggest_co_sponsors:
         from ..coalitions import co_sponsor_suggestions
@@ -84,7 +83,7 @@ def _draft(brief: Brief, corpus: Corpus, out: Path, template: Path | None, final
         # With the brief's subject, Members who stood for the same cause count too (issue 20); without an
         # index, suggestions come from relations alone.
         searcher = corpus.searcher_if_built() if topic else None
-        suggestions = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.co_sponsors,
+        suggestions = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.not_to_suggest,
                                              brief.suggest_co_sponsors, topic=topic, searcher=searcher)
     return DraftResult(composed, checks, out, suggestions)
 

@@ -119,6 +119,13 @@ class Brief:
     exhibits: list[Exhibit] = field(default_factory=list)  # third-party-submission
     exhibit_prefix: str | None = None
 
+    @property
+    def not_to_suggest(self) -> list[str]:
+        """Members never offered as co-sponsors or like-minded delegations: those already co-sponsoring, and
+        the Member whose measure the statement is about (the record shows it backing its own measure)."""
+        imposing = self.measure.get("imposing_member")
+        return [*self.co_sponsors, *([imposing] if imposing else []), *([self.member_under_review] if self.member_under_review else [])]
+
 
 class _Reader:
     """Typed access to a mapping, raising BriefError("file: field: problem")."""
@@ -196,10 +203,9 @@ class _Reader:
         value = self.text(name, required)
         if value is None:
             return None
-        actor = members.lookup(value)
-        if actor is None or (actor.kind == "group" and not groups):
-            kind = "WTO Member or group" if groups else "WTO Member"
-            raise self.fail(name, f"{value!r} is not a {kind} known to wto-assist")
+        actor = members.known(value, groups)
+        if actor is None:
+            raise self.fail(name, members.unknown(value, groups))
         return actor.name
 
     def iso_date(self, name: str, required: bool = False) -> str | None:
@@ -305,9 +311,9 @@ def parse_brief(data: object, source: str = "brief") -> Brief:
     member = delegation.member("member", required=True)
     co_sponsors = []
     for index, name in enumerate(delegation.texts("co_sponsors")):
-        actor = members.lookup(name)
-        if actor is None or actor.kind == "group":
-            raise delegation.fail(f"co_sponsors[{index}]", f"{name!r} is not a WTO Member known to wto-assist")
+        actor = members.known(name, groups=False)
+        if actor is None:
+            raise delegation.fail(f"co_sponsors[{index}]", members.unknown(name, groups=False))
         co_sponsors.append(actor.name)
     if kind == "joint-statement" and not co_sponsors:
         raise delegation.fail("co_sponsors", "a joint statement needs at least one co-sponsor")

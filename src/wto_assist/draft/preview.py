@@ -9,33 +9,86 @@ and each quotation's verification.
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus import Corpus
-from .brief import Brief
+from ..results import (CoalitionLine, DraftPreview, DraftStatement, FootnoteCall, MarkedSpan, PreviewPassage, QuotationCheck,
+                       StatementFootnote, StatementParagraph)
+from .brief import Brief, Support
+from .compose import Draft, compose
 from .docx_text import Block, joined, read_visible
 
+LIKE_MINDED = 8  # delegations listed as having stood with this one or the same cause
 
-@dataclass
-class StatementPreview:
-    """`paragraphs`: each a list of (kind, text) pieces, kind "text", "mark" (highlighted for review) or
-    "note" (a footnote reference: its number); `footnotes`: (number, text) in order."""
 
-    paragraphs: list[list[tuple[str, str]]]
-    footnotes: list[tuple[str, str]]
-    author: str
-    created: str  # ISO 8601, UTC
-    checks: list = field(default_factory=list)  # verify.Check of each quotation
+def preview_draft(brief: Brief, corpus: Corpus, folder: Path | None = None, kept: set[int] | None = None,
+                  template: Path | None = None, allow_restricted: bool = False) -> DraftPreview:
+    """What `draft --preview` prints and the Draft page shows: the passages the brief's support finds (withheld
+    ones with the reason), and the statement drafted from the passages `kept` (indexes into the passages
+    found; None: all of them) as its DOCX reads. Nothing is kept on disk: the DOCX is drafted under `folder`
+    (a temporary folder when None) and removed."""
+    composed = compose(brief, corpus, allow_restricted=allow_restricted)
+    chosen = set(range(len(composed.quotes))) if kept is None else set(kept)
+    passages = [PreviewPassage(q.citation, q.text, q.restricted, None, n in chosen) for n, q in enumerate(composed.quotes)]
+    passages += [PreviewPassage(q.citation, q.text, True, q.withheld, False) for q in composed.withheld]
+    warnings = [w for w in composed.warnings if " not quoted: " not in w]  # withheld passages are listed with their reason
+    final = final_brief(brief, composed, chosen)
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix="wto-assist-preview-") as temporary:
+            statement = preview_statement(final, corpus, Path(temporary), template, allow_restricted)
+    else:
+        statement = preview_statement(final, corpus, folder, template, allow_restricted)
+    return DraftPreview(passages, warnings, like_minded(corpus, brief), statement)
+
+
+def final_brief(brief: Brief, composed: Draft, chosen: set[int]) -> Brief:
+    """The brief a statement is drafted from once its passages are chosen (the page's download, as
+    `wto-assist draft --final` drafts it): each query gives way to the passages kept, as citations with their
+    exact words, so that retrieval does not run again; a citation the brief gives stays as written, or goes
+    when its passage is not kept."""
+    found: dict[str, list[tuple[bool, object]]] = {}
+    for number, quote in enumerate(composed.quotes):
+        found.setdefault(quote.field, []).append((number in chosen, quote))
+
+    def settled(supports: list[Support]) -> list[Support]:
+        result = []
+        for support in supports:
+            passages = found.get(support.field, [])
+            if support.query is None:
+                result += [support] if any(kept for kept, _ in passages) else []
+                continue
+            result += [dataclasses.replace(support, query=None, citation=quote.citation, quote=quote.text, filters={})
+                       for kept, quote in passages if kept]
+        return result
+
+    return dataclasses.replace(brief, support=settled(brief.support),
+                               issues=[dataclasses.replace(issue, support=settled(issue.support)) for issue in brief.issues])
+
+
+def like_minded(corpus: Corpus, brief: Brief) -> list[CoalitionLine]:
+    """Delegations that backed this one (or the group it speaks for) or the same cause in the record: the
+    co-sponsors a joint statement might ask, the like-minded of a committee statement (issue 20)."""
+    from ..coalitions import co_sponsor_suggestions
+
+    if not brief.member:
+        return []
+    topic = brief.agenda_item or brief.measure.get("description")
+    lines = co_sponsor_suggestions(corpus, brief.member, brief.on_behalf_of, brief.not_to_suggest, LIKE_MINDED,
+                                   topic=topic, searcher=corpus.searcher_if_built() if topic else None)
+    return [CoalitionLine.from_record(dataclasses.asdict(line)) for line in lines]
 
 
 def preview_statement(brief: Brief, corpus: Corpus, folder: Path, template: Path | None = None,
-                      allow_restricted: bool = False) -> StatementPreview:
-    """Draft `brief` into a temporary file under `folder`, read it back, remove it."""
+                      allow_restricted: bool = False) -> DraftStatement:
+    """Draft `brief` into a temporary file under `folder`, read it back, remove it. Each quotation's check
+    says whether a final draft refuses it."""
     import docx
 
     from . import draft_document
+    from .verify import failed
 
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f".preview-{uuid.uuid4().hex[:12]}.docx"
@@ -45,26 +98,16 @@ def preview_statement(brief: Brief, corpus: Corpus, folder: Path, template: Path
     finally:
         out.unlink(missing_ok=True)
     visible = read_visible(document)
-    numbers: dict[str, str] = {}  # footnote id -> the number Word shows, in order of first reference
-    paragraphs = [_pieces(block, numbers) for block in visible.body if block.text.strip()]
-    footnotes = [(number, joined(visible.footnotes.get(identifier, [])).text.strip()) for identifier, number in numbers.items()]
+    numbers: dict[str, int] = {}  # footnote id -> the number Word shows, in order of first reference
+    paragraphs = [_paragraph(block, numbers) for block in visible.body if block.text.strip()]
+    footnotes = [StatementFootnote(number, joined(visible.footnotes.get(identifier, [])).text.strip())
+                 for identifier, number in numbers.items()]
     core = document.core_properties
     created = core.created.isoformat() if core.created else ""
-    return StatementPreview(paragraphs, footnotes, core.author or "", created, result.checks)
+    checks = QuotationCheck.judged(result.checks, failed(result.checks, final=True, accept=result.draft.accept))
+    return DraftStatement(paragraphs, footnotes, core.author or "", created, checks)
 
 
-def _pieces(block: Block, numbers: dict[str, str]) -> list[tuple[str, str]]:
-    """A paragraph cut where a highlighted span starts or ends and where a footnote reference falls."""
-    cuts = sorted({0, len(block.text), *(a for a, _ in block.marked), *(b for _, b in block.marked),
-                   *(offset for offset, _ in block.references)})
-    notes: dict[int, list[str]] = {}
-    for offset, identifier in block.references:
-        notes.setdefault(offset, []).append(numbers.setdefault(identifier, str(len(numbers) + 1)))
-    pieces: list[tuple[str, str]] = []
-    for start, end in zip(cuts, cuts[1:] + [None]):
-        pieces += [("note", number) for number in notes.get(start, [])]
-        if end is None or start == end:
-            continue
-        marked = any(a <= start and end <= b for a, b in block.marked)
-        pieces.append(("mark" if marked else "text", block.text[start:end]))
-    return pieces
+def _paragraph(block: Block, numbers: dict[str, int]) -> StatementParagraph:
+    notes = [FootnoteCall(numbers.setdefault(identifier, len(numbers) + 1), offset) for offset, identifier in block.references]
+    return StatementParagraph(block.text, notes, [MarkedSpan(start, end) for start, end in block.marked])

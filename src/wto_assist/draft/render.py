@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ..exports import atomic_write
 from .compose import TOC_MARK, Draft, DraftError, Segment
 
 _MARK = re.compile(r"⟦fn:(\d+)⟧")
@@ -49,6 +48,12 @@ def _runs(runs: list[tuple[str, bool]]):
 def render(draft: Draft, template: Path, out: Path, delegation: str | None = None) -> None:
     """Write the DOCX to `out` (atomically): template filled, footnotes, table of contents with page numbers,
     document properties (author: the delegation; release status and sources for verify)."""
+    # a failed render never leaves half a file under the requested name
+    atomic_write(out, lambda temporary: write_docx(draft, template, Path(temporary), delegation))
+
+
+def write_docx(draft: Draft, template: Path, out: Path, delegation: str | None = None) -> None:
+    """`render` without the atomic rename: for a caller that writes through exports.atomic_write itself."""
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -72,21 +77,12 @@ def render(draft: Draft, template: Path, out: Path, delegation: str | None = Non
     write_properties(document, draft, delegation)
     page_numbers = insert_toc(document)
     _update_fields_on_open(document)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".", suffix=".docx.part")
-    os.close(handle)
-    try:
-        document.save(temporary)
-        if page_numbers:  # lay the document out once to learn where each heading falls
-            pages = heading_pages(Path(temporary), [heading for heading, _ in page_numbers])
-            for heading, number_text in page_numbers:
-                number_text.text = str(pages.get(heading, "")) if pages else ""
-            document.save(temporary)
-        os.replace(temporary, out)  # a failed render never leaves half a file under the requested name
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    document.save(out)
+    if page_numbers:  # lay the document out once to learn where each heading falls
+        pages = heading_pages(Path(out), [heading for heading, _ in page_numbers])
+        for heading, number_text in page_numbers:
+            number_text.text = str(pages.get(heading, "")) if pages else ""
+        document.save(out)
 
 
 def write_properties(document, draft: Draft, delegation: str | None) -> None:

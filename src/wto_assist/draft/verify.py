@@ -104,6 +104,8 @@ def _open(path: Path) -> VisibleDocument:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    if not path.is_file():
+        raise VerifyError(f"{path}: no such file")
     try:
         check_docx_size(path)
         return read_visible(docx.Document(str(path)))

@@ -23,14 +23,16 @@ class EnrichReport:
     relations: int = 0
 
 
-def enrich_store(db_path: Path, symbols: list[str] | None = None) -> EnrichReport:
+def enrich_store(db_path: Store | Path, symbols: list[str] | None = None) -> EnrichReport:
+    """`db_path`: an open Store (left open; ingest passes its own) or a database path."""
     from .pipeline import build_pipeline, entities
     from .concerns import find_concerns
     from .relations import RelationFinder, Turn, resolve_references
     from .stance import turn_stances
+    from ..corpus import store_of
 
     started = time.perf_counter()
-    with Store(db_path, create=False) as store:
+    with store_of(db_path) as store:
         rows = store.paragraph_texts(symbols)
         nlp = build_pipeline(store.short_titles())
         find_relations = RelationFinder(nlp.vocab)

@@ -9,6 +9,7 @@ measurements on the 21 dev queries alone had preferred (docs/search.md, benchmar
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -106,11 +107,18 @@ def stem(token: str) -> str:
     return _snowball().stemWord(token)
 
 
-@lru_cache(maxsize=1)
-def _snowball():
-    import snowballstemmer
+_STEMMERS = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _snowball():
+    """This thread's Snowball stemmer: one stemmer keeps its word and cursor between calls, so the web app's
+    threads sharing one raised IndexError under 20 concurrent users (or could return another word's stem)."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def light_stem(token: str) -> str:

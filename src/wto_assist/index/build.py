@@ -66,6 +66,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)  # read, bm25, export, encode, faiss, write
     query_encoder: str | None = None  # "onnx" when queries can skip torch, else "torch" and why
     delta: dict | None = None  # an incremental build: documents and rows added, documents removed (index/segments.py)
+    up_to_date: bool = False  # nothing ingested or removed since the live version: it stays, nothing is published
 
 
 def is_heading_like(row: dict) -> bool:
@@ -81,10 +82,10 @@ def lexical_text(row: dict) -> str:
 def current_version(index_dir: Path) -> Path:
     pointer = Path(index_dir) / "CURRENT"
     if not pointer.exists():
-        raise IndexMissing(f"no index in {index_dir}; run `wto-assist index` first")
+        raise IndexMissing(f"no index in {index_dir} yet: build the index first (the index command, or Index now on the Corpus page)")
     version = Path(index_dir) / pointer.read_text(encoding="utf-8").strip()
     if not (version / "manifest.json").exists():
-        raise IndexMissing(f"index {version} is incomplete; run `wto-assist index` again")
+        raise IndexMissing(f"index {version} is incomplete: build the index again (the index command, or Index now on the Corpus page)")
     return version
 
 
@@ -137,7 +138,7 @@ def stored_windows(folder: Path) -> dict[str, np.ndarray]:
 
 
 def build_index(
-    db_path: Path,
+    db_path: Store | Path,
     index_dir: Path,
     model: str | None = None,
     with_dense: bool = True,
@@ -145,20 +146,23 @@ def build_index(
     full: bool = False,
 ) -> BuildReport:
     """Bring the index up to date: a small delta segment over the last full build when only a few
-    documents were ingested or removed since (index/segments.py), else (or with `full`) a full build."""
+    documents were ingested or removed since (index/segments.py), else (or with `full`) a full build.
+    `db_path`: the caller's open Store (the CLI's, left open) or a database path, opened once here."""
+    from ..corpus import store_of
+
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(index_dir):
+    with _writer_lock(index_dir), store_of(db_path) as store:
         for leftover in index_dir.glob(".building-*"):  # under the lock, only a killed build leaves these
             shutil.rmtree(leftover, ignore_errors=True)
         if not full:
-            report = _update(db_path, index_dir, with_dense, model)
+            report = _update(store, index_dir, with_dense, model)
             if report is not None:
                 return report
-        return _build(db_path, index_dir, model, with_dense, on_progress)
+        return _build(store, index_dir, model, with_dense, on_progress)
 
 
-def _update(db_path: Path, index_dir: Path, with_dense: bool, model: str | None) -> BuildReport | None:
+def _update(store: Store, index_dir: Path, with_dense: bool, model: str | None) -> BuildReport | None:
     """An incremental version over the live one, or None when a full build is due."""
     from . import segments
 
@@ -169,9 +173,13 @@ def _update(db_path: Path, index_dir: Path, with_dense: bool, model: str | None)
     version_name = f"v{time.time_ns()}"
     report = BuildReport(version=version_name, rows=0)
     with _staging(index_dir) as building:
-        if not segments.update(db_path, live, building, report, with_dense, model):
+        if not segments.update(store, live, building, report, with_dense, model):
             shutil.rmtree(building, ignore_errors=True)
             return None
+        if report.up_to_date:
+            shutil.rmtree(building, ignore_errors=True)
+            report.version = live.name
+            return report
         _publish(building, index_dir, version_name, report)
     _remove_old_versions(index_dir, keep=version_name)
     return report
@@ -190,16 +198,15 @@ def _staging(index_dir: Path):
         raise
 
 
-def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, on_progress) -> BuildReport:
+def _build(store: Store, index_dir: Path, model: str | None, with_dense: bool, on_progress) -> BuildReport:
     from .segments import now, overrides_fingerprint
 
     started = time.perf_counter()
-    with Store(db_path, create=False) as store:
-        read_at = now()  # documents ingested from now on go to the next incremental build
-        overrides = overrides_fingerprint(store)
-        rows = store.index_rows()
+    read_at = now()  # documents ingested from now on go to the next incremental build
+    overrides = overrides_fingerprint(store)
+    rows = store.index_rows()
     if not rows:
-        raise IndexMissing(f"the corpus {db_path} has no paragraphs yet: run `wto-assist ingest` first")
+        raise IndexMissing(f"the corpus {store.path} has no paragraphs yet: add documents first (the ingest command, or an upload on the Corpus page)")
     version_name = f"v{time.time_ns()}"
     report = BuildReport(version=version_name, rows=len(rows))
     report.seconds["read"] = time.perf_counter() - started
@@ -227,7 +234,7 @@ def _build(db_path: Path, index_dir: Path, model: str | None, with_dense: bool, 
             "read_at": read_at,
             "overrides": overrides,
             "version": version_name,
-            "database": str(Path(db_path).resolve()),
+            "database": str(store.path.resolve()),
             "rows": len(rows),
             "windows": report.windows,
             "dense": with_dense,

@@ -14,12 +14,14 @@ each row its position in a full rebuild, which breaks ties as a full rebuild wou
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
 
 LISTS = ("actors", "mentions", "provisions", "disputes")  # per-row name lists, stored as posting lists
 SPEAKER_KINDS = ("", "member", "chair", "secretariat", "other")
+KEPT_PREFIXES = 8  # symbol-prefix masks kept per index (one byte per row each)
 
 
 def _date_number(date: str | None) -> int:
@@ -155,6 +157,8 @@ class Columns:
         self.row_count = int(self.array("document_starts")[-1])
         self.citation_count = int(self.vocabulary["citations"])
         self._document_numbers: dict[str, int] | None = None
+        self._prefix_masks: dict[str, np.ndarray] = {}  # symbol prefix -> row mask (symbol_prefix_mask)
+        self._prefix_lock = threading.Lock()
 
     def array(self, name: str) -> np.ndarray:
         if name not in self._arrays:
@@ -185,9 +189,20 @@ class Columns:
         return wanted[self.array("document_ids")]
 
     def symbol_prefix_mask(self, prefix: str) -> np.ndarray:
-        """Rows whose symbol starts with `prefix`, case-insensitively (symbols are upper case in practice)."""
-        wanted = np.fromiter((symbol.upper().startswith(prefix) for symbol in self.symbols), dtype=bool, count=len(self.symbols))
-        return self._rows_of_documents(wanted)
+        """Rows whose symbol starts with `prefix`, case-insensitively (symbols are upper case in practice); the
+        last few prefixes asked are kept (read-only): a series is filtered again and again, and each test reads
+        every symbol of the archive."""
+        with self._prefix_lock:  # the web app's threads share one Columns
+            kept = self._prefix_masks.pop(prefix, None)
+        if kept is None:
+            wanted = np.fromiter((symbol.upper().startswith(prefix) for symbol in self.symbols), dtype=bool, count=len(self.symbols))
+            kept = self._rows_of_documents(wanted)
+            kept.setflags(write=False)
+        with self._prefix_lock:
+            while len(self._prefix_masks) >= KEPT_PREFIXES:
+                self._prefix_masks.pop(next(iter(self._prefix_masks)))
+            self._prefix_masks[prefix] = kept  # most recent last
+        return kept
 
     def date_mask(self, start: str | None, end: str | None) -> np.ndarray:
         """Rows dated within [start, end], by the paragraph's own date (a summary's event, else its document's)."""

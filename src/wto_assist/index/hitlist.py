@@ -28,7 +28,7 @@ class HitList:
         seen[opened_citations] = True
         fresh = np.zeros(citation_count, dtype=bool)
         fresh[np.asarray(citation_ids[self._rows]) if self._rows.size else np.zeros(0, dtype=np.int64)] = True
-        self._total = len(self.opened) + int((fresh & ~seen).sum())
+        self._total = len(self.opened) + int(np.count_nonzero(fresh & ~seen))
         self._ordered: list[int] = list(self.opened)
         self._seen = set(opened_citations.tolist())
         self._depth = 0  # how many of the best hits have been sorted and grouped so far

@@ -298,20 +298,27 @@ def open_lexical(version: Path):
     return SegmentedLexical(version) if (version / "delta").is_dir() else LexicalIndex(version / "bm25")
 
 
-def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, model: str | None) -> bool:
+def update(store: Store, live: Path, building: Path, report, with_dense: bool, model: str | None) -> bool:
     """Write into `building` an incremental version over the live one's base; False (nothing written)
     when a full build is needed instead (see `plan`, and MERGE_SHARE)."""
     from .build import FORMAT_VERSION, is_heading_like, lexical_text, write_json
     from .procedural import is_procedural
 
     started = time.perf_counter()
-    with Store(db_path, create=False) as store:
-        read_at = now()
-        found = plan(store, live, with_dense, model)
-        if found is None:
-            return False
-        symbols, dead_documents, base_manifest = found
-        rows = store.index_rows(symbols) if symbols else []
+    read_at = now()
+    found = plan(store, live, with_dense, model)
+    if found is None:
+        return False
+    symbols, dead_documents, base_manifest = found
+    ingested = dict(store.connection.execute("SELECT symbol, ingested_at FROM documents"))
+    # What this version would hold over the base: the same as the live version's (or nothing over a live
+    # full build) means nothing was ingested or removed since, and the live version stays.
+    delta_plan = {"documents": {symbol: ingested[symbol] for symbol in symbols}, "removed": list(dead_documents)}
+    live_manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
+    if delta_plan == live_manifest.get("delta_plan", {"documents": {}, "removed": []} if "base" not in live_manifest else None):
+        report.up_to_date, report.rows, report.windows = True, live_manifest.get("rows", 0), live_manifest.get("windows", 0)
+        return True
+    rows = store.index_rows(symbols) if symbols else []
     base = base_of(live)
     base_columns = columns.Columns(base / "columns")
     starts = np.asarray(base_columns.array("document_starts"))
@@ -323,7 +330,6 @@ def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, 
 
     clock = time.perf_counter()
     _link_tree(live / "bm25", building / "bm25")
-    live_manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
     if with_dense:
         _link_tree(live / "dense", building / "dense")
     os.link(live / "rows.json", building / "rows.json")
@@ -349,7 +355,7 @@ def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, 
         "format": FORMAT_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "read_at": read_at,
-        "database": str(Path(db_path).resolve()),
+        "database": str(store.path.resolve()),
         "rows": report.rows,
         "windows": report.windows,
         "dense": with_dense,
@@ -359,6 +365,7 @@ def update(db_path: Path, live: Path, building: Path, report, with_dense: bool, 
         "base": base_manifest.get("version"),
         "delta": {"documents": len(symbols), "rows": len(rows), "removed_documents": len(dead_documents),
                   "removed_rows": int(dead_rows.size)},
+        "delta_plan": delta_plan,
     })
     report.delta = {"documents": len(symbols), "rows": len(rows), "removed_documents": len(dead_documents)}
     return True

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ..errors import WtoAssistError
+from ..errors import NotFoundError, WtoAssistError
 from .. import members
 from ..documents.symbols import dispute_number
 from ..enrich.provisions import agreement_key, agreement_names, parse_cited
@@ -31,6 +31,20 @@ from .summaries import summary_document
 
 class RegistryError(WtoAssistError):
     """A registry file that cannot be read at all."""
+
+
+def provision_text(store: Store, key: str) -> tuple[str, str]:
+    """(the key whose text it is, the treaty text) of a provision, or of the nearest enclosing one that has a
+    text of its own (GATT1994:XX(b) -> GATT1994:XX); NotFoundError when its agreement's text is not loaded."""
+    from ..enrich.provisions import agreement, ancestors
+
+    for candidate in [key, *ancestors(key)]:
+        text = store.legal_text(candidate)
+        if text is not None:
+            return candidate, text
+    code = key.split(":")[0]
+    raise NotFoundError(f"no treaty text loaded for {key} ({agreement(code).title}); load the text of {code}"
+                        " first (load-legal-text)", field="provision")
 
 
 @dataclass
@@ -237,8 +251,11 @@ def read_legal_text(path: Path) -> dict[str, str]:
 
 def load_legal_text(path: Path, agreement_key: str, db_path: Path) -> int:
     """Load a legal text (layout of gatt1994.yaml) under an agreement key; returns the provisions loaded."""
-    from ..enrich.provisions import ProvisionError, normalise_key
+    from ..enrich.provisions import ProvisionError, agreement, normalise_key
 
+    agreement_key = agreement_key.strip().upper()
+    if agreement(agreement_key) is None:
+        raise RegistryError(f"agreement: unknown agreement key {agreement_key!r} (e.g. GATT1994, SPS, TBT)", field="agreement")
     if not Path(path).exists():
         raise RegistryError(f"{path}: no such file")
     texts = {}

@@ -4,6 +4,7 @@ is involved), by stage. The CLI, the web app, precedent and drafting all read di
 from __future__ import annotations
 
 from ..enrich.provisions import ancestors, is_within
+from ..members import suggestions as member_suggestions  # noqa: F401 - the Disputes page's hint
 from ..store import Store
 from .status import Event, adoption_dates
 
@@ -25,24 +26,3 @@ def find_disputes(store: Store, member: str | None = None, role: str | None = No
             row["involvement"] = "cited" if cited else "whole Article"
             row["matched"] = cited or [key for key in row["provisions"] if key in articles]
     return rows
-
-
-def member_suggestions(name: str, limit: int = 3) -> list[str]:
-    """Members whose name, or a variant of it, is spelled like `name` ("Bangaldesh" -> Bangladesh)."""
-    import difflib
-
-    from .. import members
-
-    folded = {}
-    for actor, variants in members.variants_by_actor().items():
-        for variant in variants:
-            folded.setdefault(variant.lower(), actor.name)
-    close = difflib.get_close_matches((name or "").strip().lower(), list(folded), n=limit * 3, cutoff=0.75)
-    return list(dict.fromkeys(folded[match] for match in close))[:limit]
-
-
-def unknown_member(name: str) -> str:
-    """The one-line error for a Member name not known, with what it may have meant."""
-    suggestions = member_suggestions(name)
-    hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
-    return f"{name!r} is not a WTO Member known to wto-assist{hint}"

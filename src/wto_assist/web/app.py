@@ -8,6 +8,7 @@ All document text is untrusted: templates autoescape everything.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -19,7 +20,7 @@ from starlette.templating import Jinja2Templates
 
 from ..corpus import Corpus
 from ..documents.symbols import FAMILIES
-from ..errors import WtoAssistError
+from ..errors import WtoAssistError, from_storage
 from ..index.build import IndexMissing, current_version
 from ..search import MODES, STALE_NOTICE, Searcher
 from ..store import Store
@@ -78,6 +79,8 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = _highlight_filter
     _words_for_pages(templates.env)
+    # Templates are read once: checking each file's time on every include was half of a search page's CPU under load.
+    templates.env.auto_reload = False
     templates.env.globals.update(families=FAMILIES, modes=MODES, stale_notice=STALE_NOTICE, kinds=DRAFT_KINDS, csrf_token=access.form_token)
     site = views.Site(state, templates, access)
     page = site.page
@@ -98,11 +101,18 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
             return JSONResponse({"error": str(error), "field": error.field}, status_code=error.status)
         return page(request, "error.html", error.status, message=shown(error))
 
+    def storage_error(request: Request, error: Exception) -> Response:
+        """A read-only database or a full disk (errors.from_storage) is said as such, 503 or 507, not a 500."""
+        said = from_storage(error)
+        if said is None:
+            raise error  # a bug: the server's own error page, and the traceback in its log
+        return library_error(request, said)
+
     def gone(request: Request, error: ClientDisconnect) -> Response:
         """The browser went away mid-upload: nobody to answer, nothing to log."""
         return Response(status_code=400)
 
-    handlers = {WtoAssistError: library_error, ClientDisconnect: gone}
+    handlers = {WtoAssistError: library_error, ClientDisconnect: gone, sqlite3.OperationalError: storage_error, OSError: storage_error}
     starlette = Starlette(routes=routes, exception_handlers=handlers)
     starlette.state.web = state  # the shared Searcher and its lock (tests and benchmarks look at them)
     return Guard(starlette, access)

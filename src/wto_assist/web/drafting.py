@@ -12,6 +12,8 @@ from starlette.responses import FileResponse
 from ..draft import DraftError, DraftRejected, draft_document
 from ..draft.brief import BriefError, parse_brief
 from ..draft.compose import compose
+from ..errors import WtoAssistError
+from ..results import DraftPreview
 from ..search import SearchError
 
 FIELDS = (
@@ -93,82 +95,73 @@ def _line_of(path: str, form: dict) -> str:
     return f", line {number + 1}"
 
 
-def _error_field(message: str, form: dict) -> tuple[str, str]:
-    """A brief error in the form's words: the field it belongs to and a message without brief paths."""
+def _located(message: str, form: dict) -> tuple[str, str, str]:
+    """A brief error in the form's words: the field it belongs to ("form" when none), the line of that field
+    (", line 2" or "") and the problem without brief paths."""
     path, _, problem = message.removeprefix("form: ").partition(": ")
     for pattern, replacement in _PLAIN:
         problem = re.sub(pattern, replacement, problem)
     for pattern, name in _FIELD_OF:
         if re.match(pattern, path):
-            return name, f"{_LABELS.get(name, name)}{_line_of(path, form)}: {problem}"
-    return "form", problem or message
+            return name, _line_of(path, form), problem
+    return "form", "", problem or message
 
 
-def _like_minded(state, brief) -> list:
-    """Delegations that backed this one (or the group it speaks for) or the same cause in the record: the
-    co-sponsors a joint statement might ask, the like-minded of a committee statement (issue 20)."""
-    from ..coalitions import co_sponsor_suggestions
+def form_error(error: WtoAssistError, form: dict) -> WtoAssistError:
+    """A library error about the brief as the JSON twin answers it: named by the form field that holds it."""
+    field, line, problem = _located(str(error), form)
+    return WtoAssistError(f"{field}{line}: {problem}" if field != "form" else problem, field=None if field == "form" else field,
+                          status=error.status)
 
-    if not brief.member:
-        return []
-    topic = brief.agenda_item or brief.measure.get("description")
+
+def _ticked(keep: list[str]) -> set[int]:
+    """The passages ticked (`keep`: their numbers as the form posts them; anything else is no passage)."""
+    return {int(i) for i in keep if i.isdecimal() and len(i) <= 4}
+
+
+def _kept(values: dict, keep: list[str]) -> set[int] | None:
+    """The passages ticked in a preview the user has seen (`previewed`); None before: all of them."""
+    return _ticked(keep) if values.get("previewed") else None
+
+
+def draft_preview(state, values: dict, keep: list[str]) -> DraftPreview:
+    """The Draft page's preview and /api/draft's answer: the form as a brief, through draft.preview.preview_draft
+    (what `wto-assist draft BRIEF --preview` prints). Brief errors are raised as the library raises them."""
+    from ..draft.preview import preview_draft
+
+    form = draft_form(values)
+    brief = parse_brief(brief_from_form(form), "form")
     with state.lock:
-        return co_sponsor_suggestions(state.corpus, brief.member, brief.on_behalf_of, brief.co_sponsors, 8,
-                                      topic=topic, searcher=state.searcher if topic else None)
-
-
-def _final_brief(form: dict, composed, kept: list[str] | None) -> dict:
-    """The brief the download is drafted from: the passages kept (all found, before the user has ticked any)
-    as explicit citations with their exact words, the path `wto-assist draft --final` takes."""
-    if kept is None:
-        chosen = list(composed.quotes)
-    else:
-        chosen = [composed.quotes[int(i)] for i in kept if i.isdecimal() and len(i) <= 4 and int(i) < len(composed.quotes)]
-    final = brief_from_form(form)
-    final["support"] = [{"citation": q.citation, "quote": q.text, "use": q.use} for q in chosen]
-    return final
+        return preview_draft(brief, state.corpus, state.data_dir / "drafts", _kept(values, keep),
+                             allow_restricted=form["allow_restricted"])
 
 
 def preview_or_render(request, state, values: dict, keep: list[str], page):
-    """Preview: the language compose() finds (withheld passages shown unticked with the reason) and the whole
-    statement as its DOCX will read (draft/preview.py), with the passages ticked. Download: the ticked
-    passages through draft_document, the path `wto-assist draft --final` takes."""
-    from ..draft.preview import preview_statement
+    """Preview: draft_preview above, the passages ticked. Download: the ticked passages through draft_document,
+    as the preview drafted them (draft.preview.final_brief), the path `wto-assist draft --final` takes."""
+    from ..draft.preview import final_brief
 
     form = draft_form(values)
     allow_restricted = form["allow_restricted"]
-    kept = keep if values.get("previewed") else None  # the ticks of a preview the user has seen
 
     def failure(error: Exception, status: int = 400):
-        field, message = _error_field(str(error), form)
+        field, line, problem = _located(str(error), form)
+        message = f"{_LABELS.get(field, field)}{line}: {problem}" if field != "form" else problem
         return page(request, "draft.html", status, form=form, errors={field: message}, preview=None)
 
-    try:
-        brief = parse_brief(brief_from_form(form), "form")
-        with state.lock:
-            composed = compose(brief, state.corpus, allow_restricted=allow_restricted)
-    except (BriefError, DraftError, SearchError) as error:
-        return failure(error)
     if values.get("action", "preview") != "download":
-        ticked = set(range(len(composed.quotes))) if kept is None else {int(i) for i in kept if i.isdecimal() and len(i) <= 4}
-        quotes = [{"citation": q.citation, "text": q.text, "restricted": q.restricted, "withheld": None, "kept": n in ticked}
-                  for n, q in enumerate(composed.quotes)]
-        quotes += [{"citation": q.citation, "text": q.text, "restricted": True, "withheld": q.withheld, "kept": False}
-                   for q in composed.withheld]
-        warnings = [w for w in composed.warnings if " not quoted: " not in w]  # withheld passages are listed with their reason
         try:
-            final = parse_brief(_final_brief(form, composed, kept), "form")
-            with state.lock:
-                statement = preview_statement(final, state.corpus, state.data_dir / "drafts", allow_restricted=allow_restricted)
+            preview = draft_preview(state, values, keep)
         except (BriefError, DraftError, SearchError) as error:
             return failure(error)
-        return page(request, "draft.html", form=form, errors={},
-                    preview={"quotes": quotes, "warnings": warnings, "like_minded": _like_minded(state, brief), "statement": statement})
-    out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
+        return page(request, "draft.html", form=form, errors={}, preview=preview)
     try:
-        brief = parse_brief(_final_brief(form, composed, keep), "form")
+        brief = parse_brief(brief_from_form(form), "form")
+        out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
         with state.lock:
-            draft_document(brief, state.corpus, state.index_dir, out, final=True, allow_restricted=allow_restricted)
+            composed = compose(brief, state.corpus, allow_restricted=allow_restricted)
+            final = final_brief(brief, composed, _ticked(keep))
+            draft_document(final, state.corpus, state.index_dir, out, final=True, allow_restricted=allow_restricted)
     except DraftRejected as error:
         failing = "; ".join(f"{c.citation}: {c.status}" for c in error.checks if c.status != "verified")
         return page(request, "draft.html", 500, form=form, errors={"form": f"The draft was not written: {failing}"}, preview=None)

@@ -94,7 +94,7 @@ def host_name(value: str) -> str:
 
 # Readers may only read: every method but GET and HEAD is an editor's, on any route, present or future,
 # except these, which compute an answer from the posted form and store nothing (a draft, a check).
-READER_MAY_POST = {"/draft", "/verify", "/api/verify", "/cases/draft"}
+READER_MAY_POST = {"/draft", "/api/draft", "/verify", "/api/verify", "/cases/draft"}
 SAFE_METHODS = ("GET", "HEAD")
 
 

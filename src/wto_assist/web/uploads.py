@@ -4,11 +4,12 @@ file name from a browser ever becomes a path."""
 from __future__ import annotations
 
 import re
-import tempfile
 import uuid
 from pathlib import Path
 
 from starlette.datastructures import UploadFile
+
+from ..exports import atomic_write_bytes
 
 MAX_UPLOAD_BYTES = 20 * 2**20
 
@@ -35,7 +36,5 @@ async def save_upload(upload, folder: Path, allowed: set[str]) -> Path:
     target = folder / f"{stem}{suffix}"
     if target.exists():
         target = folder / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
-        handle.write(data)
-    Path(handle.name).replace(target)
+    atomic_write_bytes(target, data)
     return target

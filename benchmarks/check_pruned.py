@@ -1,0 +1,58 @@
+"""Check that the bm25 ranking rescoring only the documents a page reaches (index/pruned.py) lists what
+rescoring every hit lists, on an index of any size (a bench_scale.py folder holding corpus.sqlite and index/).
+
+Usage: python benchmarks/check_pruned.py FOLDER [--shared ../shared] [--pages 2]
+For the 21 dev queries and a few others, under each of bench_scale.py's filter sets, it compares the first
+pages (rows, scores), the count, and how many documents were rescored, and exits non-zero on any difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bench_scale import FILTER_SETS, queries
+from wto_assist.index.hitlist import HitList
+from wto_assist.search import Filters, Searcher
+
+REPO = Path(__file__).resolve().parents[1]
+MORE_QUERIES = ["European Union", "tariff", "India said", "what did Brazil say about special and differential treatment in 2005",
+                "who supported the G-90 proposals", "Chair took note of the statements"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--pages", type=int, default=2, help="pages of 10 compared per query")
+    arguments = parser.parse_args()
+    searcher = Searcher(arguments.folder / "index", arguments.folder / "corpus.sqlite")
+    depth = 10 * arguments.pages
+    cases = differ = 0
+    rescored, documents = [], len(searcher.columns.symbols)
+    clock = time.perf_counter()
+    for name, keywords in FILTER_SETS.items():
+        for query in queries(arguments.shared) + MORE_QUERIES:
+            pruned = searcher.ranked_rows(query, "bm25", Filters(**keywords))
+            hits, scores, _ = searcher.scores(query, "bm25", searcher.mask(Filters(**keywords)))
+            reference = HitList([], hits, scores, searcher._citation_ids, searcher.columns.citation_count, searcher.columns.order())
+            first, expected = pruned[:depth], reference[:depth]
+            same = (len(pruned) == len(reference) and first == expected
+                    and [pruned.score(row) for row in first] == [reference.score(row) for row in expected])
+            cases += 1
+            rescored.append(pruned.rescored_documents)
+            if not same:
+                differ += 1
+                print(f"DIFFERENT: {query!r}, filter {name}: {len(pruned)} vs {len(reference)} hits", file=sys.stderr)
+    searcher.close()
+    rescored.sort()
+    print(f"{searcher.row_count:,} rows, {documents:,} documents: {cases} queries x filters, first {depth} rows, scores and count"
+          f" {'identical in all' if not differ else f'DIFFERENT in {differ}'}; documents rescored per query: median"
+          f" {rescored[len(rescored) // 2]:,}, most {rescored[-1]:,} ({time.perf_counter() - clock:.0f} s)")
+    raise SystemExit(1 if differ else 0)
+
+
+if __name__ == "__main__":
+    main()
