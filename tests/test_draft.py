@@ -448,3 +448,11 @@ def test_drafts_and_exports_are_written_with_the_users_usual_permissions(sample,
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == mode, name
     assert sorted(path.name for path in tmp_path.iterdir()) == ["fetched.pdf", "joint.docx", "lines.csv"]  # no .part left
     assert verify_docx(tmp_path / "joint.docx", db)  # the draft went through verification before taking its name
+
+
+def test_a_draft_quoting_the_illustrative_sample_says_so(sample):
+    """The sample corpus reads like WTO minutes; a draft quoting it is warned, once per document."""
+    out, composed = _draft(sample, EXAMPLES / "committee-statement.yaml", "sample-warned")
+    warnings = [w for w in composed.warnings if "illustrative sample" in w]
+    assert warnings == ["WT/COMTD/M/990 is an illustrative sample, not an official WTO document: "
+                        f"replace {composed.quotes[0].citation} with the record before the draft is used"]

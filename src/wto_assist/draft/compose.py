@@ -217,8 +217,22 @@ class Composer:
                                      " cite a public record, or add `accept: [restricted]` to the brief")
                 self.withheld.append(quote)
                 self.warnings.append(f"{support.field}: {quote.citation} not quoted: {reason}")
+        self._warn_of_samples(quotes)
         self.quotes += quotes
         return quotes
+
+    def _warn_of_samples(self, quotes: list[Quote]) -> None:
+        """A quotation from the illustrative sample corpus (corpora/) is said to be one, once per document: the
+        sample reads like WTO minutes but is not a WTO document, and must not reach a delegation's statement."""
+        warned = {warning.split(" ", 1)[0] for warning in self.warnings if " is an illustrative sample" in warning}
+        for quote in quotes:
+            if quote.external or quote.symbol in warned:
+                continue
+            found = self.store.paragraphs(quote.symbol, quote.paragraph)
+            if found and found[0].get("sample"):
+                warned.add(quote.symbol)
+                self.warnings.append(f"{quote.symbol} is an illustrative sample, not an official WTO document: "
+                                     f"replace {quote.citation} with the record before the draft is used")
 
     # --- paragraphs ---------------------------------------------------------------------------
 
