@@ -1,7 +1,7 @@
 """The local web app: search, read in context, precedent, disputes, draft, verify and corpus pages.
 
 Every page calls the same library functions as the CLI; the pages live in web/views/ (one module each,
-with the JSON twins /api/search and /api/documents/SYMBOL), the Cases pages in web/cases.py, uploads
+with the JSON twins /api/search and /api/documents/SYMBOL), the Cases pages in web/views/cases.py, uploads
 in uploads.py and the corpus jobs in jobs.py. `create_app` wires them behind the Guard (security.py).
 All document text is untrusted: templates autoescape everything.
 """
@@ -28,13 +28,13 @@ from . import views
 from .locking import SharedLock
 from .messages import shown
 from .security import Access, Guard
-from .uploads import MAX_UPLOAD_BYTES, UploadRejected, save_upload  # noqa: F401 - MAX_UPLOAD_BYTES: the limit tests read here
-from .views import coalitions, concerns, corpus, disputes, documents, draft, precedent, search, verify
+from .uploads import MAX_UPLOAD_BYTES  # noqa: F401 - the limit tests read here
+from .views import cases, coalitions, concerns, corpus, disputes, documents, draft, precedent, search, verify
 from .views.search import FILTER_FIELDS, PAGE_SIZE  # noqa: F401 - read here by tests and benchmarks/bench_scale.py
 
 HERE = Path(__file__).resolve().parent
 DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
-PAGES = (search, documents, precedent, disputes, coalitions, concerns, draft, verify, corpus)
+PAGES = (search, documents, precedent, disputes, coalitions, concerns, draft, verify, corpus, cases)
 
 
 class WebState:
@@ -89,9 +89,6 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         return RedirectResponse("/search")
 
     routes = [Route("/", home)] + [route for module in PAGES for route in module.routes(site)]
-    from .cases import case_routes  # the Cases pages (web/cases.py)
-
-    routes += case_routes(state, page, site.checked_form, site.forged, save_upload, UploadRejected)
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
 
     def library_error(request: Request, error: WtoAssistError) -> Response:

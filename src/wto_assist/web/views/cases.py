@@ -14,27 +14,32 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from .. import config
-from ..cases.model import LEVELS, CaseError
-from ..draft import DraftError, DraftRejected, draft_document
-from ..draft.brief import BriefError, parse_brief
-from ..errors import NotFoundError
-from ..results import CaseEntry, CaseShown, Watch, WatchReport
-from ..search import SearchError
-from ..wording import counted
-from . import messages
-from .views import api_answer, forged_form
+from ... import config
+from ...cases.model import LEVELS, CaseError
+from ...draft import DraftError, DraftRejected, draft_document
+from ...draft.brief import BriefError, parse_brief
+from ...errors import NotFoundError
+from ...results import CaseEntry, CaseShown, Watch, WatchReport
+from ...search import SearchError
+from ...wording import counted
+from .. import messages
+from ..uploads import UploadRejected, save_upload
+from . import Site, api_answer, forged_form
 
 BRIEF_KINDS = ("committee-statement", "tpr-questions", "joint-statement")
 
 
+def routes(site: Site) -> list[Route]:
+    return case_routes(site.state, site.page, site.checked_form, site.forged, save_upload, UploadRejected)
+
+
 def case_routes(state, page, checked_form, forged, save_upload, rejected) -> list[Route]:
-    """Routes for app.py; `save_upload` and `rejected` are the app's upload saver and its error type."""
-    from ..cases.casefile import list_cases, show_case
+    """The Cases pages' routes; `save_upload` and `rejected` are the upload saver and its error type."""
+    from ...cases.casefile import list_cases, show_case
 
     def cases_and_watches() -> tuple[list[CaseEntry], list[Watch]]:
         """The list page's and the APIs' one call: `case list` and `watch list`."""
-        from ..cases.watch import list_watches
+        from ...cases.watch import list_watches
 
         with state.lock:
             cases, watches = list_cases(state.corpus), list_watches(state.corpus)
@@ -56,7 +61,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
 
     def watch_news() -> list[WatchReport]:
         """The Cases page's and POST /api/watches' one call: `watch run`."""
-        from ..cases.watch import run_watches as run
+        from ...cases.watch import run_watches as run
 
         with state.lock:
             return [WatchReport.from_record(report) for report in run(state.corpus)]
@@ -77,7 +82,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
                     today=date.fromisoformat(config.today()).isoformat())
 
     async def export(request: Request) -> Response:
-        from ..cases.bundle import export_bundle
+        from ...cases.bundle import export_bundle
 
         form = await checked_form(request)
         if form is None:
@@ -94,7 +99,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
                             background=BackgroundTask(out.unlink, missing_ok=True))
 
     async def import_(request: Request) -> Response:
-        from ..cases.bundle import import_bundle
+        from ...cases.bundle import import_bundle
 
         form = await checked_form(request)
         if form is None:
@@ -115,7 +120,7 @@ def case_routes(state, page, checked_form, forged, save_upload, rejected) -> lis
                                          f"{counted(report['evidence_added'], 'evidence file')}.")
 
     async def draft_next(request: Request) -> Response:
-        from ..cases.brief import build_brief
+        from ...cases.brief import build_brief
 
         form = await checked_form(request)
         if form is None:
