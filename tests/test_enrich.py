@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from wto_assist.cli import main
@@ -45,3 +46,21 @@ def test_ingest_enriches_and_registry_reports_bad_rows_by_line(sample_db, tmp_pa
     assert [(r["ds"], r["provisions"]) for r in rows] == [("DS990", ["GATT1994:XI:1", "GATT1994:XX(b)", "SPS:2.2"])]
     bad = CliRunner().invoke(main, ["disputes", "--provision", "Article 99", "--db", str(sample_db)])
     assert bad.exit_code == 1 and "is not a provision key" in bad.output
+
+
+@pytest.mark.parametrize("sentence, wanted", [
+    # support someone else is reported to have given is not the speaker's
+    ("He observed that a number of Members had indicated support for the communication from Canada, which his delegation opposed.", set()),
+    ("He noted that many delegations had voiced support for the proposal by the LDC Group, but his delegation could not join the consensus.", set()),
+    ("She recalled that the African Group had reaffirmed support for the submission by Benin.", set()),
+    ("The representative of India also indicated support for the intervention by Hong Kong, China.", {"Hong Kong, China"}),
+    # "as for" opens another matter; "as well as for" goes on with the list
+    ("He supported the proposal by Brazil, as for the comments made by Japan, his delegation had doubts.", {"Brazil"}),
+    ("He expressed support for the proposal by Brazil, as well as for the interventions by Japan and Chile.", {"Brazil", "Japan", "Chile"}),
+])
+def test_whose_support_a_sentence_reports(sentence, wanted):
+    from wto_assist.enrich.relations import RelationFinder
+
+    nlp = build_pipeline({})
+    found = RelationFinder(nlp.vocab)(nlp(sentence), sentence, "India", "member", None)
+    assert {relation.supported for relation in found if relation.supporter == "India"} == wanted

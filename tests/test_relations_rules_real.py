@@ -3,7 +3,7 @@ words, never by a paragraph number): relative clauses and long lists in the supp
 a delegation's own joint paper, proponents named by the agenda heading, and a Member speaking for the
 OECS."""
 
-from wto_assist.enrich.sponsors import heading_proponents
+from wto_assist.enrich.sponsors import Papers, heading_proponents, named_papers
 from wto_assist.store import Store
 
 
@@ -89,10 +89,10 @@ def test_heading_proponents_read_from_real_agenda_headings(ctd_db):
     assert [name for name, _ in heading_proponents(proposal)] == ["China", "Cuba", "Ecuador", "India", "African Group"]
     # the item discusses Switzerland's W/129 and this W/130: the paper has to be named
     assert heading_proponents(commodities) == ()
-    assert [name for name, _ in heading_proponents(commodities, ("WT/COMTD/W/130",))] == ["Kenya", "Tanzania", "Uganda"]
+    assert [name for name, _ in heading_proponents(commodities, Papers(("WT/COMTD/W/130",)))] == ["Kenya", "Tanzania", "Uganda"]
     assert heading_proponents(benin) == (("Benin", "LDC Group"),)
     # not ASEAN or China, the subject of the communication (the item also discusses the EC's and the US's)
-    assert heading_proponents(japan, ("WT/COMTD/51/Add.4",)) == (("Japan", None),)
+    assert heading_proponents(japan, Papers(("WT/COMTD/51/Add.4",))) == (("Japan", None),)
     assert heading_proponents(committee) == ()  # a committee is no proponent
 
 
@@ -141,7 +141,7 @@ def test_several_papers_in_one_item_the_reference_names_which(ctd_db):
     assert {"Barbados", "China", "Cuba", "Ecuador", "India", "African Group"} <= {supported for _, supported, _ in bolivia}
     e_commerce = next(h for h in headings if "JOB/DEV/43" in h)
     assert heading_proponents(e_commerce) == ()  # four papers, none named: no guess
-    assert [name for name, _ in heading_proponents(e_commerce, ("JOB/DEV/41",))] == ["Argentina", "Brazil", "Paraguay"]
+    assert [name for name, _ in heading_proponents(e_commerce, Papers(("JOB/DEV/41",)))] == ["Argentina", "Brazil", "Paraguay"]
 
 
 def test_lists_and_phrases_of_the_later_minutes(ctd_db):
@@ -158,3 +158,20 @@ def test_lists_and_phrases_of_the_later_minutes(ctd_db):
     assert ("Colombia", "Guatemala") in {pair[:2] for pair in indicated}
     assert ("Norway", "Hong Kong, China") in {pair[:2] for pair in hong_kong}
     assert ("Mozambique", "LDC Group") in {pair[:2] for pair in request}
+
+
+def test_papers_named_and_sub_headings_paired_with_their_own_symbols():
+    """Review findings: a symbol printed before "– submission by …" belongs to that sub-heading's proponents;
+    a paper the reference names that the item does not hold resolves to no one; every symbol of a list is read;
+    a paper named as opposed is not the one meant."""
+    heading = ("E-COMMERCE – Aiming at MC11 (JOB/DEV/39) – communication from China and Pakistan | Electronic signatures"
+               " (JOB/DEV/41) – communication from Argentina, Brazil and Paraguay")
+    assert [name for name, _ in heading_proponents(heading, Papers(("JOB/DEV/41",)))] == ["Argentina", "Brazil", "Paraguay"]
+    assert [name for name, _ in heading_proponents(heading, Papers(("JOB/DEV/39",)))] == ["China", "Pakistan"]
+    single = "Aid for Trade – Proposal from China, Cuba and the African Group (WT/COMTD/W/192)"
+    assert heading_proponents(single, Papers(("JOB/DEV/50",), named=True)) == ()
+    assert heading_proponents(single, Papers(("JOB/DEV/50",))) != ()  # only mentioned earlier: the item's own paper
+    listed = "the proponents of documents JOB/DEV/39/Rev.1, JOB/DEV/41 and JOB/DEV/42."
+    assert named_papers(listed, 0, 14) == Papers(("JOB/DEV/39/REV.1", "JOB/DEV/41", "JOB/DEV/42"), True)
+    opposed = "His delegation did not support JOB/DEV/39/Rev.1 but supported the proposal."
+    assert named_papers(opposed, opposed.index("supported the"), len(opposed) - 1) == Papers()

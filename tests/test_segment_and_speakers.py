@@ -44,7 +44,7 @@ def test_sub_headings_printed_together_make_one_item_naming_every_paper():
     text = MINUTES.replace("-\tRequest for attendance of ad hoc observers\n",
                            "-\tProposal from Chad and Benin (WT/COMTD/W/901)\n-\tCommunication from Peru (WT/COMTD/W/902)\n")
     items = [p.agenda_item for p in segment(text, "WT/COMTD/M/991").paragraphs]
-    assert items[2:] == ["OBSERVERS – Proposal from Chad and Benin (WT/COMTD/W/901); Communication from Peru (WT/COMTD/W/902)"] * 3
+    assert items[2:] == ["OBSERVERS – Proposal from Chad and Benin (WT/COMTD/W/901) | Communication from Peru (WT/COMTD/W/902)"] * 3
     # a sub-heading after a paragraph starts a new item
     text = MINUTES.replace("&& He added that", "-\tCommunication from Peru (WT/COMTD/W/902)\n&& He added that")
     assert segment(text, "WT/COMTD/M/991").paragraphs[3].agenda_item == "OBSERVERS – Communication from Peru (WT/COMTD/W/902)"

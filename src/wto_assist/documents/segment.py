@@ -632,11 +632,15 @@ def _attach(paragraphs: list[Paragraph], notes: dict[int, str]) -> list[Footnote
     return [Footnote(number, text, called.get(number)) for number, text in sorted(notes.items())]
 
 
+SUB_HEADINGS = " | "  # between sub-headings printed together, in an agenda item
+
+
 class _Headings:
     """The agenda item a paragraph falls under: the last top heading and the sub-heading(s) under it.
     Sub-headings printed one after another with no paragraph between them ("- Communication from China
     and Pakistan (JOB/DEV/39/Rev.1)", "- Communication from Argentina, Brazil and Paraguay (JOB/DEV/41)")
-    are one item discussing every paper they name, so they are kept together, joined by "; "."""
+    are one item discussing every paper they name, so they are kept together, joined by SUB_HEADINGS (a
+    separator no heading holds: names in a heading are themselves listed with "; ")."""
 
     def __init__(self) -> None:
         self.top: str | None = None
@@ -649,7 +653,7 @@ class _Headings:
         if _is_top_heading(text) and not _SUB_HEADING.match(text):
             self.top, self.sub = heading, None
         elif self.sub and not self.used:
-            self.sub = f"{self.sub}; {heading}"
+            self.sub = f"{self.sub}{SUB_HEADINGS}{heading}"
         else:
             self.sub = heading
         self.used = False

@@ -21,7 +21,7 @@ from importlib import resources
 
 from .. import members
 from ..documents.speakers import identify
-from .sponsors import CO_SPONSORS, THE_PROPOSAL, heading_proponents, joint_authors, named_papers, stated_proponents
+from .sponsors import CO_SPONSORS, THE_PROPOSAL, Papers, heading_proponents, joint_authors, named_papers, stated_proponents
 
 RELATIONS = ("support", "association", "shared view", "shared concern", "agreement")
 # Words a support phrase may pass through between its verb and the delegations it names.
@@ -162,6 +162,8 @@ class RelationFinder:
                         continue  # "thanked those delegations that had expressed their support": theirs, not the speaker's
                     if not owner and not _VERB_BEFORE & {t.lower_ for t in doc[max(0, token_start - 2) : token_start]}:
                         continue  # the noun, someone else's support
+                    if owner and _support_of_others(doc, start, token_start, actors, supporters):
+                        continue  # "a number of Members had indicated support for …": theirs, reported by the speaker
                 phrase_end = limit if token.idx < limit else end
                 targets = _targets(doc, token_end, phrase_end, actors)
                 if targets and cue == "association" and _COURTESY.match(text, targets[-1][2]):
@@ -288,6 +290,22 @@ def sentence_supporters(sentence: str) -> list[tuple[str, str | None]]:
     return []
 
 
+_OTHERS_AS_SUBJECT = frozenset("members delegations countries others many several some number".split())
+
+
+def _support_of_others(doc, sentence_start: int, index: int, actors, supporters) -> bool:
+    """Whether the clause holding the noun "support" at token `index` has someone other than the speaker
+    as its subject: "He observed that a number of Members had indicated support for …", "She recalled that
+    the African Group had reaffirmed its support for …" (the speaker reports it, and may not share it)."""
+    first = index
+    while first > 0 and doc[first - 1].idx >= sentence_start and doc[first - 1].lower_ not in ("that", ",", ";", "while", "whereas"):
+        first -= 1
+    own = {name for supporter in supporters for name in supporter if name}  # the speaker and the group it speaks for
+    if any(token.lower_ in _OTHERS_AS_SUBJECT for token in doc[first:index]):
+        return True
+    return any(first <= span.start < index and span.kb_id_ not in own for span in actors)
+
+
 def _negated(doc, index: int) -> bool:
     if index >= 5 and doc[index - 5].lower_ == "not" and doc[index - 2].lower_ == "position":
         return True  # "was not in a position to support"
@@ -336,7 +354,7 @@ def _targets(doc, first: int, sentence_end: int, actors) -> list[tuple[str, str 
         elif word in adjectives:
             targets.append([adjectives[word], None, token.idx + len(token.text)])
         elif word not in _PHRASE_WORDS and not (word in ("for", "to") and index == first and doc[first - 1].lower_ == "support") \
-                and not (word == "for" and doc[index - 1].lower_ == "as"):
+                and not (word == "for" and [t.lower_ for t in doc[max(0, index - 3) : index]] == ["as", "well", "as"]):
             break  # the phrase goes on over "…, as well as for the interventions by"
         index += 1
     return [tuple(target) for target in targets]
@@ -465,16 +483,16 @@ _OTHER = re.compile(r"\bother\b", re.IGNORECASE)
 _PREVIOUS_COUNT = {PREVIOUS_SPEAKER: 1, **{previous_speakers(count): count for count in (2, 3, 4, 5)}}
 
 
-def _papers(relation: Relation, text: str) -> tuple[str, ...]:
+def _papers(relation: Relation, text: str) -> Papers:
     """The papers (symbols) whose proponents "the proponents"/"the proposal" of `relation` means."""
     if relation.supported not in (CO_SPONSORS, THE_PROPOSAL) or not text:
-        return ()
+        return Papers()
     start = text.find(relation.evidence[:60])
-    return named_papers(text, start, start + len(relation.evidence)) if start >= 0 else ()
+    return named_papers(text, start, start + len(relation.evidence)) if start >= 0 else Papers()
 
 
 def _resolve(relation: Relation, turn: Turn, earlier: list[Turn], authors: list[str] | None = None,
-             stated: list[str] | None = None, papers: tuple[str, ...] = ()) -> list[Relation]:
+             stated: list[str] | None = None, papers: Papers = Papers()) -> list[Relation]:
     if relation.supported in (CO_SPONSORS, THE_PROPOSAL):
         proponents = list(heading_proponents(turn.agenda_item, papers))
         if not proponents and stated:

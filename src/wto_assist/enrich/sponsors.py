@@ -10,9 +10,11 @@ Tanzania in their submission"). resolve_references (relations.py) reads the mark
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import members
+from ..documents.segment import SUB_HEADINGS
 
 CO_SPONSORS = "(the co-sponsors)"  # "the proposals made by Kenya and the other co-sponsors of the submission"
 THE_PROPOSAL = "(the proposal under discussion)"  # "supported the proposal", with no delegation named
@@ -26,10 +28,13 @@ _JOINT_PAPER = re.compile(r"\b(?:paper|submission|proposals?|communication|recom
 
 # A document symbol as the minutes and headings write it: "WT/COMTD/W/192", "JOB/DEV/39/Rev.1", "WT/MIN(11)/11".
 _SYMBOL = re.compile(r"\b(?:WT|JOB|G|TN|IP|S)/[A-Za-z0-9()/.-]*[A-Za-z0-9)]")
+_LISTED_SYMBOL = r"(?:WT|JOB|G|TN|IP|S)/[^\s,;]+"
 # Papers named right after "the proponents"/"the proposals": "of document JOB/DEV/39/Rev.1", "contained in
-# documents WT/COMTD/W/208 and WT/COMTD/W/192".
+# documents WT/COMTD/W/208 and WT/COMTD/W/192", "of documents JOB/DEV/39/Rev.1, JOB/DEV/41 and JOB/DEV/42".
 _PAPERS_AFTER = re.compile(r"\s*(?:(?:of|in)|(?:contained|reflected|set\s+out|circulated)\s+in)\s+(?:the\s+)?(?:documents?\s+)?"
-                           r"(?P<symbols>(?:WT|JOB|G|TN|IP|S)/\S+(?:\s*(?:,|and|,\s+and)\s+(?:WT|JOB|G|TN|IP|S)/\S+)*)", re.IGNORECASE)
+                           rf"(?P<symbols>{_LISTED_SYMBOL}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:in\s+)?(?:the\s+)?(?:documents?\s+)?{_LISTED_SYMBOL})*)",
+                           re.IGNORECASE)
+_NEGATED_PAPER = re.compile(r"\b(?:not|no|against|oppos\w*|reject\w*)\b(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
 
 
 def symbol_key(symbol: str) -> str:
@@ -40,40 +45,55 @@ def symbol_key(symbol: str) -> str:
     return key
 
 
-def named_papers(text: str, phrase_start: int, phrase_end: int) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class Papers:
+    """The papers a reference means: `named` when the words right after it name them ("the proponents of
+    document X"), else the last one the paragraph named before it (`named` False)."""
+
+    symbols: tuple[str, ...] = ()
+    named: bool = False
+
+
+def named_papers(text: str, phrase_start: int, phrase_end: int) -> Papers:
     """The papers a reference to "the proponents"/"the proposal" in `text` means: those it names right after
     it ("the proponents of document JOB/DEV/39/Rev.1"), else the last one the paragraph named before it
-    ("Turning to JOB/DEV/39/Rev.1, … he agreed with the proponents"); empty when it names none."""
+    ("Turning to JOB/DEV/39/Rev.1, … he agreed with the proponents"), not one named as opposed ("did not
+    support JOB/DEV/39/Rev.1"); none when it names none."""
     after = _PAPERS_AFTER.match(text, phrase_end)
     if after:
-        return tuple(symbol_key(match.group()) for match in _SYMBOL.finditer(after.group("symbols")))
-    before = list(_SYMBOL.finditer(text, 0, phrase_start))
-    return (symbol_key(before[-1].group()),) if before else ()
+        return Papers(tuple(symbol_key(match.group()) for match in _SYMBOL.finditer(after.group("symbols"))), True)
+    for before in reversed(list(_SYMBOL.finditer(text, 0, phrase_start))):
+        if not _NEGATED_PAPER.search(text, max(0, before.start() - 40), before.start()):
+            return Papers((symbol_key(before.group()),))
+    return Papers()
 
 
 @lru_cache(maxsize=512)
-def heading_proponents(agenda_item: str | None, papers: tuple[str, ...] = ()) -> tuple[tuple[str, str | None], ...]:
+def heading_proponents(agenda_item: str | None, papers: Papers = Papers()) -> tuple[tuple[str, str | None], ...]:
     """(Member or group, group it spoke for) that the heading names as proponents: "Proposal from China,
     Cuba and the African Group" -> China, Cuba, African Group; "revised submission by Benin, on behalf of
     the LDC Group" -> Benin for the LDC Group. Empty when the heading names none (or names an organisation,
-    "Proposal by the Committee on Regional Trade Agreements"). An item whose heading lists several papers
-    by different proponents (sub-headings printed together: "… Communication from China and Pakistan
-    (JOB/DEV/39/Rev.1); … Communication from Argentina, Brazil and Paraguay (JOB/DEV/41)") answers for
-    the `papers` named (symbols), and for none when the reference names none: guessing would credit a
+    "Proposal by the Committee on Regional Trade Agreements"). An item with several sub-headings printed
+    together (segment.SUB_HEADINGS: "… Communication from China and Pakistan (JOB/DEV/39/Rev.1) | …
+    Communication from Argentina, Brazil and Paraguay (JOB/DEV/41)") answers for the sub-headings whose
+    symbols are among `papers`; for none when the papers are named and the item has none of them, or when
+    its sub-headings name different proponents and the reference names no paper: guessing would credit a
     Member with backing a paper it never mentioned."""
-    heading = agenda_item or ""
-    matches = list(_PROPONENTS.finditer(heading))
-    if not matches:
+    entries = []  # (the sub-heading's last proponents match, its symbols, before or after the names)
+    for part in (agenda_item or "").split(SUB_HEADINGS):
+        matches = list(_PROPONENTS.finditer(part))
+        if matches:
+            entries.append((matches[-1], {symbol_key(found.group()) for found in _SYMBOL.finditer(part)}))
+    if not entries:
         return ()
-    parts = [(match, heading[match.end() : matches[number + 1].start() if number + 1 < len(matches) else len(heading)])
-             for number, match in enumerate(matches)]
-    wanted = {symbol_key(paper) for paper in papers}
-    chosen = [match for match, after in parts if wanted & {symbol_key(found.group()) for found in _SYMBOL.finditer(after)}]
+    wanted = set(papers.symbols)
+    chosen = [match for match, symbols in entries if wanted & symbols]
     if not chosen:
-        lists = {_names(match) for match in matches}
-        if len(lists) > 1:
+        if papers.named and wanted:
+            return ()  # "the proposal contained in document JOB/DEV/50": not a paper of this item
+        if len({_names(match) for match, _ in entries}) > 1:
             return ()
-        chosen = [matches[-1]]
+        chosen = [entries[-1][0]]
     found: list[tuple[str, str | None]] = []
     for match in chosen:
         found += [entry for entry in _names(match) if entry not in found]
