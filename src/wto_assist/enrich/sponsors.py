@@ -86,7 +86,7 @@ def heading_proponents(agenda_item: str | None, papers: Papers = Papers()) -> tu
             entries.append((matches[-1], {symbol_key(found.group()) for found in _SYMBOL.finditer(part)}))
     if not entries:
         return ()
-    wanted = set(papers.symbols)
+    wanted = {symbol_key(symbol) for symbol in papers.symbols}
     chosen = [match for match, symbols in entries if wanted & symbols]
     if not chosen:
         if papers.named and wanted:
