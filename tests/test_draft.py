@@ -456,3 +456,18 @@ def test_a_draft_quoting_the_illustrative_sample_says_so(sample):
     warnings = [w for w in composed.warnings if "illustrative sample" in w]
     assert warnings == ["WT/COMTD/M/990 is an illustrative sample, not an official WTO document: "
                         f"replace {composed.quotes[0].citation} with the record before the draft is used"]
+
+
+def test_a_file_rewritten_keeps_its_permissions(tmp_path):
+    """A brief or case file the user made private (0600: it may quote RESTRICTED records) stays private
+    when wto-assist writes it again."""
+    import os
+    import stat
+
+    from wto_assist.exports import atomic_write_text
+
+    private = tmp_path / "brief.yaml"
+    atomic_write_text(private, "kind: committee-statement\n")
+    os.chmod(private, 0o600)
+    atomic_write_text(private, "kind: joint-statement\n")
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600 and private.read_text() == "kind: joint-statement\n"

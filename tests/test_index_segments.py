@@ -178,3 +178,13 @@ def test_an_index_run_with_nothing_new_publishes_nothing(segmented):
     again = build_index(work / "corpus.sqlite", work / "index", with_dense=False)
     assert again.up_to_date and current_version(work / "index") == live
     assert sorted(path.name for path in (work / "index").iterdir() if path.name.startswith("v")) == [live.name]
+
+
+def test_documents_ingested_while_the_index_was_built_count_as_waiting():
+    """The index reads the store when it starts (read_at) and is published later (created): a document
+    ingested in between is not in it, so the staleness check starts from read_at."""
+    from wto_assist.index_health import built_at
+
+    manifest = {"read_at": "2026-11-28T10:00:00+00:00", "created": "2026-11-28T10:09:00+0000"}
+    assert built_at(manifest) == "2026-11-28T10:00:00+00:00"
+    assert built_at({"created": "2026-11-28T10:09:00+0000"}) == "2026-11-28T10:09:00+00:00"  # an index older than read_at

@@ -35,7 +35,7 @@ def test_the_preview_is_the_text_the_docx_gets(sample_db, tmp_path, monkeypatch)
     assert notes and all("WT/COMTD/M/990, para. " in note for note in notes)
     today = datetime.now(timezone.utc).date().isoformat()
     assert f"Author: Viet Nam; created {today}." in preview.text
-    keep = re.findall(r'name="keep" value="(\d+)" checked', preview.text)
+    keep = re.findall(r'name="keep" value="(\d+:[0-9a-f]{16})" checked', preview.text)
     assert keep and 'name="previewed" value="1"' in preview.text
 
     download = client.post("/draft", data=dict(form, action="download", previewed="1", keep=keep))
@@ -46,6 +46,13 @@ def test_the_preview_is_the_text_the_docx_gets(sample_db, tmp_path, monkeypatch)
     assert len(notes) == len(visible.footnotes)
     core = document.core_properties
     assert core.author == "Viet Nam" and core.created.date().isoformat() == today  # not "python-docx", 2013
+
+    # Passages changed since the preview (the corpus or index was updated): the same numbers now name other
+    # words, and the download refuses to put them into the DOCX unseen.
+    stale = [f"{keep[0].split(':')[0]}:{'0' * 16}", *keep[1:]]
+    refused = client.post("/draft", data=dict(form, action="download", previewed="1", keep=stale))
+    assert refused.status_code == 409 and "changed since the preview" in refused.text
+    assert refused.headers["content-type"].startswith("text/html")
 
     fewer = client.post("/draft", data=dict(form, previewed="1", keep=keep[1:]))  # the first passage unticked
     left, left_notes = _statement(fewer.text)

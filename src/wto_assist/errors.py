@@ -53,7 +53,7 @@ def from_storage(error: Exception) -> WtoAssistError | None:
     text = str(error)
     if isinstance(error, sqlite3.OperationalError):
         if "disk is full" in text:
-            return StorageFullError("the disk is full: nothing more was written and the corpus is as it was before"
+            return StorageFullError("the disk is full: the last change was not saved; what was saved before it is kept"
                                     " (free some space and try again)")
         if "readonly" in text:
             return UnavailableError(f"the corpus database is read-only ({text}): it can be searched, listed and shown, not changed")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -28,18 +29,41 @@ def usual_mode() -> int:
 
 def atomic_write(path: Path, write, suffix: str | None = None) -> None:
     """Call write(temporary path), then replace `path` with it. The temporary file lies in the target's
-    folder (so the rename stays on one filesystem), hidden, and is removed when `write` fails."""
+    folder (so the rename stays on one filesystem), hidden, and is removed when `write` fails. A file that
+    exists keeps its permissions (a brief or case file made private stays private: they may quote
+    RESTRICTED records); a new one gets the user's usual ones. The data reaches the disk before the rename,
+    and the rename before this returns, so a power cut leaves the old file or the new, never an empty one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = usual_mode()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=(path.suffix if suffix is None else suffix) + ".part")
     os.close(handle)
     try:
-        os.chmod(temporary, usual_mode())
+        os.chmod(temporary, mode)
         write(temporary)
+        _flush_to_disk(temporary)
         os.replace(temporary, path)
+        _flush_to_disk(path.parent)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _flush_to_disk(path) -> None:
+    """fsync a file, or a folder (the rename in it) where the system allows opening one (not on Windows)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # a folder on a file system that cannot sync it: the rename still happened
+    finally:
+        os.close(descriptor)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

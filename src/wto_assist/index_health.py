@@ -37,7 +37,11 @@ def counted(count: int, family: str) -> str:
 
 
 def built_at(manifest: dict) -> str | None:
-    """When the index was built, in UTC as the store writes `ingested_at` (comparable as text); None if unknown."""
+    """When the index read the store, in UTC as the store writes `ingested_at` (comparable as text); None if
+    unknown. The moment it started reading (`read_at`), not the moment it was published (`created`): a
+    document ingested while the index was being built is not in it, and must be reported as waiting."""
+    if isinstance(manifest.get("read_at"), str):
+        return manifest["read_at"]
     try:
         built = datetime.strptime(manifest["created"], "%Y-%m-%dT%H:%M:%S%z")
     except (KeyError, TypeError, ValueError):

@@ -564,6 +564,18 @@ class PreviewPassage(Result):
     withheld: str | None  # why a public draft may not quote it; None: it may be used
     kept: bool  # quoted in the statement below
 
+    @property
+    def key(self) -> str:
+        """What the page posts back with a ticked passage ("N:key"): the download checks that passage N is still
+        this one, so a corpus or index updated since the preview cannot put unseen words into the DOCX."""
+        return passage_key(self.citation, self.text)
+
+
+def passage_key(citation: str, text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{citation}\n{text}".encode("utf-8")).hexdigest()[:16]
+
 
 @dataclass
 class FootnoteCall(Result):

@@ -223,7 +223,7 @@ class Composer:
 
     def _warn_of_samples(self, quotes: list[Quote]) -> None:
         """A quotation from the illustrative sample corpus (corpora/) is said to be one, once per document: the
-        sample reads like WTO minutes but is not a WTO document, and must not reach a delegation's statement."""
+        sample reads like WTO minutes but is not a WTO document; a delegation's statement should quote the record."""
         warned = {warning.split(" ", 1)[0] for warning in self.warnings if " is an illustrative sample" in warning}
         for quote in quotes:
             if quote.external or quote.symbol in warned:

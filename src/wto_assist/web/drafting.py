@@ -115,8 +115,24 @@ def form_error(error: WtoAssistError, form: dict) -> WtoAssistError:
 
 
 def _ticked(keep: list[str]) -> set[int]:
-    """The passages ticked (`keep`: their numbers as the form posts them; anything else is no passage)."""
-    return {int(i) for i in keep if i.isdecimal() and len(i) <= 4}
+    """The passages ticked (`keep`: "N" or "N:key" as the form posts them; anything else is no passage)."""
+    numbers = (value.split(":", 1)[0] for value in keep)
+    return {int(i) for i in numbers if i.isdecimal() and len(i) <= 4}
+
+
+def _changed_since_preview(composed, keep: list[str]) -> bool:
+    """Whether a ticked passage's key ("N:key", as the page posts it) no longer names passage N: the corpus or
+    the index changed between the preview and the download, and the same numbers now mean other words."""
+    from ..results import passage_key
+
+    for value in keep:
+        number, _, key = value.partition(":")
+        if not key or not number.isdecimal() or len(number) > 4:
+            continue
+        index = int(number)
+        if index >= len(composed.quotes) or passage_key(composed.quotes[index].citation, composed.quotes[index].text) != key:
+            return True
+    return False
 
 
 def _kept(values: dict, keep: list[str]) -> set[int] | None:
@@ -160,6 +176,12 @@ def preview_or_render(request, state, values: dict, keep: list[str], page):
         out = state.data_dir / "drafts" / f"{brief.kind}-{uuid.uuid4().hex[:8]}.docx"
         with state.lock:
             composed = compose(brief, state.corpus, allow_restricted=allow_restricted)
+        if _changed_since_preview(composed, keep):
+            fresh = {name: value for name, value in values.items() if name != "previewed"}  # every passage found, ticked
+            return page(request, "draft.html", 409, form=form, preview=draft_preview(state, fresh, []),
+                        errors={"form": "The passages found have changed since the preview (the corpus or its index was "
+                                        "updated): read them again below and tick what to keep."})
+        with state.lock:
             final = final_brief(brief, composed, _ticked(keep))
             draft_document(final, state.corpus, state.index_dir, out, final=True, allow_restricted=allow_restricted)
     except DraftRejected as error:
