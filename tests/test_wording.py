@@ -20,7 +20,7 @@ ORIGIN = {"origin": "http://127.0.0.1"}
 
 @pytest.mark.parametrize("count, noun, expected", [
     (1, "dispute", "1 dispute"), (2, "dispute", "2 disputes"), (0, "dispute", "0 disputes"),
-    (1, "summary", "1 summary"), (624, "summary", "624 summaries"), (1, "para.", "1 para."), (3, "para.", "3 paras"),
+    (1, "summary", "1 summary"), (624, "summary", "624 summaries"), (1, "para.", "1 para."), (3, "para.", "3 paras."),
     (1, "set of minutes", "1 set of minutes"), (2, "set of minutes", "2 sets of minutes"), (12000, "match", "12,000 matches"),
     (1, "new or changed document", "1 new or changed document"), (2, "day", "2 days"),
 ])

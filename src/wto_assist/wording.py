@@ -16,11 +16,11 @@ _IRREGULAR = {
 
 
 def plural(noun: str) -> str:
-    """"dispute" -> "disputes", "summary" -> "summaries", "match" -> "matches", "para." -> "paras"."""
+    """"dispute" -> "disputes", "summary" -> "summaries", "match" -> "matches", "para." -> "paras." (WTO usage)."""
     if noun in _IRREGULAR:
         return _IRREGULAR[noun]
-    if noun.endswith("."):  # "para." abbreviated: "paras"
-        return noun[:-1] + "s"
+    if noun.endswith("."):  # "para." abbreviated: "paras.", as the WTO writes it
+        return noun[:-1] + "s."
     if noun.endswith("y") and len(noun) > 1 and noun[-2] not in "aeiou":
         return noun[:-1] + "ies"
     if noun.endswith(("s", "x", "z", "ch", "sh")):

@@ -310,7 +310,9 @@ def update(store: Store, live: Path, building: Path, report, with_dense: bool, m
     if found is None:
         return False
     symbols, dead_documents, base_manifest = found
-    ingested = dict(store.connection.execute("SELECT symbol, ingested_at FROM documents"))
+    # Each document by when it was ingested and the bytes it was read from: the clock counts seconds, and a
+    # re-ingest of changed bytes in the same second must still count as a change.
+    ingested = {row[0]: f"{row[1]} {row[2] or ''}" for row in store.connection.execute("SELECT symbol, ingested_at, sha256 FROM documents")}
     # What this version would hold over the base: the same as the live version's (or nothing over a live
     # full build) means nothing was ingested or removed since, and the live version stays.
     delta_plan = {"documents": {symbol: ingested[symbol] for symbol in symbols}, "removed": list(dead_documents)}
