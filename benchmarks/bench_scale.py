@@ -14,6 +14,7 @@ from the 1x one (scale_corpus.derive_index) where building it would take too lon
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -225,8 +226,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def web_load(work: Path, texts: list[str], think_s: float) -> dict:
-    """GET /search from WEB_USERS threads at once, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only."""
+@contextlib.contextmanager
+def web_app(work: Path):
+    """`wto-assist web` on a free port of 127.0.0.1 over `work`, answering once warm; yields its /search address."""
     port = free_port()
     server = subprocess.Popen(
         [*cli(), "web", "--no-dense", "--port", str(port), "--data", str(work / "web")],
@@ -242,6 +244,15 @@ def web_load(work: Path, texts: list[str], think_s: float) -> dict:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the web app did not start") from None
                 time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def web_load(work: Path, texts: list[str], think_s: float) -> dict:
+    """GET /search from WEB_USERS threads at once, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only."""
+    with web_app(work) as base:
         timings: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
@@ -271,9 +282,6 @@ def web_load(work: Path, texts: list[str], think_s: float) -> dict:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - clock
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     p50, p95 = percentiles(timings) if timings else (float("nan"), float("nan"))
     return {"p50_ms": p50, "p95_ms": p95, "requests": len(timings), "errors": len(errors), "per_s": len(timings) / elapsed,
             "first_error": errors[0] if errors else None}
@@ -282,21 +290,7 @@ def web_load(work: Path, texts: list[str], think_s: float) -> dict:
 def web_one_user(work: Path, texts: list[str]) -> tuple[float, float]:
     """p50/p95 ms of GET /search from one user, each dev query twice in a row with a random filter set: the
     time one request takes when nothing queues (what --web prints beside the 20 users)."""
-    port = free_port()
-    server = subprocess.Popen(
-        [*cli(), "web", "--no-dense", "--port", str(port), "--data", str(work / "web")],
-        env=cli_environment(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/search"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(base + "?q=warm", timeout=30).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the web app did not start") from None
-                time.sleep(0.5)
+    with web_app(work) as base:
         chooser, timings = random.Random(0), []
         for query in texts * 2:
             filters = chooser.choice(list(FILTER_SETS.values()))
@@ -306,9 +300,6 @@ def web_one_user(work: Path, texts: list[str]) -> tuple[float, float]:
             with urllib.request.urlopen(base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
                 response.read()
             timings.append((time.perf_counter() - clock) * 1000)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return percentiles(timings)
 
 
