@@ -98,6 +98,7 @@ class Composer:
         self.footnotes: list[Runs] = []
         self.quotes: list[Quote] = []
         self.withheld: list[Quote] = []
+        self._sample_checked: set[str] = set()  # documents already checked for being an illustrative sample
         self.warnings: list[str] = []
         self._disputes: dict[int, dict | None] = {}
 
@@ -224,13 +225,12 @@ class Composer:
     def _warn_of_samples(self, quotes: list[Quote]) -> None:
         """A quotation from the illustrative sample corpus (corpora/) is said to be one, once per document: the
         sample reads like WTO minutes but is not a WTO document; a delegation's statement should quote the record."""
-        warned = {warning.split(" ", 1)[0] for warning in self.warnings if " is an illustrative sample" in warning}
         for quote in quotes:
-            if quote.external or quote.symbol in warned:
+            if quote.external or quote.symbol in self._sample_checked:
                 continue
+            self._sample_checked.add(quote.symbol)
             found = self.store.paragraphs(quote.symbol, quote.paragraph)
             if found and found[0].get("sample"):
-                warned.add(quote.symbol)
                 self.warnings.append(f"{quote.symbol} is an illustrative sample, not an official WTO document: "
                                      f"replace {quote.citation} with the record before the draft is used")
 

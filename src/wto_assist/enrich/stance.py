@@ -189,27 +189,31 @@ class Stance:
 
 
 def turn_stances(paragraphs: list[tuple], texts: dict[int, str], relations: dict[int, list] | None = None) -> dict[int, list[Stance]]:
-    """The stance of each turn, given to every paragraph of it: a turn is a Member's paragraph and the
-    paragraphs that continue it ("He went on to say…"), and the minutes often state the position only
-    there. `paragraphs`: relations.Turn records in document order; `texts`: paragraph id -> text;
-    `relations` (paragraph id -> relations.Relation), when given: a turn whose position is its backing of
-    other delegations ("associated her delegation with the interventions by the US, Canada and the EC")
-    takes the stance of the turns it backed (follow_backed)."""
-    found: dict[int, list[Stance]] = {}
+    """The stance of each turn, given to every paragraph of it (member_turns). `paragraphs`: relations.Turn
+    records in document order; `texts`: paragraph id -> text; `relations` (paragraph id ->
+    relations.Relation), when given: a turn whose position is its backing of other delegations ("associated
+    her delegation with the interventions by the US, Canada and the EC") takes the stance of the turns it
+    backed (follow_backed)."""
+    found: dict[int, list[Stance]] = {paragraph.paragraph_id: [] for paragraph in paragraphs if paragraph.paragraph_id in texts}
+    for own, joined in member_turns(paragraphs, texts):
+        stance, span = classify(joined)
+        evidence = _evidence(joined, span) if span else _sentence_at(joined, 0)[1][:300]
+        record = Stance(own[0].speaker, own[0].on_behalf_of, stance, joined[span[0] : span[1]] if span else None, evidence.strip())
+        for t in own:
+            found[t.paragraph_id] = [record]
+    return follow_backed(found, paragraphs, relations) if relations else found
+
+
+def member_turns(paragraphs: list, texts: dict[int, str]):
+    """(the turn's paragraphs by its speaker, their joined text) for each Member or group turn: a turn is a
+    Member's paragraph and the paragraphs that continue it ("He went on to say…"), where the minutes often
+    state the position. Also what benchmarks/bench_stance_classifier.py reads."""
     turn: list = []
 
-    def close() -> None:
+    def closed():
         if turn and turn[0].speaker_kind in ("member", "group") and turn[0].speaker:
             own = [t for t in turn if t.speaker == turn[0].speaker]
-            joined = " ".join(texts[t.paragraph_id] for t in own)
-            stance, span = classify(joined)
-            first = turn[0]
-            evidence = _evidence(joined, span) if span else _sentence_at(joined, 0)[1][:300]
-            record = Stance(first.speaker, first.on_behalf_of, stance, joined[span[0] : span[1]] if span else None, evidence.strip())
-            for t in own:
-                found[t.paragraph_id] = [record]
-        for t in turn:
-            found.setdefault(t.paragraph_id, [])
+            yield own, " ".join(texts[t.paragraph_id] for t in own)
 
     for paragraph in paragraphs:
         if paragraph.paragraph_id not in texts:
@@ -220,11 +224,10 @@ def turn_stances(paragraphs: list[tuple], texts: dict[int, str], relations: dict
                      and ((paragraph.continues and paragraph.speaker == turn[0].speaker)
                           or (paragraph.speaker is None and paragraph.speaker_kind is None and turn[0].speaker_kind in ("member", "group"))))
         if not continues:
-            close()
+            yield from closed()
             turn = []
         turn.append(paragraph)
-    close()
-    return follow_backed(found, paragraphs, relations) if relations else found
+    yield from closed()
 
 
 def follow_backed(found: dict[int, list[Stance]], paragraphs: list, relations: dict[int, list]) -> dict[int, list[Stance]]:

@@ -114,25 +114,30 @@ def form_error(error: WtoAssistError, form: dict) -> WtoAssistError:
                           status=error.status)
 
 
+def _keep_values(keep: list[str]) -> list[tuple[int, str]]:
+    """(passage number, key) of each ticked passage as the form posts it ("N" or "N:key"; the key may be
+    empty); anything else is no passage."""
+    values = []
+    for value in keep:
+        number, _, key = value.partition(":")
+        if number.isdecimal() and len(number) <= 4:
+            values.append((int(number), key))
+    return values
+
+
 def _ticked(keep: list[str]) -> set[int]:
-    """The passages ticked (`keep`: "N" or "N:key" as the form posts them; anything else is no passage)."""
-    numbers = (value.split(":", 1)[0] for value in keep)
-    return {int(i) for i in numbers if i.isdecimal() and len(i) <= 4}
+    """The passages ticked."""
+    return {number for number, _ in _keep_values(keep)}
 
 
 def _changed_since_preview(composed, keep: list[str]) -> bool:
-    """Whether a ticked passage's key ("N:key", as the page posts it) no longer names passage N: the corpus or
-    the index changed between the preview and the download, and the same numbers now mean other words."""
+    """Whether a ticked passage's key no longer names passage N: the corpus or the index changed between the
+    preview and the download, and the same numbers now mean other words."""
     from ..results import passage_key
 
-    for value in keep:
-        number, _, key = value.partition(":")
-        if not key or not number.isdecimal() or len(number) > 4:
-            continue
-        index = int(number)
-        if index >= len(composed.quotes) or passage_key(composed.quotes[index].citation, composed.quotes[index].text) != key:
-            return True
-    return False
+    quotes = composed.quotes
+    return any(key and (number >= len(quotes) or passage_key(quotes[number].citation, quotes[number].text) != key)
+               for number, key in _keep_values(keep))
 
 
 def _kept(values: dict, keep: list[str]) -> set[int] | None:
