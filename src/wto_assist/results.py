@@ -11,6 +11,7 @@ output against it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -21,11 +22,18 @@ class Result:
 
     @classmethod
     def from_record(cls, record: dict):
-        hints = typing.get_type_hints(cls)
-        return cls(**{f.name: _typed(hints[f.name], record[f.name]) for f in dataclasses.fields(cls)})
+        return cls(**{name: _typed(hint, record[name]) for name, hint in _field_hints(cls)})
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
+
+
+@functools.cache
+def _field_hints(cls) -> tuple[tuple[str, object], ...]:
+    """(name, type) of each field, resolved once per class: resolving the hints per record was an eighth of
+    a search page's CPU."""
+    hints = typing.get_type_hints(cls)
+    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
 
 
 def _typed(hint, value):
