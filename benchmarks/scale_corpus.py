@@ -124,6 +124,9 @@ def derive_index(single: Path, target: Path, copies: int) -> None:
     assert copies_symbols == sorted(copies_symbols), "copy symbols must sort copy after copy"
     vocabulary.update(symbols=copies_symbols, citations=vocabulary["citations"] * copies)
     (columns / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+    from wto_assist.index.lexical import write_block_maxima
+
+    write_block_maxima(out / "bm25")  # as a build writes them, from the derived postings
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     (out / "manifest.json").write_text(json.dumps({**manifest, "rows": documents * copies, "version": name, "derived_from": str(version)}),
                                        encoding="utf-8")

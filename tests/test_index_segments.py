@@ -107,9 +107,9 @@ def test_index_full_merges_the_delta_and_an_old_format_says_what_to_run(segmente
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     manifest["format"] = 5
     (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    from wto_assist.index.build import IndexMissing
+    from wto_assist.index.build import FORMAT_VERSION, IndexMissing
 
-    with pytest.raises(IndexMissing, match="format 5, this wto-assist reads format 6: build the index again"):
+    with pytest.raises(IndexMissing, match=f"format 5, this wto-assist reads format {FORMAT_VERSION}: build the index again"):
         Searcher(tmp_path / "index", work / "corpus.sqlite")
 
 

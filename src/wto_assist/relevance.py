@@ -17,6 +17,7 @@ on (benchmarks/data/calibration-queries.jsonl; docs/search.md says how).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,11 +95,13 @@ class WordMatch:
     similar: int
     coverage: float | None  # share of the query's weight in the best hit; None without concepts
     weak: bool
+    estimated: bool = False  # the counts come from a sample of the documents (index/sublinear.py)
 
     def sentence(self) -> str:
-        parts = [f"{counted(self.all_words, 'paragraph')} {agreeing(self.all_words, 'contains', 'contain')} all your words"]
+        about = "about " if self.estimated else ""
+        parts = [f"{about}{counted(self.all_words, 'paragraph')} {agreeing(self.all_words, 'contains', 'contain')} all your words"]
         if self.some_words:
-            parts.append(f"{self.some_words} more {agreeing(self.some_words, 'contains', 'contain')} some")
+            parts.append(f"{about}{self.some_words:,} more {agreeing(self.some_words, 'contains', 'contain')} some")
         if self.similar:
             parts.append(f"{self.similar} more {agreeing(self.similar, 'shares no word but is', 'share no word but are')} close in meaning")
         return "; ".join(parts)
@@ -143,6 +146,34 @@ def word_match(order: list[int], presence: np.ndarray, opened: set[int], matched
     coverage = best_coverage(ranked, presence)
     weak = bool(len(ranked)) and not opened and (coverage is None or coverage < weak_coverage)
     return WordMatch(all_words, lexical - all_words, len(ranked) - lexical, coverage, weak)
+
+
+def counted_word_match(first: int | None, ranked: np.ndarray, scale: float, holding: Callable[[np.ndarray], np.ndarray],
+                       frequencies: np.ndarray, rows: int, opened: set[int], rounded: Callable[[float], int],
+                       weak_coverage: float = WEAK_COVERAGE) -> WordMatch:
+    """word_match over counted hits (one row per citation, opened citations left out, lexical matches all)
+    that may be a sample: counts scaled by `scale` and `rounded` when it is not 1. `first` is the first
+    ranked hit (its coverage decides the weak-match notice); `holding(rows)` is the concepts x rows
+    presence at those rows, `frequencies` each concept's rows in the whole corpus of `rows` rows."""
+    estimated = scale != 1.0
+
+    def scaled(count: int) -> int:
+        return rounded(count * scale) if estimated else count
+
+    if first is None:
+        ranked = np.zeros(0, dtype=np.int64)
+    if frequencies.size == 0:
+        return WordMatch(0, scaled(ranked.size), 0, None, False, estimated)
+    all_words = int(np.count_nonzero(holding(ranked).all(axis=0))) if ranked.size else 0
+    coverage = None
+    if first is not None:
+        weights = np.log(1 + (rows - frequencies + 0.5) / (frequencies + 0.5))
+        total = float(weights.sum())
+        if total > 0 and not math.isnan(total):
+            coverage = float(weights[holding(np.asarray([first], dtype=np.int64))[:, 0]].sum()) / total
+    weak = first is not None and not opened and (coverage is None or coverage < weak_coverage)
+    listed = scaled(ranked.size)
+    return WordMatch(scaled(all_words), listed - scaled(all_words), 0, coverage, weak, estimated)
 
 
 def best_coverage(ranked: list[int], presence: np.ndarray, top: int = 1) -> float | None:

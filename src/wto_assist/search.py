@@ -28,6 +28,7 @@ from .index.analysis import tokens
 from .index.columns import Columns
 from .index.hitlist import HitList
 from .index.pruned import PrunedHits
+from .index.sublinear import QueryPostings, SublinearHits, about, rows_holding
 from .index.segments import open_lexical
 from .corpus import ThreadStores
 from .filters import (Filters, SearchError, actor_names, date_bound, date_range, dispute_symbol,  # noqa: F401 - re-exported
@@ -43,6 +44,10 @@ CANDIDATES = 200  # depth of the dense ranking whose scores enter hybrid fusion
 # Cosine of a paragraph's best window above which it is "similar" to the query without sharing its
 # words: above every off-topic and nonsense query measured (docs/search.md).
 SIMILAR_THRESHOLD = 0.45
+# From this many rows, and a query with at least this many postings, bm25 reads only the documents a page
+# reaches and counts beyond a threshold are estimates (index/sublinear.py); below, every row is scored.
+SUBLINEAR_FROM_ROWS = 100_000
+SUBLINEAR_FROM_POSTINGS = 100_000
 # "--speaker Chair" and its variants name a role, not a delegation.
 SPEAKER_ROLES = {
     "chair": "chair", "chairman": "chair", "chairperson": "chair", "chairwoman": "chair", "vice-chair": "chair",
@@ -76,6 +81,11 @@ class ResultPage:
     words: relevance.WordMatch | None = None  # hits by how many of the user's words they hold; weak-match flag
     suggestions: dict[str, str] = field(default_factory=dict)  # unknown word -> the corpus word it may mean
     suggested_query: str | None = None  # the query with those words replaced
+    estimated: bool = False  # `total` (and the word counts) estimated from a sample of the documents: "about"
+
+    def said_total(self, unit: str = "hit") -> str:
+        """The count as a user reads it: "12 hits", "about 48,000 hits"."""
+        return ("about " if self.estimated else "") + counted(self.total, unit)
 
 
 def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray) -> np.ndarray:
@@ -133,7 +143,8 @@ class Searcher:
         self._encoder_loaded = False  # the query encoder answered once (see _encoder_available)
         self.stale_skipped = 0
         self._document_ids = self.columns.array("document_ids")
-        self._document_sizes = np.diff(self.columns.array("document_starts"))
+        self._document_starts = np.asarray(self.columns.array("document_starts"), dtype=np.int64)
+        self._document_sizes = np.diff(self._document_starts)
         self._heading_like = self.columns.hidden()  # heading-like rows, and rows of documents removed since
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
@@ -154,7 +165,7 @@ class Searcher:
         """What relevance.adjust reads, for the hit rows only (the columns, never a per-row scan)."""
         kinds = np.array(self.columns.vocabulary["speaker_kinds"])
         dates = np.asarray(self.columns.array("dates"))[hits]
-        speaking = (self.columns.mask_with("actors", parsed.speakers)[hits] if parsed.speakers
+        speaking = (self.columns.rows_with("actors", parsed.speakers, hits) if parsed.speakers
                     else np.zeros(hits.size, dtype=bool))
         return relevance.RowFacts(np.asarray(self.columns.array("procedural"))[hits], dates,
                                   kinds[np.asarray(self.columns.array("speaker_kinds"))[hits]], speaking)
@@ -295,26 +306,28 @@ class Searcher:
             scores = ranking.meeting_context(scores, self._document_ids[hits], weights.meeting, document_sizes=self._document_sizes)
             named = ranking.named_members(query)
             if named:
-                involved = self.columns.mask_with("mentions", named, self.columns.mask_with("actors", named))
-                scores = ranking.boost_involved(scores, involved[hits], weights.member)
+                scores = ranking.boost_involved(scores, self._member_rows_at(named, hits), weights.member)
         if hits.size:
             scores = relevance.adjust(scores, parsed, self._facts(hits, parsed), weights.procedural, weights.period,
                                       weights.speaker, weights.delegation)
         return scores
 
-    def _pruned(self, query: str, mask: np.ndarray | None, opened: list[int]) -> tuple[PrunedHits, np.ndarray]:
+    def _pruned(self, query: str, mask: np.ndarray | None, opened: list[int], by_row: bool = True):
         """The bm25 ranking rescoring only the documents its pages reach (index/pruned.py): the same rows,
-        order, scores and count as rescoring every hit."""
+        order, scores and count as rescoring every hit. At the scale of an archive, only those documents
+        are read at all (index/sublinear.py), and a large count is an estimate."""
         weights = self.weights
         parsed = query_parse.parse(query)
+        if self.row_count >= SUBLINEAR_FROM_ROWS:
+            postings = QueryPostings(self.lexical.term_parts(parsed.text or query), self._document_starts)
+            if postings.postings >= SUBLINEAR_FROM_POSTINGS:
+                return self._sublinear(query, parsed, postings, mask, opened, by_row)
         lexical = self.lexical.scores(parsed.text or query)
         matched = lexical > 0
         shown = matched & ~self._heading_like
         if mask is not None:
             shown &= mask
-        ceiling = relevance.max_factor(parsed, weights.procedural, weights.period, weights.speaker, weights.delegation)
-        if ranking.named_members(query):
-            ceiling *= max(1.0, 1 + weights.member)
+        ceiling = self._ceiling(query, parsed)
 
         def rescore(rows: np.ndarray) -> np.ndarray:
             return self._rescored(rows, lexical[rows], query, parsed, "bm25")
@@ -322,6 +335,34 @@ class Searcher:
         order = PrunedHits(opened, lexical, shown, rescore, ceiling, weights.meeting, self.columns.array("document_starts"),
                            self._document_ids, self._citation_ids, self.columns.citation_count, self.columns.order())
         return order, matched
+
+    def _ceiling(self, query: str, parsed) -> float:
+        """The most the ranking's adjustments can multiply a hit's score by (index/pruned.py)."""
+        weights = self.weights
+        ceiling = relevance.max_factor(parsed, weights.procedural, weights.period, weights.speaker, weights.delegation)
+        if ranking.named_members(query):
+            ceiling *= max(1.0, 1 + weights.member)
+        return ceiling
+
+    def _sublinear(self, query: str, parsed, postings: QueryPostings, mask: np.ndarray | None, opened: list[int], by_row: bool):
+        hidden = self._heading_like
+
+        def listed(rows: np.ndarray) -> np.ndarray:
+            keep = ~hidden[rows]
+            return keep & mask[rows] if mask is not None else keep
+
+        eligible = None
+        if mask is not None:  # documents holding a row that passes the filters
+            starts = self._document_starts
+            eligible = np.logical_or.reduceat(mask, np.minimum(starts[:-1], max(mask.size - 1, 0))) & (starts[1:] > starts[:-1])
+
+        def rescore(rows: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+            return self._rescored(rows, bm25, query, parsed, "bm25")
+
+        order = SublinearHits(opened, postings, listed, eligible, mask if by_row else None, rescore, self._ceiling(query, parsed), self.weights.meeting,
+                              self._document_starts, self._document_ids, self._citation_ids, self.columns.citation_count,
+                              self.columns.order())
+        return order, _RowMatches(order)
 
     def ranked_rows(self, query: str, mode: str | None = None, filters: Filters | None = None) -> HitList:
         """Index rows in the order run() pages through them (evaluation reads this), sorted as far as read."""
@@ -338,7 +379,9 @@ class Searcher:
         mask = self.mask(filters or Filters(), notices)
         opened, rest = self._cited_rows(query, notices)
         if rest.strip() and mode == "bm25" and self.weights.meeting >= 0:
-            order, matched = self._pruned(rest, mask, opened)
+            filters = filters or Filters()
+            by_row = bool(filters.speaker or filters.member or filters.provision or filters.dispute)  # the others keep whole documents
+            order, matched = self._pruned(rest, mask, opened, by_row)
             return order, matched, set(opened)
         if rest.strip():
             hits, scores, matched = self.scores(rest, mode, mask)
@@ -391,10 +434,11 @@ class Searcher:
         notices += self._coverage_notices(filters) + self._staleness_notices()
         pages = max(1, -(-len(order) // size))
         if page > pages:
-            raise SearchError(f"page {page} is past the last page of results ({pages}; {counted(len(order), 'hit')})")
+            raise SearchError(f"page {page} is past the last page of results ({pages}; "
+                              f"{'about ' if getattr(order, 'estimated', False) else ''}{counted(len(order), 'hit')})")
         start = (page - 1) * size
         records = self._records(order.from_position(start), order, matched, opened, start + 1, size)
-        result = ResultPage(len(order), records, page, pages, notices)
+        result = ResultPage(len(order), records, page, pages, notices, estimated=getattr(order, "estimated", False))
         self._explain(query, order, opened, matched, result)
         return result
 
@@ -441,10 +485,10 @@ class Searcher:
         for found in reversed(find_citations(query)):
             rest = rest[: found.start] + " " + rest[found.end :]
         parsed = query_parse.parse(rest)
-        presence = relevance.concept_presence(self.lexical, parsed, self.row_count, lambda name: self.columns.mask_with(
-            "mentions", [name], self.columns.mask_with("actors", [name])))
-        # `matched` is the ranking's own lexical match (the query's words): not scored a second time.
-        result.words = relevance.word_match(_one_per_citation(order, opened, self._citation_ids), presence, opened, matched)
+        if isinstance(order, SublinearHits):
+            result.words = self._counted_words(order, parsed, opened)
+        else:
+            self._words(order, parsed, opened, matched, result)
         if result.words.weak:
             result.notices.append("no paragraph clearly answers this; closest matches:")
         if parsed.period and result.total:
@@ -460,6 +504,45 @@ class Searcher:
                 result.notices.append("no paragraph uses " + ", ".join(f"\"{w}\"" for w in fixes)
                                       + f": did you mean {' '.join(fixes.values())}?")
 
+    def _member_rows(self, name: str) -> np.ndarray:
+        """Rows where a Member speaks or is named."""
+        return self.columns.mask_with("mentions", [name], self.columns.mask_with("actors", [name]))
+
+    def _member_rows_at(self, names, rows: np.ndarray) -> np.ndarray:
+        """Per row of `rows`, whether one of the Members speaks or is named there."""
+        return self.columns.rows_with("mentions", names, rows) | self.columns.rows_with("actors", names, rows)
+
+    def _words(self, order, parsed, opened: set[int], matched: np.ndarray, result: ResultPage) -> None:
+        """The counts by the user's words over every hit."""
+        presence = relevance.concept_presence(self.lexical, parsed, self.row_count, self._member_rows)
+        # `matched` is the ranking's own lexical match (the query's words): not scored a second time.
+        result.words = relevance.word_match(_one_per_citation(order, opened, self._citation_ids), presence, opened, matched)
+
+    def _counted_words(self, order: SublinearHits, parsed, opened: set[int]) -> relevance.WordMatch:
+        """The counts by the user's words over the hits the count read (all, or a sample: then estimates),
+        each concept looked up in its own postings at those rows instead of a mask of every row."""
+        concepts = parsed.concepts
+        parts = [self.lexical.analysed_parts(concept.term) for concept in concepts]
+        member_of = {number: actor.name for number, concept in enumerate(concepts) if (actor := members.lookup(concept.label)) is not None}
+
+        def holding(rows: np.ndarray) -> np.ndarray:
+            held = np.zeros((len(concepts), rows.size), dtype=bool)
+            for number, own in enumerate(parts):
+                held[number] = rows_holding(own, rows, self._document_starts, self._document_ids)
+                if number in member_of:
+                    held[number] |= self._member_rows_at([member_of[number]], rows)
+            return held
+
+        frequencies = np.asarray([int(np.count_nonzero(self.lexical.term_rows(concept.term) | self._member_rows(member_of[number])))
+                                  if number in member_of else sum(int(part.rows.size) for part in parts[number])
+                                  for number, concept in enumerate(concepts)], dtype=np.float64)
+        first = next((row for row in order if row not in opened), None)
+        ranked, scale = order.counted_hits()
+        if first is not None and scale == 1.0:  # the first hit stands for its citation, as word_match counts it
+            citations = np.asarray(self._citation_ids[ranked])
+            ranked = np.r_[first, ranked[citations != self._citation_ids[first]]].astype(np.int64)
+        return relevance.counted_word_match(first, ranked, scale, holding, frequencies, self.row_count, opened, about)
+
     def search(self, query: str, mode: str | None = None, k: int = 10, filters: Filters | None = None) -> list[dict]:
         """The first k hits (drafting and precedent use this; the CLI and the web app use run())."""
         return self.run(query, mode, filters, 1, k).records
@@ -473,6 +556,16 @@ class Searcher:
         if self._owns_stores:
             self._stores.close()
         self._hold.close()
+
+
+class _RowMatches:
+    """`matched[row]` where no mask of every row was made (index/sublinear.py): the row's own postings say."""
+
+    def __init__(self, order: SublinearHits):
+        self._order = order
+
+    def __getitem__(self, row: int) -> bool:
+        return self._order.matches(int(row))
 
 
 def fuse(bm25: np.ndarray, dense: np.ndarray, hits: np.ndarray, weight: float = HYBRID_DENSE_WEIGHT) -> np.ndarray:

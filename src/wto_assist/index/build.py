@@ -48,8 +48,9 @@ from .procedural import is_procedural
 # 2: light stemming, speaker kinds and heading-like rows; 3: precomputed columns (one branch) and Snowball
 # stemming, k1 0.75, procedural lines, numbered groups as one term (another); 4: both together;
 # 5: a date per row (a dispute summary's paragraphs carry their events' dates); 6: incremental segments
-# (index/segments.py: paragraph lengths, the store's read time and restriction overrides in the manifest).
-FORMAT_VERSION = 6
+# (index/segments.py: paragraph lengths, the store's read time and restriction overrides in the manifest);
+# 7: per term, its best weight in each block of rows (bm25/maxima.*: queries at archive scale skip documents).
+FORMAT_VERSION = 7
 
 
 class IndexMissing(UnavailableError):
@@ -222,6 +223,7 @@ def _build(store: Store, index_dir: Path, model: str | None, with_dense: bool, o
         segments.write_word_forms((row["text"] for row in rows), building / "spelling.json")
         clock = time.perf_counter()
         lexical.build((lexical_text(row) for row in rows), building / "bm25", len(rows))
+        lexical.write_block_maxima(building / "bm25")
         report.seconds["bm25"] = time.perf_counter() - clock
 
         model_name = None

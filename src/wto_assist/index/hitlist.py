@@ -12,6 +12,19 @@ from collections.abc import Iterator
 import numpy as np
 
 
+def _fresh_citations(held: np.ndarray, opened: np.ndarray, citation_count: int) -> int:
+    """How many distinct citations `held` names besides `opened`'s: marked in an array of every citation,
+    or, for a few hits in a large corpus (a page's documents at the scale of an archive), sorted."""
+    if held.size * 16 < citation_count:
+        distinct = np.unique(held)
+        return int(distinct.size - np.count_nonzero(np.isin(distinct, opened)))
+    seen = np.zeros(citation_count, dtype=bool)
+    seen[opened] = True
+    fresh = np.zeros(citation_count, dtype=bool)
+    fresh[held] = True
+    return int(np.count_nonzero(fresh & ~seen))
+
+
 class HitList:
     """Rows best first (score descending, then row number or `order`, as a stable sort would give), one per citation;
     rows `opened` by a citation in the query come first."""
@@ -23,12 +36,9 @@ class HitList:
         self._rows = np.asarray(rows, dtype=np.int64)
         self._scores = np.asarray(scores, dtype=np.float64)
         self._citation_ids = citation_ids
-        seen = np.zeros(citation_count, dtype=bool)
         opened_citations = np.asarray([citation_ids[row] for row in self.opened], dtype=np.int64)
-        seen[opened_citations] = True
-        fresh = np.zeros(citation_count, dtype=bool)
-        fresh[np.asarray(citation_ids[self._rows]) if self._rows.size else np.zeros(0, dtype=np.int64)] = True
-        self._total = len(self.opened) + int(np.count_nonzero(fresh & ~seen))
+        self._total = len(self.opened) + _fresh_citations(np.asarray(citation_ids[self._rows]) if self._rows.size else np.zeros(0, dtype=np.int64),
+                                                          opened_citations, citation_count)
         self._ordered: list[int] = list(self.opened)
         self._seen = set(opened_citations.tolist())
         self._depth = 0  # how many of the best hits have been sorted and grouped so far

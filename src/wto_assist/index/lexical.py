@@ -6,6 +6,7 @@ import json
 import math
 import os
 from collections import deque
+from dataclasses import dataclass
 from itertools import islice
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -71,6 +72,24 @@ def build(texts: Iterable[str], folder: Path, count: int) -> None:
     (folder / "lengths.json").write_text(json.dumps({"rows": len(ids), "tokens": sum(map(len, ids))}), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class TermPart:
+    """One query token's postings in one segment, as `scores()` adds them: rows ascending, stored weights,
+    the factor the segment multiplies them by (None: none), and per block of BLOCK_ROWS rows holding the
+    term its best stored weight (None: not stored, index/sublinear.py computes it from the rows)."""
+
+    rows: np.ndarray
+    weights: np.ndarray
+    factor: np.float32 | None = None
+    blocks: np.ndarray | None = None
+    maxima: np.ndarray | None = None
+
+    def values(self, positions: np.ndarray) -> np.ndarray:
+        """The scores added at these positions of the postings, computed as scores() computes them."""
+        stored = np.asarray(self.weights[positions])
+        return stored * self.factor if self.factor is not None else stored
+
+
 def idf(df: int, rows: int) -> float:
     """BM25's inverse document frequency as bm25s computes it ("lucene": never negative)."""
     return math.log(1 + (rows - df + 0.5) / (df + 0.5))
@@ -90,6 +109,9 @@ class LexicalIndex:
         self._data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
         self._rows = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
         self._offsets = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
+        held = (folder / "maxima.json").exists() and json.loads((folder / "maxima.json").read_text(encoding="utf-8")) == {"block_rows": BLOCK_ROWS}
+        # written by every build of format 7; another block size is not read (computed per query instead)
+        self._maxima = tuple(np.load(folder / name, mmap_mode="r") for name in MAXIMA_FILES) if held else None
         self.folder = folder
 
     def average_length(self) -> float:
@@ -121,6 +143,23 @@ class LexicalIndex:
             result[self._rows[start:end]] += self._data[start:end]  # a term's postings name each row once
         return result
 
+    def term_parts(self, query: str) -> list[TermPart]:
+        """The postings scores() adds, one part per query token in the vocabulary, in the same order."""
+        return [self.part(term) for term in (self.vocabulary.get(token) for token in tokens(query)) if term is not None]
+
+    def part(self, term: int, factor: np.float32 | None = None) -> TermPart:
+        start, end = int(self._offsets[term]), int(self._offsets[term + 1])
+        blocks = maxima = None
+        if self._maxima is not None:
+            offsets, held, best = self._maxima
+            blocks, maxima = held[int(offsets[term]) : int(offsets[term + 1])], best[int(offsets[term]) : int(offsets[term + 1])]
+        return TermPart(self._rows[start:end], self._data[start:end], factor, blocks, maxima)
+
+    def analysed_parts(self, term: str) -> list[TermPart]:
+        """The postings of one analysed term (a concept of the query), for which rows hold it."""
+        index = self.vocabulary.get(term)
+        return [] if index is None else [self.part(index)]
+
     def term_rows(self, term: str) -> np.ndarray:
         """True for every indexed paragraph containing the (analysed) term."""
         result = np.zeros(self.row_count, dtype=bool)
@@ -128,3 +167,47 @@ class LexicalIndex:
         if index is not None:
             result[self._rows[int(self._offsets[index]) : int(self._offsets[index + 1])]] = True
         return result
+
+
+# --- per block of rows, the best weight of each term (what lets a query skip documents: index/sublinear.py) ---
+
+MAXIMA_FILES = ("maxima.offsets.npy", "maxima.blocks.npy", "maxima.weights.npy")
+BLOCK_ROWS = 8  # rows per block: a document's bound is its best block's (a bound per document was too loose for long queries)
+MAXIMA_CHUNK = 8_000_000  # postings per pass: bounds the build's extra memory at the scale of an archive
+
+
+def block_maxima(rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(blocks, best weight in each) of one posting list (rows ascending)."""
+    if rows.size == 0:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    blocks = np.asarray(rows) // BLOCK_ROWS
+    first = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
+    return blocks[first].astype(np.int32), np.maximum.reduceat(np.asarray(weights, dtype=np.float32), first)
+
+
+def write_block_maxima(folder: Path) -> None:
+    """Per term, the blocks of BLOCK_ROWS rows holding it and the term's best weight in each: a query bounds
+    a document's best score from these without reading its postings. Chunks of whole terms keep the
+    memory down at the scale of an archive."""
+    data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
+    rows = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
+    offsets = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
+    terms = offsets.size - 1
+    counts, blocks, weights = np.zeros(terms, dtype=np.int64), [], []
+    term = 0
+    while term < terms:
+        last = min(max(term + 1, int(np.searchsorted(offsets, offsets[term] + MAXIMA_CHUNK, side="right")) - 1), terms)
+        begin, end = int(offsets[term]), int(offsets[last])
+        block = np.asarray(rows[begin:end]) // BLOCK_ROWS
+        term_of = np.repeat(np.arange(term, last), np.diff(np.asarray(offsets[term : last + 1])))
+        if block.size:
+            first = np.flatnonzero(np.r_[True, (block[1:] != block[:-1]) | (term_of[1:] != term_of[:-1])])
+            blocks.append(block[first].astype(np.int32))
+            weights.append(np.maximum.reduceat(np.asarray(data[begin:end], dtype=np.float32), first))
+            counts[term:last] = np.bincount(term_of[first] - term, minlength=last - term)
+        term = last
+    arrays = (np.r_[0, np.cumsum(counts)].astype(np.int64), np.concatenate(blocks) if blocks else np.zeros(0, np.int32),
+              np.concatenate(weights) if weights else np.zeros(0, np.float32))
+    for name, array in zip(MAXIMA_FILES, arrays):
+        np.save(folder / name, array)
+    (folder / "maxima.json").write_text(json.dumps({"block_rows": BLOCK_ROWS}), encoding="utf-8")

@@ -43,17 +43,20 @@ class PrunedHits:
 
     def __init__(self, opened: list[int], lexical: np.ndarray, shown: np.ndarray, rescore: Callable[[np.ndarray], np.ndarray],
                  ceiling: float, meeting_weight: float, document_starts: np.ndarray, document_ids: np.ndarray,
-                 citation_ids: np.ndarray, citation_count: int, order: np.ndarray | None = None):
+                 citation_ids: np.ndarray, citation_count: int, order: np.ndarray | None = None, counted: bool = True):
         self.opened = list(opened)
         self._lexical, self._shown, self._rescore = lexical, shown, rescore
         self._starts = np.asarray(document_starts, dtype=np.int64)
         self._citation_ids, self._citation_count, self._order = citation_ids, citation_count, order
         self._rows = np.flatnonzero(shown)
-        seen = np.zeros(citation_count, dtype=bool)
-        seen[np.asarray([citation_ids[row] for row in self.opened], dtype=np.int64)] = True
-        fresh = np.zeros(citation_count, dtype=bool)
-        fresh[np.asarray(citation_ids[self._rows])] = True
-        self._total = len(self.opened) + int(np.count_nonzero(fresh & ~seen))
+        if counted:
+            seen = np.zeros(citation_count, dtype=bool)
+            seen[np.asarray([citation_ids[row] for row in self.opened], dtype=np.int64)] = True
+            fresh = np.zeros(citation_count, dtype=bool)
+            fresh[np.asarray(citation_ids[self._rows])] = True
+            self._total = len(self.opened) + int(np.count_nonzero(fresh & ~seen))
+        else:  # the caller counts (index/sublinear.py): the hit rows only cap how far the ranking reads
+            self._total = len(self.opened) + int(self._rows.size)
         self._bounds = self._document_bounds(ceiling, meeting_weight)
         live = int(np.count_nonzero(self._bounds > -np.inf))
         self._by_bound = np.argsort(-self._bounds, kind="stable")[:live]

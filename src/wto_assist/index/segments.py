@@ -38,7 +38,7 @@ import numpy as np
 from ..store import Store
 from . import columns
 from .analysis import tokens
-from .lexical import B, K1, LexicalIndex, idf
+from .lexical import B, K1, LexicalIndex, TermPart, idf
 
 MERGE_SHARE = 0.05  # a delta beyond this share of the base's rows is merged by a full build
 MERGE_MIN_ROWS = 2_000  # ... but a small corpus keeps a delta of a few documents
@@ -193,6 +193,29 @@ class SegmentedLexical:
                 start, end = int(self._offsets[delta_term]), int(self._offsets[delta_term + 1])
                 result[self.base.row_count + self._rows[start:end]] += self._weights[start:end] * np.float32(weight)
         return result
+
+    def term_parts(self, query: str) -> list[TermPart]:
+        """The postings scores() adds, token by token (base, then delta), scaled as it scales them."""
+        parts = []
+        for token in tokens(query):
+            term = self._term(token)
+            if term is None:
+                continue
+            base_term, delta_term, weight = term
+            if base_term is not None:
+                base_idf = np.float32(idf(self.base.document_frequency(base_term), self.base.row_count))
+                parts.append(self.base.part(base_term, np.float32(weight / base_idf)))
+            if delta_term is not None:
+                parts.append(self._delta_part(delta_term, np.float32(weight)))
+        return parts
+
+    def _delta_part(self, term: int, factor: np.float32 | None = None) -> TermPart:
+        start, end = int(self._offsets[term]), int(self._offsets[term + 1])
+        return TermPart(self.base.row_count + np.asarray(self._rows[start:end], dtype=np.int64), self._weights[start:end], factor)
+
+    def analysed_parts(self, term: str) -> list[TermPart]:
+        delta_term = self._delta_vocabulary.get(term)
+        return self.base.analysed_parts(term) + ([self._delta_part(delta_term)] if delta_term is not None else [])
 
     def term_rows(self, term: str) -> np.ndarray:
         result = np.zeros(self.row_count, dtype=bool)

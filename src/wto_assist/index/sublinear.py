@@ -1,0 +1,423 @@
+"""The first pages of a BM25 ranking at the scale of an archive, without reading every posting.
+
+index/pruned.py rescores only the documents a page can reach, but it still scores every row lexically
+first: a pass over all the query's postings and all rows, linear in the archive. Here a document is
+bounded before any of its postings are read, from the index's best weight of each term in each
+block of rows (lexical.write_block_maxima):
+
+    loose bound = ceiling x (1 + meeting weight) x the best, over the document's blocks of BLOCK_ROWS rows,
+                  of the sum of the query's terms' best weights in the block
+
+(a row's BM25 is the sum of its terms' weights, none above the term's best in the row's block, and
+the meeting bonus is at most the meeting weight times the document's best BM25). Documents are read
+best loose bound first: reading one (its rows' BM25 from the postings, found by binary search) gives the
+exact bound PrunedHits uses, and read documents are rescored best exact bound first. A ranked row is
+final once its score is above the bound of every document not rescored (exact where read, loose
+otherwise): order and scores are those of rescoring every hit.
+
+The count: exact over the eligible documents (a term of the query, a row passing the filters) when they
+hold at most EXACT_ROWS rows; beyond, counted on every k-th eligible document and scaled, and said to be
+an estimate ("about 48,000 hits"; issue 24 allows estimates beyond a threshold).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from .hitlist import HitList
+from .lexical import BLOCK_ROWS, TermPart, block_maxima
+from .pruned import FIRST_DOCUMENTS, ROUNDING, PrunedHits, _rows_of
+
+FIRST_READ = 256  # documents read (lexically scored) before the first rescoring; four times as many at each deepening
+EXACT_ROWS = 60_000  # eligible rows counted exactly; beyond, a sample of about SAMPLE_ROWS rows is counted
+SAMPLE_ROWS = 30_000
+# A row's float32 BM25 rounds at each term it adds (2**-24 relative each); the loose bounds sum in float64.
+LOOSE_ROUNDING = 1e-5
+MIN_SAMPLED_HITS = 500
+FULL_SHARE = 0.2  # reading more than this share of all rows: every posting is added at once (measured at 100x)  # fewer hits than this in a sample: sample four times as many documents (at last all)
+
+
+def _positions(begin: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Every position of the ranges [begin, end), ranges in order."""
+    lengths = end - begin
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths - begin, lengths)
+
+
+def about(value: float) -> int:
+    """An estimated count as it is said: two significant figures ("about 48,000")."""
+    if value < 100:
+        return int(round(value))
+    digits = int(math.floor(math.log10(value))) - 1
+    return int(round(value, -digits))
+
+
+class QueryPostings:
+    """A query's BM25 read from its posting lists (lexical.TermPart, in the order scores() adds them), one
+    document at a time: the same float32 sums as scoring every row."""
+
+    def __init__(self, parts: list[TermPart], document_starts: np.ndarray):
+        self.parts = parts
+        self._starts = np.asarray(document_starts, dtype=np.int64)
+        self.postings = sum(int(part.rows.size) for part in parts)
+        self._all: np.ndarray | None = None
+
+    def loose_bounds(self, listed_blocks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Per document, bounds on its rows' BM25: (over the blocks holding a row that may be listed, over all
+        its blocks), each the best block's sum of the query's terms' best weights there (0: none)."""
+        starts = self._starts
+        rows = int(starts[-1])
+        blocks = np.zeros(-(-rows // BLOCK_ROWS) + 1, dtype=np.float64)
+        for part in self.parts:
+            held, best = part.blocks, part.maxima
+            if held is None:  # a small delta segment: computed from its postings
+                held, best = block_maxima(part.rows, part.weights)
+            best = np.asarray(best, dtype=np.float32)
+            blocks[np.asarray(held, dtype=np.int64)] += best * part.factor if part.factor is not None else best
+        blocks *= 1 + LOOSE_ROUNDING
+        anywhere = self._per_document(blocks)
+        if listed_blocks is None:
+            return anywhere, anywhere
+        return self._per_document(np.where(np.r_[listed_blocks, False][: blocks.size], blocks, 0.0)), anywhere
+
+    def _per_document(self, blocks: np.ndarray) -> np.ndarray:
+        """Each document's best block (a block may hold the end of one document and the start of the next:
+        each document takes its last block too)."""
+        starts = self._starts
+        if starts.size < 2 or starts[-1] == 0:
+            return np.zeros(starts.size - 1)
+        first, last = starts[:-1] // BLOCK_ROWS, np.maximum(starts[1:] - 1, 0) // BLOCK_ROWS
+        bounds = np.maximum(np.maximum.reduceat(blocks, np.minimum(first, blocks.size - 1)), blocks[last])
+        bounds[starts[1:] == starts[:-1]] = 0
+        return bounds
+
+    def read(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows of these documents holding a term of the query, ascending; their BM25, float32)."""
+        documents = np.sort(np.asarray(documents, dtype=np.int64))
+        low, high = self._starts[documents], self._starts[documents + 1]
+        sizes = high - low
+        if int(sizes.sum()) > FULL_SHARE * self._starts[-1]:  # most documents: every posting added at once is cheaper
+            chosen = np.zeros(self._starts.size - 1, dtype=bool)
+            chosen[documents] = True
+            scores = self.every_row()
+            rows = np.flatnonzero(np.repeat(chosen, np.diff(self._starts)) & (scores > 0))
+            return rows, scores[rows]
+        every = _rows_of(self._starts, documents)
+        scores = np.zeros(every.size, dtype=np.float32)
+        shift = low - (np.cumsum(sizes) - sizes)  # a row's position among `every` is the row minus its document's shift
+        for part in self.parts:
+            begin, end = _find(part.rows, low), _find(part.rows, high)
+            positions = _positions(begin, end)
+            if positions.size:
+                scores[np.asarray(part.rows[positions]) - np.repeat(shift, end - begin)] += part.values(positions)
+        held = scores > 0
+        return every[held], scores[held]
+
+    def every_row(self) -> np.ndarray:
+        """Every row's BM25 (LexicalIndex.scores' sums), computed once."""
+        if self._all is None:
+            self._all = np.zeros(int(self._starts[-1]), dtype=np.float32)
+            for part in self.parts:
+                self._all[np.asarray(part.rows)] += part.values(slice(None))
+        return self._all
+
+    def holds(self, row: int) -> bool:
+        """Whether the row holds a term of the query."""
+        return any(_holds(part, np.asarray([row]))[0] for part in self.parts)
+
+
+def _find(postings: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """np.searchsorted with the keys in the postings' own type: with another, numpy converts (copies) the
+    whole posting list first, which cost more than the rest of a query at the scale of an archive."""
+    return np.searchsorted(postings, np.asarray(rows).astype(postings.dtype, copy=False))
+
+
+def _holds(part: TermPart, rows: np.ndarray) -> np.ndarray:
+    """Per row, whether the part's postings name it."""
+    at = _find(part.rows, rows)
+    inside = at < part.rows.size
+    found = np.zeros(rows.size, dtype=bool)
+    found[inside] = np.asarray(part.rows[at[inside]]) == rows[inside]
+    return found
+
+
+def rows_holding(parts: list[TermPart], rows: np.ndarray, document_starts: np.ndarray, document_ids: np.ndarray) -> np.ndarray:
+    """Per row, whether any of the parts (one analysed term, base and delta) names it: the postings inside
+    the rows' documents are gathered once (a binary search per document, not per row of a large sample)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    found = np.zeros(rows.size, dtype=bool)
+    if rows.size == 0:
+        return found
+    order = np.argsort(rows, kind="stable")
+    ascending = rows[order]
+    owners = np.asarray(document_ids[ascending], dtype=np.int64)
+    documents = owners[np.r_[True, owners[1:] != owners[:-1]]]
+    low, high = document_starts[documents], document_starts[documents + 1]
+    held = np.zeros(rows.size, dtype=bool)
+    for part in parts:
+        inside = np.asarray(part.rows[_positions(_find(part.rows, low), _find(part.rows, high))])
+        if inside.size:
+            at = np.minimum(np.searchsorted(inside, ascending.astype(inside.dtype)), inside.size - 1)
+            held |= inside[at] == ascending
+    found[order] = held
+    return found
+
+
+class SublinearHits:
+    """HitList's interface (rows best first, one per citation, opened rows first) over a query's postings,
+    reading and rescoring only the documents a page can reach; `len()` is exact or an estimate (`estimated`).
+
+    `listed(rows)` says which hit rows may be listed (not hidden, passing the filters); `eligible` marks the
+    documents holding such a row (None: every document), `listed_rows` the rows a filter keeps (None: no
+    filter); `rescore(rows, bm25)` gives the final scores of every hit of whole documents, rows ascending."""
+
+    def __init__(self, opened: list[int], postings: QueryPostings, listed: Callable[[np.ndarray], np.ndarray],
+                 eligible: np.ndarray | None, listed_rows: np.ndarray | None, rescore: Callable[[np.ndarray, np.ndarray], np.ndarray], ceiling: float,
+                 meeting_weight: float, document_starts: np.ndarray, document_ids: np.ndarray, citation_ids: np.ndarray,
+                 citation_count: int, order: np.ndarray | None = None):
+        self.opened = list(opened)
+        self._postings, self._listed, self._rescore = postings, listed, rescore
+        self._starts = np.asarray(document_starts, dtype=np.int64)
+        self._document_ids, self._citation_ids, self._citation_count, self._order = document_ids, citation_ids, citation_count, order
+        self._ceiling, self._meeting = ceiling, meeting_weight
+        listed_blocks = None
+        if listed_rows is not None:  # a filter on rows (a speaker): blocks without a listed row bound no listed hit
+            listed_blocks = np.logical_or.reduceat(listed_rows, np.arange(0, listed_rows.size, BLOCK_ROWS)) if listed_rows.size else np.zeros(0, dtype=bool)
+        best_listed, anywhere = postings.loose_bounds(listed_blocks)
+        loose = ceiling * (best_listed + meeting_weight * anywhere)
+        loose += np.abs(loose) * ROUNDING
+        candidate = best_listed > 0
+        if eligible is not None:
+            candidate &= eligible
+        loose[~candidate] = -np.inf
+        self._loose = loose
+        self._candidates = np.flatnonzero(candidate)
+        self._by_loose = self._candidates[np.argsort(-loose[self._candidates], kind="stable")]
+        documents = self._starts.size - 1
+        self._exact_bound = np.full(documents, np.nan)  # documents read: their exact bound (-inf: nothing to list)
+        self._next_unread = 0  # position in _by_loose of the first document perhaps not read
+        self._rows, self._scores, self._row_documents = [], [], []  # what reading gave, batch by batch
+        self._joined = None  # the same, joined
+        self._taken = np.zeros(0, dtype=np.int64)
+        self._rescored_documents = np.zeros(self._starts.size - 1, dtype=bool)
+        self._final_rows, self._final_scores = [], []  # listed rows of rescored documents, and their final scores
+        self._forced = np.unique(np.asarray(document_ids)[np.asarray(self.opened, dtype=np.int64)]) if self.opened else np.zeros(0, dtype=np.int64)
+        self._read(self._forced)
+        self._inner: HitList | None = None
+        self._whole: PrunedHits | None = None  # the ranking once most documents must be read (_go_whole)
+        self._beyond_read = np.inf
+        self._exact = len(self.opened)
+        self._count: tuple[int, bool, np.ndarray, float] | None = None
+
+    # --- reading and rescoring documents ---------------------------------------------------------
+
+    def _read(self, documents: np.ndarray) -> None:
+        """Score these documents' rows lexically and set their exact bounds."""
+        documents = documents[np.isnan(self._exact_bound[documents])]
+        if documents.size == 0:
+            return
+        rows, scores = self._postings.read(documents)
+        documents = np.sort(documents)
+        self._exact_bound[documents] = -np.inf
+        if rows.size:
+            owner = np.asarray(self._document_ids[rows], dtype=np.int64)
+            first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+            listed = self._listed(rows)
+            anywhere = np.maximum.reduceat(scores, first).astype(np.float64)
+            best_listed = np.maximum.reduceat(np.where(listed, scores, 0), first).astype(np.float64)
+            bounds = self._ceiling * (best_listed + self._meeting * anywhere)
+            bounds += np.abs(bounds) * ROUNDING
+            bounds[best_listed <= 0] = -np.inf
+            self._exact_bound[owner[first]] = bounds
+            self._rows.append(rows)
+            self._scores.append(scores)
+            self._row_documents.append(owner)
+            self._joined = None
+
+    def _read_more(self, documents: int) -> None:
+        """Read the next documents in loose-bound order until `documents` have been read in that order (all of
+        them once that is most of the rows: reading them all at once costs little more)."""
+        end = min(documents, self._by_loose.size)
+        if end < self._by_loose.size and self._starts[self._by_loose[:end] + 1].sum() - self._starts[self._by_loose[:end]].sum() > FULL_SHARE * self._starts[-1]:
+            self._go_whole()
+            return
+        if end > self._next_unread:
+            self._read(self._by_loose[self._next_unread : end])
+            self._next_unread = end
+
+    def _unread_bound(self) -> float:
+        while self._next_unread < self._by_loose.size and not np.isnan(self._exact_bound[self._by_loose[self._next_unread]]):
+            self._next_unread += 1  # read already (a document of an opened row)
+        return float(self._loose[self._by_loose[self._next_unread]]) if self._next_unread < self._by_loose.size else -np.inf
+
+    def _take(self, documents: int) -> None:
+        """Rescore the read documents of the `documents` best exact bounds (and those of opened rows); a
+        document is rescored once (its rows' final scores depend on its own rows only)."""
+        read = np.flatnonzero(np.isfinite(self._exact_bound))
+        best = read[np.argsort(-self._exact_bound[read], kind="stable")]
+        chosen = np.union1d(best[:documents], self._forced)
+        fresh = chosen[~self._rescored_documents[chosen]]
+        if fresh.size or self._inner is None:
+            if self._joined is None:
+                self._joined = tuple(np.concatenate(batches) if batches else np.zeros(0, dtype=dtype) for batches, dtype
+                                     in ((self._rows, np.int64), (self._scores, np.float32), (self._row_documents, np.int64)))
+            rows, scores, owners = self._joined
+            picked = np.zeros(self._starts.size - 1, dtype=bool)
+            picked[fresh] = True
+            keep = picked[owners]
+            rows, scores = rows[keep], scores[keep]
+            ascending = np.argsort(rows, kind="stable")
+            rows, scores = rows[ascending], scores[ascending]
+            final = np.asarray(self._rescore(rows, scores), dtype=np.float64)
+            listed = self._listed(rows)
+            self._final_rows.append(rows[listed])
+            self._final_scores.append(final[listed])
+            self._rescored_documents[fresh] = True
+            every_row, every_score = np.concatenate(self._final_rows), np.concatenate(self._final_scores)
+            ascending = np.argsort(every_row, kind="stable")
+            self._inner = HitList(self.opened, every_row[ascending], every_score[ascending], self._citation_ids,
+                                  self._citation_count, self._order)
+        self._taken = best[self._rescored_documents[best]]
+        waiting = best[~self._rescored_documents[best]]  # read, not rescored: best exact bound first
+        self._beyond_read = float(self._exact_bound[waiting[0]]) if waiting.size else -np.inf
+        self._exact = len(self.opened)
+
+    def _extend(self, wanted: int) -> None:
+        """Make the first `wanted` positions final (fewer when there are fewer hits)."""
+        while self._exact < wanted and self._whole is None:
+            if self._inner is None:
+                self._read_more(FIRST_READ)
+                if self._whole is not None:
+                    return
+                self._take(FIRST_DOCUMENTS)
+            unread = self._unread_bound()
+            beyond = max(self._beyond_read, unread)
+            ordered = self._inner[:wanted]
+            while self._exact < len(ordered) and (beyond == -np.inf or self._inner.score(ordered[self._exact]) > beyond):
+                self._exact += 1
+            if self._exact >= wanted or beyond == -np.inf:
+                return
+            # The next row is held back by an unread document (read more) or by a read one not rescored (take more).
+            next_score = self._inner.score(ordered[self._exact]) if self._exact < len(ordered) else -np.inf
+            if unread >= next_score and (unread > -np.inf) and (unread >= self._beyond_read or next_score > self._beyond_read):
+                # The wanted-th score so far can only rise: no document bounded below it is ever needed, so read
+                # every one above it at once (they are a prefix of the loose order); without one yet, four times as many.
+                floor = self._inner.score(ordered[wanted - 1]) if len(ordered) >= wanted else -np.inf
+                needed = int(np.searchsorted(-self._loose[self._by_loose], -floor, side="right")) if floor > -np.inf else 0
+                self._read_more(max(needed, self._next_unread + 1) if needed else 4 * max(self._next_unread, 1))
+                if self._whole is not None:
+                    return
+                self._take(max(self._taken.size, FIRST_DOCUMENTS))
+            else:
+                self._take(4 * max(self._taken.size, 1))
+
+    def _go_whole(self) -> None:
+        """Most documents must be read: rank as index/pruned.py does, from every row's BM25 (one pass over the
+        postings and the rows costs less than reading documents one by one); the count stays this class's."""
+        lexical = self._postings.every_row()
+        shown = (lexical > 0) & self._listed(np.arange(lexical.size))
+        self._whole = PrunedHits(self.opened, lexical, shown, lambda rows: self._rescore(rows, lexical[rows]), self._ceiling,
+                                 self._meeting, self._starts, self._document_ids, self._citation_ids, self._citation_count,
+                                 self._order, counted=False)
+
+    @property
+    def rescored_documents(self) -> int:
+        """How many documents have been rescored so far (besides those of opened rows)."""
+        return self._whole.rescored_documents if self._whole is not None else int(self._taken.size)
+
+    @property
+    def read_documents(self) -> int:
+        return int(np.count_nonzero(~np.isnan(self._exact_bound)))
+
+    def score(self, row: int) -> float:
+        if self._inner is None:
+            self._extend(1)
+        if self._whole is not None:
+            return self._whole.score(row)
+        return self._inner.score(row) if self._inner is not None else float("-inf")
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            self._extend(np.iinfo(np.int64).max if index.stop is None or index.stop < 0 else index.stop)
+        else:
+            self._extend(index + 1 if index >= 0 else np.iinfo(np.int64).max)
+        if self._whole is not None:
+            return self._whole[index]
+        return self._final()[index]
+
+    def _final(self) -> list[int]:
+        return self._inner[: self._exact] if self._inner is not None else self.opened[: self._exact]
+
+    def from_position(self, start: int) -> Iterator[int]:
+        position = start
+        while True:
+            if self._whole is None and position >= self._exact:  # a few rows ahead: a page skipping stale rows reads on
+                self._extend(position + 16)
+            if self._whole is not None:
+                yield from self._whole.from_position(position)
+                return
+            if position >= self._exact:
+                return
+            yield self._inner[position] if self._inner is not None else self.opened[position]
+            position += 1
+
+    def __iter__(self) -> Iterator[int]:
+        return self.from_position(0)
+
+    # --- counting ---------------------------------------------------------------------------
+
+    def _counted(self) -> tuple[int, bool, np.ndarray, float]:
+        """(count, estimated, the counted hits one per citation, scale): every eligible document's hits
+        when they hold at most EXACT_ROWS rows, else every k-th eligible document's, scaled by rows."""
+        if self._count is None:
+            sizes = self._starts[self._candidates + 1] - self._starts[self._candidates]
+            rows_eligible = int(sizes.sum())
+            stride = math.ceil(rows_eligible / SAMPLE_ROWS) if rows_eligible > EXACT_ROWS else 1
+            while True:
+                documents = self._candidates[::stride]
+                representatives = self._hits_once_per_citation(documents)
+                # Too few hits in the sample for a fair estimate (a rare word, a narrow filter): a larger sample.
+                if stride == 1 or representatives.size >= MIN_SAMPLED_HITS:
+                    break
+                stride = max(1, stride // 4)
+            scale = 1.0 if stride == 1 else rows_eligible / max(int(sizes[::stride].sum()), 1)
+            fresh = representatives.size if stride == 1 else about(representatives.size * scale)
+            self._count = (len(self.opened) + fresh, stride != 1, representatives, scale)
+        return self._count
+
+    def _hits_once_per_citation(self, documents: np.ndarray) -> np.ndarray:
+        """The listed hits of these documents, the first row of each citation, opened citations left out."""
+        rows, _ = self._postings.read(documents)
+        rows = rows[self._listed(rows)]
+        citations = np.asarray(self._citation_ids[rows])
+        if np.all(citations[1:] >= citations[:-1]):  # citations numbered in row order: the first row of each
+            representatives = rows[np.flatnonzero(np.r_[True, citations[1:] != citations[:-1]])] if rows.size else rows
+        else:
+            representatives = np.sort(rows[np.unique(citations, return_index=True)[1]])
+        if self.opened:
+            opened_citations = np.asarray(self._citation_ids[np.asarray(self.opened, dtype=np.int64)])
+            representatives = representatives[~np.isin(np.asarray(self._citation_ids[representatives]), opened_citations)]
+        return representatives
+
+    def __len__(self) -> int:
+        return self._counted()[0]
+
+    @property
+    def estimated(self) -> bool:
+        """True when len() is an estimate from a sample of the eligible documents."""
+        return self._counted()[1]
+
+    def counted_hits(self) -> tuple[np.ndarray, float]:
+        """The hits counted (one row per citation, opened citations left out, row order) and the factor
+        that scales counts over them to the whole result (1: every hit was counted)."""
+        _, _, representatives, scale = self._counted()
+        return representatives, scale
+
+    def matches(self, row: int) -> bool:
+        """Whether a row holds a word of the query (a listed row that was not opened always does)."""
+        return self._postings.holds(row)
