@@ -60,14 +60,20 @@ class JobStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
-            connection.execute(SCHEMA)
-            connection.execute("DELETE FROM jobs WHERE status != ? AND updated < ?", (RUNNING, time.time() - KEPT_DAYS * 86400))
+        self._made = False
+        if self.path.exists():
+            with self._connect() as connection:
+                connection.execute("DELETE FROM jobs WHERE status != ? AND updated < ?", (RUNNING, time.time() - KEPT_DAYS * 86400))
 
     def _connect(self) -> _Closing:
+        """A connection of its own. The file and table are made by the first job (an app nobody uploads to
+        leaves no file in the data folder); reads look only where the file exists (`get`, `values`)."""
+        if not self._made:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # explicit transactions only
-        connection.execute("PRAGMA busy_timeout = 30000")
+        if not self._made:
+            connection.execute(SCHEMA)
+            self._made = True
         return _Closing(connection)
 
     def __setitem__(self, job_id: str, job: Job) -> None:
@@ -104,11 +110,15 @@ class JobStore:
                                (job.status, job.message, job.progress, time.time(), job.id))
 
     def get(self, job_id: str, default: Job | None = None) -> Job | None:
+        if not self.path.exists():
+            return default
         with self._connect() as connection:
             row = connection.execute(f"SELECT {COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
             return default if row is None else self._ended_if_orphaned(connection, row)
 
     def values(self) -> list[Job]:
+        if not self.path.exists():
+            return []
         with self._connect() as connection:
             rows = connection.execute(f"SELECT {COLUMNS} FROM jobs ORDER BY started").fetchall()
             return [self._ended_if_orphaned(connection, row) for row in rows]

@@ -86,12 +86,8 @@ def serve_in_workers(settings: WebSettings, host: str, port: int, workers: int) 
     import uvicorn
 
     from ..store import Store
-    from .app import JOBS_FILE
-    from .jobstore import JobStore
 
-    # What every worker would otherwise create at once, at start: the corpus (first start) and the jobs table.
-    Store(settings.db_path).close()
-    JobStore(Path(settings.data_dir) / JOBS_FILE)
+    Store(settings.db_path).close()  # on first start, the corpus is created here, not by every worker at once
     _remove_left_over(Path(settings.data_dir))
     path = settings.write()
     os.environ[SETTINGS_VARIABLE] = str(path)  # the workers inherit the environment
