@@ -38,8 +38,9 @@ class Job:
     store: JobStore | None = field(default=None, repr=False, compare=False)  # set once the job is in a JobStore
 
     def __setattr__(self, name: str, value) -> None:
+        changed = getattr(self, name, None) != value  # a progress line said again is not written again
         object.__setattr__(self, name, value)
-        if name in SAVED and self.store is not None:
+        if name in SAVED and changed and self.store is not None:
             self.store.save(self)
 
     def update(self, status: str, message: str) -> None:
@@ -77,24 +78,21 @@ class JobStore:
         return _Closing(connection)
 
     def __setitem__(self, job_id: str, job: Job) -> None:
-        object.__setattr__(job, "store", self)
-        now = time.time()
+        assert job_id == job.id, "a job is kept under its own id"
         with self._connect() as connection:
-            connection.execute(f"INSERT OR REPLACE INTO jobs ({COLUMNS}, started, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               (job_id, job.kind, job.status, job.message, job.progress, job.pid, job.pid_started, now, now))
+            _insert(connection, job)
+        object.__setattr__(job, "store", self)
 
     def add_unless_running(self, job: Job) -> Job:
         """Add `job`, unless a job of its kind is running (in any worker): then that job, and `job` is not added.
         The look and the insert are one transaction, so two workers' clicks on "Index now" start one job."""
-        now = time.time()
         with self._connect() as connection:
             connection.execute("BEGIN IMMEDIATE")  # the write lock first: no other worker looks in between
             try:
                 rows = connection.execute(f"SELECT {COLUMNS} FROM jobs WHERE kind = ? AND status = ?", (job.kind, RUNNING)).fetchall()
                 running = [held for held in (self._ended_if_orphaned(connection, row) for row in rows) if held.status == RUNNING]
                 if not running:
-                    connection.execute(f"INSERT INTO jobs ({COLUMNS}, started, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                       (job.id, job.kind, job.status, job.message, job.progress, job.pid, job.pid_started, now, now))
+                    _insert(connection, job)
                 connection.execute("COMMIT")
             except BaseException:
                 connection.execute("ROLLBACK")
@@ -133,6 +131,12 @@ class JobStore:
                                (job.status, job.message, time.time(), job.id, RUNNING))
         object.__setattr__(job, "store", self)
         return job
+
+
+def _insert(connection: sqlite3.Connection, job: Job) -> None:
+    now = time.time()
+    connection.execute(f"INSERT OR REPLACE INTO jobs ({COLUMNS}, started, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (job.id, job.kind, job.status, job.message, job.progress, job.pid, job.pid_started, now, now))
 
 
 class _Closing:
