@@ -1,6 +1,6 @@
 """Search at the scale of an archive: N copies of the real CTD minutes under distinct symbol series.
 
-Usage: python benchmarks/bench_scale.py [--scales 1,10,100] [--shared ../shared] [--work DIR]
+Usage: python benchmarks/bench_scale.py [--scales 1,10,100] [--shared ../shared] [--work DIR] [--workers N]
 
 For each N it prints: ingest and replication rates, BM25 index build time and peak RSS, index size on
 disk, warm Searcher.run p50/p95 (bm25, the 21 dev queries) without and with filters (speaker, date range,
