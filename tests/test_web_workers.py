@@ -4,7 +4,6 @@ across processes, and a job whose process died reads as failed. On the illustrat
 
 import json
 import os
-import re
 import socket
 import stat
 import subprocess
