@@ -1,6 +1,6 @@
 """Search at the scale of an archive: N copies of the real CTD minutes under distinct symbol series.
 
-Usage: python benchmarks/bench_scale.py [--scales 1,10,100] [--shared ../shared] [--work DIR]
+Usage: python benchmarks/bench_scale.py [--scales 1,10,100] [--shared ../shared] [--work DIR] [--workers N]
 
 For each N it prints: ingest and replication rates, BM25 index build time and peak RSS, index size on
 disk, warm Searcher.run p50/p95 (bm25, the 21 dev queries) without and with filters (speaker, date range,
@@ -227,15 +227,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def web_app(work: Path):
-    """`wto-assist web` on a free port of 127.0.0.1 over `work`, answering once warm; yields its /search address."""
+def web_app(work: Path, workers: int = 1):
+    """`wto-assist web --workers N` on a free port of 127.0.0.1 over `work`, answering once warm; yields its
+    /search address. A worker accepts connections once its app is built; the N workers start together, so
+    the others are given half as long again as the first took, answering warm-up queries meanwhile."""
     port = free_port()
     server = subprocess.Popen(
-        [*cli(), "web", "--no-dense", "--port", str(port), "--data", str(work / "web")],
+        [*cli(), "web", "--no-dense", "--port", str(port), "--data", str(work / "web"), "--workers", str(workers)],
         env=cli_environment(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/search"
     try:
-        deadline = time.monotonic() + 120
+        started = time.monotonic()
+        deadline = started + 120
         while True:
             try:
                 urllib.request.urlopen(base + "?q=warm", timeout=30).read()
@@ -244,15 +247,24 @@ def web_app(work: Path):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the web app did not start") from None
                 time.sleep(0.5)
+        if workers > 1:
+            until = time.monotonic() + (time.monotonic() - started) / 2
+            while time.monotonic() < until:
+                warmers = [threading.Thread(target=lambda: urllib.request.urlopen(base + "?q=warm+up", timeout=30).read())
+                           for _ in range(2 * workers)]
+                for warmer in warmers:
+                    warmer.start()
+                for warmer in warmers:
+                    warmer.join()
         yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def web_load(work: Path, texts: list[str], think_s: float) -> dict:
+def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1) -> dict:
     """GET /search from WEB_USERS threads at once, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only."""
-    with web_app(work) as base:
+    with web_app(work, workers) as base:
         timings: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
@@ -287,10 +299,10 @@ def web_load(work: Path, texts: list[str], think_s: float) -> dict:
             "first_error": errors[0] if errors else None}
 
 
-def web_one_user(work: Path, texts: list[str]) -> tuple[float, float]:
+def web_one_user(work: Path, texts: list[str], workers: int = 1) -> tuple[float, float]:
     """p50/p95 ms of GET /search from one user, each dev query twice in a row with a random filter set: the
     time one request takes when nothing queues (what --web prints beside the 20 users)."""
-    with web_app(work) as base:
+    with web_app(work, workers) as base:
         chooser, timings = random.Random(0), []
         for query in texts * 2:
             filters = chooser.choice(list(FILTER_SETS.values()))
@@ -303,14 +315,14 @@ def web_one_user(work: Path, texts: list[str]) -> tuple[float, float]:
     return percentiles(timings)
 
 
-def web_only(folders: list[Path], shared: Path) -> None:
+def web_only(folders: list[Path], shared: Path, workers: int = 1) -> None:
     """--web: the web measures alone on folders an earlier run left (corpus.sqlite + index/), with the load."""
     texts = queries(shared)
     for folder in folders:
         load = os.getloadavg()
-        crowd = web_load(folder, texts, think_s=1.0)
-        alone = web_one_user(folder, texts)
-        print(f"{folder}: load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; {WEB_USERS} users, ~1 s think: p50 / p95"
+        crowd = web_load(folder, texts, think_s=1.0, workers=workers)
+        alone = web_one_user(folder, texts, workers)
+        print(f"{folder}: web --workers {workers}, load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} on {os.cpu_count()} CPUs; {WEB_USERS} users, ~1 s think: p50 / p95"
               f" {crowd['p50_ms']:.0f} / {crowd['p95_ms']:.0f} ms, {crowd['per_s']:.1f} requests/s, {crowd['errors']} errors"
               f"{' (' + crowd['first_error'] + ')' if crowd['first_error'] else ''}; one user alone: p50 / p95"
               f" {alone[0]:.0f} / {alone[1]:.0f} ms", flush=True)
@@ -347,7 +359,8 @@ def base_corpus(work: Path, shared: Path) -> tuple[Path, dict]:
     return db, {"paragraphs": paragraphs, "seconds": seconds}
 
 
-def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], full: bool = True, derive: bool = False) -> dict:
+def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], full: bool = True, derive: bool = False,
+            workers: int = 1) -> dict:
     from scale_corpus import derive_index, replicate
 
     folder = work / f"x{scale}"
@@ -366,9 +379,9 @@ def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], 
     result["query"] = run_step("query", folder, shared)
     result["cold_cli_s"] = cold_cli(folder, texts[0])
     result["cold_cli_filtered_s"] = cold_cli_filtered(folder, texts[1])
-    result["web_think"] = web_load(folder, texts, think_s=1.0)
+    result["web_think"] = web_load(folder, texts, think_s=1.0, workers=workers)
     if full:  # the longest measure: a saturated web run
-        result["web_saturated"] = web_load(folder, texts, think_s=0.0)
+        result["web_saturated"] = web_load(folder, texts, think_s=0.0, workers=workers)
     if scale == 1:  # larger scales may be derived from the 1x index: the document is added to a copy
         shutil.copytree(folder, work / "x1-add", dirs_exist_ok=False)
         result["add"] = run_step("add", work / "x1-add", shared)
@@ -459,6 +472,7 @@ def main() -> None:
     parser.add_argument("--full-up-to", type=int, default=10,
                         help="above this N, skip the saturated web run")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of `wto-assist web` for the web measures")
     parser.add_argument("--report-only", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--web", type=Path, nargs="+", default=None,
                         help="only the web measures, on these folders of an earlier run (corpus.sqlite + index/)")
@@ -472,7 +486,7 @@ def main() -> None:
 
     web_filter_names()
     if arguments.web:
-        web_only(arguments.web, arguments.shared)
+        web_only(arguments.web, arguments.shared, arguments.workers)
         return
     scales = [int(value) for value in arguments.scales.split(",")]
     if arguments.report_only:  # print the tables again from a --json file of an earlier run
@@ -487,7 +501,8 @@ def main() -> None:
     results = []
     for scale in scales:
         derive = bool(arguments.derive_above) and scale > arguments.derive_above and 1 in scales
-        results.append(measure(scale, work, base, arguments.shared, texts, full=scale <= arguments.full_up_to, derive=derive))
+        results.append(measure(scale, work, base, arguments.shared, texts, full=scale <= arguments.full_up_to, derive=derive,
+                               workers=arguments.workers))
         print(f"[{scale}x done]", file=sys.stderr, flush=True)
         if arguments.json:
             figures = json.dumps({"machine": machine(), "ingest": ingest, "results": results,

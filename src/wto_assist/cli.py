@@ -1040,19 +1040,23 @@ def verify(docx_path, final, accept, db_path, as_json, fix_citations, fixed_path
 @click.option("--allowed-host", multiple=True, help="Another name the app answers to (a proxy's name); repeatable.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None, help="Folder for uploads and drafts (default: $WTO_ASSIST_HOME/web).")
 @click.option("--no-dense", is_flag=True, help="Re-index uploads with BM25 only.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Processes serving requests (one core each); they share tokens, jobs and the index.")
 @DB_OPTION
 @INDEX_OPTION
 @MODEL_OPTION
-def web(host, port, allow_remote, allowed_host, data_dir, no_dense, db_path, index_dir, model):
+def web(host, port, allow_remote, allowed_host, data_dir, no_dense, workers, db_path, index_dir, model):
     """Serve the local web app: search, read in context, precedent, disputes, draft, verify, corpus."""
     import uvicorn
 
-    from .web.app import create_app
     from .web.security import Access
+    from .web.workers import WebSettings, serve_in_workers
 
     local = _loopback_or_allowed(host, allow_remote)
     access = Access.for_binding(host, tuple(allowed_host))
-    app = create_app(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model=model, with_dense=not no_dense, access=access)
+    settings = WebSettings(_db(db_path), _index(index_dir), data_dir or config.home() / "web", model, not no_dense, access)
+    # One process: the app is built here; more: each worker builds its own from the settings (web/workers.py).
+    app = settings.app() if workers == 1 else None
     if local:
         click.echo(f"wto-assist on http://{host}:{port}/ (bound to {host}: reachable from this computer only)")
     else:
@@ -1060,7 +1064,10 @@ def web(host, port, allow_remote, allowed_host, data_dir, no_dense, db_path, ind
         for url in access.urls(host, port):
             click.echo(f"editors (may change the corpus): {url}search?token={access.editor_token}")
             click.echo(f"readers (search, draft, verify): {url}search?token={access.reader_token}")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if app is None:
+        serve_in_workers(settings, host, port, workers)
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @main.command()

@@ -25,6 +25,7 @@ from ..index.build import IndexMissing, current_version
 from ..search import MODES, STALE_NOTICE, Searcher
 from ..store import Store
 from . import views
+from .jobstore import JobStore
 from .locking import SharedLock
 from .messages import shown
 from .security import Access, Guard
@@ -34,6 +35,7 @@ from .views.search import FILTER_FIELDS, PAGE_SIZE  # noqa: F401 - read here by 
 
 HERE = Path(__file__).resolve().parent
 DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
+JOBS_FILE = "jobs.sqlite"  # in the data folder
 PAGES = (search, documents, precedent, disputes, coalitions, concerns, draft, verify, corpus, cases)
 
 
@@ -46,7 +48,7 @@ class WebState:
         self.with_dense = with_dense
         self.lock = SharedLock()
         self.corpus = Corpus(self.db_path, self.index_dir, model)
-        self.jobs: dict = {}  # job id -> web.jobs.Job (an upload or an index job; the Corpus page follows it)
+        self.jobs = JobStore(self.data_dir / JOBS_FILE)  # upload and index jobs, the same in every worker process
         self.load()
 
     @property

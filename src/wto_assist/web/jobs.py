@@ -1,7 +1,7 @@
 """The web app's corpus jobs, run outside any request: an uploaded file ingested and indexed, or the index
-brought up to date ("Index now"). Each job is a `Job` in `state.jobs`; the Corpus page shows it and
-/corpus/jobs/ID answers its state as JSON, so the page can follow it (app.js, or a refresh without
-JavaScript) while every other page stays live.
+brought up to date ("Index now"). Each job is a `Job` in `state.jobs`, a table every worker process shares
+(jobstore.py); the Corpus page shows it and /corpus/jobs/ID answers its state as JSON, so the page can
+follow it (app.js, or a refresh without JavaScript) while every other page stays live.
 
 Progress is the line a log gets from progress.py ("embedded 1,200 of 29,273 windows, 3 min left"),
 kept on the job instead of printed.
@@ -16,7 +16,6 @@ import math
 import re
 import threading
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -24,41 +23,25 @@ from ..index.build import build_index
 from ..progress import Steps
 from ..store import Store
 from ..wording import counted
+from .jobstore import DONE, DUPLICATE, FAILED, KEPT_DAYS, RUNNING, Job  # noqa: F401 - read here by the views and tests
+from .locking import held_across_processes
 
 if TYPE_CHECKING:
     from .app import WebState
 
-RUNNING, DONE, DUPLICATE, FAILED = "running", "done", "duplicate", "failed"
 _ALREADY = re.compile(r"^(?P<symbol>\S+) is already ingested from ")  # ingest.py's refusal of a second file for one symbol
-
-
-@dataclass
-class Job:
-    id: str
-    kind: str  # "upload" or "index"
-    status: str
-    message: str
-    progress: str | None = None  # "embedded 1,200 of 29,273 windows, 3 min left" while a long step runs
-
-    def update(self, status: str, message: str) -> None:
-        self.status, self.message, self.progress = status, message, None
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "status": self.status, "message": self.message, "progress": self.progress}
-
-
-_starting = threading.Lock()  # two clicks on "Index now" start one job
+BUILD_LOCK = "index-build.lock"  # in the data folder: one job's index build at a time across the app's workers
 
 
 def start(state: WebState, kind: str, message: str, work: Callable[..., None], *args) -> Job:
     """Record a running job and run `work(state, job, *args)` on a thread of its own. An index job while
-    another is running is that job: a second build would only wait for the first (index/build.py's lock)."""
-    with _starting:
-        if kind == "index":
-            running = next((job for job in state.jobs.values() if job.kind == "index" and job.status == RUNNING), None)
-            if running is not None:
-                return running
-        job = Job(uuid.uuid4().hex[:12], kind, RUNNING, message)
+    another is running (in this worker or another) is that job: a second build would only wait for the first."""
+    job = Job(uuid.uuid4().hex[:12], kind, RUNNING, message)
+    if kind == "index":
+        started = state.jobs.add_unless_running(job)
+        if started is not job:
+            return started
+    else:
         state.jobs[job.id] = job
     threading.Thread(target=_guarded, args=(work, state, job, *args), daemon=True).start()
     return job
@@ -118,9 +101,13 @@ def _build(state: WebState, job: Job):
 
     # Keep the live index's kind: a BM25-only corpus must not be embedded whole on the first upload.
     with_dense = state.searcher.manifest.get("dense", False) if state.searcher else state.with_dense
-    with steps:
+
+    def waiting() -> None:
+        job.progress = "waiting for another index build to end (an upload or Index now started elsewhere)"
+
+    with held_across_processes(state.data_dir / BUILD_LOCK, waiting), steps:
         report = build_index(state.db_path, state.index_dir, model=state.model, with_dense=with_dense, on_progress=embedded)
-    state.follow()
+        state.follow()
     return report
 
 

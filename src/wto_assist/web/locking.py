@@ -1,10 +1,14 @@
 """Many readers at once, one writer alone: the web app's requests read concurrently (searches, pages),
-and only a switch to a new index waits for them and holds new ones back."""
+and only a switch to a new index waits for them and holds new ones back (`SharedLock`, within one process).
+Across the worker processes of `web --workers N`: one holder at a time (`held_across_processes`)."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import threading
+from pathlib import Path
+from typing import Callable
 
 
 class SharedLock:
@@ -56,3 +60,23 @@ class SharedLock:
                 if not self._writer_depth:
                     self._writer = None
                 self._condition.notify_all()
+
+
+@contextlib.contextmanager
+def held_across_processes(path: Path, waiting: Callable[[], None] | None = None):
+    """An exclusive lock on the file `path` (flock): one holder at a time among all processes, threads included
+    (each `with` opens the file anew). `waiting()` is called once when another holds it, before waiting for it.
+    The kernel releases the lock of a process that dies, so a killed worker never leaves it held."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

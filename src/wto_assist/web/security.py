@@ -66,6 +66,18 @@ class Access:
     def form_token_ok(self, value: str | None) -> bool:
         return bool(value) and hmac.compare_digest(str(value), self.form_token)
 
+    def handed_over(self) -> dict:
+        """What a worker process needs to apply the same rules with the same tokens (web/workers.py keeps
+        it in a 0600 file): the tokens are drawn once, by the parent, never per worker."""
+        return {"hosts": sorted(self.hosts), "form_token": self.form_token,
+                "editor_token": self.editor_token, "reader_token": self.reader_token}
+
+    @classmethod
+    def taken_over(cls, values: dict) -> "Access":
+        """The parent's Access in a worker, from `handed_over()`."""
+        return cls(hosts=set(values["hosts"]), form_token=values["form_token"],
+                   editor_token=values["editor_token"], reader_token=values["reader_token"])
+
 
 WILDCARDS = {"0.0.0.0", "::"}
 

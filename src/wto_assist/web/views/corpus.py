@@ -82,7 +82,7 @@ def routes(site: Site) -> list[Route]:
         """A job's state as JSON, for the Corpus page's script to follow it without reloading."""
         job = state.jobs.get(request.path_params["job"])
         if job is None:
-            return JSONResponse({"error": "job: no such job (jobs are kept until the app restarts)", "field": "job"}, status_code=404)
+            return JSONResponse({"error": f"job: no such job (an ended job is kept {jobs.KEPT_DAYS} days)", "field": "job"}, status_code=404)
         return JSONResponse(job.to_json())
 
     return [Route("/corpus", corpus, methods=["GET", "POST"]), Route("/corpus/index", index_now, methods=["POST"]),

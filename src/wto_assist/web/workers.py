@@ -1,0 +1,108 @@
+"""`wto-assist web --workers N`: the same app in N processes, so that searches use N cores, not one.
+
+uvicorn starts each worker from an import string and builds the app there (`from_environment`, a
+factory), so nothing the parent holds reaches a worker but what is written down here: the corpus
+database, the index and data folders, the model, dense or not, and the parent's `Access` (hosts and
+tokens, drawn once by the parent: every worker accepts the same editor, reader and form tokens). They go
+to a 0600 JSON file in the data folder, named by the environment variable WTO_ASSIST_WEB_SETTINGS, and
+the file is removed when the server stops.
+
+What the workers share besides: the jobs table (jobstore.py), the lock of the index build a job starts
+(locking.held_across_processes), CURRENT, which every request checks (WebState.follow), and the page
+cache of the memory-mapped index arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UnavailableError
+from ..exports import atomic_write
+from .security import Access
+
+SETTINGS_VARIABLE = "WTO_ASSIST_WEB_SETTINGS"
+SETTINGS_PREFIX = ".web-settings-"  # + the parent's pid + ".json", in the data folder
+FACTORY = "wto_assist.web.workers:from_environment"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Everything `create_app` is given, as the parent has it."""
+
+    db_path: Path
+    index_dir: Path
+    data_dir: Path
+    model: str | None
+    with_dense: bool
+    access: Access
+
+    def to_json(self) -> dict:
+        return {"db_path": str(Path(self.db_path).resolve()), "index_dir": str(Path(self.index_dir).resolve()),
+                "data_dir": str(Path(self.data_dir).resolve()), "model": self.model, "with_dense": self.with_dense,
+                "access": self.access.handed_over()}
+
+    @classmethod
+    def from_json(cls, values: dict) -> "WebSettings":
+        return cls(Path(values["db_path"]), Path(values["index_dir"]), Path(values["data_dir"]), values["model"],
+                   values["with_dense"], Access.taken_over(values["access"]))
+
+    def app(self):
+        """The app these settings describe (web/app.py's create_app), in whichever process calls this."""
+        from .app import create_app
+
+        return create_app(self.db_path, self.index_dir, self.data_dir, model=self.model, with_dense=self.with_dense, access=self.access)
+
+    def write(self) -> Path:
+        """The settings file for this server's workers: readable by this user only (it holds the tokens)."""
+        path = Path(self.data_dir) / f"{SETTINGS_PREFIX}{os.getpid()}.json"
+        text = json.dumps(self.to_json(), indent=1)
+
+        def write(target: str) -> None:
+            os.chmod(target, 0o600)  # before a byte of it is written
+            Path(target).write_text(text, encoding="utf-8")
+
+        atomic_write(path, write)
+        return path
+
+
+def from_environment():
+    """The app of one worker, built from the settings file WTO_ASSIST_WEB_SETTINGS names (uvicorn's factory)."""
+    named = os.environ.get(SETTINGS_VARIABLE)
+    if not named:
+        raise UnavailableError(f"{SETTINGS_VARIABLE} is not set: it names the settings file `wto-assist web --workers N` writes",
+                               field=SETTINGS_VARIABLE)
+    try:
+        settings = WebSettings.from_json(json.loads(Path(named).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as problem:
+        raise UnavailableError(f"{named}: not a settings file of `wto-assist web --workers N` ({problem})", field=SETTINGS_VARIABLE) from None
+    return settings.app()
+
+
+def serve_in_workers(settings: WebSettings, host: str, port: int, workers: int) -> None:
+    """Serve the app from `workers` processes on host:port until stopped (Ctrl+C or SIGTERM)."""
+    import uvicorn
+
+    from ..store import Store
+
+    Store(settings.db_path).close()  # on first start, the corpus is created here, not by every worker at once
+    _remove_left_over(Path(settings.data_dir))
+    path = settings.write()
+    os.environ[SETTINGS_VARIABLE] = str(path)  # the workers inherit the environment
+    try:
+        uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning")
+    finally:
+        os.environ.pop(SETTINGS_VARIABLE, None)
+        path.unlink(missing_ok=True)
+
+
+def _remove_left_over(data_dir: Path) -> None:
+    """Settings files of servers that were killed before they could remove theirs (they hold tokens)."""
+    from .jobstore import process_alive
+
+    for stale in data_dir.glob(f"{SETTINGS_PREFIX}*.json"):
+        pid = stale.name[len(SETTINGS_PREFIX):-len(".json")]
+        if pid.isdecimal() and not process_alive(int(pid), ""):
+            stale.unlink(missing_ok=True)
