@@ -88,6 +88,24 @@ def test_base_plus_delta_counts_exactly_and_ranks_like_a_full_rebuild(shared, se
     print(f"identical first pages: {same_pages}/{pages}; largest relative score difference {worst:.2e}")
 
 
+def test_base_plus_delta_read_document_by_document_ranks_as_scoring_every_row(shared, segmented, monkeypatch):
+    """The archive-scale path (index/sublinear.py) over base + delta: the delta's postings carry no stored
+    maxima and the base's are rescaled to the IDF over both; pages, scores and counts are those of the
+    path that scores every row of both segments."""
+    import wto_assist.search as search
+
+    delta = segmented[0]
+    pages = {}
+    for threshold in (10**12, 0):
+        monkeypatch.setattr(search, "SUBLINEAR_FROM_ROWS", threshold)
+        monkeypatch.setattr(search, "SUBLINEAR_FROM_POSTINGS", threshold)
+        pages[threshold] = [delta.run(query, "bm25", filters) for query in _queries(shared)[:8]
+                            for filters in (Filters(), Filters(speaker="European Union"))]
+    for everyone, reading in zip(pages[10**12], pages[0]):
+        assert [(r["citation"], r["score"]) for r in reading.records] == [(r["citation"], r["score"]) for r in everyone.records]
+        assert (reading.total, reading.words) == (everyone.total, everyone.words)
+
+
 def test_the_delta_scores_its_rows_as_a_full_rebuild_would_up_to_the_average_length(segmented):
     delta, full, _, _ = segmented
     query = "special and differential treatment for least-developed countries"

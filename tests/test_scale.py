@@ -213,3 +213,145 @@ def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_b
         mask = ctd_bm25.mask(filters)
         assert sum(expected) > 0, filters
         assert mask.tolist() == expected, filters
+
+
+# --- index/sublinear.py: reading only the documents a page reaches; counts estimated beyond a threshold ------
+
+def _random_postings(rng, row_count: int, terms: int):
+    """Posting lists of `terms` terms (rows ascending, float32 weights with ties)."""
+    postings = []
+    for _ in range(terms):
+        rows = np.flatnonzero(rng.random(row_count) < rng.uniform(0.05, 0.5))
+        postings.append((rows, np.round(rng.random(rows.size) * 4, 1).astype(np.float32)))
+    return postings
+
+
+def test_block_maxima_hold_each_terms_best_weight_per_block(tmp_path):
+    from wto_assist.index.lexical import BLOCK_ROWS, MAXIMA_FILES, write_block_maxima
+
+    rng = np.random.default_rng(3)
+    postings = _random_postings(rng, 500, 7) + [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))]
+    np.save(tmp_path / "data.csc.index.npy", np.concatenate([weights for _, weights in postings]))
+    np.save(tmp_path / "indices.csc.index.npy", np.concatenate([rows for rows, _ in postings]).astype(np.int32))
+    np.save(tmp_path / "indptr.csc.index.npy", np.r_[0, np.cumsum([rows.size for rows, _ in postings])].astype(np.int64))
+    write_block_maxima(tmp_path)
+    offsets, blocks, best = (np.load(tmp_path / name) for name in MAXIMA_FILES)
+    for term, (rows, weights) in enumerate(postings):
+        expected = {}
+        for row, weight in zip(rows.tolist(), weights.tolist()):
+            expected[row // BLOCK_ROWS] = max(expected.get(row // BLOCK_ROWS, 0.0), weight)
+        held = slice(offsets[term], offsets[term + 1])
+        assert dict(zip(blocks[held].tolist(), best[held].tolist())) == expected
+
+
+def _sublinear_case(seed: int, opened_too: bool = False):
+    """Random documents, a query of several terms (one part without stored maxima, one with a factor, as a
+    delta segment and a rescaled base give), a row filter, and the reference: every hit rescored."""
+    from wto_assist.index.lexical import TermPart, block_maxima
+    from wto_assist.index.sublinear import QueryPostings, SublinearHits
+
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 40, 400)
+    starts = np.r_[0, np.cumsum(sizes)]
+    row_count = int(starts[-1])
+    document_ids = np.repeat(np.arange(sizes.size), sizes)
+    citation_ids = np.cumsum(rng.random(row_count) < 0.8)
+    citation_ids -= citation_ids[0]  # numbered from 0 (a -1 would name the last citation)
+    parts = []
+    for number, (rows, weights) in enumerate(_random_postings(rng, row_count, 5)):
+        factor = np.float32(1.7) if number == 1 else None
+        blocks, best = block_maxima(rows, weights) if number != 2 else (None, None)
+        parts.append(TermPart(rows, weights, factor, blocks, best))
+    lexical = np.zeros(row_count, dtype=np.float32)
+    for part in parts:
+        lexical[part.rows] += part.values(np.arange(part.rows.size))
+    row_filter = rng.random(row_count) < (0.3 if seed % 2 else 1.0)
+    hidden = rng.random(row_count) < 0.05
+    boost = np.where(rng.random(row_count) < 0.2, 1.3, np.where(rng.random(row_count) < 0.2, 0.5, 1.0))
+
+    def rescore(rows, bm25):
+        return ranking.meeting_context(bm25, document_ids[rows], 0.2, document_sizes=sizes) * boost[rows]
+
+    def listed(rows):
+        return ~hidden[rows] & row_filter[rows]
+
+    hits = np.flatnonzero(lexical > 0)
+    everything = rescore(hits, lexical[hits])
+    shown = listed(hits)
+    opened = [int(hits[shown][11])] if opened_too else []
+    citation_count = int(citation_ids.max()) + 1
+    expected = HitList(opened, hits[shown], everything[shown], citation_ids, citation_count)
+    eligible = np.logical_or.reduceat(row_filter, starts[:-1])
+    hits_of = SublinearHits(opened, QueryPostings(parts, starts), listed, eligible, None if seed % 2 == 0 else row_filter, rescore,
+                            1.3, 0.2, starts, document_ids, citation_ids, citation_count)
+    return hits_of, expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reading_only_the_documents_a_page_reaches_lists_what_rescoring_every_hit_lists(seed):
+    hits, expected = _sublinear_case(seed, opened_too=seed % 3 == 0)
+    assert hits[:10] == expected[:10]
+    assert [hits.score(row) for row in hits[:10]] == [expected.score(row) for row in expected[:10]]
+    assert hits.read_documents < 400  # the first page did not read every document
+    assert not hits.estimated and len(hits) == len(expected)  # a small corpus is counted exactly
+    assert list(hits.from_position(40))[:30] == expected[40:70]
+    assert hits[:] == expected[:]
+
+
+def test_most_documents_needed_are_read_at_once_with_the_same_ranking(monkeypatch):
+    from wto_assist.index import sublinear
+
+    monkeypatch.setattr(sublinear, "FULL_SHARE", 0.0)  # any reading beyond the first documents takes every row at once
+    hits, expected = _sublinear_case(5)
+    assert hits[:25] == expected[:25]
+    assert hits._whole is not None
+    assert [hits.score(row) for row in hits[:25]] == [expected.score(row) for row in expected[:25]]
+    assert hits[:] == expected[:]
+
+
+def test_beyond_the_exact_threshold_the_count_is_a_labelled_estimate(monkeypatch):
+    from wto_assist.index import sublinear
+
+    monkeypatch.setattr(sublinear, "EXACT_ROWS", 1_000)
+    monkeypatch.setattr(sublinear, "SAMPLE_ROWS", 2_500)
+    monkeypatch.setattr(sublinear, "MIN_SAMPLED_HITS", 100)
+    hits, expected = _sublinear_case(0)
+    assert hits.estimated
+    assert abs(len(hits) - len(expected)) <= 0.15 * len(expected)
+    assert len(hits) == sublinear.about(len(hits))  # said with two significant figures
+    assert hits[:10] == expected[:10]  # the ranking is never estimated
+
+
+def test_estimates_are_said_as_such():
+    from wto_assist.index.sublinear import about
+    from wto_assist.relevance import WordMatch
+    from wto_assist.search import ResultPage
+
+    assert [about(value) for value in (7.4, 99.5, 48_213.0, 1_261.0)] == [7, 100, 48_000, 1_300]
+    page = ResultPage(48_000, [], 1, 4_800, estimated=True)
+    assert page.said_total() == "about 48,000 hits"
+    words = WordMatch(31_000, 17_000, 0, 0.8, False, estimated=True)
+    assert words.sentence() == "about 31,000 paragraphs contain all your words; about 17,000 more contain some"
+    assert ResultPage(12, [], 1, 2).said_total() == "12 hits"
+
+
+def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_row(shared, ctd_bm25, monkeypatch):
+    """The archive-scale path forced on the real minutes: the same citations, scores, totals, word counts and
+    notices as the path that scores every row (counts exact: the corpus is below the estimate threshold)."""
+    import wto_assist.search as search
+
+    searcher = ctd_bm25
+    queries = QUERIES + [query.query for query in load_queries(Path(shared) / "eval" / "dev-queries.jsonl")[:4]] + ["WT/COMTD/M/50 e-commerce"]
+    filters = FILTERS[:3] + [Filters(member="India")]
+    pages = {}
+    for threshold in (10**12, 0):
+        monkeypatch.setattr(search, "SUBLINEAR_FROM_ROWS", threshold)
+        monkeypatch.setattr(search, "SUBLINEAR_FROM_POSTINGS", threshold)
+        pages[threshold] = [searcher.run(query, "bm25", chosen, page=page)
+                            for query in queries for chosen in filters for page in (1, 2)]
+    assert isinstance(searcher.ranked_rows(QUERIES[0], "bm25"), search.SublinearHits)
+    for everyone, reading in zip(pages[10**12], pages[0]):
+        assert [(record["citation"], record["score"], record["match"]) for record in reading.records] == \
+            [(record["citation"], record["score"], record["match"]) for record in everyone.records]
+        assert (reading.total, reading.pages, reading.words, reading.notices, reading.estimated) == \
+            (everyone.total, everyone.pages, everyone.words, everyone.notices, False)

@@ -480,11 +480,12 @@ def search(query, mode, k, page, db_path, index_dir, model, as_json, scores, **f
         return
     if result.total and result.records:
         first = result.records[0]["rank"]
-        click.echo(f"{counted(result.total, 'hit')}; {first}–{first + len(result.records) - 1} shown (page {result.page} of {result.pages})")
+        about = "about " if result.estimated else ""
+        click.echo(f"{result.said_total()}; {first}–{first + len(result.records) - 1} shown (page {result.page} of {about}{result.pages:,})")
         if result.words:
             click.echo(result.words.sentence())
     elif result.total:  # every hit on this page is of a paragraph the corpus no longer holds (the index is ahead of it)
-        click.echo(f"{counted(result.total, 'hit')} in the index; none on page {result.page} is in the corpus now (run `wto-assist index`)")
+        click.echo(f"{result.said_total()} in the index; none on page {result.page} is in the corpus now (run `wto-assist index`)")
     _print_results(result.records, query, scores)
 
 

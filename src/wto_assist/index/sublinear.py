@@ -16,8 +16,9 @@ final once its score is above the bound of every document not rescored (exact wh
 otherwise): order and scores are those of rescoring every hit.
 
 The count: exact over the eligible documents (a term of the query, a row passing the filters) when they
-hold at most EXACT_ROWS rows; beyond, counted on every k-th eligible document and scaled, and said to be
-an estimate ("about 48,000 hits"; issue 24 allows estimates beyond a threshold).
+hold at most EXACT_ROWS rows; beyond, counted on a sample of them (chosen by a hash of the document number)
+and scaled by the rows the filters keep, and said to be an estimate ("about 48,000 hits"; issue 24 allows
+estimates beyond a threshold).
 """
 
 from __future__ import annotations
@@ -137,6 +138,14 @@ def _find(postings: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.searchsorted(postings, np.asarray(rows).astype(postings.dtype, copy=False))
 
 
+def _sampled(documents: np.ndarray, share: float) -> np.ndarray:
+    """Which documents a sample of about `share` of them takes: chosen by a hash of the document number,
+    so the same query counts the same sample, and no period of the archive's order (a series, a copy)
+    lines up with it as every k-th document would."""
+    mixed = (documents.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
+    return mixed < np.uint64(int(share * 2**24))
+
+
 def _holds(part: TermPart, rows: np.ndarray) -> np.ndarray:
     """Per row, whether the part's postings name it."""
     at = _find(part.rows, rows)
@@ -185,6 +194,7 @@ class SublinearHits:
         self._starts = np.asarray(document_starts, dtype=np.int64)
         self._document_ids, self._citation_ids, self._citation_count, self._order = document_ids, citation_ids, citation_count, order
         self._ceiling, self._meeting = ceiling, meeting_weight
+        self._listed_rows = listed_rows
         listed_blocks = None
         if listed_rows is not None:  # a filter on rows (a speaker): blocks without a listed row bound no listed hit
             listed_blocks = np.logical_or.reduceat(listed_rows, np.arange(0, listed_rows.size, BLOCK_ROWS)) if listed_rows.size else np.zeros(0, dtype=bool)
@@ -372,22 +382,26 @@ class SublinearHits:
     # --- counting ---------------------------------------------------------------------------
 
     def _counted(self) -> tuple[int, bool, np.ndarray, float]:
-        """(count, estimated, the counted hits one per citation, scale): every eligible document's hits
-        when they hold at most EXACT_ROWS rows, else every k-th eligible document's, scaled by rows."""
+        """(count, estimated, the counted hits one per citation, scale): every eligible document's hits when
+        they hold at most EXACT_ROWS rows, else those of a sample of them, scaled by the rows the filters keep."""
         if self._count is None:
             sizes = self._starts[self._candidates + 1] - self._starts[self._candidates]
-            rows_eligible = int(sizes.sum())
-            stride = math.ceil(rows_eligible / SAMPLE_ROWS) if rows_eligible > EXACT_ROWS else 1
+            if self._listed_rows is not None:  # hits follow the rows a filter keeps, not the documents' lengths
+                kept = np.add.reduceat(self._listed_rows, np.minimum(self._starts[:-1], self._listed_rows.size - 1), dtype=np.int64)
+                weights = np.where(self._starts[1:] > self._starts[:-1], kept, 0)[self._candidates]
+            else:
+                weights = sizes
+            share = SAMPLE_ROWS / int(sizes.sum()) if int(sizes.sum()) > EXACT_ROWS else 1.0
             while True:
-                documents = self._candidates[::stride]
-                representatives = self._hits_once_per_citation(documents)
+                chosen = _sampled(self._candidates, share) if share < 1 else np.ones(self._candidates.size, dtype=bool)
+                representatives = self._hits_once_per_citation(self._candidates[chosen])
                 # Too few hits in the sample for a fair estimate (a rare word, a narrow filter): a larger sample.
-                if stride == 1 or representatives.size >= MIN_SAMPLED_HITS:
+                if share >= 1 or representatives.size >= MIN_SAMPLED_HITS:
                     break
-                stride = max(1, stride // 4)
-            scale = 1.0 if stride == 1 else rows_eligible / max(int(sizes[::stride].sum()), 1)
-            fresh = representatives.size if stride == 1 else about(representatives.size * scale)
-            self._count = (len(self.opened) + fresh, stride != 1, representatives, scale)
+                share *= 4
+            scale = 1.0 if share >= 1 else float(weights.sum()) / max(float(weights[chosen].sum()), 1.0)
+            fresh = representatives.size if share >= 1 else about(representatives.size * scale)
+            self._count = (len(self.opened) + fresh, share < 1, representatives, scale)
         return self._count
 
     def _hits_once_per_citation(self, documents: np.ndarray) -> np.ndarray:

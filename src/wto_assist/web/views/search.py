@@ -55,14 +55,15 @@ def routes(site: Site) -> list[Route]:
 
     def api_search(request: Request) -> Response:
         """/api/search?q=…&mode=&k=&page=&<filters>: the search page's hits as JSON (results.Hit, the schema of
-        `search --json`), with the total, the page and the notices."""
+        `search --json`), with the total (`estimated`: true when it is counted on a sample, beyond a threshold at the
+        scale of an archive), the page and the notices."""
         params = request.query_params
         query = params.get("q", "").strip()
         if not query:
             raise SearchError("q: give the words to search for", field="q")
         k, page_number = whole_number(params, "k", 10, API_MAX_K), whole_number(params, "page", 1, 10**6)
         result = searched(params, query, page_number, k)
-        return JSONResponse({"total": result.total, "page": result.page, "pages": result.pages, "notices": result.notices,
+        return JSONResponse({"total": result.total, "estimated": result.estimated, "page": result.page, "pages": result.pages, "notices": result.notices,
                              "hits": to_json(Hit, result.records)})
 
     return [Route("/search", search), Route("/api/search", api_search)]
