@@ -256,9 +256,11 @@ class Columns:
     def rows_with(self, name: str, keys, rows: np.ndarray) -> np.ndarray:
         """mask_with(name, keys)[rows] without a mask of every row: each key's posting list looked up at the
         rows (what a query's hits need at the scale of an archive)."""
+        rows = np.asarray(rows)
+        if rows.size * 8 > self.row_count:  # many rows: one mask of every row costs less than a search per row
+            return self.mask_with(name, keys)[rows]
         if name not in self._keys:
             self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
-        rows = np.asarray(rows)
         found = np.zeros(rows.size, dtype=bool)
         offsets, flat = self.array(f"{name}_offsets"), self.array(f"{name}_rows")
         for i in (self._keys[name].get(key) for key in keys):
