@@ -262,8 +262,10 @@ def web_app(work: Path, workers: int = 1):
         server.wait(timeout=30)
 
 
-def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1) -> dict:
-    """GET /search from WEB_USERS threads at once, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only."""
+def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1, staggered: bool = False) -> dict:
+    """GET /search from WEB_USERS threads, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only. All users send their
+    first request at the same moment; `staggered`: each first waits a think time too, as users who do not
+    arrive together (the burst of 20 first requests is then gone; every later request is alike)."""
     with web_app(work, workers) as base:
         timings: list[float] = []
         errors: list[str] = []
@@ -271,6 +273,8 @@ def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1) -> 
 
         def user(number: int) -> None:
             chooser = random.Random(number)
+            if staggered:
+                time.sleep(chooser.uniform(0, 2 * think_s))
             for _ in range(WEB_REQUESTS_PER_USER):
                 filters = chooser.choice(list(FILTER_SETS.values()))
                 params = {"q": chooser.choice(texts), "mode": "bm25", "speaker": filters.get("speaker", ""),
@@ -321,10 +325,12 @@ def web_only(folders: list[Path], shared: Path, workers: int = 1) -> None:
     for folder in folders:
         load = os.getloadavg()
         crowd = web_load(folder, texts, think_s=1.0, workers=workers)
+        spread = web_load(folder, texts, think_s=1.0, workers=workers, staggered=True)
         alone = web_one_user(folder, texts, workers)
         print(f"{folder}: web --workers {workers}, load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} on {os.cpu_count()} CPUs; {WEB_USERS} users, ~1 s think: p50 / p95"
               f" {crowd['p50_ms']:.0f} / {crowd['p95_ms']:.0f} ms, {crowd['per_s']:.1f} requests/s, {crowd['errors']} errors"
-              f"{' (' + crowd['first_error'] + ')' if crowd['first_error'] else ''}; one user alone: p50 / p95"
+              f"{' (' + crowd['first_error'] + ')' if crowd['first_error'] else ''}; the same, first requests staggered:"
+              f" {spread['p50_ms']:.0f} / {spread['p95_ms']:.0f} ms, {spread['errors']} errors; one user alone: p50 / p95"
               f" {alone[0]:.0f} / {alone[1]:.0f} ms", flush=True)
 
 
@@ -380,6 +386,7 @@ def measure(scale: int, work: Path, base: Path, shared: Path, texts: list[str], 
     result["cold_cli_s"] = cold_cli(folder, texts[0])
     result["cold_cli_filtered_s"] = cold_cli_filtered(folder, texts[1])
     result["web_think"] = web_load(folder, texts, think_s=1.0, workers=workers)
+    result["web_staggered"] = web_load(folder, texts, think_s=1.0, workers=workers, staggered=True)
     if full:  # the longest measure: a saturated web run
         result["web_saturated"] = web_load(folder, texts, think_s=0.0, workers=workers)
     if scale == 1:  # larger scales may be derived from the 1x index: the document is added to a copy
@@ -446,6 +453,8 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
          [f"{r['add']['query_cpu_p95_ms']:.1f}" if "query_cpu_p95_ms" in r.get("add", {}) else "-" for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time",
          [f"{r['web_think']['p50_ms']:.0f} / {r['web_think']['p95_ms']:.0f}" for r in results])
+    line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time, first requests staggered",
+         [f"{r['web_staggered']['p50_ms']:.0f} / {r['web_staggered']['p95_ms']:.0f}" if "web_staggered" in r else "not run" for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, no think time (saturated)",
          [f"{r['web_saturated']['p50_ms']:.0f} / {r['web_saturated']['p95_ms']:.0f}" if "web_saturated" in r else "not run" for r in results])
     line("web requests/s saturated (errors)",

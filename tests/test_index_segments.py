@@ -93,7 +93,10 @@ def test_base_plus_delta_read_document_by_document_ranks_as_scoring_every_row(sh
     maxima and the base's are rescaled to the IDF over both; pages, scores and counts are those of the
     path that scores every row of both segments."""
     import wto_assist.search as search
+    from wto_assist.index import sublinear
 
+    monkeypatch.setattr(sublinear, "FIRST_READ", 8)  # as at the scale of an archive: a few documents first
+    monkeypatch.setattr(sublinear, "FULL_SHARE", 1.0)
     delta = segmented[0]
     pages = {}
     for threshold in (10**12, 0):

@@ -287,10 +287,20 @@ def _sublinear_case(seed: int, opened_too: bool = False):
     return hits_of, expected
 
 
+@pytest.fixture
+def reading_by_document(monkeypatch):
+    """A small corpus read as an archive is: a few documents first, never every row at once."""
+    from wto_assist.index import sublinear
+
+    monkeypatch.setattr(sublinear, "FIRST_READ", 16)
+    monkeypatch.setattr(sublinear, "FULL_SHARE", 1.0)
+
+
 @pytest.mark.parametrize("seed", range(6))
-def test_reading_only_the_documents_a_page_reaches_lists_what_rescoring_every_hit_lists(seed):
+def test_reading_only_the_documents_a_page_reaches_lists_what_rescoring_every_hit_lists(seed, reading_by_document):
     hits, expected = _sublinear_case(seed, opened_too=seed % 3 == 0)
     assert hits[:10] == expected[:10]
+    assert hits._whole is None
     assert [hits.score(row) for row in hits[:10]] == [expected.score(row) for row in expected[:10]]
     assert hits.read_documents < 400  # the first page did not read every document
     assert not hits.estimated and len(hits) == len(expected)  # a small corpus is counted exactly
@@ -335,11 +345,16 @@ def test_estimates_are_said_as_such():
     assert ResultPage(12, [], 1, 2).said_total() == "12 hits"
 
 
-def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_row(shared, ctd_bm25, monkeypatch):
+@pytest.mark.parametrize("by_document", [True, False])
+def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_row(shared, ctd_bm25, monkeypatch, by_document):
     """The archive-scale path forced on the real minutes: the same citations, scores, totals, word counts and
     notices as the path that scores every row (counts exact: the corpus is below the estimate threshold)."""
     import wto_assist.search as search
+    from wto_assist.index import sublinear
 
+    if by_document:  # as at the scale of an archive: a few documents first, never every row at once
+        monkeypatch.setattr(sublinear, "FIRST_READ", 8)
+        monkeypatch.setattr(sublinear, "FULL_SHARE", 1.0)
     searcher = ctd_bm25
     queries = QUERIES + [query.query for query in load_queries(Path(shared) / "eval" / "dev-queries.jsonl")[:4]] + ["WT/COMTD/M/50 e-commerce"]
     filters = FILTERS[:3] + [Filters(member="India")]

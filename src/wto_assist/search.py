@@ -364,7 +364,7 @@ class Searcher:
                               self.columns.order())
         return order, _RowMatches(order)
 
-    def ranked_rows(self, query: str, mode: str | None = None, filters: Filters | None = None) -> HitList:
+    def ranked_rows(self, query: str, mode: str | None = None, filters: Filters | None = None):
         """Index rows in the order run() pages through them (evaluation reads this), sorted as far as read."""
         return self._ranked(query, mode, filters, [])[0]
 
@@ -432,13 +432,14 @@ class Searcher:
         notices: list[str] = []
         order, matched, opened = self._ranked(query, mode, filters, notices)
         notices += self._coverage_notices(filters) + self._staleness_notices()
+        estimated = getattr(order, "estimated", False)
         pages = max(1, -(-len(order) // size))
-        if page > pages:
-            raise SearchError(f"page {page} is past the last page of results ({pages}; "
-                              f"{'about ' if getattr(order, 'estimated', False) else ''}{counted(len(order), 'hit')})")
         start = (page - 1) * size
-        records = self._records(order.from_position(start), order, matched, opened, start + 1, size)
-        result = ResultPage(len(order), records, page, pages, notices, estimated=getattr(order, "estimated", False))
+        # Past an estimated last page, hits may still be there (the estimate can fall short): looked for first.
+        records = self._records(order.from_position(start), order, matched, opened, start + 1, size) if page <= pages or estimated else []
+        if page > pages and not records:
+            raise SearchError(f"page {page} is past the last page of results ({pages}; {'about ' if estimated else ''}{counted(len(order), 'hit')})")
+        result = ResultPage(len(order), records, page, max(pages, page), notices, estimated=estimated)
         self._explain(query, order, opened, matched, result)
         return result
 

@@ -2,7 +2,8 @@
 
 Sorting every hit of a common word costs more than the rest of a query at the scale of an archive;
 a page needs only its first rows. The count is exact all the same: it marks the distinct citations of
-all hits in one array pass, so "N paragraphs match" never becomes an estimate.
+all hits in one array pass (only index/sublinear.py, at the scale of an archive, estimates a large count,
+and says so).
 """
 
 from __future__ import annotations
