@@ -90,6 +90,14 @@ class TermPart:
         return stored * self.factor if self.factor is not None else stored
 
 
+def every_row_score(parts: list[TermPart], rows: int) -> np.ndarray:
+    """Every row's BM25: the parts' scores added in their order, in float32 (a part names each row once)."""
+    result = np.zeros(rows, dtype=np.float32)
+    for part in parts:
+        result[np.asarray(part.rows)] += part.values(slice(None))
+    return result
+
+
 def idf(df: int, rows: int) -> float:
     """BM25's inverse document frequency as bm25s computes it ("lucene": never negative)."""
     return math.log(1 + (rows - df + 0.5) / (df + 0.5))
@@ -118,11 +126,6 @@ class LexicalIndex:
         lengths = json.loads((self.folder / "lengths.json").read_text(encoding="utf-8"))
         return lengths["tokens"] / max(lengths["rows"], 1)
 
-    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, BM25 scores) of one vocabulary term."""
-        start, end = int(self._offsets[term]), int(self._offsets[term + 1])
-        return self._rows[start:end], self._data[start:end]
-
     def document_frequency(self, term: int) -> int:
         return int(self._offsets[term + 1] - self._offsets[term])
 
@@ -134,14 +137,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed paragraph (zeros when no query term is in the vocabulary)."""
-        result = np.zeros(self.row_count, dtype=np.float32)
-        for token in tokens(query):
-            term = self.vocabulary.get(token)
-            if term is None:
-                continue
-            start, end = int(self._offsets[term]), int(self._offsets[term + 1])
-            result[self._rows[start:end]] += self._data[start:end]  # a term's postings name each row once
-        return result
+        return every_row_score(self.term_parts(query), self.row_count)
 
     def term_parts(self, query: str) -> list[TermPart]:
         """The postings scores() adds, one part per query token in the vocabulary, in the same order."""

@@ -38,7 +38,7 @@ import numpy as np
 from ..store import Store
 from . import columns
 from .analysis import tokens
-from .lexical import B, K1, LexicalIndex, TermPart, idf
+from .lexical import B, K1, LexicalIndex, TermPart, every_row_score, idf
 
 MERGE_SHARE = 0.05  # a delta beyond this share of the base's rows is merged by a full build
 MERGE_MIN_ROWS = 2_000  # ... but a small corpus keeps a delta of a few documents
@@ -178,24 +178,10 @@ class SegmentedLexical:
         return base_term, delta_term, idf(df, self._live_rows)
 
     def scores(self, query: str) -> np.ndarray:
-        result = np.zeros(self.row_count, dtype=np.float32)
-        for token in tokens(query):
-            term = self._term(token)
-            if term is None:
-                continue
-            base_term, delta_term, weight = term
-            if base_term is not None:
-                rows, scores = self.base.postings(base_term)
-                # The base stored IDF(base) x tf part: rescaled to the IDF over both segments.
-                base_idf = np.float32(idf(self.base.document_frequency(base_term), self.base.row_count))
-                result[rows] += scores * np.float32(weight / base_idf)
-            if delta_term is not None:
-                start, end = int(self._offsets[delta_term]), int(self._offsets[delta_term + 1])
-                result[self.base.row_count + self._rows[start:end]] += self._weights[start:end] * np.float32(weight)
-        return result
+        return every_row_score(self.term_parts(query), self.row_count)
 
     def term_parts(self, query: str) -> list[TermPart]:
-        """The postings scores() adds, token by token (base, then delta), scaled as it scales them."""
+        """The postings scores() adds, token by token (base, then delta)."""
         parts = []
         for token in tokens(query):
             term = self._term(token)
@@ -203,6 +189,7 @@ class SegmentedLexical:
                 continue
             base_term, delta_term, weight = term
             if base_term is not None:
+                # The base stored IDF(base) x tf part: rescaled to the IDF over both segments.
                 base_idf = np.float32(idf(self.base.document_frequency(base_term), self.base.row_count))
                 parts.append(self.base.part(base_term, np.float32(weight / base_idf)))
             if delta_term is not None:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .hitlist import HitList
-from .lexical import BLOCK_ROWS, TermPart, block_maxima
+from .lexical import BLOCK_ROWS, TermPart, block_maxima, every_row_score
 from .pruned import FIRST_DOCUMENTS, ROUNDING, PrunedHits, _rows_of
 
 FIRST_READ = 256  # documents read (lexically scored) before the first rescoring; four times as many at each deepening
@@ -122,9 +122,7 @@ class QueryPostings:
     def every_row(self) -> np.ndarray:
         """Every row's BM25 (LexicalIndex.scores' sums), computed once."""
         if self._all is None:
-            self._all = np.zeros(int(self._starts[-1]), dtype=np.float32)
-            for part in self.parts:
-                self._all[np.asarray(part.rows)] += part.values(slice(None))
+            self._all = every_row_score(self.parts, int(self._starts[-1]))
         return self._all
 
     def holds(self, row: int) -> bool:
@@ -365,16 +363,15 @@ class SublinearHits:
 
     def from_position(self, start: int) -> Iterator[int]:
         position = start
-        while True:
-            if self._whole is None and position >= self._exact:  # a few rows ahead: a page skipping stale rows reads on
-                self._extend(position + 16)
-            if self._whole is not None:
-                yield from self._whole.from_position(position)
-                return
-            if position >= self._exact:
-                return
-            yield self._inner[position] if self._inner is not None else self.opened[position]
-            position += 1
+        while self._whole is None:
+            if position < self._exact:
+                yield self._inner[position] if self._inner is not None else self.opened[position]
+                position += 1
+                continue
+            self._extend(position + 16)  # a few rows ahead: a page skipping stale rows reads on
+            if self._whole is None and position >= self._exact:
+                return  # every hit listed
+        yield from self._whole.from_position(position)
 
     def __iter__(self) -> Iterator[int]:
         return self.from_position(0)
