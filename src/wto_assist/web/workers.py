@@ -72,12 +72,12 @@ def from_environment():
     """The app of one worker, built from the settings file WTO_ASSIST_WEB_SETTINGS names (uvicorn's factory)."""
     named = os.environ.get(SETTINGS_VARIABLE)
     if not named:
-        raise UnavailableError(f"{SETTINGS_VARIABLE} is not set: it names the settings file `wto-assist web --workers N` writes",
+        raise UnavailableError(f"{SETTINGS_VARIABLE} is not set: it names the settings file the web app writes for its worker processes",
                                field=SETTINGS_VARIABLE)
     try:
         settings = WebSettings.from_json(json.loads(Path(named).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as problem:
-        raise UnavailableError(f"{named}: not a settings file of `wto-assist web --workers N` ({problem})", field=SETTINGS_VARIABLE) from None
+        raise UnavailableError(f"{named}: not a settings file the web app wrote for its worker processes ({problem})", field=SETTINGS_VARIABLE) from None
     return settings.app()
 
 
