@@ -103,3 +103,23 @@ def test_pruned_hits_keeps_the_last_row_before_trailing_empty_documents():
     hits = PrunedHits([], lexical, lexical > 0, lambda rows: lexical[rows].astype(np.float64), 1.0, 0.0, starts, document_ids, citation_ids, 3)
     assert len(hits) == 1
     assert hits[:] == [2]  # [] today: the count says 1 hit, the page lists none
+
+
+def test_the_switch_to_the_whole_row_ranking_after_a_first_page_continues_the_same_list(monkeypatch):
+    """A first page listed from the documents read, then a deeper one that needs most rows (PrunedHits):
+    the deep page continues the same ranking (positions, scores, the last hit)."""
+    monkeypatch.setattr(sublinear, "FIRST_READ", 2)
+    monkeypatch.setattr(sublinear, "FULL_SHARE", 0.6)
+    switched = 0
+    for seed in range(40):
+        got, expected = _case(seed, True, 2, True, False)
+        every = expected[:]
+        first_page = got[:10]
+        if got._whole is not None:
+            continue  # switched for the first page already: the parametrized test covers that
+        rest = list(got.from_position(10))
+        switched += got._whole is not None
+        assert first_page + rest == every
+        assert got[-1] == every[-1] and got[10:20] == every[10:20]
+        assert [got.score(row) for row in rest[:20]] == [expected.score(row) for row in rest[:20]]
+    assert switched >= 2  # the case this test is for did occur
