@@ -442,3 +442,20 @@ def test_word_counts_of_a_query_opening_a_paragraph_add_up_to_its_hits_on_both_p
         words = page.words
         assert words.all_words + words.some_words + words.similar == page.total - 1, (query, page.total, words)
     assert pages[0].words == pages[10**12].words
+
+
+@pytest.mark.xfail(strict=True, reason="review finding: when the estimate falls short, the estimated last page says it is the "
+                                       "last (pages == page), so the web pager shows no Next link although hits follow")
+def test_a_page_followed_by_more_hits_does_not_say_it_is_the_last(ctd_bm25, monkeypatch):
+    _estimating(monkeypatch)
+    size = 10
+    for query in ("LDC", "least developed", "report", "Sub-Committee", "small economies"):
+        order = ctd_bm25.ranked_rows(query, "bm25")
+        estimated_pages = -(-len(order) // size)
+        if order.estimated and -(-len(list(order)) // size) > estimated_pages:
+            break
+    else:
+        pytest.fail("no estimate fell short of the real hits by a page")
+    last = ctd_bm25.run(query, "bm25", page=estimated_pages, size=size)
+    assert ctd_bm25.run(query, "bm25", page=estimated_pages + 1, size=size).records  # hits do follow
+    assert last.page < last.pages, (query, last.page, last.pages)  # what the pager's Next link needs
