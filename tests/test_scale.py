@@ -370,3 +370,92 @@ def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_
             [(record["citation"], record["score"], record["match"]) for record in everyone.records]
         assert (reading.total, reading.pages, reading.words, reading.notices, reading.estimated) == \
             (everyone.total, everyone.pages, everyone.words, everyone.notices, False)
+
+
+# --- review of issue 24 (findings on the real minutes; strict xfails mark defects still open) ---------------
+
+def _estimating(monkeypatch):
+    """The archive-scale path on the real minutes, with the estimate's thresholds lowered so it estimates."""
+    import wto_assist.search as search
+    from wto_assist.index import sublinear
+
+    for name in ("SUBLINEAR_FROM_ROWS", "SUBLINEAR_FROM_POSTINGS"):
+        monkeypatch.setattr(search, name, 0)
+    monkeypatch.setattr(sublinear, "EXACT_ROWS", 1_000)
+    monkeypatch.setattr(sublinear, "SAMPLE_ROWS", 2_000)
+    monkeypatch.setattr(sublinear, "MIN_SAMPLED_HITS", 50)
+
+
+@pytest.mark.xfail(strict=True, reason="review finding: a page between the real last page and an estimated last page that "
+                                       "overshoots comes back empty with a total (the CLI then says the index is ahead of the corpus)")
+def test_a_page_past_the_real_hits_but_within_an_overshooting_estimate_is_not_an_empty_page(ctd_bm25, monkeypatch):
+    from wto_assist.search import SearchError
+
+    _estimating(monkeypatch)
+    size = 10
+    for query in ("Chair", "preferential", "rules of origin", "infrastructure", "capacity building"):
+        order = ctd_bm25.ranked_rows(query, "bm25")
+        real_pages = -(-len(list(order)) // size)
+        if order.estimated and -(-len(order) // size) > real_pages:
+            break
+    else:
+        pytest.fail("no estimate overshot the real hits by a page")
+    try:
+        page = ctd_bm25.run(query, "bm25", page=real_pages + 1, size=size)
+    except SearchError:
+        return  # said to be past the last page, as the exact count says it
+    assert page.records, (query, page.total, page.pages, real_pages)
+
+
+def _citation_with_a_continuation_word(searcher):
+    """(symbol, label, word): a numbered paragraph whose unnumbered continuation row (same citation) holds a
+    word its first row does not."""
+    citations = np.asarray(searcher.columns.array("citation_ids"))
+    for row in np.flatnonzero(np.r_[False, citations[1:] == citations[:-1]]).tolist():
+        first = row
+        while first > 0 and citations[first - 1] == citations[row]:
+            first -= 1
+        head, tail = searcher.columns.row(first), searcher.columns.row(row)
+        if head["label"] is None or searcher._heading_like[row]:
+            continue
+        words = lambda found: {w.strip('.,;:()"').lower() for w in searcher.store.paragraph_by_position(found["symbol"], found["seq"])["text"].split()}  # noqa: E731
+        fresh = sorted(w for w in words(tail) - words(head) if len(w) > 7 and w.isalpha())
+        if fresh:
+            return head["symbol"], head["label"], fresh[0]
+    pytest.fail("no continuation row holds a word of its own")
+
+
+@pytest.mark.xfail(strict=True, reason="review finding: search._one_per_citation keeps a continuation row of an opened "
+                                       "citation, so the old path's word counts hold one hit more than its total")
+def test_word_counts_of_a_query_opening_a_paragraph_add_up_to_its_hits_on_both_paths(ctd_bm25, monkeypatch):
+    import wto_assist.search as search
+
+    symbol, label, word = _citation_with_a_continuation_word(ctd_bm25)
+    query = f"{symbol}, para. {label} {word}"
+    pages = {}
+    for threshold in (10**12, 0):
+        monkeypatch.setattr(search, "SUBLINEAR_FROM_ROWS", threshold)
+        monkeypatch.setattr(search, "SUBLINEAR_FROM_POSTINGS", threshold)
+        pages[threshold] = ctd_bm25.run(query, "bm25")
+    for page in pages.values():
+        assert page.records[0]["match"] == "citation"
+        words = page.words
+        assert words.all_words + words.some_words + words.similar == page.total - 1, (query, page.total, words)
+    assert pages[0].words == pages[10**12].words
+
+
+@pytest.mark.xfail(strict=True, reason="review finding: when the estimate falls short, the estimated last page says it is the "
+                                       "last (pages == page), so the web pager shows no Next link although hits follow")
+def test_a_page_followed_by_more_hits_does_not_say_it_is_the_last(ctd_bm25, monkeypatch):
+    _estimating(monkeypatch)
+    size = 10
+    for query in ("LDC", "least developed", "report", "Sub-Committee", "small economies"):
+        order = ctd_bm25.ranked_rows(query, "bm25")
+        estimated_pages = -(-len(order) // size)
+        if order.estimated and -(-len(list(order)) // size) > estimated_pages:
+            break
+    else:
+        pytest.fail("no estimate fell short of the real hits by a page")
+    last = ctd_bm25.run(query, "bm25", page=estimated_pages, size=size)
+    assert ctd_bm25.run(query, "bm25", page=estimated_pages + 1, size=size).records  # hits do follow
+    assert last.page < last.pages, (query, last.page, last.pages)  # what the pager's Next link needs
