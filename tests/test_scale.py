@@ -372,7 +372,7 @@ def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_
             (everyone.total, everyone.pages, everyone.words, everyone.notices, False)
 
 
-# --- review of issue 24 (findings on the real minutes; strict xfails mark defects still open) ---------------
+# --- review of issue 24: findings on the real minutes (fixed) ---------------------------------------------------
 
 def _estimating(monkeypatch):
     """The archive-scale path on the real minutes, with the estimate's thresholds lowered so it estimates."""
@@ -386,8 +386,6 @@ def _estimating(monkeypatch):
     monkeypatch.setattr(sublinear, "MIN_SAMPLED_HITS", 50)
 
 
-@pytest.mark.xfail(strict=True, reason="review finding: a page between the real last page and an estimated last page that "
-                                       "overshoots comes back empty with a total (the CLI then says the index is ahead of the corpus)")
 def test_a_page_past_the_real_hits_but_within_an_overshooting_estimate_is_not_an_empty_page(ctd_bm25, monkeypatch):
     from wto_assist.search import SearchError
 
@@ -425,8 +423,6 @@ def _citation_with_a_continuation_word(searcher):
     pytest.fail("no continuation row holds a word of its own")
 
 
-@pytest.mark.xfail(strict=True, reason="review finding: search._one_per_citation keeps a continuation row of an opened "
-                                       "citation, so the old path's word counts hold one hit more than its total")
 def test_word_counts_of_a_query_opening_a_paragraph_add_up_to_its_hits_on_both_paths(ctd_bm25, monkeypatch):
     import wto_assist.search as search
 
@@ -444,8 +440,6 @@ def test_word_counts_of_a_query_opening_a_paragraph_add_up_to_its_hits_on_both_p
     assert pages[0].words == pages[10**12].words
 
 
-@pytest.mark.xfail(strict=True, reason="review finding: when the estimate falls short, the estimated last page says it is the "
-                                       "last (pages == page), so the web pager shows no Next link although hits follow")
 def test_a_page_followed_by_more_hits_does_not_say_it_is_the_last(ctd_bm25, monkeypatch):
     _estimating(monkeypatch)
     size = 10

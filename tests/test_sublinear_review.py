@@ -95,8 +95,6 @@ def test_sublinear_ranking_equals_rescoring_every_hit(seed, path, monkeypatch):
     assert len(got) == len(expected) and not got.estimated
 
 
-@pytest.mark.xfail(strict=True, reason="review finding: PrunedHits._document_bounds clips the reduceat at row count - 1, so an "
-                                       "empty document after the last rows cuts the last row out of its document's bound")
 def test_pruned_hits_keeps_the_last_row_before_trailing_empty_documents():
     lexical = np.array([0.0, 0.0, 1.0], dtype=np.float32)  # document 0: rows 0-2, the hit is its last row; document 1: no rows
     starts, document_ids, citation_ids = np.array([0, 3, 3]), np.zeros(3, dtype=np.int64), np.arange(3)

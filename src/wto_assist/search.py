@@ -103,6 +103,8 @@ def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray
         _, representatives = np.unique(held, return_index=True)
     rest = rows[representatives]
     rest = rest[citations[rest] != citations[first]]
+    if opened:  # a paragraph opened by its citation is counted once, as the opened row (not again by a row of it)
+        rest = rest[~np.isin(citations[rest], citations[np.fromiter(opened, dtype=np.int64, count=len(opened))])]
     return np.concatenate([np.fromiter(opened, dtype=np.int64, count=len(opened)), [first], rest]).astype(np.int64)
 
 
@@ -354,7 +356,7 @@ class Searcher:
         eligible = None
         if mask is not None:  # documents holding a row that passes the filters
             starts = self._document_starts
-            eligible = np.logical_or.reduceat(mask, np.minimum(starts[:-1], max(mask.size - 1, 0))) & (starts[1:] > starts[:-1])
+            eligible = np.logical_or.reduceat(np.r_[mask, False], starts[:-1]) & (starts[1:] > starts[:-1])
 
         def rescore(rows: np.ndarray, bm25: np.ndarray) -> np.ndarray:
             return self._rescored(rows, bm25, query, parsed, "bm25")
@@ -432,14 +434,22 @@ class Searcher:
         notices: list[str] = []
         order, matched, opened = self._ranked(query, mode, filters, notices)
         notices += self._coverage_notices(filters) + self._staleness_notices()
-        estimated = getattr(order, "estimated", False)
-        pages = max(1, -(-len(order) // size))
+        total, estimated = len(order), getattr(order, "estimated", False)
+        pages = max(1, -(-total // size))
         start = (page - 1) * size
-        # Past an estimated last page, hits may still be there (the estimate can fall short): looked for first.
-        records = self._records(order.from_position(start), order, matched, opened, start + 1, size) if page <= pages or estimated else []
-        if page > pages and not records:
-            raise SearchError(f"page {page} is past the last page of results ({pages}; {'about ' if estimated else ''}{counted(len(order), 'hit')})")
-        result = ResultPage(len(order), records, page, max(pages, page), notices, estimated=estimated)
+        records = []
+        if page <= pages or estimated:  # past an estimated last page, hits may still follow (the estimate can fall short)
+            records = self._records(order.from_position(start), order, matched, opened, start + 1, size)
+        if estimated:
+            # The page after this one exists or not: the estimate gives way to what the ranking knows.
+            if next(iter(order.from_position(start + size)), None) is not None:
+                pages = max(pages, page + 1)
+            else:  # every hit is ranked by now: the count is exact
+                total, estimated = len(order[:]), False
+                pages = max(1, -(-total // size))
+        if page > pages:
+            raise SearchError(f"page {page} is past the last page of results ({pages:,}; {counted(total, 'hit')})")
+        result = ResultPage(total, records, page, pages, notices, estimated=estimated)
         self._explain(query, order, opened, matched, result)
         return result
 

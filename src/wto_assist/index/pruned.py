@@ -73,10 +73,10 @@ class PrunedHits:
         documents = starts.size - 1
         if count == 0 or documents == 0:
             return np.full(documents, -np.inf)
-        at = np.minimum(starts[:-1], count - 1)
+        at = starts[:-1]  # an empty document's start may be the row count: the arrays get one padding row
         empty = starts[1:] == starts[:-1]
-        anywhere = np.maximum.reduceat(self._lexical, at).astype(np.float64)
-        best_shown = np.maximum.reduceat(np.where(self._shown, self._lexical, 0), at).astype(np.float64)
+        anywhere = np.maximum.reduceat(np.r_[self._lexical, 0], at).astype(np.float64)
+        best_shown = np.maximum.reduceat(np.r_[np.where(self._shown, self._lexical, 0), 0], at).astype(np.float64)
         bounds = ceiling * (best_shown + meeting_weight * anywhere)
         bounds += np.abs(bounds) * ROUNDING
         bounds[empty | (best_shown <= 0)] = -np.inf

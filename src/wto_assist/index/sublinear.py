@@ -384,7 +384,7 @@ class SublinearHits:
         if self._count is None:
             sizes = self._starts[self._candidates + 1] - self._starts[self._candidates]
             if self._listed_rows is not None:  # hits follow the rows a filter keeps, not the documents' lengths
-                kept = np.add.reduceat(self._listed_rows, np.minimum(self._starts[:-1], self._listed_rows.size - 1), dtype=np.int64)
+                kept = np.add.reduceat(np.r_[self._listed_rows, False], self._starts[:-1], dtype=np.int64)
                 weights = np.where(self._starts[1:] > self._starts[:-1], kept, 0)[self._candidates]
             else:
                 weights = sizes
