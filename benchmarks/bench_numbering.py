@@ -10,27 +10,18 @@ Usage: python benchmarks/bench_numbering.py [SHARED_DIR]   (about 20 seconds)
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from collections import Counter
-from pathlib import Path
 
-from wto_assist.ingest import ingest_paths
+from real_minutes import ingested_minutes, shared_folder
 from wto_assist.numbering import check_numbering
 from wto_assist.quality import numbering_agreement
-from wto_assist.store import Store
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
-    with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "corpus.sqlite"
-        ingest_paths([shared / "corpus" / "ctd-minutes"], db)
-        with Store(db, create=False) as store:
-            result = numbering_agreement(store, shared / "corpus" / "ctd-paragraphs-dev.jsonl")
-            reports = check_numbering(store)
+    shared = shared_folder()
+    with ingested_minutes(shared) as store:
+        result = numbering_agreement(store, shared / "corpus" / "ctd-paragraphs-dev.jsonl")
+        reports = check_numbering(store)
     print("meeting  agreed/compared  unaligned")
     for symbol, (agreed, compared, unaligned) in sorted(result.by_symbol.items(), key=lambda item: int(item[0].split("/")[-1])):
         mark = "" if agreed == compared else "   <- first difference: see check-numbering"

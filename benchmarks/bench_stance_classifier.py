@@ -10,20 +10,16 @@ Usage: python benchmarks/bench_stance_classifier.py [SHARED_DIR]
 
 from __future__ import annotations
 
-import sys
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
+from real_minutes import ingested_minutes, shared_folder
 from wto_assist.enrich.relations import Turn
 from wto_assist.enrich.relations_eval import (STANCE_HELD_OUT, STANCE_HELD_OUT_2, STANCE_HELD_OUT_3, STANCE_HELD_OUT_4, STANCE_TUNING,
                                               paragraph_finder)
 from wto_assist.enrich.stance import STANCES, member_turns
-from wto_assist.ingest import ingest_paths
 from wto_assist.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
 SETS = {"meetings 24-40": STANCE_TUNING, "meetings 41-60": STANCE_HELD_OUT, "meetings 61-80": STANCE_HELD_OUT_2,
         "meetings 81-100": STANCE_HELD_OUT_3, "meetings 101-109 (reader A)": STANCE_HELD_OUT_4[0]}
 LAST = "meetings 101-109 (reader A)"  # scored on a model of all the earlier sets
@@ -74,12 +70,8 @@ def main() -> None:
 
     from wto_assist.index.dense import Encoder
 
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
-    with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "corpus.sqlite"
-        ingest_paths([shared / "corpus" / "ctd-minutes"], db)
-        with Store(db, create=False) as store:
-            rows = labelled_turns(store)
+    with ingested_minutes(shared_folder()) as store:
+        rows = labelled_turns(store)
     cues = np.array([[1.0 if row["cues"] == stance else 0.0 for stance in STANCES] for row in rows])
     # tf-idf fitted on all turns: no labels are read, and it keeps the comparison between sets simple
     words = TfidfVectorizer(ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=50000).fit_transform(
