@@ -32,13 +32,13 @@ from .hitlist import HitList
 from .lexical import BLOCK_ROWS, TermPart, block_maxima, every_row_score
 from .pruned import FIRST_DOCUMENTS, ROUNDING, PrunedHits, _rows_of
 
-FIRST_READ = 256  # documents read (lexically scored) before the first rescoring; four times as many at each deepening
+FIRST_READ = 256  # documents read (lexically scored) before the first rescoring; then those a page still needs
 EXACT_ROWS = 60_000  # eligible rows counted exactly; beyond, a sample of about SAMPLE_ROWS rows is counted
 SAMPLE_ROWS = 30_000
+MIN_SAMPLED_HITS = 500  # fewer hits than this in a sample: sample four times as many documents (at last all)
+FULL_SHARE = 0.2  # reading more than this share of all rows: ranked from every row's BM25 at once (measured at 100x)
 # A row's float32 BM25 rounds at each term it adds (2**-24 relative each); the loose bounds sum in float64.
 LOOSE_ROUNDING = 1e-5
-MIN_SAMPLED_HITS = 500
-FULL_SHARE = 0.2  # reading more than this share of all rows: every posting is added at once (measured at 100x)  # fewer hits than this in a sample: sample four times as many documents (at last all)
 
 
 def _positions(begin: np.ndarray, end: np.ndarray) -> np.ndarray:
