@@ -172,8 +172,8 @@ def counted_word_match(first: int | None, ranked: np.ndarray, scale: float, hold
         if total > 0 and not math.isnan(total):
             coverage = float(weights[holding(np.asarray([first], dtype=np.int64))[:, 0]].sum()) / total
     weak = first is not None and not opened and (coverage is None or coverage < weak_coverage)
-    listed = scaled(ranked.size)
-    return WordMatch(scaled(all_words), listed - scaled(all_words), 0, coverage, weak, estimated)
+    # Each count estimated on its own: "about 409,400" (a difference of two rounded figures) claims a precision it has not.
+    return WordMatch(scaled(all_words), scaled(ranked.size - all_words), 0, coverage, weak, estimated)
 
 
 def best_coverage(ranked: list[int], presence: np.ndarray, top: int = 1) -> float | None:
