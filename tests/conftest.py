@@ -38,6 +38,16 @@ def ctd_db(shared, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def ctd_index(ctd_db, tmp_path_factory) -> Path:
+    """The BM25 index (no vectors) of `ctd_db`, built once per test session: tests only read it."""
+    from wto_assist.index.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("ctd-index")
+    build_index(ctd_db, index_dir, with_dense=False)
+    return index_dir
+
+
 @pytest.fixture()
 def sample_db(tmp_path) -> Path:
     from wto_assist.ingest import ingest_paths

@@ -9,7 +9,6 @@ from wto_assist.cli import main
 from wto_assist.coalitions import list_relations, member_coalition, topic_coalition
 from wto_assist.enrich.relations import RELATIONS
 from wto_assist.enrich.relations_eval import DEV_SET, score
-from wto_assist.index.build import build_index
 from wto_assist.registry.groups import load_groups
 from wto_assist.search import SearchError, Searcher
 from wto_assist.store import Store
@@ -18,13 +17,6 @@ from wto_assist.store import Store
 # when held out; 0.949, 0.934, 0.942 after the second round of rules, which looked at these meetings
 # (the second reader's labels); on meetings 1-40, where the rules were tuned, F1 0.970.
 HELD_OUT_FLOORS = {"precision": 0.93, "f1": 0.92}
-
-
-@pytest.fixture(scope="module")
-def ctd_index(ctd_db, tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("ctd-coalition-index")
-    build_index(ctd_db, index_dir, with_dense=False)
-    return index_dir
 
 
 def test_dev_set_is_hand_labelled_data_in_wto_names():

@@ -37,15 +37,12 @@ def test_gaps_name_what_is_missing_and_how_to_fetch_it(ctd_db):
     assert gaps_for(ctd_db, body="Committee on Trade and Development", date_to=held["first"]) == []
 
 
-def test_search_says_when_the_corpus_does_not_hold_what_a_filter_names(ctd_db, tmp_path, monkeypatch):
-    from wto_assist.index.build import build_index
+def test_search_says_when_the_corpus_does_not_hold_what_a_filter_names(ctd_db, ctd_index, monkeypatch):
     from wto_assist.search import Filters, Searcher
 
     from .test_corpus import _count_opened
 
-    index_dir = tmp_path / "index"
-    build_index(ctd_db, index_dir, with_dense=False)
-    with _closing(Searcher(index_dir, ctd_db)) as searcher:
+    with _closing(Searcher(ctd_index, ctd_db)) as searcher:
         opened = _count_opened(monkeypatch, Store)  # coverage and its gaps read through the Searcher's connection
         later = searcher.run("technical assistance", filters=Filters(date_from="2022"))
         goods = searcher.run("technical assistance", filters=Filters(body="Goods Council"))

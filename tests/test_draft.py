@@ -366,9 +366,8 @@ def test_draft_cli_reports_a_missing_paragraph(sample, tmp_path):
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_real_public_statement_quotes_derestricted_ldc_group_language(shared, ctd_db, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index(ctd_db, index_dir, with_dense=False)
+def test_real_public_statement_quotes_derestricted_ldc_group_language(shared, ctd_db, ctd_index, tmp_path):
+    index_dir = ctd_index
     out = tmp_path / "ctd.docx"
     result = CliRunner().invoke(main, ["draft", str(EXAMPLES / "ctd-dfqf-ldc-statement.yaml"), "-o", str(out), "--final",
                                        "--db", str(ctd_db), "--index", str(index_dir)])

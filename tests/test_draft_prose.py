@@ -17,7 +17,6 @@ from wto_assist.draft.compose import compose
 from wto_assist.draft.passages import needs_context, sentences
 from wto_assist.draft.render import default_template, render
 from wto_assist.draft.verify import verify_docx
-from wto_assist.index.build import build_index
 from wto_assist.store import Store
 
 # Queries written for this test, not the ones the selection rules were tried on (see docs/drafting.md and docs/measurements.md).
@@ -42,13 +41,6 @@ def _brief(support, **extra):
         "kind": "committee-statement", "release": "public", "delegation": {"member": "Kenya"},
         "meeting": {"body": "Committee on Trade and Development", "date": "2026-12-10"},
         "points": ["Kenya thanks the Chairperson."], "support": support, **extra}, "test brief")
-
-
-@pytest.fixture(scope="module")
-def ctd_index(ctd_db, tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("prose-index")
-    build_index(ctd_db, index_dir, with_dense=False)
-    return index_dir
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ import sqlite3
 import pytest
 
 from wto_assist.evaluate import evaluate, load_queries
-from wto_assist.index.build import build_index
 from wto_assist.search import Filters, Searcher
 
 # Measured on the full corpus with bm25 through `eval` (docs/search.md): MRR@10 0.648, Recall@10 0.779
@@ -14,10 +13,8 @@ BM25_FLOORS = {"MRR@10": 0.63, "Recall@10": 0.76}
 
 
 @pytest.fixture(scope="module")
-def ctd_bm25(ctd_db, tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("ctd-index")
-    build_index(ctd_db, index_dir, with_dense=False)
-    searcher = Searcher(index_dir, ctd_db)
+def ctd_bm25(ctd_db, ctd_index):
+    searcher = Searcher(ctd_index, ctd_db)
     yield searcher
     searcher.close()
 
