@@ -125,9 +125,12 @@ def concept_presence(lexical, parsed: ParsedQuery, rows: int, actor_rows=None) -
 
 def idf(presence: np.ndarray) -> np.ndarray:
     """BM25's inverse document frequency of each concept (a concept no paragraph holds weighs most)."""
-    total = presence.shape[1]
-    frequency = np.count_nonzero(presence, axis=1)
-    return np.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+    return idf_of(np.count_nonzero(presence, axis=1), presence.shape[1])
+
+
+def idf_of(frequencies: np.ndarray, total: int) -> np.ndarray:
+    """idf() from each concept's number of paragraphs among `total`."""
+    return np.log(1 + (total - frequencies + 0.5) / (frequencies + 0.5))
 
 
 def word_match(order: list[int], presence: np.ndarray, opened: set[int], matched: np.ndarray,
@@ -167,7 +170,7 @@ def counted_word_match(first: int | None, ranked: np.ndarray, scale: float, hold
     all_words = int(np.count_nonzero(holding(ranked).all(axis=0))) if ranked.size else 0
     coverage = None
     if first is not None:
-        weights = np.log(1 + (rows - frequencies + 0.5) / (frequencies + 0.5))
+        weights = idf_of(frequencies, rows)
         total = float(weights.sum())
         if total > 0 and not math.isnan(total):
             coverage = float(weights[holding(np.asarray([first], dtype=np.int64))[:, 0]].sum()) / total

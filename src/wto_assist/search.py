@@ -26,7 +26,7 @@ from .enrich.provisions import is_within
 from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
 from .index.analysis import tokens
 from .index.columns import Columns
-from .index.hitlist import HitList
+from .index.hitlist import HitList, once_per_citation
 from .index.pruned import PrunedHits
 from .index.sublinear import QueryPostings, SublinearHits, about, rows_holding
 from .index.segments import open_lexical
@@ -94,17 +94,10 @@ def _one_per_citation(order: HitList, opened: set[int], citation_ids: np.ndarray
     first = next((row for row in order if row not in opened), None)
     if first is None:
         return np.fromiter(opened, dtype=np.int64, count=len(opened))
-    rows = order.hit_rows()
     citations = np.asarray(citation_ids)
-    held = citations[rows]
-    if np.all(held[1:] >= held[:-1]):  # rows in row order, citations numbered in row order: no sort needed
-        representatives = np.flatnonzero(np.r_[True, held[1:] != held[:-1]]) if held.size else np.zeros(0, dtype=np.int64)
-    else:
-        _, representatives = np.unique(held, return_index=True)
-    rest = rows[representatives]
+    # A paragraph opened by its citation is counted once, as the opened row (not again by a row of it).
+    rest = once_per_citation(order.hit_rows(), citations, opened)
     rest = rest[citations[rest] != citations[first]]
-    if opened:  # a paragraph opened by its citation is counted once, as the opened row (not again by a row of it)
-        rest = rest[~np.isin(citations[rest], citations[np.fromiter(opened, dtype=np.int64, count=len(opened))])]
     return np.concatenate([np.fromiter(opened, dtype=np.int64, count=len(opened)), [first], rest]).astype(np.int64)
 
 

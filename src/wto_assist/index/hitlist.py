@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 
-def _fresh_citations(held: np.ndarray, opened: np.ndarray, citation_count: int) -> int:
+def fresh_citations(held: np.ndarray, opened: np.ndarray, citation_count: int) -> int:
     """How many distinct citations `held` names besides `opened`'s: marked in an array of every citation,
     or, for a few hits in a large corpus (a page's documents at the scale of an archive), sorted."""
     if held.size * 16 < citation_count:
@@ -24,6 +24,20 @@ def _fresh_citations(held: np.ndarray, opened: np.ndarray, citation_count: int) 
     fresh = np.zeros(citation_count, dtype=bool)
     fresh[held] = True
     return int(np.count_nonzero(fresh & ~seen))
+
+
+def once_per_citation(rows: np.ndarray, citation_ids: np.ndarray, opened: list[int] | set[int] = ()) -> np.ndarray:
+    """Of hit rows in row order, the first row of each citation, citations of `opened` rows left out (row order)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    citations = np.asarray(citation_ids[rows]) if rows.size else np.zeros(0, dtype=np.int64)
+    if np.all(citations[1:] >= citations[:-1]):  # citations numbered in row order: no sort needed
+        first = rows[np.flatnonzero(np.r_[True, citations[1:] != citations[:-1]])] if rows.size else rows
+    else:
+        first = np.sort(rows[np.unique(citations, return_index=True)[1]])
+    if len(opened):
+        opened_citations = np.asarray(citation_ids[np.fromiter(opened, dtype=np.int64, count=len(opened))])
+        first = first[~np.isin(np.asarray(citation_ids[first]), opened_citations)]
+    return first
 
 
 class HitList:
@@ -38,7 +52,7 @@ class HitList:
         self._scores = np.asarray(scores, dtype=np.float64)
         self._citation_ids = citation_ids
         opened_citations = np.asarray([citation_ids[row] for row in self.opened], dtype=np.int64)
-        self._total = len(self.opened) + _fresh_citations(np.asarray(citation_ids[self._rows]) if self._rows.size else np.zeros(0, dtype=np.int64),
+        self._total = len(self.opened) + fresh_citations(np.asarray(citation_ids[self._rows]) if self._rows.size else np.zeros(0, dtype=np.int64),
                                                           opened_citations, citation_count)
         self._ordered: list[int] = list(self.opened)
         self._seen = set(opened_citations.tolist())

@@ -169,7 +169,6 @@ class LexicalIndex:
 
 MAXIMA_FILES = ("maxima.offsets.npy", "maxima.blocks.npy", "maxima.weights.npy")
 BLOCK_ROWS = 8  # rows per block: a document's bound is its best block's (a bound per document was too loose for long queries)
-MAXIMA_CHUNK = 8_000_000  # postings per pass: bounds the build's extra memory at the scale of an archive
 
 
 def block_maxima(rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -183,27 +182,14 @@ def block_maxima(rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.
 
 def write_block_maxima(folder: Path) -> None:
     """Per term, the blocks of BLOCK_ROWS rows holding it and the term's best weight in each: a query bounds
-    a document's best score from these without reading its postings. Chunks of whole terms keep the
-    memory down at the scale of an archive."""
+    a document's best score from these without reading its postings."""
     data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
     rows = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
     offsets = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
-    terms = offsets.size - 1
-    counts, blocks, weights = np.zeros(terms, dtype=np.int64), [], []
-    term = 0
-    while term < terms:
-        last = min(max(term + 1, int(np.searchsorted(offsets, offsets[term] + MAXIMA_CHUNK, side="right")) - 1), terms)
-        begin, end = int(offsets[term]), int(offsets[last])
-        block = np.asarray(rows[begin:end]) // BLOCK_ROWS
-        term_of = np.repeat(np.arange(term, last), np.diff(np.asarray(offsets[term : last + 1])))
-        if block.size:
-            first = np.flatnonzero(np.r_[True, (block[1:] != block[:-1]) | (term_of[1:] != term_of[:-1])])
-            blocks.append(block[first].astype(np.int32))
-            weights.append(np.maximum.reduceat(np.asarray(data[begin:end], dtype=np.float32), first))
-            counts[term:last] = np.bincount(term_of[first] - term, minlength=last - term)
-        term = last
-    arrays = (np.r_[0, np.cumsum(counts)].astype(np.int64), np.concatenate(blocks) if blocks else np.zeros(0, np.int32),
-              np.concatenate(weights) if weights else np.zeros(0, np.float32))
+    found = [block_maxima(rows[int(start) : int(end)], data[int(start) : int(end)]) for start, end in zip(offsets[:-1], offsets[1:])]
+    arrays = (np.r_[0, np.cumsum([blocks.size for blocks, _ in found])].astype(np.int64),
+              np.concatenate([blocks for blocks, _ in found]) if found else np.zeros(0, np.int32),
+              np.concatenate([best for _, best in found]) if found else np.zeros(0, np.float32))
     for name, array in zip(MAXIMA_FILES, arrays):
         np.save(folder / name, array)
     (folder / "maxima.json").write_text(json.dumps({"block_rows": BLOCK_ROWS}), encoding="utf-8")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .hitlist import HitList
+from .hitlist import HitList, fresh_citations
 
 FIRST_DOCUMENTS = 64  # documents rescored for a first page; four times as many at each deepening
 # Relative slack on each document's bound: the rescoring rounds its float operations, the bound may not.
@@ -50,11 +50,8 @@ class PrunedHits:
         self._citation_ids, self._citation_count, self._order = citation_ids, citation_count, order
         self._rows = np.flatnonzero(shown)
         if counted:
-            seen = np.zeros(citation_count, dtype=bool)
-            seen[np.asarray([citation_ids[row] for row in self.opened], dtype=np.int64)] = True
-            fresh = np.zeros(citation_count, dtype=bool)
-            fresh[np.asarray(citation_ids[self._rows])] = True
-            self._total = len(self.opened) + int(np.count_nonzero(fresh & ~seen))
+            opened_citations = np.asarray([citation_ids[row] for row in self.opened], dtype=np.int64)
+            self._total = len(self.opened) + fresh_citations(np.asarray(citation_ids[self._rows]), opened_citations, citation_count)
         else:  # the caller counts (index/sublinear.py): the hit rows only cap how far the ranking reads
             self._total = len(self.opened) + int(self._rows.size)
         self._bounds = self._document_bounds(ceiling, meeting_weight)

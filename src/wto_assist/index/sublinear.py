@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .hitlist import HitList
+from .hitlist import HitList, once_per_citation
 from .lexical import BLOCK_ROWS, TermPart, block_maxima, every_row_score
 from .pruned import FIRST_DOCUMENTS, ROUNDING, PrunedHits, _rows_of
 
@@ -404,16 +404,7 @@ class SublinearHits:
     def _hits_once_per_citation(self, documents: np.ndarray) -> np.ndarray:
         """The listed hits of these documents, the first row of each citation, opened citations left out."""
         rows, _ = self._postings.read(documents)
-        rows = rows[self._listed(rows)]
-        citations = np.asarray(self._citation_ids[rows])
-        if np.all(citations[1:] >= citations[:-1]):  # citations numbered in row order: the first row of each
-            representatives = rows[np.flatnonzero(np.r_[True, citations[1:] != citations[:-1]])] if rows.size else rows
-        else:
-            representatives = np.sort(rows[np.unique(citations, return_index=True)[1]])
-        if self.opened:
-            opened_citations = np.asarray(self._citation_ids[np.asarray(self.opened, dtype=np.int64)])
-            representatives = representatives[~np.isin(np.asarray(self._citation_ids[representatives]), opened_citations)]
-        return representatives
+        return once_per_citation(rows[self._listed(rows)], self._citation_ids, self.opened)
 
     def __len__(self) -> int:
         return self._counted()[0]
