@@ -9,11 +9,14 @@ block of rows (lexical.write_block_maxima):
                   of the sum of the query's terms' best weights in the block
 
 (a row's BM25 is the sum of its terms' weights, none above the term's best in the row's block, and
-the meeting bonus is at most the meeting weight times the document's best BM25). Documents are read
-best loose bound first: reading one (its rows' BM25 from the postings, found by binary search) gives the
-exact bound PrunedHits uses, and read documents are rescored best exact bound first. A ranked row is
-final once its score is above the bound of every document not rescored (exact where read, loose
-otherwise): order and scores are those of rescoring every hit.
+the meeting bonus is at most the meeting weight times the document's best BM25; the ceiling is per
+document: a factor counts only where a row earns it). Documents are read best loose bound first:
+reading one (its rows' BM25 from the postings, found by binary search) gives the exact bound PrunedHits
+uses, and read documents are rescored best exact bound first. Before many documents are read, their
+loose bounds are refined: the query's rarer terms are read row by row, its most frequent ones (most of
+its postings, little of a row's score) still taken by block. A ranked row is final once its score is
+above the bound of every document not rescored (exact where read, loose or refined otherwise): order and
+scores are those of rescoring every hit.
 
 The count: exact over the eligible documents (a term of the query, a row passing the filters) when they
 hold at most EXACT_ROWS rows; beyond, counted on a sample of them (chosen by a hash of the document number)
