@@ -193,6 +193,11 @@ def test_a_just_started_app_answers_ready_only_once_warm(sample_db, tmp_path):
         # both warm-up searches found results and rendered them (the plain one and the one with every filter)
         assert len(body["warm_up_results"]) == 2 and min(body["warm_up_results"]) > 0
     assert TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE).get("/api/ready").status_code == 401  # the Guard's
+    from wto_assist.web.app import create_app
+
+    with TestClient(create_app(sample_db, tmp_path / "no-index", tmp_path / "data"), base_url="http://127.0.0.1") as client:  # no index yet
+        assert client.get("/api/ready").json() | {"pid": 0, "warm_up_s": 0} == {
+            "pid": 0, "ready": True, "searcher": None, "warm_up_s": 0, "warm_up_results": [0, 0], "problem": None}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
