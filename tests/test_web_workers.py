@@ -21,6 +21,8 @@ from starlette.testclient import TestClient
 from wto_assist.cli import main
 from wto_assist.errors import UnavailableError
 from wto_assist.index.build import build_index
+from wto_assist.search import Searcher
+from wto_assist.web.app import create_app
 from wto_assist.web.jobs import DONE, FAILED, RUNNING, Job
 from wto_assist.web.jobstore import JobStore, process_started
 from wto_assist.web.readiness import wait_for_workers
@@ -177,7 +179,7 @@ def _parent(pid: int) -> int:
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
 
 
-def test_a_just_started_app_answers_ready_only_once_warm(sample_db, tmp_path):
+def test_a_just_started_app_answers_ready_only_once_warm(sample_db, tmp_path, monkeypatch):
     settings = _settings(sample_db, tmp_path)
     app = settings.app()
     cold = TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE)
@@ -193,11 +195,25 @@ def test_a_just_started_app_answers_ready_only_once_warm(sample_db, tmp_path):
         # both warm-up searches found results and rendered them (the plain one and the one with every filter)
         assert len(body["warm_up_results"]) == 2 and min(body["warm_up_results"]) > 0
     assert TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE).get("/api/ready").status_code == 401  # the Guard's
-    from wto_assist.web.app import create_app
-
     with TestClient(create_app(sample_db, tmp_path / "no-index", tmp_path / "data"), base_url="http://127.0.0.1") as client:  # no index yet
         assert client.get("/api/ready").json() | {"pid": 0, "warm_up_s": 0} == {
             "pid": 0, "ready": True, "searcher": None, "warm_up_s": 0, "warm_up_results": [0, 0], "problem": None}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the search")
+
+    monkeypatch.setattr(Searcher, "run", broken)  # a worker whose first search fails is not ready, and says why
+    with TestClient(create_app(sample_db, tmp_path / "index", tmp_path / "data"), base_url="http://127.0.0.1") as client:
+        answer = client.get("/api/ready")
+        assert answer.status_code == 503 and answer.json()["problem"] == "the warm-up failed: RuntimeError: a bug in the search"
+
+
+def test_waiting_for_workers_says_what_it_saw():
+    with socket.socket() as probe:  # a port nobody listens on: every answer is a refusal
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/ready"
+        with pytest.raises(UnavailableError, match=r"0 of 2 worker\(s\) answered ready, the server stopped .*refused"):
+            wait_for_workers(url, 2, running=lambda: False)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -79,9 +79,11 @@ async def _get(app, path: str, query: str) -> tuple[int, bytes]:
 
 
 async def warm_up(app, readiness: Readiness, store) -> None:
+    """Send the warm-up requests through `app`; a failure is kept in `readiness.problem`, and the worker serves
+    anyway (not ready), as it did before there was a warm-up."""
     clock = time.perf_counter()
-    readiness.queries = tuple(warm_up_queries(store))
     try:
+        readiness.queries = tuple(warm_up_queries(store))
         for query in readiness.queries:
             status, page = await _get(app, WARM_UP_PATH, query)
             if status >= 500:
@@ -89,7 +91,7 @@ async def warm_up(app, readiness: Readiness, store) -> None:
                 return
             readiness.results += (page.count(b'class="result"'),)
     except Exception as error:  # noqa: BLE001 - a bug in a page: the server's log has it, /api/ready says it
-        readiness.problem = f"GET {WARM_UP_PATH} failed: {type(error).__name__}: {error}"
+        readiness.problem = f"the warm-up failed: {type(error).__name__}: {error}"
         return
     readiness.seconds = time.perf_counter() - clock
     readiness.ready = True
