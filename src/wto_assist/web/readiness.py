@@ -17,6 +17,7 @@ does not run the lifespan (TestClient without `with`) sees a worker that is not 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -90,7 +91,8 @@ async def warm_up(app, readiness: Readiness, store) -> None:
                 readiness.problem = f"GET {WARM_UP_PATH}?{query} answered {status}"
                 return
             readiness.results += (page.count(b'class="result"'),)
-    except Exception as error:  # noqa: BLE001 - a bug in a page: the server's log has it, /api/ready says it
+    except Exception as error:  # noqa: BLE001 - a bug in a page: the traceback goes to uvicorn's error log, /api/ready says it
+        logging.getLogger("uvicorn.error").exception("wto-assist: the warm-up of worker %d failed", os.getpid())
         readiness.problem = f"the warm-up failed: {type(error).__name__}: {error}"
         return
     readiness.seconds = time.perf_counter() - clock
