@@ -9,6 +9,8 @@ symbol prefix, all three), a cold CLI query, adding one document (ingest + incre
 runs in its own process, so peak RSS is that of the step. The machine and its load average are printed
 with the figures, and CPU time per query beside wall time. --derive-above 10 derives the 100x index
 from the 1x one (scale_corpus.derive_index) where building it would take too long (docs/scale.md).
+--queries X1 X100 measures only the warm queries on folders an earlier run left (--work DIR keeps them), and
+prints the ratios of the last to the first for every filter set: after a change to the query path, no build.
 
 The web measures start `wto-assist web --workers N` and begin once every worker is ready (web_app says what
 ready means: N distinct pids answered GET /api/ready after their warm-up), then send the 20 users' first
@@ -381,6 +383,25 @@ def web_only(folders: list[Path], shared: Path, workers: int = 1) -> None:
               f" {alone['p95_ms']:.0f} ms", flush=True)
 
 
+def queries_only(folders: list[Path], shared: Path) -> None:
+    """--queries: the warm query measures alone (step_query, in a child process each) on folders an earlier run
+    left (corpus.sqlite + index/), smallest first: after a change to the query path, without building again."""
+    measured = []
+    for folder in folders:
+        load = os.getloadavg()
+        result = run_step("query", folder, shared)
+        measured.append(result)
+        print(f"{folder} (load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} on {os.cpu_count()} CPUs before):")
+        for name, figures in result["filters"].items():
+            print(f"  filter {name}: p50 / p95 ms {figures['p50_ms']:.1f} / {figures['p95_ms']:.1f};"
+                  f" CPU p50 / p95 ms {figures['cpu_p50_ms']:.1f} / {figures['cpu_p95_ms']:.1f}")
+    if len(measured) > 1:
+        for name in FILTER_SETS:
+            first, last = measured[0]["filters"][name], measured[-1]["filters"][name]
+            print(f"p95 of {folders[-1].name} / p95 of {folders[0].name}, filter {name}: {last['p95_ms'] / first['p95_ms']:.1f}x (wall),"
+                  f" {last['cpu_p95_ms'] / first['cpu_p95_ms']:.1f}x (CPU)")
+
+
 def web_filter_names() -> None:
     """The web app's filter fields must be the ones web_load sends (checked, not assumed)."""
     from wto_assist.web import app
@@ -511,7 +532,7 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
          [f"{r['web_saturated']['per_s']:.1f} ({r['web_saturated']['errors']})" if "web_saturated" in r else "not run" for r in results])
     first, last = results[0], results[-1]
     if first["scale"] == 1 and last["scale"] > 1:
-        for name in ("none", "all three"):
+        for name in FILTER_SETS:
             ratio = last["query"]["filters"][name]["p95_ms"] / first["query"]["filters"][name]["p95_ms"]
             print(f"\np95 at {last['scale']}x / p95 at 1x, filter {name}: {ratio:.1f}x (wall)", end="")
             if "cpu_p95_ms" in first["query"]["filters"][name]:
@@ -535,6 +556,8 @@ def main() -> None:
     parser.add_argument("--report-only", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--web", type=Path, nargs="+", default=None,
                         help="only the web measures, on these folders of an earlier run (corpus.sqlite + index/)")
+    parser.add_argument("--queries", type=Path, nargs="+", default=None,
+                        help="only the warm query measures, on these folders of an earlier run (smallest first: ratios to it)")
     arguments = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
@@ -546,6 +569,9 @@ def main() -> None:
     web_filter_names()
     if arguments.web:
         web_only(arguments.web, arguments.shared, arguments.workers)
+        return
+    if arguments.queries:
+        queries_only(arguments.queries, arguments.shared)
         return
     scales = [int(value) for value in arguments.scales.split(",")]
     if arguments.report_only:  # print the tables again from a --json file of an earlier run

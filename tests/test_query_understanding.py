@@ -66,7 +66,7 @@ def test_concepts_are_what_the_user_typed():
 
 def test_adjust_demotes_procedure_unless_asked_and_prefers_the_period():
     facts = relevance.RowFacts(np.array([True, False, False]), np.array(["2005-03-01", "2005-03-01", "2010-01-01"]),
-                               np.array(["committee", "member", "chair"]), [set(), {"India"}, set()])
+                               np.array([False, True, False]), [set(), {"India"}, set()])
     scores = np.array([10.0, 6.0, 6.0])
     plain = relevance.adjust(scores, parse("annual report"), facts)
     assert plain[0] == 10.0 * relevance.PROCEDURAL_WEIGHT and plain[1] == plain[2] == 6.0

@@ -111,6 +111,30 @@ def test_the_first_pages_on_the_real_minutes_are_those_of_rescoring_every_hit(sh
     assert deep[:300] == reference[:300]
 
 
+def test_each_documents_ceiling_bounds_its_hits_and_counts_only_the_factors_its_rows_earn(ctd_bm25):
+    """A period, a speaker and a Member named raise a hit's score only where a row earns them: per document, the
+    ceiling holds the final score of every hit a filter keeps (its BM25 plus the meeting bonus, scaled), and
+    documents without such a row among those kept get a lower ceiling than the query's highest."""
+    from wto_assist import query_parse
+
+    searcher = ctd_bm25
+    cases = [(query, filters) for query in ("What did India say about special and differential treatment?",
+                                            "European Union technical assistance in 2005", "Canada tariff preferences for least-developed countries")
+             for filters in (Filters(), Filters(speaker="European Union"))]
+    for query, filters in cases:
+        parsed = query_parse.parse(query)
+        mask = searcher.mask(filters)
+        ceiling = searcher._ceiling(query, parsed, mask)
+        lexical = searcher.lexical.scores(parsed.text or query)
+        hits, final, _ = searcher.scores(query, "bm25", mask)
+        documents = np.asarray(searcher._document_ids[hits], dtype=np.int64)
+        best = np.zeros(ceiling.size)  # each document's best BM25 over all its rows (the meeting bonus reads them all)
+        np.maximum.at(best, np.asarray(searcher._document_ids, dtype=np.int64), lexical.astype(np.float64))
+        bound = ceiling[documents] * (lexical[hits] + searcher.weights.meeting * best[documents])
+        assert np.all(final <= bound * (1 + 1e-9)), (query, filters)
+        assert ceiling.min() < ceiling.max(), (query, filters)  # some documents hold no listed row earning a factor
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_top_sums_add_each_documents_best_scores(seed):
     rng = np.random.default_rng(seed)

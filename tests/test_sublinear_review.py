@@ -108,6 +108,8 @@ def test_the_switch_to_the_whole_row_ranking_after_a_first_page_continues_the_sa
     the deep page continues the same ranking (positions, scores, the last hit)."""
     monkeypatch.setattr(sublinear, "FIRST_READ", 2)
     monkeypatch.setattr(sublinear, "FULL_SHARE", 0.6)
+    # The loose bounds left as loose as they come: refined bounds (tested below) make the switch rare here.
+    monkeypatch.setattr(SublinearHits, "_refine", lambda self, documents: None)
     switched = 0
     for seed in range(40):
         got, expected = _case(seed, True, 2, True, False)
@@ -121,3 +123,36 @@ def test_the_switch_to_the_whole_row_ranking_after_a_first_page_continues_the_sa
         assert got[-1] == every[-1] and got[10:20] == every[10:20]
         assert [got.score(row) for row in rest[:20]] == [expected.score(row) for row in rest[:20]]
     assert switched >= 2  # the case this test is for did occur
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_refined_bound_is_never_below_what_reading_the_document_gives(seed):
+    """Each document's refined bound (rare terms read, common ones by block) is at or above its exact bound, and at
+    or below its loose one: refining can only skip documents that cannot reach a page."""
+    got, _ = _case(seed, seed % 2 == 0, 0, seed % 3 == 0, False)
+    candidates = got._candidates
+    loose = got._loose[candidates].copy()
+    got._refine(candidates)
+    refined = got._loose[candidates]
+    got._read(candidates)
+    exact = got._exact_bound[candidates]
+    assert np.all(refined <= loose)
+    assert np.all(refined >= exact)
+
+
+def test_refined_bounds_read_fewer_documents_and_list_the_same_ranking(monkeypatch):
+    """With bounds refined before many documents are read, the pages are those of rescoring every hit, and fewer
+    documents are read than with the loose bounds alone in some of the cases (the refinement did something)."""
+    monkeypatch.setattr(sublinear, "FIRST_READ", 2)
+    monkeypatch.setattr(sublinear, "FULL_SHARE", 1.0)
+    fewer = 0
+    for seed in range(40):
+        got, expected = _case(seed, seed % 2 == 0, seed % 3, True, False)
+        assert got[:20] == expected[:20]
+        assert [got.score(row) for row in got[:20]] == [expected.score(row) for row in expected[:20]]
+        with monkeypatch.context() as loose_only:
+            loose_only.setattr(SublinearHits, "_refine", lambda self, documents: None)
+            plain, _ = _case(seed, seed % 2 == 0, seed % 3, True, False)
+            assert plain[:20] == expected[:20]
+        fewer += got.read_documents < plain.read_documents and got._refined.any()
+    assert fewer >= 5

@@ -42,7 +42,7 @@ class RowFacts:
 
     procedural: np.ndarray  # bool
     dates: np.ndarray  # "YYYY-MM-DD" or ""
-    speaker_kinds: np.ndarray  # "member", "chair", ...
+    by_member: np.ndarray  # bool: a Member's delegation speaks (speaker kind "member", not the Chair or the Secretariat)
     speakers: list[set[str]] | np.ndarray  # actors (speaker, co-speakers, groups spoken for), or a mask of rows speaking
 
 
@@ -66,24 +66,27 @@ def adjust(scores: np.ndarray, parsed: ParsedQuery, facts: RowFacts, procedural_
                     else np.fromiter((bool(parsed.speakers & names) for names in facts.speakers), dtype=bool, count=len(facts.speakers)))
         factor[speaking] *= 1 + speaker_weight
     if parsed.speaker_question and delegation_weight:
-        factor[facts.speaker_kinds == "member"] *= 1 + delegation_weight
+        factor[facts.by_member] *= 1 + delegation_weight
     # Scores can be negative only in dense mode (cosines); scaling a negative score up would lower it.
     return np.where(np.isfinite(scores) & (scores > 0), scores * factor, scores)
 
 
 def max_factor(parsed: ParsedQuery, procedural_weight: float = PROCEDURAL_WEIGHT, period_weight: float = PERIOD_WEIGHT,
-               speaker_weight: float = SPEAKER_WEIGHT, delegation_weight: float = DELEGATION_WEIGHT) -> float:
-    """The most `adjust` can multiply a positive score by for this query (index/pruned.py bounds scores with it)."""
+               speaker_weight: float = SPEAKER_WEIGHT, delegation_weight: float = DELEGATION_WEIGHT,
+               in_period: np.ndarray | bool = True, speaking: np.ndarray | bool = True):
+    """The most `adjust` can multiply a positive score by for this query (index/pruned.py bounds scores with it).
+    With `in_period` and `speaking` per document (holding a row of the query's period, a row where one of
+    its speakers speaks), the most per document: a factor counts only where a row can earn it."""
     factor = 1.0
     if not parsed.procedure:
         factor *= max(1.0, procedural_weight)
-    if parsed.period:
-        factor *= 1 + max(0.0, period_weight)
-    if parsed.speakers:
-        factor *= 1 + max(0.0, speaker_weight)
     if parsed.speaker_question:
         factor *= 1 + max(0.0, delegation_weight)
-    return factor
+    if parsed.period:
+        factor = factor * np.where(in_period, 1 + max(0.0, period_weight), 1.0)
+    if parsed.speakers:
+        factor = factor * np.where(speaking, 1 + max(0.0, speaker_weight), 1.0)
+    return factor if np.ndim(factor) else float(factor)
 
 
 @dataclass
@@ -151,13 +154,13 @@ def word_match(order: list[int], presence: np.ndarray, opened: set[int], matched
     return WordMatch(all_words, lexical - all_words, len(ranked) - lexical, coverage, weak)
 
 
-def counted_word_match(first: int | None, ranked: np.ndarray, scale: float, holding: Callable[[np.ndarray], np.ndarray],
+def counted_word_match(first: int | None, ranked: np.ndarray, scale: float, holding: Callable[[int, np.ndarray], np.ndarray],
                        frequencies: np.ndarray, rows: int, opened: set[int], rounded: Callable[[float], int],
                        weak_coverage: float = WEAK_COVERAGE) -> WordMatch:
     """word_match over counted hits (one row per citation, opened citations left out, lexical matches all)
     that may be a sample: counts scaled by `scale` and `rounded` when it is not 1. `first` is the first
-    ranked hit (its coverage decides the weak-match notice); `holding(rows)` is the concepts x rows
-    presence at those rows, `frequencies` each concept's rows in the whole corpus of `rows` rows."""
+    ranked hit (its coverage decides the weak-match notice); `holding(concept, rows)` says which of the rows
+    hold the concept (its number), `frequencies` each concept's rows in the whole corpus of `rows` rows."""
     estimated = scale != 1.0
 
     def scaled(count: int) -> int:
@@ -167,13 +170,21 @@ def counted_word_match(first: int | None, ranked: np.ndarray, scale: float, hold
         ranked = np.zeros(0, dtype=np.int64)
     if frequencies.size == 0:
         return WordMatch(0, scaled(ranked.size), 0, None, False, estimated)
-    all_words = int(np.count_nonzero(holding(ranked).all(axis=0))) if ranked.size else 0
+    # Rarest concept first: each next one is looked up only at the rows that hold every concept so far.
+    holding_all = np.asarray(ranked, dtype=np.int64)
+    for concept in np.argsort(frequencies, kind="stable").tolist():
+        if holding_all.size == 0:
+            break
+        holding_all = holding_all[holding(concept, holding_all)]
+    all_words = int(holding_all.size)
     coverage = None
     if first is not None:
         weights = idf_of(frequencies, rows)
         total = float(weights.sum())
         if total > 0 and not math.isnan(total):
-            coverage = float(weights[holding(np.asarray([first], dtype=np.int64))[:, 0]].sum()) / total
+            at_first = np.asarray([first], dtype=np.int64)
+            held = np.asarray([bool(holding(concept, at_first)[0]) for concept in range(frequencies.size)], dtype=bool)
+            coverage = float(weights[held].sum()) / total
     weak = first is not None and not opened and (coverage is None or coverage < weak_coverage)
     # Each count estimated on its own: "about 409,400" (a difference of two rounded figures) claims a precision it has not.
     return WordMatch(scaled(all_words), scaled(ranked.size - all_words), 0, coverage, weak, estimated)

@@ -158,12 +158,13 @@ class Searcher:
 
     def _facts(self, hits: np.ndarray, parsed) -> relevance.RowFacts:
         """What relevance.adjust reads, for the hit rows only (the columns, never a per-row scan)."""
-        kinds = np.array(self.columns.vocabulary["speaker_kinds"])
+        # The kind's code per row, compared on the few kinds named: no string per hit (a query reads tens of thousands).
+        member_kind = np.asarray(self.columns.vocabulary["speaker_kinds"], dtype=object) == "member"
         dates = np.asarray(self.columns.array("dates"))[hits]
         speaking = (self.columns.rows_with("actors", parsed.speakers, hits) if parsed.speakers
                     else np.zeros(hits.size, dtype=bool))
         return relevance.RowFacts(np.asarray(self.columns.array("procedural"))[hits], dates,
-                                  kinds[np.asarray(self.columns.array("speaker_kinds"))[hits]], speaking)
+                                  member_kind[np.asarray(self.columns.array("speaker_kinds"))[hits]], speaking)
 
     def _make_speller(self) -> spelling.Speller:
         """From the word forms the index build counted (index/segments.py), else from the store's texts."""
@@ -322,7 +323,7 @@ class Searcher:
         shown = matched & ~self._heading_like
         if mask is not None:
             shown &= mask
-        ceiling = self._ceiling(query, parsed)
+        ceiling = self._ceiling(query, parsed, mask)
 
         def rescore(rows: np.ndarray) -> np.ndarray:
             return self._rescored(rows, lexical[rows], query, parsed, "bm25")
@@ -331,13 +332,41 @@ class Searcher:
                            self._document_ids, self._citation_ids, self.columns.citation_count, self.columns.order())
         return order, matched
 
-    def _ceiling(self, query: str, parsed) -> float:
-        """The most the ranking's adjustments can multiply a hit's score by (index/pruned.py)."""
+    def _ceiling(self, query: str, parsed, mask: np.ndarray | None = None) -> np.ndarray:
+        """Per document, the most the ranking's adjustments can multiply the score of a hit it may list (a row
+        `mask` keeps) by (index/pruned.py): the factors of a period, a speaker or a Member the query names count
+        only in the documents where such a row earns them (at the scale of an archive most documents hold none,
+        and are never read)."""
         weights = self.weights
-        ceiling = relevance.max_factor(parsed, weights.procedural, weights.period, weights.speaker, weights.delegation)
-        if ranking.named_members(query):
-            ceiling *= max(1.0, 1 + weights.member)
-        return ceiling
+        in_period = speaking = True
+        if parsed.period:
+            first, last = (int(day.replace("-", "")) for day in parsed.period)
+            dates = np.asarray(self.columns.array("dates"))
+            inside = (dates != 0) & (dates >= first) & (dates <= last)
+            in_period = self._documents_holding(inside & mask if mask is not None else inside)
+        if parsed.speakers:
+            speaking = self._documents_of_rows(self.columns.rows_of("actors", parsed.speakers), mask)
+        ceiling = relevance.max_factor(parsed, weights.procedural, weights.period, weights.speaker, weights.delegation,
+                                       in_period, speaking)
+        named = ranking.named_members(query)
+        if named:
+            involved = self._documents_of_rows(np.r_[self.columns.rows_of("actors", named), self.columns.rows_of("mentions", named)], mask)
+            ceiling = ceiling * np.where(involved, max(1.0, 1 + weights.member), 1.0)
+        return np.broadcast_to(np.asarray(ceiling, dtype=np.float64), (self._document_sizes.size,))
+
+    def _documents_holding(self, rows: np.ndarray) -> np.ndarray:
+        """Per document, whether any of its rows is marked."""
+        starts = self._document_starts
+        return np.logical_or.reduceat(np.r_[rows, False], starts[:-1]) & (starts[1:] > starts[:-1])
+
+    def _documents_of_rows(self, rows: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Per document, whether it holds one of these rows (one `mask` keeps)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if mask is not None:
+            rows = rows[mask[rows]]
+        held = np.zeros(self._document_sizes.size, dtype=bool)
+        held[np.asarray(self._document_ids[rows], dtype=np.int64)] = True
+        return held
 
     def _sublinear(self, query: str, parsed, postings: QueryPostings, mask: np.ndarray | None, opened: list[int], by_row: bool):
         hidden = self._heading_like
@@ -346,15 +375,12 @@ class Searcher:
             keep = ~hidden[rows]
             return keep & mask[rows] if mask is not None else keep
 
-        eligible = None
-        if mask is not None:  # documents holding a row that passes the filters
-            starts = self._document_starts
-            eligible = np.logical_or.reduceat(np.r_[mask, False], starts[:-1]) & (starts[1:] > starts[:-1])
+        eligible = self._documents_holding(mask) if mask is not None else None  # documents holding a row that passes the filters
 
         def rescore(rows: np.ndarray, bm25: np.ndarray) -> np.ndarray:
             return self._rescored(rows, bm25, query, parsed, "bm25")
 
-        order = SublinearHits(opened, postings, listed, eligible, mask if by_row else None, rescore, self._ceiling(query, parsed), self.weights.meeting,
+        order = SublinearHits(opened, postings, listed, eligible, mask if by_row else None, rescore, self._ceiling(query, parsed, mask), self.weights.meeting,
                               self._document_starts, self._document_ids, self._citation_ids, self.columns.citation_count,
                               self.columns.order())
         return order, _RowMatches(order)
@@ -529,12 +555,10 @@ class Searcher:
         parts = [self.lexical.analysed_parts(concept.term) for concept in concepts]
         member_of = {number: actor.name for number, concept in enumerate(concepts) if (actor := members.lookup(concept.label)) is not None}
 
-        def holding(rows: np.ndarray) -> np.ndarray:
-            held = np.zeros((len(concepts), rows.size), dtype=bool)
-            for number, own in enumerate(parts):
-                held[number] = rows_holding(own, rows, self._document_starts, self._document_ids)
-                if number in member_of:
-                    held[number] |= self._member_rows_at([member_of[number]], rows)
+        def holding(number: int, rows: np.ndarray) -> np.ndarray:
+            held = rows_holding(parts[number], rows, self._document_starts, self._document_ids)
+            if number in member_of:
+                held |= self._member_rows_at([member_of[number]], rows)
             return held
 
         frequencies = np.asarray([int(np.count_nonzero(self.lexical.term_rows(concept.term) | self._member_rows(member_of[number])))

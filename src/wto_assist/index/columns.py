@@ -270,6 +270,14 @@ class Columns:
                 found |= np.asarray(posting[at]) == rows
         return found
 
+    def rows_of(self, name: str, keys) -> np.ndarray:
+        """The rows whose list column `name` holds one of `keys` (a row may come twice; rows of a key ascending)."""
+        if name not in self._keys:
+            self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
+        offsets, flat = self.array(f"{name}_offsets"), self.array(f"{name}_rows")
+        found = [np.asarray(flat[offsets[i] : offsets[i + 1]], dtype=np.int64) for i in (self._keys[name].get(key) for key in keys) if i is not None]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
     def mask_with(self, name: str, keys, mask: np.ndarray | None = None) -> np.ndarray:
         """Row mask (or `mask`, updated) of rows whose list column `name` holds any of `keys`: posting lists
         scattered into a mask, never sorted or made unique (that cost more than the query at 1.2M rows)."""

@@ -7,7 +7,7 @@ Each adjustment raises a score by a bounded amount: a hit's final score is at mo
     ceiling x (its BM25 + meeting weight x the best BM25 of its document)
 
 (the meeting bonus is a mean of the document's best scores; `ceiling` is the product of every factor
-above 1 the query can apply). So documents are taken best bound first: every hit of the documents taken
+above 1 the query can apply, one for all documents or one per document). So documents are taken best bound first: every hit of the documents taken
 is rescored exactly as if all hits were, and a ranked row is final once its score is above the bound
 of every document not taken. A deeper page takes four times as many documents. The order, the scores
 and the count are those of rescoring every hit (the count marks every hit's citation, as HitList does).
@@ -42,7 +42,7 @@ class PrunedHits:
     reads all of a document's hits, shown or not)."""
 
     def __init__(self, opened: list[int], lexical: np.ndarray, shown: np.ndarray, rescore: Callable[[np.ndarray], np.ndarray],
-                 ceiling: float, meeting_weight: float, document_starts: np.ndarray, document_ids: np.ndarray,
+                 ceiling: float | np.ndarray, meeting_weight: float, document_starts: np.ndarray, document_ids: np.ndarray,
                  citation_ids: np.ndarray, citation_count: int, order: np.ndarray | None = None, counted: bool = True):
         self.opened = list(opened)
         self._lexical, self._shown, self._rescore = lexical, shown, rescore
@@ -64,7 +64,7 @@ class PrunedHits:
         self._inner: HitList | None = None
         self._exact = len(self.opened)  # leading positions known to be final
 
-    def _document_bounds(self, ceiling: float, meeting_weight: float) -> np.ndarray:
+    def _document_bounds(self, ceiling: float | np.ndarray, meeting_weight: float) -> np.ndarray:
         """Per document, the highest final score any of its shown hits can reach (-inf: none shown)."""
         starts, count = self._starts, self._lexical.size
         documents = starts.size - 1

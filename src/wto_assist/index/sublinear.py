@@ -37,6 +37,9 @@ EXACT_ROWS = 60_000  # eligible rows counted exactly; beyond, a sample of about 
 SAMPLE_ROWS = 30_000
 MIN_SAMPLED_HITS = 500  # fewer hits than this in a sample: sample four times as many documents (at last all)
 FULL_SHARE = 0.2  # reading more than this share of all rows: ranked from every row's BM25 at once (measured at 100x)
+# A refined bound reads the postings of a query's rarer terms only: the most frequent terms, holding up to this share
+# of its postings (and little of a row's score: their idf is low), count their best weight per block instead.
+COMMON_SHARE = 0.7
 # A row's float32 BM25 rounds at each term it adds (2**-24 relative each); the loose bounds sum in float64.
 LOOSE_ROUNDING = 1e-5
 
@@ -65,22 +68,30 @@ class QueryPostings:
     def __init__(self, parts: list[TermPart], document_starts: np.ndarray):
         self.parts = parts
         self._starts = np.asarray(document_starts, dtype=np.int64)
-        self.postings = sum(int(part.rows.size) for part in parts)
+        sizes = np.asarray([int(part.rows.size) for part in parts], dtype=np.int64)
+        self.postings = int(sizes.sum())
         self._all: np.ndarray | None = None
+        # The parts a refined bound takes by block (the most frequent terms), and the others, read row by row.
+        common = np.zeros(len(parts), dtype=bool)
+        common[np.argsort(-sizes, kind="stable")] = np.cumsum(sizes[np.argsort(-sizes, kind="stable")]) <= COMMON_SHARE * self.postings
+        self._common = common
+        self._common_blocks: np.ndarray | None = None  # per block, the common parts' best weights summed (loose_bounds)
 
     def loose_bounds(self, listed_blocks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per document, bounds on its rows' BM25: (over the blocks holding a row that may be listed, over all
         its blocks), each the best block's sum of the query's terms' best weights there (0: none)."""
         starts = self._starts
         rows = int(starts[-1])
-        blocks = np.zeros(-(-rows // BLOCK_ROWS) + 1, dtype=np.float64)
-        for part in self.parts:
+        common, rare = (np.zeros(-(-rows // BLOCK_ROWS) + 1, dtype=np.float64) for _ in range(2))
+        for part, is_common in zip(self.parts, self._common):
             held, best = part.blocks, part.maxima
             if held is None:  # a small delta segment: computed from its postings
                 held, best = block_maxima(part.rows, part.weights)
             best = np.asarray(best, dtype=np.float32)
-            blocks[np.asarray(held, dtype=np.int64)] += best * part.factor if part.factor is not None else best
-        blocks *= 1 + LOOSE_ROUNDING
+            (common if is_common else rare)[np.asarray(held, dtype=np.int64)] += best * part.factor if part.factor is not None else best
+        common *= 1 + LOOSE_ROUNDING
+        self._common_blocks = common
+        blocks = common + rare * (1 + LOOSE_ROUNDING)
         anywhere = self._per_document(blocks)
         if listed_blocks is None:
             return anywhere, anywhere
@@ -100,24 +111,68 @@ class QueryPostings:
     def read(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rows of these documents holding a term of the query, ascending; their BM25, float32)."""
         documents = np.sort(np.asarray(documents, dtype=np.int64))
-        low, high = self._starts[documents], self._starts[documents + 1]
-        sizes = high - low
-        if int(sizes.sum()) > FULL_SHARE * self._starts[-1]:  # most documents: every posting added at once is cheaper
+        if int((self._starts[documents + 1] - self._starts[documents]).sum()) > FULL_SHARE * self._starts[-1]:
+            # most documents: every posting added at once is cheaper
             chosen = np.zeros(self._starts.size - 1, dtype=bool)
             chosen[documents] = True
             scores = self.every_row()
             rows = np.flatnonzero(np.repeat(chosen, np.diff(self._starts)) & (scores > 0))
             return rows, scores[rows]
+        every, scores = self._sums(documents, self.parts)
+        held = scores > 0
+        return every[held], scores[held]
+
+    def _sums(self, documents: np.ndarray, parts: list[TermPart]) -> tuple[np.ndarray, np.ndarray]:
+        """(every row of these documents, ascending documents; the parts' scores added there in their order, float32)."""
+        low, high = self._starts[documents], self._starts[documents + 1]
+        sizes = high - low
         every = _rows_of(self._starts, documents)
         scores = np.zeros(every.size, dtype=np.float32)
         shift = low - (np.cumsum(sizes) - sizes)  # a row's position among `every` is the row minus its document's shift
-        for part in self.parts:
+        for part in parts:
             begin, end = _find(part.rows, low), _find(part.rows, high)
             positions = _positions(begin, end)
             if positions.size:
                 scores[np.asarray(part.rows[positions]) - np.repeat(shift, end - begin)] += part.values(positions)
-        held = scores > 0
-        return every[held], scores[held]
+        return every, scores
+
+    def refined_bounds(self, documents: np.ndarray, listed: Callable[[np.ndarray], np.ndarray] | None,
+                       listed_blocks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """For these documents (ascending, none empty), bounds on their rows' BM25 tighter than loose_bounds' at a
+        fraction of reading them: per row, the rare parts' weights read from their postings plus the common parts'
+        best weights in the row's block. (Over the rows `listed` keeps, over all rows), as loose_bounds, with the
+        blocks holding a listed row; without `listed` (no filter on rows) both are over all rows."""
+        if self._common_blocks is None:
+            self.loose_bounds()
+        common = self._common_blocks
+        low, high = self._starts[documents], self._starts[documents + 1]
+        # A row holding no rare term is bounded by its block's common weights; the document's best such block:
+        anywhere = self._per_document(common)[documents]
+        best_listed = anywhere
+        if listed is not None:
+            kept = common if listed_blocks is None else np.where(np.r_[listed_blocks, False][: common.size], common, 0.0)
+            best_listed = self._per_document(kept)[documents]
+        rare = [part for part, is_common in zip(self.parts, self._common) if not is_common]
+        rare_sums = np.zeros(int(self._starts[-1]), dtype=np.float32)
+        found = []
+        for part in rare:  # first every rare weight added at its row, then each row read once per part holding it
+            begin, end = _find(part.rows, low), _find(part.rows, high)
+            positions = _positions(begin, end)
+            rows = np.asarray(part.rows[positions], dtype=np.int64)
+            if rows.size:
+                rare_sums[rows] += part.values(positions)
+                found.append((rows, end - begin))
+        # float32 as the rows' BM25 is, the slack added per document (LOOSE_ROUNDING covers a float32 sum's rounding)
+        common32 = common.astype(np.float32)
+        for rows, counts in found:
+            bounds = rare_sums[rows] + common32[rows // BLOCK_ROWS]
+            held = counts > 0
+            first = (np.cumsum(counts) - counts)[held]
+            anywhere[held] = np.maximum(anywhere[held], np.maximum.reduceat(bounds, first) * (1 + LOOSE_ROUNDING))
+            if listed is not None:
+                listed_best = np.maximum.reduceat(np.where(listed(rows), bounds, np.float32(0)), first) * (1 + LOOSE_ROUNDING)
+                best_listed[held] = np.maximum(best_listed[held], listed_best)
+        return (best_listed if listed is not None else anywhere), anywhere
 
     def every_row(self) -> np.ndarray:
         """Every row's BM25 (LexicalIndex.scores' sums), computed once."""
@@ -184,20 +239,23 @@ class SublinearHits:
     filter); `rescore(rows, bm25)` gives the final scores of every hit of whole documents, rows ascending."""
 
     def __init__(self, opened: list[int], postings: QueryPostings, listed: Callable[[np.ndarray], np.ndarray],
-                 eligible: np.ndarray | None, listed_rows: np.ndarray | None, rescore: Callable[[np.ndarray, np.ndarray], np.ndarray], ceiling: float,
+                 eligible: np.ndarray | None, listed_rows: np.ndarray | None, rescore: Callable[[np.ndarray, np.ndarray], np.ndarray], ceiling: float | np.ndarray,
                  meeting_weight: float, document_starts: np.ndarray, document_ids: np.ndarray, citation_ids: np.ndarray,
                  citation_count: int, order: np.ndarray | None = None):
         self.opened = list(opened)
         self._postings, self._listed, self._rescore = postings, listed, rescore
         self._starts = np.asarray(document_starts, dtype=np.int64)
         self._document_ids, self._citation_ids, self._citation_count, self._order = document_ids, citation_ids, citation_count, order
-        self._ceiling, self._meeting = ceiling, meeting_weight
+        # the ranking's ceiling per document (a number: the same for all)
+        self._ceiling = np.broadcast_to(np.asarray(ceiling, dtype=np.float64), (self._starts.size - 1,))
+        self._meeting = meeting_weight
         self._listed_rows = listed_rows
         listed_blocks = None
         if listed_rows is not None:  # a filter on rows (a speaker): blocks without a listed row bound no listed hit
             listed_blocks = np.logical_or.reduceat(listed_rows, np.arange(0, listed_rows.size, BLOCK_ROWS)) if listed_rows.size else np.zeros(0, dtype=bool)
+        self._listed_blocks = listed_blocks
         best_listed, anywhere = postings.loose_bounds(listed_blocks)
-        loose = ceiling * (best_listed + meeting_weight * anywhere)
+        loose = self._ceiling * (best_listed + meeting_weight * anywhere)
         loose += np.abs(loose) * ROUNDING
         candidate = best_listed > 0
         if eligible is not None:
@@ -208,6 +266,7 @@ class SublinearHits:
         self._by_loose = self._candidates[np.argsort(-loose[self._candidates], kind="stable")]
         documents = self._starts.size - 1
         self._exact_bound = np.full(documents, np.nan)  # documents read: their exact bound (-inf: nothing to list)
+        self._refined = np.zeros(documents, dtype=bool)  # documents whose loose bound was refined (_refine)
         self._next_unread = 0  # position in _by_loose of the first document perhaps not read
         self._rows, self._scores, self._row_documents = [], [], []  # what reading gave, batch by batch
         self._joined = None  # the same, joined
@@ -238,7 +297,7 @@ class SublinearHits:
             listed = self._listed(rows)
             anywhere = np.maximum.reduceat(scores, first).astype(np.float64)
             best_listed = np.maximum.reduceat(np.where(listed, scores, 0), first).astype(np.float64)
-            bounds = self._ceiling * (best_listed + self._meeting * anywhere)
+            bounds = self._ceiling[owner[first]] * (best_listed + self._meeting * anywhere)
             bounds += np.abs(bounds) * ROUNDING
             bounds[best_listed <= 0] = -np.inf
             self._exact_bound[owner[first]] = bounds
@@ -246,6 +305,29 @@ class SublinearHits:
             self._scores.append(scores)
             self._row_documents.append(owner)
             self._joined = None
+
+    def _refine(self, documents: np.ndarray) -> None:
+        """Tighten the loose bounds of these documents (those not read nor refined yet) from the postings of the
+        query's rarer terms (QueryPostings.refined_bounds), and order the documents by their bounds again."""
+        documents = np.sort(documents[np.isnan(self._exact_bound[documents]) & ~self._refined[documents]])
+        documents = documents[self._starts[documents + 1] > self._starts[documents]]
+        if documents.size == 0:
+            return
+        # Without a filter on rows, every row of an eligible document may be listed but hidden ones (headings,
+        # rarely a document's best): bounding over all rows skips looking each row up.
+        listed = self._listed if self._listed_rows is not None else None
+        best_listed, anywhere = self._postings.refined_bounds(documents, listed, self._listed_blocks)
+        bounds = self._ceiling[documents] * (best_listed + self._meeting * anywhere)
+        bounds += np.abs(bounds) * ROUNDING
+        bounds[best_listed <= 0] = -np.inf
+        self._loose[documents] = np.minimum(self._loose[documents], bounds)
+        self._refined[documents] = True
+        self._by_loose = self._candidates[np.argsort(-self._loose[self._candidates], kind="stable")]
+        self._next_unread = 0  # read documents are skipped again (_unread_bound)
+
+    def _needed(self, floor: float) -> int:
+        """How many documents, in loose-bound order, have a loose bound at or above `floor`."""
+        return int(np.searchsorted(-self._loose[self._by_loose], -floor, side="right"))
 
     def _read_more(self, documents: int) -> None:
         """Read the next documents in loose-bound order until `documents` have been read in that order (all of
@@ -259,8 +341,10 @@ class SublinearHits:
             self._next_unread = end
 
     def _unread_bound(self) -> float:
-        while self._next_unread < self._by_loose.size and not np.isnan(self._exact_bound[self._by_loose[self._next_unread]]):
-            self._next_unread += 1  # read already (a document of an opened row)
+        if self._next_unread < self._by_loose.size and not np.isnan(self._exact_bound[self._by_loose[self._next_unread]]):
+            # read already (a document of an opened row, or one read before the bounds were refined)
+            unread = np.isnan(self._exact_bound[self._by_loose[self._next_unread :]])
+            self._next_unread += int(np.argmax(unread)) if unread.any() else int(unread.size)
         return float(self._loose[self._by_loose[self._next_unread]]) if self._next_unread < self._by_loose.size else -np.inf
 
     def _take(self, documents: int) -> None:
@@ -316,13 +400,18 @@ class SublinearHits:
                 # The wanted-th score so far can only rise: no document bounded below it is ever needed, so read
                 # every one above it at once (they are a prefix of the loose order); without one yet, four times as many.
                 floor = self._inner.score(ordered[wanted - 1]) if len(ordered) >= wanted else -np.inf
-                needed = int(np.searchsorted(-self._loose[self._by_loose], -floor, side="right")) if floor > -np.inf else 0
+                needed = self._needed(floor) if floor > -np.inf else 0
+                if needed - self._next_unread > FIRST_READ:  # many documents to read: first tighten their bounds
+                    self._refine(self._by_loose[self._next_unread : needed])
+                    needed = self._needed(floor)
                 self._read_more(max(needed, self._next_unread + 1) if needed else 4 * max(self._next_unread, 1))
                 if self._whole is not None:
                     return
                 self._take(max(self._taken.size, FIRST_DOCUMENTS))
-            else:
-                self._take(4 * max(self._taken.size, 1))
+            else:  # every read document bounded at or above the wanted-th score so far (all copies of a tie at once)
+                floor = self._inner.score(ordered[wanted - 1]) if len(ordered) >= wanted else -np.inf
+                reaching = int(np.count_nonzero(self._exact_bound >= floor)) if floor > -np.inf else 0
+                self._take(max(reaching, self._taken.size + 1) if reaching else 4 * max(self._taken.size, 1))
 
     def _go_whole(self) -> None:
         """Most documents must be read: rank as index/pruned.py does, from every row's BM25 (one pass over the
