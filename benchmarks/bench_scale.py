@@ -11,6 +11,12 @@ with the figures, and CPU time per query beside wall time. --derive-above 10 der
 from the 1x one (scale_corpus.derive_index) where building it would take too long (docs/scale.md).
 --queries X1 X100 measures only the warm queries on folders an earlier run left (--work DIR keeps them), and
 prints the ratios of the last to the first for every filter set: after a change to the query path, no build.
+
+The web measures start `wto-assist web --workers N` and begin once every worker is ready (web_app says what
+ready means: N distinct pids answered GET /api/ready after their warm-up), then send the 20 users' first
+requests together (a burst on warm workers), again with the first requests staggered over ~2 s, and one user
+alone. --web DIR... runs only these on folders an earlier run left, each line with the load average taken
+just before it.
 """
 
 from __future__ import annotations
@@ -228,112 +234,153 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class WebServer:
+    """A started `wto-assist web`: its /search address, its worker pids (all answered ready) and how long that took."""
+
+    def __init__(self, base: str, pids: list[int], ready_s: float):
+        self.base, self.pids, self.ready_s = base, pids, ready_s
+
+
 @contextlib.contextmanager
 def web_app(work: Path, workers: int = 1):
-    """`wto-assist web --workers N` on a free port of 127.0.0.1 over `work`, answering once warm; yields its
-    /search address. A worker accepts connections once its app is built; the N workers start together, so
-    the others are given half as long again as the first took, answering warm-up queries meanwhile."""
+    """`wto-assist web --workers N` on a free port of 127.0.0.1 over `work`, once every worker is ready; yields a
+    WebServer. Ready means: N distinct worker pids answered GET /api/ready with "ready": true over fresh
+    connections (web/readiness.py wait_for_workers; an error naming what was seen after 300 s). A worker answers
+    ready once its warm-up ran in the app's lifespan (two GET /search through its own app, plain and with
+    speaker, date and symbol filters, the result page rendered), and uvicorn accepts connections on a worker only
+    after its lifespan: no request of a measure meets a worker that is still loading or cold."""
+    from wto_assist.web.readiness import wait_for_workers
+
     port = free_port()
     server = subprocess.Popen(
         [*cli(), "web", "--no-dense", "--port", str(port), "--data", str(work / "web"), "--workers", str(workers)],
         env=cli_environment(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/search"
+    root = f"http://127.0.0.1:{port}"
     try:
         started = time.monotonic()
-        deadline = started + 120
-        while True:
-            try:
-                urllib.request.urlopen(base + "?q=warm", timeout=30).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the web app did not start") from None
-                time.sleep(0.5)
-        if workers > 1:
-            until = time.monotonic() + (time.monotonic() - started) / 2
-            while time.monotonic() < until:
-                warmers = [threading.Thread(target=lambda: urllib.request.urlopen(base + "?q=warm+up", timeout=30).read())
-                           for _ in range(2 * workers)]
-                for warmer in warmers:
-                    warmer.start()
-                for warmer in warmers:
-                    warmer.join()
-        yield base
+        ready = wait_for_workers(root + "/api/ready", workers, timeout_s=300, running=lambda: server.poll() is None)
+        yield WebServer(root + "/search", sorted(ready), time.monotonic() - started)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
+def cpu_seconds(pids: list[int]) -> list[float]:
+    """User + system CPU time of each process so far (/proc/PID/stat), s: how the work spread over the workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = []
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        seconds.append((int(fields[11]) + int(fields[12])) / ticks)  # utime, stime: fields 14 and 15 of stat
+    return seconds
+
+
 def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1, staggered: bool = False) -> dict:
-    """GET /search from WEB_USERS threads, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only. All users send their
-    first request at the same moment; `staggered`: each first waits a think time too, as users who do not
-    arrive together (the burst of 20 first requests is then gone; every later request is alike)."""
-    with web_app(work, workers) as base:
+    """GET /search from WEB_USERS threads, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only, once every worker is
+    ready (web_app). The users' first requests leave together (a barrier: the burst of a class that starts at
+    once); `staggered`: each first waits a think time instead, as users who do not arrive together. Also the
+    first requests alone (p50 and the slowest) and the CPU seconds each worker spent on them (taken when the last of
+    them is answered; in a staggered run other users' second requests may have run by then) and on the whole run."""
+    load = os.getloadavg()
+    with web_app(work, workers) as server:
         timings: list[float] = []
+        firsts: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
+        together = threading.Barrier(WEB_USERS)
+        after_firsts: list[float] = []
+        answered = [0]
 
         def user(number: int) -> None:
             chooser = random.Random(number)
             if staggered:
                 time.sleep(chooser.uniform(0, 2 * think_s))
-            for _ in range(WEB_REQUESTS_PER_USER):
+            else:
+                together.wait()
+            for request in range(WEB_REQUESTS_PER_USER):
                 filters = chooser.choice(list(FILTER_SETS.values()))
                 params = {"q": chooser.choice(texts), "mode": "bm25", "speaker": filters.get("speaker", ""),
                           "from": filters.get("date_from", ""), "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
                 clock = time.perf_counter()
                 try:
-                    with urllib.request.urlopen(base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
+                    with urllib.request.urlopen(server.base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
                         response.read()
                 except OSError as error:
                     with lock:
                         errors.append(str(error))
-                    continue
-                with lock:
-                    timings.append((time.perf_counter() - clock) * 1000)
+                else:
+                    with lock:
+                        timings.append((time.perf_counter() - clock) * 1000)
+                        if request == 0:
+                            firsts.append(timings[-1])
+                if request == 0:
+                    with lock:  # the user whose first request ends last takes the workers' CPU time: how the firsts spread
+                        answered[0] += 1
+                        if answered[0] == WEB_USERS:
+                            after_firsts.extend(cpu_seconds(server.pids))
                 time.sleep(chooser.uniform(0, 2 * think_s))
 
         threads = [threading.Thread(target=user, args=(number,)) for number in range(WEB_USERS)]
+        before = cpu_seconds(server.pids)
         clock = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - clock
+        spent = [after - earlier for after, earlier in zip(cpu_seconds(server.pids), before)]
+        on_firsts = [after - earlier for after, earlier in zip(after_firsts, before)]
     p50, p95 = percentiles(timings) if timings else (float("nan"), float("nan"))
     return {"p50_ms": p50, "p95_ms": p95, "requests": len(timings), "errors": len(errors), "per_s": len(timings) / elapsed,
-            "first_error": errors[0] if errors else None}
+            "first_error": errors[0] if errors else None, "first_p50_ms": statistics.median(firsts) if firsts else float("nan"),
+            "first_max_ms": max(firsts, default=float("nan")), "worker_cpu_s": spent, "first_cpu_s": on_firsts, "ready_s": server.ready_s,
+            "workers": len(server.pids), "load": load}
 
 
-def web_one_user(work: Path, texts: list[str], workers: int = 1) -> tuple[float, float]:
+def web_one_user(work: Path, texts: list[str], workers: int = 1) -> dict:
     """p50/p95 ms of GET /search from one user, each dev query twice in a row with a random filter set: the
     time one request takes when nothing queues (what --web prints beside the 20 users)."""
-    with web_app(work, workers) as base:
+    load = os.getloadavg()
+    with web_app(work, workers) as server:
         chooser, timings = random.Random(0), []
         for query in texts * 2:
             filters = chooser.choice(list(FILTER_SETS.values()))
             params = {"q": query, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
                       "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
             clock = time.perf_counter()
-            with urllib.request.urlopen(base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
+            with urllib.request.urlopen(server.base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
                 response.read()
             timings.append((time.perf_counter() - clock) * 1000)
-    return percentiles(timings)
+    p50, p95 = percentiles(timings)
+    return {"p50_ms": p50, "p95_ms": p95, "load": load}
+
+
+def said_load(load: tuple) -> str:
+    return f"load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}"
+
+
+def said_crowd(run: dict) -> str:
+    """One web_load run in words: the load before it, the figures, the errors and how the CPU went to the workers."""
+    error = f" ({run['first_error']})" if run["first_error"] else ""
+    return (f"{said_load(run['load'])}; {run['workers']} worker(s) ready {run['ready_s']:.1f} s after start; p50 / p95"
+            f" {run['p50_ms']:.0f} / {run['p95_ms']:.0f} ms; first requests p50 / slowest {run['first_p50_ms']:.0f} /"
+            f" {run['first_max_ms']:.0f} ms; {run['per_s']:.1f} requests/s, {run['errors']} errors{error};"
+            f" CPU s per worker on the first requests {' / '.join(f'{seconds:.2f}' for seconds in run['first_cpu_s'])},"
+            f" on the whole run {' / '.join(f'{seconds:.1f}' for seconds in run['worker_cpu_s'])}")
 
 
 def web_only(folders: list[Path], shared: Path, workers: int = 1) -> None:
-    """--web: the web measures alone on folders an earlier run left (corpus.sqlite + index/), with the load."""
+    """--web: the web measures alone on folders an earlier run left (corpus.sqlite + index/), each line with the
+    load average (1/5/15 min) taken just before that measure's server started."""
     texts = queries(shared)
     for folder in folders:
-        load = os.getloadavg()
         crowd = web_load(folder, texts, think_s=1.0, workers=workers)
         spread = web_load(folder, texts, think_s=1.0, workers=workers, staggered=True)
         alone = web_one_user(folder, texts, workers)
-        print(f"{folder}: web --workers {workers}, load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} on {os.cpu_count()} CPUs; {WEB_USERS} users, ~1 s think: p50 / p95"
-              f" {crowd['p50_ms']:.0f} / {crowd['p95_ms']:.0f} ms, {crowd['per_s']:.1f} requests/s, {crowd['errors']} errors"
-              f"{' (' + crowd['first_error'] + ')' if crowd['first_error'] else ''}; the same, first requests staggered:"
-              f" {spread['p50_ms']:.0f} / {spread['p95_ms']:.0f} ms, {spread['errors']} errors; one user alone: p50 / p95"
-              f" {alone[0]:.0f} / {alone[1]:.0f} ms", flush=True)
+        print(f"{folder}: web --workers {workers} on {os.cpu_count()} CPUs, {WEB_USERS} users, ~1 s think time, {WEB_REQUESTS_PER_USER}"
+              f" requests each\n  first requests together: {said_crowd(crowd)}\n  first requests staggered over ~2 s:"
+              f" {said_crowd(spread)}\n  one user alone: {said_load(alone['load'])}; p50 / p95 {alone['p50_ms']:.0f} /"
+              f" {alone['p95_ms']:.0f} ms", flush=True)
 
 
 def queries_only(folders: list[Path], shared: Path) -> None:
@@ -472,8 +519,11 @@ def report(results: list[dict], ingest: dict, started_load: tuple, ended_load: t
          [f"{r['add']['ingest_s']:.1f} / {r['add']['index_s']:.2f}" if "add" in r else "not run" for r in results])
     line("CPU per warm query p95 ms after the add (base + segment), filter: none",
          [f"{r['add']['query_cpu_p95_ms']:.1f}" if "query_cpu_p95_ms" in r.get("add", {}) else "-" for r in results])
-    line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time",
+    line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time, first requests together",
          [f"{r['web_think']['p50_ms']:.0f} / {r['web_think']['p95_ms']:.0f}" for r in results])
+    line(f"web, the {WEB_USERS} first requests together: p50 / slowest ms",
+         [f"{r['web_think']['first_p50_ms']:.0f} / {r['web_think']['first_max_ms']:.0f}" if "first_max_ms" in r["web_think"] else "-"
+          for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, ~1 s think time, first requests staggered",
          [f"{r['web_staggered']['p50_ms']:.0f} / {r['web_staggered']['p95_ms']:.0f}" if "web_staggered" in r else "not run" for r in results])
     line(f"web p50 / p95 ms, {WEB_USERS} users, no think time (saturated)",

@@ -21,8 +21,11 @@ from starlette.testclient import TestClient
 from wto_assist.cli import main
 from wto_assist.errors import UnavailableError
 from wto_assist.index.build import build_index
+from wto_assist.search import Searcher
+from wto_assist.web.app import create_app
 from wto_assist.web.jobs import DONE, FAILED, RUNNING, Job
 from wto_assist.web.jobstore import JobStore, process_started
+from wto_assist.web.readiness import wait_for_workers
 from wto_assist.web.security import Access
 from wto_assist.web.workers import SETTINGS_PREFIX, SETTINGS_VARIABLE, WebSettings, from_environment
 
@@ -149,13 +152,10 @@ def test_web_with_two_workers_serves_searches_and_the_parents_form_token(sample_
     base = f"http://127.0.0.1:{port}"
     try:
         assert server.stdout.readline().startswith(f"wto-assist on {base}/")
-        for _ in range(600):  # until a worker answers
-            try:
-                urllib.request.urlopen(base + "/search?q=fruit", timeout=10).read()
-                break
-            except urllib.error.URLError:
-                assert server.poll() is None, server.stdout.read()
-                time.sleep(0.05)
+        workers = wait_for_workers(base + "/api/ready", 2, timeout_s=60, running=lambda: server.poll() is None)
+        assert len(workers) == 2 and server.pid not in workers  # two processes of this server, each warm
+        for pid, answer in workers.items():
+            assert _parent(pid) == server.pid and answer["searcher"] and answer["warm_up_results"][0] > 0
         for _ in range(8):
             page = urllib.request.urlopen(base + "/search?q=processed+fruit&mode=bm25", timeout=10).read().decode()
             assert 'class="result"' in page
@@ -172,6 +172,48 @@ def test_web_with_two_workers_serves_searches_and_the_parents_form_token(sample_
         server.terminate()
         server.wait(30)
     assert not list(data.glob(f"{SETTINGS_PREFIX}*"))  # the tokens do not outlive the server
+
+
+def _parent(pid: int) -> int:
+    status = open(f"/proc/{pid}/status", encoding="ascii").read()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+
+
+def test_a_just_started_app_answers_ready_only_once_warm(sample_db, tmp_path, monkeypatch):
+    settings = _settings(sample_db, tmp_path)
+    app = settings.app()
+    cold = TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE)
+    token = f"?token={settings.access.reader_token}"
+    answer = cold.get("/api/ready" + token)  # its lifespan has not run: not warm
+    assert (answer.status_code, answer.json()["ready"], answer.json()["pid"]) == (503, False, os.getpid())
+    with TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE) as client:  # runs the lifespan, as uvicorn does
+        answer = client.get("/api/ready" + token)
+        assert answer.status_code == 200
+        body = answer.json()
+        assert body["ready"] and body["pid"] == os.getpid() and body["problem"] is None
+        assert body["searcher"] == (tmp_path / "index" / "CURRENT").read_text().strip()
+        # both warm-up searches found results and rendered them (the plain one and the one with every filter)
+        assert len(body["warm_up_results"]) == 2 and min(body["warm_up_results"]) > 0
+    assert TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE).get("/api/ready").status_code == 401  # the Guard's
+    with TestClient(create_app(sample_db, tmp_path / "no-index", tmp_path / "data"), base_url="http://127.0.0.1") as client:  # no index yet
+        assert client.get("/api/ready").json() | {"pid": 0, "warm_up_s": 0} == {
+            "pid": 0, "ready": True, "searcher": None, "warm_up_s": 0, "warm_up_results": [0, 0], "problem": None}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the search")
+
+    monkeypatch.setattr(Searcher, "run", broken)  # a worker whose first search fails is not ready, and says why
+    with TestClient(create_app(sample_db, tmp_path / "index", tmp_path / "data"), base_url="http://127.0.0.1") as client:
+        answer = client.get("/api/ready")
+        assert answer.status_code == 503 and answer.json()["problem"] == "the warm-up failed: RuntimeError: a bug in the search"
+
+
+def test_waiting_for_workers_says_what_it_saw():
+    with socket.socket() as probe:  # a port nobody listens on: every answer is a refusal
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/ready"
+        with pytest.raises(UnavailableError, match=r"0 of 2 worker\(s\) answered ready, the server stopped .*refused"):
+            wait_for_workers(url, 2, running=lambda: False)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -24,7 +24,7 @@ from ..errors import WtoAssistError, from_storage
 from ..index.build import IndexMissing, current_version
 from ..search import MODES, STALE_NOTICE, Searcher
 from ..store import Store
-from . import views
+from . import readiness, views
 from .jobstore import JobStore
 from .locking import SharedLock
 from .messages import shown
@@ -49,6 +49,7 @@ class WebState:
         self.lock = SharedLock()
         self.corpus = Corpus(self.db_path, self.index_dir, model)
         self.jobs = JobStore(self.data_dir / JOBS_FILE)  # upload and index jobs, the same in every worker process
+        self.readiness = readiness.Readiness()  # warmed up in the app's lifespan, before uvicorn accepts (readiness.py)
         self.load()
 
     @property
@@ -90,7 +91,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
     def home(request: Request) -> Response:
         return RedirectResponse("/search")
 
-    routes = [Route("/", home)] + [route for module in PAGES for route in module.routes(site)]
+    routes = [Route("/", home)] + [route for module in PAGES for route in module.routes(site)] + readiness.routes(state)
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
 
     def library_error(request: Request, error: WtoAssistError) -> Response:
@@ -112,7 +113,7 @@ def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None
         return Response(status_code=400)
 
     handlers = {WtoAssistError: library_error, ClientDisconnect: gone, sqlite3.OperationalError: storage_error, OSError: storage_error}
-    starlette = Starlette(routes=routes, exception_handlers=handlers)
+    starlette = Starlette(routes=routes, exception_handlers=handlers, lifespan=readiness.lifespan(state))
     starlette.state.web = state  # the shared Searcher and its lock (tests and benchmarks look at them)
     return Guard(starlette, access)
 
