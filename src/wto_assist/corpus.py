@@ -14,6 +14,7 @@ function wto_today waits for the GIL). The Searcher reads through the same per-t
 from __future__ import annotations
 
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -24,30 +25,64 @@ if TYPE_CHECKING:
     from .search import Searcher
 
 
+class _Held:
+    """A thread's hold on a connection: when the thread ends, its thread-local values go, and with this one
+    the connection is handed back (weakref.finalize in ThreadStores.get)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+
 class ThreadStores:
-    """One Store connection per thread to one database, all closed by close()."""
+    """One Store connection per thread at a time to one database, all closed by close().
+
+    A server's request threads come and go (anyio ends one idle for 10 s): a thread that ends hands its
+    connection back, and the next new thread takes it instead of opening one (a connection per thread
+    ever started kept a file open each, and every opening checked the schema in a write transaction,
+    which a burst of new threads waited on in turn). Only the first connection checks the schema."""
 
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
         self._local = threading.local()
         self._open: list[Store] = []
+        self._idle: list[Store] = []  # open, held by no thread
+        self._schema_checked = False
         self._lock = threading.Lock()
 
     def get(self) -> Store:
-        """This thread's connection, opened on first use (a missing database is a StoreError here)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self.db_path, create=False)
-            self._local.store = store
+        """This thread's connection: an idle one, or opened on first use (a missing database is a StoreError here)."""
+        held = getattr(self._local, "held", None)
+        if held is None:
             with self._lock:
-                self._open.append(store)
-        return store
+                store = self._idle.pop() if self._idle else None
+                check_schema = not self._schema_checked
+            if store is None:
+                store = Store(self.db_path, create=False, check_schema=check_schema)
+                with self._lock:
+                    self._open.append(store)
+                    self._schema_checked = True
+            held = _Held(store)
+            weakref.finalize(held, self._hand_back, store)
+            self._local.held = held
+        return held.store
+
+    def _hand_back(self, store: Store) -> None:
+        with self._lock:
+            if any(store is known for known in self._open):  # not closed by close() meanwhile
+                self._idle.append(store)
+
+    @property
+    def connections(self) -> int:
+        """How many connections are open (held by a thread or idle)."""
+        with self._lock:
+            return len(self._open)
 
     def close(self) -> None:
         with self._lock:
             for store in self._open:
                 store.close()
             self._open.clear()
+            self._idle.clear()
         self._local = threading.local()  # a later get() opens afresh instead of returning a closed connection
 
 

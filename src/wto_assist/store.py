@@ -385,7 +385,9 @@ def _read_only_refusal(connection: sqlite3.Connection, tables: set[str]) -> str 
 
 
 class Store:
-    def __init__(self, path: Path | str, create: bool = True):
+    def __init__(self, path: Path | str, create: bool = True, check_schema: bool = True):
+        """`check_schema` False: another connection of this process has created or updated the schema already
+        (corpus.ThreadStores), so opening writes nothing (a write transaction per opening queued a burst of them)."""
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"no corpus database at {self.path} yet: add documents first (the ingest command, or an upload on the Corpus page)")
@@ -410,6 +412,7 @@ class Store:
                 raise StoreError(f"{self.path} {refusal}")
             if not self.read_only:
                 self.connection.execute("PRAGMA foreign_keys = ON")
+            if not self.read_only and check_schema:
                 self.connection.execute("PRAGMA journal_mode = WAL")
                 with self.connection:
                     self.connection.executescript(_SCHEMA)
