@@ -26,22 +26,27 @@ def _count_opened(monkeypatch, cls) -> list:
     return opened
 
 
-def test_each_thread_has_its_own_connection_and_close_closes_them_all(sample):
-    db, index_dir, _ = sample
-    corpus = Corpus(db, index_dir)
-    mine = corpus.store
-    seen = []
-    together = threading.Barrier(3)  # the three threads hold their connections at the same time as this one
+def _held_together(corpus: Corpus, count: int) -> list:
+    """The connections of `count` threads that each take theirs and wait for the others before ending."""
+    held, together = [], threading.Barrier(count)
 
     def hold() -> None:
-        seen.append(corpus.store)
+        held.append(corpus.store)
         together.wait()
 
-    threads = [threading.Thread(target=hold) for _ in range(3)]
+    threads = [threading.Thread(target=hold) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return held
+
+
+def test_each_thread_has_its_own_connection_and_close_closes_them_all(sample):
+    db, index_dir, _ = sample
+    corpus = Corpus(db, index_dir)
+    mine = corpus.store
+    seen = _held_together(corpus, 3)  # three threads holding their connections at the same time as this one
     assert corpus.store is mine  # one per thread, kept
     assert len({id(s) for s in seen + [mine]}) == 4
     assert corpus.searcher.store is corpus.store  # the Searcher reads through the corpus's connections
@@ -54,33 +59,26 @@ def test_a_thread_that_ends_hands_its_connection_to_the_next_and_only_the_first_
     """A server's request threads come and go: ten threads one after the other use one connection (not ten
     open files), and opening it again in a new thread writes nothing (no schema check)."""
     db, index_dir, _ = sample
-    opened = _count_opened(monkeypatch, store.Store)
-    checks = []
-    original_init = store.Store.__init__
-    monkeypatch.setattr(store.Store, "__init__", lambda self, *args, **kwargs: (checks.append(kwargs.get("check_schema", True)),
-                                                                              original_init(self, *args, **kwargs))[1])
+    checks, original = [], store.Store.__init__
+
+    def opening(self, *args, **kwargs):
+        checks.append(kwargs.get("check_schema", True))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(store.Store, "__init__", opening)
     corpus = Corpus(db, index_dir)
     used = []
     for _ in range(10):
         thread = threading.Thread(target=lambda: used.append(corpus.store))
         thread.start()
         thread.join()
-    assert len({id(s) for s in used}) == 1 and len(opened) == 1
+    assert len({id(s) for s in used}) == 1 and checks == [True]
     assert corpus._stores.connections == 1
-    together = threading.Barrier(2)  # two threads at once: a second connection, which does not check the schema
-
-    def hold() -> None:
-        used.append(corpus.store)
-        together.wait()
-
-    pair = [threading.Thread(target=hold) for _ in range(2)]
-    for thread in pair:
-        thread.start()
-    for thread in pair:
-        thread.join()
-    assert len({id(s) for s in used[-2:]}) == 2 and corpus._stores.connections == 2
+    pair = _held_together(corpus, 2)  # two threads at once: a second connection, which does not check the schema
+    assert len({id(s) for s in pair}) == 2 and corpus._stores.connections == 2
     assert checks == [True, False]
-    assert used[-1].connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # per connection, set on each
+    assert pair[0].connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert pair[1].connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # per connection, set on each
     corpus.close()
     assert corpus._stores.connections == 0
 
