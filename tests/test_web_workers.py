@@ -154,6 +154,8 @@ def test_web_with_two_workers_serves_searches_and_the_parents_form_token(sample_
         assert server.stdout.readline().startswith(f"wto-assist on {base}/")
         workers = wait_for_workers(base + "/api/ready", 2, timeout_s=60, running=lambda: server.poll() is None)
         assert len(workers) == 2 and server.pid not in workers  # two processes of this server, each warm
+        if sys.platform.startswith("linux"):  # each worker listens on a socket of its own: the kernel spreads connections
+            assert _listening_sockets(port) == 2
         for pid, answer in workers.items():
             assert _parent(pid) == server.pid and answer["searcher"] and answer["warm_up_results"][0] > 0
         for _ in range(8):
@@ -172,6 +174,44 @@ def test_web_with_two_workers_serves_searches_and_the_parents_form_token(sample_
         server.terminate()
         server.wait(30)
     assert not list(data.glob(f"{SETTINGS_PREFIX}*"))  # the tokens do not outlive the server
+
+
+def _listening_sockets(port: int) -> int:
+    """How many TCP sockets listen on this port of 127.0.0.1 (Linux's /proc/net/tcp: state 0A is LISTEN)."""
+    rows = open("/proc/net/tcp", encoding="ascii").read().splitlines()[1:]
+    return sum(1 for row in rows if row.split()[1] == f"0100007F:{port:04X}" and row.split()[3] == "0A")
+
+
+def test_a_worker_runs_one_search_at_a_time(sample_db, tmp_path, monkeypatch):
+    """The page's and the API's searches hold the worker's search lock while they run (a burst is answered one
+    after another, docs/scale.md), and let it go after, an error included."""
+    settings = _settings(sample_db, tmp_path)
+    app = create_app(settings.db_path, settings.index_dir, settings.data_dir, with_dense=False)
+    state = app.app.state.web
+    held, original = [], Searcher.run
+
+    def run(self, *args, **kwargs):
+        held.append(state.searching.locked())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "run", run)
+    client = TestClient(app, base_url="http://127.0.0.1")
+    assert client.get("/search?q=processed+fruit&mode=bm25").status_code == 200
+    assert client.get("/api/search?q=processed+fruit&mode=nonsense").status_code == 400
+    assert held == [True, True] and not state.searching.locked()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="elsewhere uvicorn's own workers bind the port")
+def test_two_workers_on_a_port_another_program_listens_on_say_so(sample_db, tmp_path):
+    build_index(sample_db, tmp_path / "index", with_dense=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["web", "--workers", "2", "--no-dense", "--port", str(port), "--db", str(sample_db),
+                                           "--index", str(tmp_path / "index"), "--data", str(tmp_path / "data")])
+    assert result.exit_code != 0 and f"cannot serve on 127.0.0.1:{port}" in result.output
+    assert not list((tmp_path / "data").glob(f"{SETTINGS_PREFIX}*"))  # the settings file (tokens) is removed
 
 
 def _parent(pid: int) -> int:

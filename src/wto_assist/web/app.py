@@ -9,6 +9,7 @@ All document text is untrusted: templates autoescape everything.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -47,6 +48,9 @@ class WebState:
         self.db_path, self.index_dir, self.data_dir, self.model = Path(db_path), Path(index_dir), Path(data_dir), model
         self.with_dense = with_dense
         self.lock = SharedLock()
+        # One search at a time in this process: a burst of searches is answered one after another (the first
+        # soon) instead of all together and late, each slowed by the others (docs/scale.md, run 10).
+        self.searching = threading.Lock()
         self.corpus = Corpus(self.db_path, self.index_dir, model)
         self.jobs = JobStore(self.data_dir / JOBS_FILE)  # upload and index jobs, the same in every worker process
         self.readiness = readiness.Readiness()  # warmed up in the app's lifespan, before uvicorn accepts (readiness.py)

@@ -26,7 +26,7 @@ def routes(site: Site) -> list[Route]:
         state.follow()
         if state.searcher is None:
             raise IndexMissing("there is no index yet: ingest documents and build the index first")
-        with state.lock:
+        with state.searching, state.lock:
             return state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, k)
 
     def search(request: Request) -> Response:
