@@ -133,6 +133,24 @@ def test_the_index_build_lock_holds_across_processes(tmp_path):
     assert holder.wait(10) == 0
 
 
+def test_a_settings_file_left_by_a_killed_server_goes_even_when_its_pid_runs_another_process(tmp_path):
+    """The tokens of a server killed before it could remove its settings file do not stay because the kernel gave
+    its pid to another process: the file says when its server started."""
+    from wto_assist.web.workers import _remove_left_over
+
+    data = tmp_path / "data"
+    data.mkdir()
+    mine = process_started(os.getpid())
+    reused = data / f"{SETTINGS_PREFIX}{os.getpid()}.json"  # this test's pid, but written by a server started at another time
+    reused.write_text(json.dumps({"server_started": str(int(mine) - 1)}))
+    _remove_left_over(data)
+    assert not reused.exists()
+    alive = data / f"{SETTINGS_PREFIX}{os.getpid()}.json"
+    alive.write_text(json.dumps({"server_started": mine}))  # the running server's own file stays
+    _remove_left_over(data)
+    assert alive.exists()
+
+
 def test_web_refuses_fewer_than_one_worker():
     result = CliRunner().invoke(main, ["web", "--workers", "0"])
     assert result.exit_code == 2 and "--workers" in result.output and "0 is not in the range x>=1" in result.output

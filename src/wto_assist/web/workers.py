@@ -51,9 +51,13 @@ class WebSettings:
     access: Access
 
     def to_json(self) -> dict:
+        from .jobstore import process_started
+
         return {"db_path": str(Path(self.db_path).resolve()), "index_dir": str(Path(self.index_dir).resolve()),
                 "data_dir": str(Path(self.data_dir).resolve()), "model": self.model, "with_dense": self.with_dense,
-                "access": self.access.handed_over()}
+                "access": self.access.handed_over(),
+                # which process wrote it: its pid (in the name) may be another process's after it was killed
+                "server_started": process_started(os.getpid())}
 
     @classmethod
     def from_json(cls, values: dict) -> "WebSettings":
@@ -179,5 +183,9 @@ def _remove_left_over(data_dir: Path) -> None:
 
     for stale in data_dir.glob(f"{SETTINGS_PREFIX}*.json"):
         pid = stale.name[len(SETTINGS_PREFIX):-len(".json")]
-        if pid.isdecimal() and not process_alive(int(pid), ""):
+        try:
+            started = str(json.loads(stale.read_text(encoding="utf-8")).get("server_started", ""))
+        except (OSError, ValueError, AttributeError):
+            started = ""  # unreadable: the pid alone decides, as before
+        if pid.isdecimal() and not process_alive(int(pid), started):
             stale.unlink(missing_ok=True)
