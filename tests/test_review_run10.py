@@ -265,3 +265,29 @@ def test_a_schema_check_after_close_when_the_database_was_replaced(tmp_path):
     tables = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     stores.close()
     assert "meta" in tables
+
+
+@pytest.mark.parametrize("first_read", [1, 8])
+def test_archive_path_on_the_real_minutes_lists_the_pages_of_rescoring_every_hit(ctd_searcher, monkeypatch, first_read):
+    """The sublinear path forced on the real minutes, bounds refined at almost every read (FIRST_READ 1), for queries
+    with a period, a speaker question, Members named, and speaker, member and date filters: the first pages and a
+    deeper one are those of rescoring every hit (rows and scores)."""
+    import wto_assist.search as search
+
+    for name in ("SUBLINEAR_FROM_ROWS", "SUBLINEAR_FROM_POSTINGS"):
+        monkeypatch.setattr(search, name, 0)
+    monkeypatch.setattr(sublinear, "FIRST_READ", first_read)
+    monkeypatch.setattr(sublinear, "FULL_SHARE", 1.0)
+    searcher = ctd_searcher
+    refined_somewhere = False
+    for query, filters in REAL_QUERIES:
+        chosen = filters or Filters()
+        order = searcher.ranked_rows(query, "bm25", chosen)
+        assert isinstance(order, SublinearHits)
+        hits, scores, _ = searcher.scores(query, "bm25", searcher.mask(chosen))
+        reference = HitList([], hits, scores, searcher._citation_ids, searcher.columns.citation_count, searcher.columns.order())
+        assert order[:30] == reference[:30], query
+        assert [order.score(row) for row in order[:30]] == [reference.score(row) for row in reference[:30]], query
+        assert list(order.from_position(60))[:40] == reference[60:100], query
+        refined_somewhere |= bool(order._refined.any())
+    assert refined_somewhere or first_read == 8
