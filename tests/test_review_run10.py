@@ -291,3 +291,108 @@ def test_archive_path_on_the_real_minutes_lists_the_pages_of_rescoring_every_hit
         assert list(order.from_position(60))[:40] == reference[60:100], query
         refined_somewhere |= bool(order._refined.any())
     assert refined_somewhere or first_read == 8
+
+
+@pytest.mark.xfail(strict=True, reason="a get() that took an idle connection just before close() returns it closed, and keeps "
+                   "it: its holder lands in the fresh thread-local, so every later get() of that thread fails (crash, at shutdown)")
+def test_a_connection_taken_from_the_idle_list_while_close_runs_is_not_handed_out_closed(tmp_path, monkeypatch):
+    """Deterministic interleaving: a thread takes an idle connection, close() runs before the thread holds it."""
+    from wto_assist import corpus
+
+    stores = ThreadStores(_database(tmp_path))
+    first = threading.Thread(target=stores.get)  # its connection goes idle when it ends
+    first.start()
+    first.join()
+    import gc
+    gc.collect()
+    assert stores._idle
+    taken, go_on = threading.Event(), threading.Event()
+    original = corpus._Held.__init__
+
+    def slow_hold(self, store):
+        taken.set()
+        go_on.wait(timeout=10)
+        original(self, store)
+
+    monkeypatch.setattr(corpus._Held, "__init__", slow_hold)
+    answers = []
+
+    def second():
+        try:
+            stores.get().connection.execute("SELECT 1")
+            answers.append("first get ok")
+            stores.get().connection.execute("SELECT 1")
+            answers.append("second get ok")
+        except Exception as error:  # noqa: BLE001 - what the thread met is the finding
+            answers.append(type(error).__name__)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    taken.wait(timeout=10)
+    monkeypatch.setattr(corpus._Held, "__init__", original)
+    stores.close()
+    go_on.set()
+    thread.join()
+    stores.close()
+    assert answers == ["first get ok", "second get ok"]
+
+
+# --- web workers ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "SO_REUSEPORT"), reason="SO_REUSEPORT only")
+@pytest.mark.xfail(strict=True, reason="_bound_socket sets SO_REUSEPORT on the parent's reserving socket too: a second "
+                   "`web --workers N` on the port of a running one (same user) binds, and the kernel splits connections "
+                   "between the two servers (two corpora) without a word")
+def test_a_second_server_on_the_port_of_a_running_one_is_refused():
+    from wto_assist.errors import UnavailableError
+    from wto_assist.web import workers
+
+    running = workers._bound_socket("127.0.0.1", 0)  # a worker of a running server, listening
+    running.listen()
+    port = running.getsockname()[1]
+    try:
+        with pytest.raises(UnavailableError):
+            workers._bound_socket("127.0.0.1", port).close()  # the second server's parent reserving the port
+    finally:
+        running.close()
+
+
+def test_a_search_waiting_for_the_index_switch_does_not_deadlock(sample_db, tmp_path):
+    """The search lock is taken before the shared lock; the index switch takes the lock alone: a search holding the
+    search lock while a switch waits, and another request holding a share, all finish."""
+    from wto_assist.index.build import build_index
+    from wto_assist.web.app import create_app
+
+    build_index(sample_db, tmp_path / "index", with_dense=False)
+    app = create_app(sample_db, tmp_path / "index", tmp_path / "data", with_dense=False)
+    state = app.app.state.web
+    done = []
+    reader_in, release_reader = threading.Event(), threading.Event()
+
+    def reader():  # a page holding a share
+        with state.lock:
+            reader_in.set()
+            release_reader.wait(timeout=10)
+        done.append("reader")
+
+    def switch():
+        with state.lock.exclusive():
+            state.load()
+        done.append("switch")
+
+    def search():
+        with state.searching, state.lock:
+            state.searcher.run("processed fruit", "bm25", Filters(), 1, 10)
+        done.append("search")
+
+    threads = [threading.Thread(target=reader)]
+    threads[0].start()
+    reader_in.wait(timeout=10)
+    threads += [threading.Thread(target=switch), threading.Thread(target=search), threading.Thread(target=search)]
+    for thread in threads[1:]:
+        thread.start()
+    release_reader.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(done) == ["reader", "search", "search", "switch"]
+    state.corpus.close()
