@@ -396,3 +396,46 @@ def test_a_search_waiting_for_the_index_switch_does_not_deadlock(sample_db, tmp_
         thread.join(timeout=30)
     assert sorted(done) == ["reader", "search", "search", "switch"]
     state.corpus.close()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_counted_words_rarest_first_count_the_rows_holding_every_concept(seed):
+    """The concepts looked up rarest first, each at the rows holding all before it: the same count and coverage as the
+    presence of every concept at every ranked row (duplicated frequencies, a concept no ranked row holds)."""
+    rng = np.random.default_rng(seed)
+    concepts, rows = int(rng.integers(1, 6)), 400
+    presence = rng.random((concepts, rows)) < rng.uniform(0.2, 0.95, (concepts, 1))
+    if seed == 3:
+        presence[-1] = False
+    frequencies = np.where(rng.random(concepts) < 0.5, 50, rng.integers(1, 300, concepts))
+    ranked = rng.permutation(rows)[: int(rng.integers(0, 300))]
+    def holding(concept, at):
+        return presence[concept, at]
+
+    got = relevance.counted_word_match(int(ranked[0]) if ranked.size else None, ranked, 1.0, holding, frequencies, 10_000,
+                                       set(), round)
+    all_words = int(presence[:, ranked].all(axis=0).sum())
+    assert (got.all_words, got.some_words) == (all_words, ranked.size - all_words)
+    if ranked.size:
+        weights = relevance.idf_of(frequencies, 10_000)
+        assert got.coverage == pytest.approx(float(weights[presence[:, ranked[0]]].sum()) / float(weights.sum()))
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="the workers' own sockets: Linux only")
+def test_a_worker_that_cannot_start_stops_the_server_with_a_message_and_frees_the_port(monkeypatch):
+    """The settings file gone before the workers read it: each worker ends at once; the parent says which stopped and
+    with what exit code, stops the other, and the port is free again."""
+    import socket
+
+    from wto_assist.errors import UnavailableError
+    from wto_assist.web import workers
+
+    monkeypatch.setenv(workers.SETTINGS_VARIABLE, "/nonexistent/wto-assist-web-settings.json")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(UnavailableError, match=r"worker \d stopped \(exit code 1\)"):
+        workers._serve_on_own_sockets("127.0.0.1", port, 2)
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))
+        again.listen()
