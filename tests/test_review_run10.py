@@ -141,6 +141,9 @@ REAL_QUERIES = [
     ("what did Brazil say on technical assistance in 2004", Filters(speaker="Brazil")),
     ("China accession and India in 2002", Filters(member="India")),
     ("small economies work programme in 2006", Filters(date_from="2004-01-01", date_to="2008-12-31")),
+    ("what did the European Union and China say about electronic commerce since 2010", Filters(symbol="WT/COMTD/M/")),
+    ("what did the Chair say about the agenda in 2005", Filters(speaker="Chair")),
+    ("G-90 proposal 2003", None),
 ]
 
 
