@@ -21,19 +21,16 @@ from wto_assist.index.sublinear import QueryPostings, SublinearHits
 from wto_assist.search import Searcher
 from wto_assist.store import Store
 
+from .test_sublinear_review import random_documents, random_opened
+
 
 def _ceiling_case(seed: int, parts_count: int, by_row: bool, eligible_filter: bool, opened_count: int = 0):
     """(SublinearHits, reference HitList) with a ceiling PER DOCUMENT and a rescore that reaches it exactly on some
     rows (the tightest the bound may be), many parts of very different sizes (common and rare), tied weights."""
     rng = np.random.default_rng(seed)
     documents = int(rng.integers(30, 200))
-    sizes = rng.integers(0, 30, documents)
-    sizes[-1] = max(int(sizes[-1]), 1)
-    starts = np.r_[0, np.cumsum(sizes)]
+    sizes, starts, document_ids, citation_ids = random_documents(rng, documents, 30)
     rows = int(starts[-1])
-    document_ids = np.repeat(np.arange(documents), sizes)
-    citation_ids = np.cumsum(rng.random(rows) < 0.8)
-    citation_ids -= citation_ids[0]
     parts = []
     for number in range(parts_count):
         share = 0.9 if number == 0 else rng.choice([0.002, 0.02, 0.2])  # one very common term, the others rarer
@@ -59,11 +56,7 @@ def _ceiling_case(seed: int, parts_count: int, by_row: bool, eligible_filter: bo
         keep = ~hidden[hit_rows]
         return keep & row_filter[hit_rows] if (by_row or eligible_filter) else keep
 
-    opened, seen = [], set()
-    for row in rng.choice(rows, size=min(opened_count, rows), replace=False).tolist():
-        if citation_ids[row] not in seen:
-            seen.add(citation_ids[row])
-            opened.append(int(row))
+    opened = random_opened(rng, opened_count, citation_ids)
     hits = np.flatnonzero(lexical > 0)
     final, shown = rescore(hits, lexical[hits]), listed(hits)
     citation_count = int(citation_ids.max()) + 1
@@ -250,8 +243,6 @@ def test_after_close_no_thread_gets_a_closed_connection(tmp_path):
     stores.close()
 
 
-@pytest.mark.xfail(strict=True, reason="ThreadStores._schema_checked survives close(): the first connection after close() "
-                   "skips the schema check (low severity: no code path replaces a live corpus file today)")
 def test_a_schema_check_after_close_when_the_database_was_replaced(tmp_path):
     """close() then a new database at the same path (a restored or re-created corpus): the next connection is the
     first of the new file, so it must create the schema; the flag 'schema checked' survives close() today."""
@@ -296,56 +287,41 @@ def test_archive_path_on_the_real_minutes_lists_the_pages_of_rescoring_every_hit
     assert refined_somewhere or first_read == 8
 
 
-@pytest.mark.xfail(strict=True, reason="a get() that took an idle connection just before close() returns it closed, and keeps "
-                   "it: its holder lands in the fresh thread-local, so every later get() of that thread fails (crash, at shutdown)")
-def test_a_connection_taken_from_the_idle_list_while_close_runs_is_not_handed_out_closed(tmp_path, monkeypatch):
-    """Deterministic interleaving: a thread takes an idle connection, close() runs before the thread holds it."""
+def test_a_connection_taken_from_the_idle_list_is_held_before_close_can_run(tmp_path, monkeypatch):
+    """The review found get() taking an idle connection, then close() closing it before the thread held it (the
+    thread kept a closed connection). Taking and holding are now one step under the ThreadStores lock, which
+    close() needs too: checked where the hold is made, and a connection handed out after close() is open."""
     from wto_assist import corpus
 
     stores = ThreadStores(_database(tmp_path))
     first = threading.Thread(target=stores.get)  # its connection goes idle when it ends
     first.start()
     first.join()
-    import gc
-    gc.collect()
     assert stores._idle
-    taken, go_on = threading.Event(), threading.Event()
-    original = corpus._Held.__init__
+    locked_while_held, original = [], corpus._Held.__init__
 
-    def slow_hold(self, store):
-        taken.set()
-        go_on.wait(timeout=10)
+    def holding(self, store):
+        locked_while_held.append(stores._lock.locked())
         original(self, store)
 
-    monkeypatch.setattr(corpus._Held, "__init__", slow_hold)
-    answers = []
-
-    def second():
-        try:
-            stores.get().connection.execute("SELECT 1")
-            answers.append("first get ok")
-            stores.get().connection.execute("SELECT 1")
-            answers.append("second get ok")
-        except Exception as error:  # noqa: BLE001 - what the thread met is the finding
-            answers.append(type(error).__name__)
-
-    thread = threading.Thread(target=second)
+    monkeypatch.setattr(corpus._Held, "__init__", holding)
+    taken = []
+    thread = threading.Thread(target=lambda: taken.append(stores.get()))
     thread.start()
-    taken.wait(timeout=10)
-    monkeypatch.setattr(corpus._Held, "__init__", original)
-    stores.close()
-    go_on.set()
     thread.join()
+    assert locked_while_held == [True]
     stores.close()
-    assert answers == ["first get ok", "second get ok"]
+    after = []
+    thread = threading.Thread(target=lambda: after.append(stores.get().connection.execute("SELECT 1").fetchone()[0]))
+    thread.start()
+    thread.join()
+    assert after == [1]
+    stores.close()
 
 
 # --- web workers ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.skipif(not hasattr(__import__("socket"), "SO_REUSEPORT"), reason="SO_REUSEPORT only")
-@pytest.mark.xfail(strict=True, reason="_bound_socket sets SO_REUSEPORT on the parent's reserving socket too: a second "
-                   "`web --workers N` on the port of a running one (same user) binds, and the kernel splits connections "
-                   "between the two servers (two corpora) without a word")
 def test_a_second_server_on_the_port_of_a_running_one_is_refused():
     from wto_assist.errors import UnavailableError
     from wto_assist.web import workers
@@ -355,7 +331,7 @@ def test_a_second_server_on_the_port_of_a_running_one_is_refused():
     port = running.getsockname()[1]
     try:
         with pytest.raises(UnavailableError):
-            workers._bound_socket("127.0.0.1", port).close()  # the second server's parent reserving the port
+            workers._reserve_port("127.0.0.1", port).close()  # the second server's parent reserving the port
     finally:
         running.close()
 

@@ -16,18 +16,34 @@ from wto_assist.index.pruned import PrunedHits
 from wto_assist.index.sublinear import QueryPostings, SublinearHits
 
 
+def random_documents(rng, documents: int, largest: int, empty_documents: bool = True):
+    """(sizes, starts, document of each row, citation of each row) of random documents; the last is never empty."""
+    sizes = rng.integers(0 if empty_documents else 1, largest, documents)
+    sizes[-1] = max(int(sizes[-1]), 1)
+    starts = np.r_[0, np.cumsum(sizes)]
+    document_ids = np.repeat(np.arange(documents), sizes)
+    citation_ids = np.cumsum(rng.random(int(starts[-1])) < 0.8)
+    citation_ids -= citation_ids[0]
+    return sizes, starts, document_ids, citation_ids
+
+
+def random_opened(rng, count: int, citation_ids: np.ndarray) -> list[int]:
+    """Up to `count` random rows opened by a citation in the query, one per citation."""
+    opened, seen = [], set()
+    for row in rng.choice(citation_ids.size, size=min(count, citation_ids.size), replace=False).tolist():
+        if citation_ids[row] not in seen:
+            seen.add(citation_ids[row])
+            opened.append(int(row))
+    return opened
+
+
 def _case(seed: int, by_row: bool, opened_count: int, ties: bool, tie_order: bool, empty_documents: bool = True):
     """(SublinearHits, the reference HitList) over random documents; the last document is never empty
     (trailing empty documents: see test_pruned_hits_keeps_the_last_row_before_trailing_empty_documents)."""
     rng = np.random.default_rng(seed)
     documents = int(rng.integers(20, 250))
-    sizes = rng.integers(0 if empty_documents else 1, 25, documents)
-    sizes[-1] = max(int(sizes[-1]), 1)
-    starts = np.r_[0, np.cumsum(sizes)]
+    sizes, starts, document_ids, citation_ids = random_documents(rng, documents, 25, empty_documents)
     rows = int(starts[-1])
-    document_ids = np.repeat(np.arange(documents), sizes)
-    citation_ids = np.cumsum(rng.random(rows) < 0.8)
-    citation_ids -= citation_ids[0]
     parts = []
     for _ in range(int(rng.integers(1, 5))):
         held = np.flatnonzero(rng.random(rows) < rng.uniform(0.01, 0.5))
@@ -50,11 +66,7 @@ def _case(seed: int, by_row: bool, opened_count: int, ties: bool, tie_order: boo
     def listed(hit_rows):
         return ~hidden[hit_rows] & row_filter[hit_rows]
 
-    opened, seen = [], set()
-    for row in rng.choice(rows, size=min(opened_count, rows), replace=False).tolist():  # hidden or not, hit or not
-        if citation_ids[row] not in seen:
-            seen.add(citation_ids[row])
-            opened.append(int(row))
+    opened = random_opened(rng, opened_count, citation_ids)  # hidden or not, hit or not
     hits = np.flatnonzero(lexical > 0)
     final, shown = rescore(hits, lexical[hits]), listed(hits)
     citation_count = int(citation_ids.max()) + 1

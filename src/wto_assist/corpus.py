@@ -52,19 +52,24 @@ class ThreadStores:
     def get(self) -> Store:
         """This thread's connection: an idle one, or opened on first use (a missing database is a StoreError here)."""
         held = getattr(self._local, "held", None)
-        if held is None:
-            with self._lock:
-                store = self._idle.pop() if self._idle else None
-                check_schema = not self._schema_checked
-            if store is None:
-                store = Store(self.db_path, create=False, check_schema=check_schema)
-                with self._lock:
-                    self._open.append(store)
-                    self._schema_checked = True
-            held = _Held(store)
-            weakref.finalize(held, self._hand_back, store)
-            self._local.held = held
-        return held.store
+        if held is not None:
+            return held.store
+        with self._lock:  # taking an idle connection and holding it is one step: close() cannot come between
+            if self._idle:
+                return self._hold(self._idle.pop())
+            check_schema = not self._schema_checked
+        store = Store(self.db_path, create=False, check_schema=check_schema)  # outside the lock: opening takes time
+        with self._lock:
+            self._open.append(store)
+            self._schema_checked = True
+            return self._hold(store)
+
+    def _hold(self, store: Store) -> Store:
+        """This thread holds `store` until it ends (called under the lock)."""
+        held = _Held(store)
+        weakref.finalize(held, self._hand_back, store)
+        self._local.held = held
+        return store
 
     def _hand_back(self, store: Store) -> None:
         with self._lock:
@@ -83,6 +88,8 @@ class ThreadStores:
                 store.close()
             self._open.clear()
             self._idle.clear()
+            self._schema_checked = False  # the file may be another by the next opening
+        # Outside the lock: dropping the old thread-locals hands their connections back (_hand_back takes the lock).
         self._local = threading.local()  # a later get() opens afresh instead of returning a closed connection
 
 

@@ -111,8 +111,9 @@ def lifespan(state):
 
 
 def routes(state) -> list[Route]:
-    def ready(request: Request) -> Response:
-        """/api/ready: this worker's pid, whether its warm-up is done, its Searcher and index version."""
+    async def ready(request: Request) -> Response:
+        """/api/ready: this worker's pid, whether its warm-up is done, its Searcher and index version. Answered on
+        the event loop, not in a request thread: searches queued for their turn (one at a time) may hold them all."""
         readiness, searcher = state.readiness, state.searcher
         return JSONResponse({"pid": os.getpid(), "ready": readiness.ready, "searcher": searcher.version.name if searcher else None,
                              "warm_up_s": readiness.seconds, "warm_up_results": list(readiness.results), "problem": readiness.problem},

@@ -116,12 +116,13 @@ def serve_in_workers(settings: WebSettings, host: str, port: int, workers: int) 
         path.unlink(missing_ok=True)
 
 
-def _bound_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to host:port that others with SO_REUSEPORT (this server's workers) may bind too."""
+def _bound_socket(host: str, port: int, shared: bool = True) -> socket.socket:
+    """A TCP socket bound to host:port; `shared`: with SO_REUSEPORT, which this server's workers bind too."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     bound = socket.socket(family, socket.SOCK_STREAM)
     bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if shared:
+        bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         bound.bind((host, port))
     except OSError as error:
@@ -131,11 +132,18 @@ def _bound_socket(host: str, port: int) -> socket.socket:
     return bound
 
 
+def _reserve_port(host: str, port: int) -> socket.socket:
+    """The port held for this server's workers (bound, never listened on), once a plain bind found it free: free
+    even of another wto-assist server's sockets, which allow SO_REUSEPORT (bound with it, a second server would
+    share the port with the first, each answering some of the requests from its own corpus)."""
+    _bound_socket(host, port, shared=False).close()
+    return _bound_socket(host, port)
+
+
 def _serve_on_own_sockets(host: str, port: int, workers: int) -> None:
     """Run `workers` processes, each listening on its own SO_REUSEPORT socket, until one ends or the server is
     stopped (SIGTERM or Ctrl+C: every worker is stopped as uvicorn stops, finishing its requests)."""
-    # Bound here first, never listened on: the port is ours (a clear error if not) before any worker starts.
-    reserved = _bound_socket(host, port)
+    reserved = _reserve_port(host, port)
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_worker, args=(host, port), name=f"wto-assist web worker {number + 1}")
                  for number in range(workers)]
