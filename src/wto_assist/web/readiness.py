@@ -1,8 +1,8 @@
 """A web worker warms up before it accepts a connection, and says so at GET /api/ready.
 
 uvicorn (0.54, server.py `Server.startup`) runs the app's lifespan startup first and only then calls
-`loop.create_server`, which listens on the socket (one worker, or each of `--workers N`, whose shared socket the
-parent bound but did not listen on) and starts accepting. So whatever the lifespan does here, no connection is
+`loop.create_server`, which listens on the socket (one worker's; with `--workers N` each worker's own on Linux,
+web/workers.py, or elsewhere the shared one uvicorn's parent bound but did not listen on) and starts accepting. So whatever the lifespan does here, no connection is
 accepted by this worker until it is done: a connection that arrives meanwhile waits in the kernel's queue for a
 worker that accepts (another one that is ready, or this one when it is). The warm-up is what the first user
 would otherwise pay: two GET /search requests sent through this very app (routing, the search page's handler in
