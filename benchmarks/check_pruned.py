@@ -16,8 +16,11 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from bench_scale import FILTER_SETS, queries
 from wto_assist.index.hitlist import HitList
+from wto_assist.index.sublinear import SublinearHits
 from wto_assist.search import Filters, Searcher
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,6 +39,7 @@ def main() -> None:
     depth = 10 * arguments.pages
     cases = differ = 0
     rescored, documents, errors = [], len(searcher.columns.symbols), []
+    reading: dict[str, list[tuple[int, int, bool]]] = {}
     clock = time.perf_counter()
     for name, keywords in FILTER_SETS.items():
         for query in queries(arguments.shared) + MORE_QUERIES:
@@ -53,6 +57,8 @@ def main() -> None:
                     and [pruned.score(row) for row in first] == [reference.score(row) for row in expected])
             cases += 1
             rescored.append(pruned.rescored_documents)
+            if isinstance(pruned, SublinearHits):  # what the archive-scale path read to make the pages final
+                reading.setdefault(name, []).append((pruned.read_documents, int(np.count_nonzero(pruned._refined)), pruned._whole is not None))
             if not same:
                 differ += 1
                 print(f"DIFFERENT: {query!r}, filter {name}: {len(pruned)} vs {len(reference)} hits", file=sys.stderr)
@@ -61,6 +67,11 @@ def main() -> None:
     print(f"{searcher.row_count:,} rows, {documents:,} documents: {cases} queries x filters, first {depth} rows, scores and count"
           f" {'identical in all' if not differ else f'DIFFERENT in {differ}'}; documents rescored per query: median"
           f" {rescored[len(rescored) // 2]:,}, most {rescored[-1]:,} ({time.perf_counter() - clock:.0f} s)")
+    for name, figures in reading.items():
+        read, refined = sorted(figure[0] for figure in figures), sorted(figure[1] for figure in figures)
+        print(f"filter {name}: {len(figures)} queries on the archive-scale path; documents read median {read[len(read) // 2]:,},"
+              f" most {read[-1]:,}; bounds refined median {refined[len(refined) // 2]:,}, most {refined[-1]:,};"
+              f" ranked from every row: {sum(figure[2] for figure in figures)}")
     if errors:
         errors.sort()
         print(f"{len(errors)} counts were estimates: relative error median {errors[len(errors) // 2]:.3f}, largest {errors[-1]:.3f}")
