@@ -239,15 +239,19 @@ class Columns:
         """Each row's position in a full rebuild, where an incremental build moved rows (None: the row number)."""
         return self.array("order") if (self.folder / "order.npy").exists() else None
 
-    def posting(self, name: str, key: str) -> np.ndarray:
-        """Rows whose list column `name` holds `key`."""
+    def _postings(self, name: str, keys):
+        """Each known key's posting list in list column `name` (rows ascending: written, appended and derived in
+        row order), memory-mapped; unknown keys are skipped."""
         if name not in self._keys:
             self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
-        i = self._keys[name].get(key)
-        if i is None:
-            return np.zeros(0, dtype=np.int64)
-        offsets = self.array(f"{name}_offsets")
-        return np.asarray(self.array(f"{name}_rows")[offsets[i] : offsets[i + 1]], dtype=np.int64)
+        offsets, flat = self.array(f"{name}_offsets"), self.array(f"{name}_rows")
+        for i in (self._keys[name].get(key) for key in keys):
+            if i is not None:
+                yield flat[offsets[i] : offsets[i + 1]]
+
+    def posting(self, name: str, key: str) -> np.ndarray:
+        """Rows whose list column `name` holds `key`."""
+        return self.rows_of(name, [key])
 
     def keys(self, name: str) -> list[str]:
         """The distinct names or keys of one list column (e.g. every speaker in the corpus)."""
@@ -259,23 +263,16 @@ class Columns:
         rows = np.asarray(rows)
         if rows.size * 8 > self.row_count:  # many rows: one mask of every row costs less than a search per row
             return self.mask_with(name, keys)[rows]
-        if name not in self._keys:
-            self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
         found = np.zeros(rows.size, dtype=bool)
-        offsets, flat = self.array(f"{name}_offsets"), self.array(f"{name}_rows")
-        for i in (self._keys[name].get(key) for key in keys):
-            if i is not None and offsets[i + 1] > offsets[i]:
-                posting = flat[offsets[i] : offsets[i + 1]]  # rows ascending (written, appended and derived in row order)
+        for posting in self._postings(name, keys):
+            if posting.size:
                 at = np.minimum(np.searchsorted(posting, rows.astype(posting.dtype)), posting.size - 1)
                 found |= np.asarray(posting[at]) == rows
         return found
 
     def rows_of(self, name: str, keys) -> np.ndarray:
         """The rows whose list column `name` holds one of `keys` (a row may come twice; rows of a key ascending)."""
-        if name not in self._keys:
-            self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
-        offsets, flat = self.array(f"{name}_offsets"), self.array(f"{name}_rows")
-        found = [np.asarray(flat[offsets[i] : offsets[i + 1]], dtype=np.int64) for i in (self._keys[name].get(key) for key in keys) if i is not None]
+        found = [np.asarray(posting, dtype=np.int64) for posting in self._postings(name, keys)]
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def mask_with(self, name: str, keys, mask: np.ndarray | None = None) -> np.ndarray:
@@ -283,10 +280,6 @@ class Columns:
         scattered into a mask, never sorted or made unique (that cost more than the query at 1.2M rows)."""
         if mask is None:
             mask = np.zeros(self.row_count, dtype=bool)
-        if name not in self._keys:
-            self._keys[name] = {key: i for i, key in enumerate(self.vocabulary[name])}
-        offsets, flat = self.array(f"{name}_offsets"), self.array(f"{name}_rows")
-        for i in (self._keys[name].get(key) for key in keys):
-            if i is not None:
-                mask[flat[offsets[i] : offsets[i + 1]]] = True
+        for posting in self._postings(name, keys):
+            mask[posting] = True
         return mask
