@@ -17,17 +17,38 @@ from .query_parse import parse
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
+def _word_character(character: str) -> bool:
+    """Whether _WORD counts the character as part of a word."""
+    return character.isascii() and character.isalnum()
+
+
+def _whole(words: list[str], word: str) -> str:
+    """A pattern for the words (separated by spaces, commas or hyphens) not preceded by a `word` character.
+    The check follows the first character: a pattern that opens with a character is looked for by it, one
+    that opens with a look-behind is tried at every position of a paragraph."""
+    first = re.escape(words[0][0])
+    return f"{first}(?<!{word}{first})" + r"[\s,-]+".join([re.escape(words[0][1:])] + [re.escape(rest) for rest in words[1:]])
+
+
+def _alternatives(patterns: list[str], flags: int = 0) -> re.Pattern | None:
+    """One pattern for all, the longest first (where two match at one place, the longer form is marked)."""
+    return re.compile("|".join(sorted(patterns, key=len, reverse=True)), flags) if patterns else None
+
+
 class QueryWords:
     def __init__(self, query: str):
         concepts = parse(query).concepts if query and query.strip() else []
         self.terms = {concept.term for concept in concepts}
-        phrases, forms = [], []
+        acronym_patterns, expansion_patterns, forms = [], [], []
         for term in sorted(self.terms):
             acronyms, expansions = glossary_forms(term)
-            phrases += [rf"(?<![\w&]){re.escape(acronym)}s?(?![\w&])" for acronym in acronyms]
-            phrases += [r"(?i:(?<!\w)" + r"[\s,-]+".join(map(re.escape, expansion.split())) + r"(?!\w))" for expansion in expansions]
+            acronym_patterns += [_whole([acronym], r"[\w&]") + r"s?(?![\w&])" for acronym in acronyms]
+            expansion_patterns += [_whole(expansion.split(), r"\w") + r"(?!\w)" for expansion in expansions]
             forms += acronyms + expansions
-        self._phrases = re.compile("|".join(sorted(phrases, key=len, reverse=True))) if phrases else None
+        # Acronyms as written, expansions in any case: two patterns, so that neither needs a case switch per
+        # alternative (one pattern holding both took nearly four times as long over paragraphs of the CTD minutes).
+        self._acronyms = _alternatives(acronym_patterns)
+        self._expansions = _alternatives(expansion_patterns, re.IGNORECASE)
         # The first word of each form, lower-cased: a paragraph holding none of them cannot match a phrase, and
         # looking for a few words costs less than the phrases' alternation tried at every position.
         self._phrase_starts = {_WORD.search(form).group(0).lower() for form in forms if _WORD.search(form)}
@@ -42,21 +63,35 @@ class QueryWords:
             return []
         groups = numbered_groups(text)
         found = [(start, end) for start, end, term in groups if term in self.terms]
-        if self._phrases is not None:
+        if self._phrase_starts:
             lowered = text.lower()
             if any(start in lowered for start in self._phrase_starts):
-                found += [match.span() for match in self._phrases.finditer(text)]
-        inside_group = {position for start, end, _ in groups for position in range(start, end)}  # "90" of "G-90" is no word
-        marks = self._marks
-        for match in _WORD.finditer(text):
-            word = match.group(0)
-            marked = marks.get(word)
-            if marked is None:
-                marked = marks[word] = len(word) > 1 and stem(word.lower()) in self.terms
-            if marked and match.start() not in inside_group:
-                found.append(match.span())
+                found += [match.span() for pattern in (self._acronyms, self._expansions) if pattern for match in pattern.finditer(text)]
+        found += [span for span in self._word_spans(text) if not any(start <= span[0] < end for start, end, _ in groups)]  # "90" of "G-90" is no word
         spans: list[tuple[int, int]] = []
         for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
             if not spans or start >= spans[-1][1]:
                 spans.append((start, end))
+        return spans
+
+    def _word_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every word whose stem the user typed. The paragraph's distinct words are looked up
+        (each once per query), and only the marked ones found again: a Python step per word of a page was
+        most of a search page's highlighting (about 1,500 words)."""
+        marks = self._marks
+        marked = []
+        for word in set(_WORD.findall(text)):
+            mark = marks.get(word)
+            if mark is None:
+                mark = marks[word] = len(word) > 1 and stem(word.lower()) in self.terms
+            if mark:
+                marked.append(word)
+        spans = []
+        for word in marked:  # each occurrence that is a whole word as _WORD splits the text
+            at = text.find(word)
+            while at >= 0:
+                end = at + len(word)
+                if not (at > 0 and _word_character(text[at - 1])) and not (end < len(text) and _word_character(text[end])):
+                    spans.append((at, end))
+                at = text.find(word, end)
         return spans

@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from . import members
 from .index.analysis import STOPWORDS, acronym_spans, expansion_spans, normalise_groups, stem
@@ -64,6 +65,15 @@ class ParsedQuery:
 
 
 def parse(query: str) -> ParsedQuery:
+    """What the query asks for. A search page parses its query three times (ranking, counts, highlighting),
+    and a web user pages through one query: parsed once (the names of Members and the glossary are fixed),
+    each caller given its own copy of the lists and sets."""
+    parsed = _parse(query)
+    return replace(parsed, concepts=list(parsed.concepts), speakers=set(parsed.speakers))
+
+
+@lru_cache(maxsize=1024)
+def _parse(query: str) -> ParsedQuery:
     text = query
     period, phrase = None, None
     for pattern, to_years, explicit in _PERIODS:

@@ -141,6 +141,7 @@ class Searcher:
         self._document_starts = np.asarray(self.columns.array("document_starts"), dtype=np.int64)
         self._document_sizes = np.diff(self._document_starts)
         self._heading_like = self.columns.hidden()  # heading-like rows, and rows of documents removed since
+        self._listable = ~self._heading_like  # the rows a page may list, before any filter
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
         self._speller: spelling.Speller | None = None
@@ -320,7 +321,7 @@ class Searcher:
                 return self._sublinear(query, parsed, postings, mask, opened, by_row)
         lexical = self.lexical.scores(parsed.text or query)
         matched = lexical > 0
-        shown = matched & ~self._heading_like
+        shown = matched & self._listable
         if mask is not None:
             shown &= mask
         ceiling = self._ceiling(query, parsed, mask)
@@ -369,11 +370,11 @@ class Searcher:
         return held
 
     def _sublinear(self, query: str, parsed, postings: QueryPostings, mask: np.ndarray | None, opened: list[int], by_row: bool):
-        hidden = self._heading_like
+        # one mask of the rows a page may list: a lookup per row read, not two (a query reads many rows twice)
+        shown = self._listable if mask is None else mask & self._listable
 
         def listed(rows: np.ndarray) -> np.ndarray:
-            keep = ~hidden[rows]
-            return keep & mask[rows] if mask is not None else keep
+            return shown[rows]
 
         eligible = self._documents_holding(mask) if mask is not None else None  # documents holding a row that passes the filters
 

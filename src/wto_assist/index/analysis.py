@@ -27,7 +27,9 @@ STOPWORDS = frozenset(
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Numbered groups are one term however written ("G-90", "G90", "Group of 90" -> g90), so "G-90" never
 # meets the "90" of a symbol such as WT/COMTD/W/90.
-_NUMBERED_GROUP = re.compile(r"(?<![\w/.-])(?:[Gg]-?|[Gg]roup of )(\d{1,3})(?![\w/]|-\d)")
+# The pattern opens with the "G" and looks behind it: one that opened with the look-behind was tried at every
+# position of a text (three and a half times as slow on the CTD minutes, the same matches).
+_NUMBERED_GROUP = re.compile(r"[Gg](?<![\w/.-][Gg])(?:-?|roup of )(\d{1,3})(?![\w/]|-\d)")
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .mapped import mapped
+
 LISTS = ("actors", "mentions", "provisions", "disputes")  # per-row name lists, stored as posting lists
 SPEAKER_KINDS = ("", "member", "chair", "secretariat", "other")
 KEPT_PREFIXES = 8  # symbol-prefix masks kept per index (one byte per row each)
@@ -162,7 +164,7 @@ class Columns:
 
     def array(self, name: str) -> np.ndarray:
         if name not in self._arrays:
-            self._arrays[name] = np.load(self.folder / f"{name}.npy", mmap_mode="r")
+            self._arrays[name] = mapped(self.folder / f"{name}.npy")
         return self._arrays[name]
 
     # --- documents --------------------------------------------------------------------------------

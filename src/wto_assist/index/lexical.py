@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import tokens
+from .mapped import mapped
 
 K1, B = 0.75, 0.75  # k1 0.75 beat 0.6, 0.9, 1.2 and 1.5 on the dev and tuning queries (docs/search.md)
 # Tokenising is two thirds of a build (profiled at 10x, docs/scale.md): from this many paragraphs on it
@@ -114,12 +115,12 @@ class LexicalIndex:
             raise ValueError(f"{folder}: a BM25 index with other parameters than this version of wto-assist writes")
         self.row_count = int(parameters["num_docs"])
         self.vocabulary: dict[str, int] = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
-        self._data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
-        self._rows = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
-        self._offsets = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
+        self._data = mapped(folder / "data.csc.index.npy")
+        self._rows = mapped(folder / "indices.csc.index.npy")
+        self._offsets = mapped(folder / "indptr.csc.index.npy")
         held = (folder / "maxima.json").exists() and json.loads((folder / "maxima.json").read_text(encoding="utf-8")) == {"block_rows": BLOCK_ROWS}
         # written by every build of format 7; another block size is not read (computed per query instead)
-        self._maxima = tuple(np.load(folder / name, mmap_mode="r") for name in MAXIMA_FILES) if held else None
+        self._maxima = tuple(mapped(folder / name) for name in MAXIMA_FILES) if held else None
         self.folder = folder
 
     def average_length(self) -> float:

@@ -39,6 +39,7 @@ from ..store import Store
 from . import columns
 from .analysis import tokens
 from .lexical import B, K1, LexicalIndex, TermPart, every_row_score, idf
+from .mapped import mapped
 
 MERGE_SHARE = 0.05  # a delta beyond this share of the base's rows is merged by a full build
 MERGE_MIN_ROWS = 2_000  # ... but a small corpus keeps a delta of a few documents
@@ -157,8 +158,8 @@ class SegmentedLexical:
         folder = version / "delta" / "bm25"
         stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
         self._delta_vocabulary: dict[str, int] = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
-        self._weights = np.load(folder / "weights.npy", mmap_mode="r")
-        self._rows = np.load(folder / "rows.npy", mmap_mode="r")
+        self._weights = mapped(folder / "weights.npy")
+        self._rows = mapped(folder / "rows.npy")
         self._offsets = np.load(folder / "offsets.npy")
         self._dead = np.load(folder / "dead_frequencies.npy")
         self.row_count = self.base.row_count + stats["rows"]
