@@ -11,6 +11,8 @@ with the figures, and CPU time per query beside wall time. --derive-above 10 der
 from the 1x one (scale_corpus.derive_index) where building it would take too long (docs/scale.md).
 --queries X1 X100 measures only the warm queries on folders an earlier run left (--work DIR keeps them), and
 prints the ratios of the last to the first for every filter set: after a change to the query path, no build.
+--page DIR... splits a web search page's CPU (in-process) into the search, the typed results, the highlighting
+and the rest (template, routing, HTTP), and gives a `web` worker's CPU per request for the same pages.
 
 The web measures start `wto-assist web --workers N` and begin once every worker is ready (web_app says what
 ready means: N distinct pids answered GET /api/ready after their warm-up), then send the 20 users' first
@@ -402,6 +404,74 @@ def queries_only(folders: list[Path], shared: Path) -> None:
                   f" {last['cpu_p95_ms'] / first['cpu_p95_ms']:.1f}x (CPU)")
 
 
+def page_only(folders: list[Path], shared: Path) -> None:
+    """--page: where a search page's CPU goes, in this process (no server, no client threads): the whole GET /search
+    through the app (starlette's TestClient, whose client side is in the figure too), and alone the steps the page
+    takes: the Searcher's run (a page of the web's 20 hits), the results typed (results.Hit), the paragraphs
+    highlighted (highlight.QueryWords); the rest is the template, routing and HTTP. The 21 dev queries with each
+    filter set, three times after one pass to warm up; CPU ms per page, p50 / p95."""
+    from starlette.testclient import TestClient
+
+    from wto_assist.filters import Filters
+    from wto_assist.results import Hit
+    from wto_assist.search import Searcher
+    from wto_assist.web.app import _highlight_filter, create_app
+    from wto_assist.web.views import highlight_terms
+    from wto_assist.web.views.search import PAGE_SIZE
+
+    texts = queries(shared)
+    cases = [(text, filters) for text in texts for filters in FILTER_SETS.values()]
+    for folder in folders:
+        load = os.getloadavg()
+        searcher = Searcher(folder / "index", folder / "corpus.sqlite")
+        with tempfile.TemporaryDirectory() as data:
+            client = TestClient(create_app(folder / "corpus.sqlite", folder / "index", Path(data), with_dense=False),
+                                base_url="http://127.0.0.1")
+            steps: dict[str, list[float]] = {name: [] for name in ("page", "search", "typed", "highlighted")}
+            for repeat in range(4):  # the first pass warms up
+                for text, filters in cases:
+                    params = {"q": text, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
+                              "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
+                    clock = time.process_time()
+                    assert client.get("/search", params=params).status_code == 200
+                    page = time.process_time() - clock
+                    clock = time.process_time()
+                    records = searcher.run(text, "bm25", Filters(**filters), 1, PAGE_SIZE).records
+                    search = time.process_time() - clock
+                    clock = time.process_time()
+                    hits = [Hit.from_record(record) for record in records]
+                    typed = time.process_time() - clock
+                    clock = time.process_time()
+                    terms = highlight_terms(text)
+                    for hit in hits:
+                        _highlight_filter(hit.text, terms)
+                    highlighted = time.process_time() - clock
+                    if repeat:
+                        for name, seconds in zip(steps, (page, search, typed, highlighted)):
+                            steps[name].append(seconds * 1000)
+            client.close()
+        searcher.close()
+        rest = [page - search - typed - highlighted for page, search, typed, highlighted in zip(*steps.values())]
+        said = "; ".join(f"{name} {p50:.1f} / {p95:.1f}" for name, (p50, p95) in
+                         [(name, percentiles(values)) for name, values in steps.items()] + [("rest", percentiles(rest))])
+        print(f"{folder} ({said_load(load)} on {os.cpu_count()} CPUs before), CPU ms per search page of {PAGE_SIZE} hits,"
+              f" p50 / p95 over {len(rest)}: {said}", flush=True)
+        # The same pages served by `wto-assist web` (one worker, one request at a time): the worker's own CPU, which
+        # /proc counts in ticks, so only its mean over all the requests.
+        with web_app(folder) as server:
+            urls = [server.base + "?" + urllib.parse.urlencode(
+                {"q": text, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
+                 "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}) for text, filters in cases]
+            for repeat in range(2):  # the first pass warms up
+                before = cpu_seconds(server.pids)[0]
+                for url in urls:
+                    with urllib.request.urlopen(url, timeout=60) as response:
+                        response.read()
+                served = (cpu_seconds(server.pids)[0] - before) * 1000 / len(urls)
+        print(f"  the same pages served by `web` (one worker, one request at a time): worker CPU {served:.1f} ms a request"
+              f" (mean over {len(urls)}); in this process, mean {statistics.mean(steps['page']):.1f} ms a page", flush=True)
+
+
 def web_filter_names() -> None:
     """The web app's filter fields must be the ones web_load sends (checked, not assumed)."""
     from wto_assist.web import app
@@ -556,6 +626,8 @@ def main() -> None:
     parser.add_argument("--report-only", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--web", type=Path, nargs="+", default=None,
                         help="only the web measures, on these folders of an earlier run (corpus.sqlite + index/)")
+    parser.add_argument("--page", type=Path, nargs="+", default=None,
+                        help="only where a search page's CPU goes (in this process), on these folders of an earlier run")
     parser.add_argument("--queries", type=Path, nargs="+", default=None,
                         help="only the warm query measures, on these folders of an earlier run (smallest first: ratios to it)")
     arguments = parser.parse_args()
@@ -572,6 +644,9 @@ def main() -> None:
         return
     if arguments.queries:
         queries_only(arguments.queries, arguments.shared)
+        return
+    if arguments.page:
+        page_only(arguments.page, arguments.shared)
         return
     scales = [int(value) for value in arguments.scales.split(",")]
     if arguments.report_only:  # print the tables again from a --json file of an earlier run

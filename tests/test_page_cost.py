@@ -44,6 +44,20 @@ def test_highlighting_marks_acronyms_as_written_and_expansions_in_any_case():
     assert marked("S&D") == ["S&D", "S&Ds"]
     assert marked("LDC") == ["Least Developed Countries", "least-developed, countries"]  # not inside "unleast"
 
+def test_one_query_words_for_many_paragraphs_marks_each_as_a_fresh_one_would(ctd_db):
+    from wto_assist.store import Store
+
+    with Store(ctd_db) as store:
+        texts = [row["text"] for row in store.connection.execute("SELECT text FROM paragraphs ORDER BY rowid LIMIT 400")]
+    kept = QueryWords("LDC proposals on technical assistance by the G-90")  # as the web app keeps one per query
+    marked = 0
+    for text in texts + texts[::-1]:  # the second time every word has been met before
+        spans = kept.spans(text)
+        assert spans == QueryWords("LDC proposals on technical assistance by the G-90").spans(text)
+        marked += len(spans)
+    assert marked > 100
+
+
 def test_numbered_groups_are_found_after_the_same_characters_as_before():
     text = "G-90, g90 and the Group of 90; WT/COMTD/G/90, AG-90, G-90-1, xG20 and (G-33)."
     assert [text[start:end] for start, end, _ in numbered_groups(text)] == ["G-90", "g90", "Group of 90", "G-33"]

@@ -52,7 +52,11 @@ class QueryWords:
         # The first word of each form, lower-cased: a paragraph holding none of them cannot match a phrase, and
         # looking for a few words costs less than the phrases' alternation tried at every position.
         self._phrase_starts = {_WORD.search(form).group(0).lower() for form in forms if _WORD.search(form)}
-        self._marks: dict[str, bool] = {}  # word as written -> marked: a page repeats its words (half of highlighting was stemming)
+        # Words as written met so far, and those of them marked: pages repeat their words (stemming each occurrence
+        # was half of highlighting). The web app keeps one QueryWords per query for its requests, which may run at
+        # once: both sets only grow, and whether a word is marked never depends on what was met before.
+        self._seen: set[str] = set()
+        self._marked: set[str] = set()
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -75,19 +79,16 @@ class QueryWords:
         return spans
 
     def _word_spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every word whose stem the user typed. The paragraph's distinct words are looked up
-        (each once per query), and only the marked ones found again: a Python step per word of a page was
-        most of a search page's highlighting (about 1,500 words)."""
-        marks = self._marks
-        marked = []
-        for word in set(_WORD.findall(text)):
-            mark = marks.get(word)
-            if mark is None:
-                mark = marks[word] = len(word) > 1 and stem(word.lower()) in self.terms
-            if mark:
-                marked.append(word)
+        """(start, end) of every word whose stem the user typed. Only words not met before for this query are
+        stemmed; the paragraph's marked words are a set intersection, each found again by its text (a Python
+        step per word of a page was most of a search page's highlighting: about 1,500 words a page)."""
+        words = set(_WORD.findall(text))
+        unknown = words - self._seen
+        if unknown:  # marked first, then met: another request never takes a word as met before its mark is in
+            self._marked.update(word for word in unknown if len(word) > 1 and stem(word.lower()) in self.terms)
+            self._seen |= unknown
         spans = []
-        for word in marked:  # each occurrence that is a whole word as _WORD splits the text
+        for word in words & self._marked:  # each occurrence that is a whole word as _WORD splits the text
             at = text.find(word)
             while at >= 0:
                 end = at + len(word)

@@ -6,6 +6,7 @@ error becomes {"error", "field"} with its HTTP status (web/app.py). web/app.py's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -48,8 +49,10 @@ class Site:
                          message="This form has expired or did not come from wto-assist: reload the page and submit it again.")
 
 
+@lru_cache(maxsize=256)
 def highlight_terms(query: str):
-    """What to mark in paragraphs: only words that matched the query itself (highlight.py)."""
+    """What to mark in paragraphs: only words that matched the query itself (highlight.py). One per query, kept
+    for the next page or filter on it: the words it has already stemmed are not stemmed again."""
     from ...highlight import QueryWords
 
     return QueryWords(query)
