@@ -22,6 +22,16 @@ def test_blocks_holding_a_marked_row_agree_with_a_reduction_over_every_row(rows)
         expected = np.logical_or.reduceat(marked, np.arange(0, rows, BLOCK_ROWS)) if rows else np.zeros(0, dtype=bool)
         assert blocks_holding(marked).tolist() == expected.tolist()
 
+@pytest.mark.parametrize("block_rows", [1, 2, 3, 4, 8, 16])
+def test_blocks_holding_any_block_size(monkeypatch, block_rows):
+    from wto_assist.index import sublinear
+
+    monkeypatch.setattr(sublinear, "BLOCK_ROWS", block_rows)
+    marked = np.random.default_rng(block_rows).random(1001) < 0.05
+    expected = np.logical_or.reduceat(marked, np.arange(0, marked.size, block_rows))
+    assert sublinear.blocks_holding(marked).tolist() == expected.tolist()
+
+
 def test_a_mapped_array_is_a_plain_array_over_the_file(tmp_path):
     np.save(tmp_path / "rows.npy", np.arange(10, dtype=np.int32))
     array = mapped(tmp_path / "rows.npy")

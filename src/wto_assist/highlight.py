@@ -70,12 +70,27 @@ class QueryWords:
         if self._phrase_starts:
             lowered = text.lower()
             if any(start in lowered for start in self._phrase_starts):
-                found += [match.span() for pattern in (self._acronyms, self._expansions) if pattern for match in pattern.finditer(text)]
+                found += self._phrase_spans(text)
         found += [span for span in self._word_spans(text) if not any(start <= span[0] < end for start, end, _ in groups)]  # "90" of "G-90" is no word
         spans: list[tuple[int, int]] = []
         for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
             if not spans or start >= spans[-1][1]:
                 spans.append((start, end))
+        return spans
+
+    def _phrase_spans(self, text: str) -> list[tuple[int, int]]:
+        """Acronyms and expansions as one scan would find them: left to right, where two start at one place the
+        longer, each next one looked for after the last one taken (an expansion that overlaps an acronym taken
+        never hides the one after it)."""
+        patterns = [pattern for pattern in (self._acronyms, self._expansions) if pattern is not None]
+        upcoming = [pattern.search(text) for pattern in patterns]  # each pattern's next match from `position` on
+        spans, position = [], 0
+        while any(upcoming):
+            taken = min((match for match in upcoming if match), key=lambda match: (match.start(), -match.end()))
+            spans.append(taken.span())
+            position = max(taken.end(), taken.start() + 1)
+            upcoming = [match if match is None or match.start() >= position else pattern.search(text, position)
+                        for pattern, match in zip(patterns, upcoming)]
         return spans
 
     def _word_spans(self, text: str) -> list[tuple[int, int]]:
