@@ -48,6 +48,16 @@ def ctd_index(ctd_db, tmp_path_factory) -> Path:
     return index_dir
 
 
+@pytest.fixture(scope="module")
+def ctd_searcher(ctd_db, ctd_index):
+    """A Searcher over `ctd_index`, one per test module (a module may change its weights)."""
+    from wto_assist.search import Searcher
+
+    searcher = Searcher(ctd_index, ctd_db)
+    yield searcher
+    searcher.close()
+
+
 @pytest.fixture()
 def sample_db(tmp_path) -> Path:
     from wto_assist.ingest import ingest_paths

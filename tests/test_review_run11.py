@@ -278,15 +278,6 @@ def test_mapped_reads_any_npy_as_saved(tmp_path, array):
 
 # --- 6. one listed-row mask per query ----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def ctd_searcher(ctd_db, ctd_index):
-    from wto_assist.search import Searcher
-
-    searcher = Searcher(ctd_index, ctd_db)
-    yield searcher
-    searcher.close()
-
-
 def test_filtered_and_unfiltered_queries_in_turn_list_as_rescoring_every_hit(ctd_searcher, monkeypatch):
     """The sublinear path forced on the real minutes, queries with and without a row filter in turn: each lists the
     rows of rescoring every hit, never a heading-like row, and no query changes the listable mask the next one reads."""

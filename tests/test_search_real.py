@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from wto_assist.evaluate import evaluate, load_queries
-from wto_assist.search import Filters, Searcher
+from wto_assist.search import Filters
 
 # Measured on the full corpus with bm25 through `eval` (docs/search.md): MRR@10 0.648, Recall@10 0.779
 # on the 21 dev queries (Snowball stemming, k1 0.75: chosen on these and 43 tuning queries together).
@@ -13,10 +13,8 @@ BM25_FLOORS = {"MRR@10": 0.63, "Recall@10": 0.76}
 
 
 @pytest.fixture(scope="module")
-def ctd_bm25(ctd_db, ctd_index):
-    searcher = Searcher(ctd_index, ctd_db)
-    yield searcher
-    searcher.close()
+def ctd_bm25(ctd_searcher):
+    return ctd_searcher
 
 
 def test_bm25_floors_on_the_full_corpus(shared, ctd_bm25):
