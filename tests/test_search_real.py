@@ -143,3 +143,16 @@ def test_a_query_opening_with_a_member_asks_for_its_statements(ctd_bm25):
     assert speakers(f"EC {question}") == ["European Union"] * 3
     assert speakers(f"Saudi Arabia {question}") == ["Saudi Arabia, Kingdom of"] * 3
     assert set(speakers(question)) != {"European Union"}
+
+
+def test_accented_words_are_found_and_marked_whole_typed_with_or_without_accents(ctd_bm25):
+    from wto_assist.highlight import QueryWords
+
+    plain, accented = ctd_bm25.run("Cancun Ministerial", mode="bm25", size=50), ctd_bm25.run("Cancún Ministerial", mode="bm25", size=50)
+    assert plain.total == accented.total > 0
+    named = [r["text"] for r in plain.records if "Cancún" in r["text"]]
+    assert len(named) >= 10
+    assert all("Cancún" in [text[start:end] for start, end in QueryWords("Cancun").spans(text)] for text in named)
+    # The minutes write "Côte d'Ivoire", "Côte d’Ivoire" and "Cote d'Ivoire": one query finds all three.
+    texts = [r["text"] for r in ctd_bm25.run("Cote d'Ivoire", mode="bm25", size=100).records]
+    assert all(any(form in text for text in texts) for form in ("Côte d'Ivoire", "Côte d’Ivoire", "Cote d'Ivoire"))

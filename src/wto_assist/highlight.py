@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 
-from .index.analysis import glossary_forms, numbered_groups, stem
+from .index.analysis import fold_accents, glossary_forms, numbered_groups, stem
 from .query_parse import parse
 
-_WORD = re.compile(r"[A-Za-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("Türkiye", "Côte" are one word each)
 
 
 def _word_character(character: str) -> bool:
     """Whether _WORD counts the character as part of a word."""
-    return character.isascii() and character.isalnum()
+    return character.isalnum()
 
 
 def _whole(words: list[str], word: str) -> str:
@@ -100,7 +100,7 @@ class QueryWords:
         words = set(_WORD.findall(text))
         unknown = words - self._seen
         if unknown:  # marked first, then met: another request never takes a word as met before its mark is in
-            self._marked.update(word for word in unknown if len(word) > 1 and stem(word.lower()) in self.terms)
+            self._marked.update(word for word in unknown if len(word) > 1 and stem(fold_accents(word.lower())) in self.terms)
             self._seen |= unknown
         spans = []
         for word in words & self._marked:  # each occurrence that is a whole word as _WORD splits the text

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from .index.analysis import STOPWORDS
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z&-]*[A-Za-z]")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[&-])*[^\W\d_]")  # letters, accented ones too, with "&" or "-" inside
 MIN_COUNT = 2  # a word seen once in the corpus is as likely a typo as the query's
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -25,6 +26,8 @@ STOPWORDS = frozenset(
     would you your yours yourself yourselves said""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Accents, as NFKD writes them apart from their letters ("ü" -> "u" + U+0308): the block of the Latin accents.
+_ACCENT = re.compile("[\u0300-\u036f]")
 # Numbered groups are one term however written ("G-90", "G90", "Group of 90" -> g90), so "G-90" never
 # meets the "90" of a symbol such as WT/COMTD/W/90.
 # The pattern opens with the "G" and looks behind it: one that opened with the look-behind was tried at every
@@ -141,11 +144,20 @@ def light_stem(token: str) -> str:
     return token
 
 
+def fold_accents(text: str) -> str:
+    """Accented letters as their base letters ("Türkiye" -> "Turkiye", "développement" -> "developpement",
+    "ﬁ" -> "fi"): the ASCII tokens below then keep a French or Spanish word, or a Member's name, whole, where they
+    split it at each accent ("rkiy", "te ivoir") before index format 8. Other characters stay as they are."""
+    if text.isascii():
+        return text
+    return _ACCENT.sub("", unicodedata.normalize("NFKD", text))
+
+
 def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True, stemmer=None) -> list[str]:
     """Lower-case, stemmed word tokens without stopwords; `expand_acronyms=False`, `stemmed=False` and
     another `stemmer` exist only to measure what the glossary and the stemmer are worth."""
     text = normalise_groups(text)
     source = expand(text) if expand_acronyms else text
     # Single letters ("s" of "Egypt's" and "S&DT", "e" of "e-commerce") matched nearly every paragraph.
-    words = [token for token in _TOKEN.findall(source.lower()) if len(token) > 1 and token not in STOPWORDS]
+    words = [token for token in _TOKEN.findall(fold_accents(source.lower())) if len(token) > 1 and token not in STOPWORDS]
     return [(stemmer or stem)(word) for word in words] if stemmed else words
