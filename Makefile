@@ -58,6 +58,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_faiss_scale.py
 	$(BIN)/python benchmarks/bench_web.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_page_steps.py
 
 # Search at 1x, 10x and 100x the CTD minutes, and the dense index (docs/scale.md; hours on 2 busy cores:
 # SCALES=1,10 for a short run, SCALE_OPTIONS="--derive-above 10 --full-up-to 0" to derive the 100x index).

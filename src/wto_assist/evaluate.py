@@ -111,14 +111,16 @@ class StandardBM25:
         from bm25s.stopwords import STOPWORDS_EN
 
         self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}  # each distinct word stemmed once: stemming every occurrence was most of a build
         self._stopwords = frozenset(STOPWORDS_EN)
         self.retriever = bm25s.BM25(k1=1.2, b=0.75)
         self.retriever.index([self.tokens(text) or ["<empty>"] for text in texts], show_progress=False)
         self.rows = len(texts)
 
     def tokens(self, text: str) -> list[str]:
-        words = [word for word in re.findall(r"\w+", text.lower()) if word not in self._stopwords]
-        return self._stemmer.stemWords(words)
+        stems, stemmer = self._stems, self._stemmer
+        return [stems.get(word) or stems.setdefault(word, stemmer.stemWord(word))
+                for word in re.findall(r"\w+", text.lower()) if word not in self._stopwords]
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 scores; rows sharing no term with the query get -inf (they are not hits)."""

@@ -46,7 +46,7 @@ class QueryWords:
             expansion_patterns += [_whole(expansion.split(), r"\w") + r"(?!\w)" for expansion in expansions]
             forms += acronyms + expansions
         # Acronyms as written, expansions in any case: two patterns, so that neither needs a case switch per
-        # alternative (one pattern holding both took nearly four times as long over paragraphs of the CTD minutes).
+        # alternative (one pattern holding both took over four times as long on the CTD minutes: bench_page_steps.py).
         self._acronyms = _alternatives(acronym_patterns)
         self._expansions = _alternatives(expansion_patterns, re.IGNORECASE)
         # The first word of each form, lower-cased: a paragraph holding none of them cannot match a phrase, and

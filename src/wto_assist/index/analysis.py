@@ -31,7 +31,7 @@ _ACCENT = re.compile("[\u0300-\u036f]")
 # Numbered groups are one term however written ("G-90", "G90", "Group of 90" -> g90), so "G-90" never
 # meets the "90" of a symbol such as WT/COMTD/W/90.
 # The pattern opens with the "G" and looks behind it: one that opened with the look-behind was tried at every
-# position of a text (three and a half times as slow on the CTD minutes, the same matches).
+# position of a text (two and a half times as slow on the CTD minutes, the same matches: benchmarks/bench_page_steps.py).
 _NUMBERED_GROUP = re.compile(r"[Gg](?<![\w/.-][Gg])(?:-?|roup of )(\d{1,3})(?![\w/]|-\d)")
 
 
