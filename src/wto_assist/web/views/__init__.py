@@ -49,10 +49,11 @@ class Site:
                          message="This form has expired or did not come from wto-assist: reload the page and submit it again.")
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def highlight_terms(query: str):
     """What to mark in paragraphs: only words that matched the query itself (highlight.py). One per query, kept
-    for the next page or filter on it: the words it has already stemmed are not stemmed again."""
+    for the next page or filter on it: the words it has already stemmed are not stemmed again. 64 queries: each
+    keeps the distinct words of the pages it highlighted (a few thousand for a few pages)."""
     from ...highlight import QueryWords
 
     return QueryWords(query)
