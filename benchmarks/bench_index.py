@@ -182,7 +182,7 @@ def ranking_variants(searcher: Searcher, sets: dict[str, tuple[list, bool]], db:
     with Store(db, create=False) as store:
         texts = {(r["symbol"], r["seq"]): lexical_text(r) for r in store.index_rows()}
     standard = StandardBM25([texts[(r["symbol"], r["seq"])] for r in searcher.rows])
-    not_heading = ~np.asarray(searcher._heading_like)
+    not_heading = np.asarray(searcher._listable)
     citations = np.asarray(searcher._citation_ids)
 
     def one_per_citation(scores) -> list[int]:

@@ -277,6 +277,12 @@ def cpu_seconds(pids: list[int]) -> list[float]:
     return seconds
 
 
+def search_params(text: str, filters: dict) -> dict:
+    """GET /search's parameters for a query with one of FILTER_SETS."""
+    return {"q": text, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
+            "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
+
+
 def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1, staggered: bool = False) -> dict:
     """GET /search from WEB_USERS threads, WEB_REQUESTS_PER_USER each, on 127.0.0.1 only, once every worker is
     ready (web_app). The users' first requests leave together (a barrier: the burst of a class that starts at
@@ -301,8 +307,7 @@ def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1, sta
                 together.wait()
             for request in range(WEB_REQUESTS_PER_USER):
                 filters = chooser.choice(list(FILTER_SETS.values()))
-                params = {"q": chooser.choice(texts), "mode": "bm25", "speaker": filters.get("speaker", ""),
-                          "from": filters.get("date_from", ""), "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
+                params = search_params(chooser.choice(texts), filters)
                 clock = time.perf_counter()
                 try:
                     with urllib.request.urlopen(server.base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
@@ -347,8 +352,7 @@ def web_one_user(work: Path, texts: list[str], workers: int = 1) -> dict:
         chooser, timings = random.Random(0), []
         for query in texts * 2:
             filters = chooser.choice(list(FILTER_SETS.values()))
-            params = {"q": query, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
-                      "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
+            params = search_params(query, filters)
             clock = time.perf_counter()
             with urllib.request.urlopen(server.base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
                 response.read()
@@ -430,10 +434,8 @@ def page_only(folders: list[Path], shared: Path) -> None:
             steps: dict[str, list[float]] = {name: [] for name in ("page", "search", "typed", "highlighted")}
             for repeat in range(4):  # the first pass warms up
                 for text, filters in cases:
-                    params = {"q": text, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
-                              "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}
                     clock = time.process_time()
-                    assert client.get("/search", params=params).status_code == 200
+                    assert client.get("/search", params=search_params(text, filters)).status_code == 200
                     page = time.process_time() - clock
                     clock = time.process_time()
                     records = searcher.run(text, "bm25", Filters(**filters), 1, PAGE_SIZE).records
@@ -459,9 +461,7 @@ def page_only(folders: list[Path], shared: Path) -> None:
         # The same pages served by `wto-assist web` (one worker, one request at a time): the worker's own CPU, which
         # /proc counts in ticks, so only its mean over all the requests.
         with web_app(folder) as server:
-            urls = [server.base + "?" + urllib.parse.urlencode(
-                {"q": text, "mode": "bm25", "speaker": filters.get("speaker", ""), "from": filters.get("date_from", ""),
-                 "to": filters.get("date_to", ""), "symbol": filters.get("symbol", "")}) for text, filters in cases]
+            urls = [server.base + "?" + urllib.parse.urlencode(search_params(text, filters)) for text, filters in cases]
             for repeat in range(2):  # the first pass warms up
                 before = cpu_seconds(server.pids)[0]
                 for url in urls:

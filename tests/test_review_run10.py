@@ -157,7 +157,7 @@ def test_final_scores_never_exceed_the_ceiling_of_their_document(ctd_searcher, q
     np.maximum.at(best, documents, lexical[hits].astype(np.float64))
     ceiling = searcher._ceiling(query, parsed, mask)
     bound = ceiling[documents] * (lexical[hits] + searcher.weights.meeting * best[documents])
-    listed = ~searcher._heading_like[hits]
+    listed = searcher._listable[hits]
     if mask is not None:
         listed &= mask[hits]
     assert listed.any()

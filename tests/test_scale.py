@@ -438,7 +438,7 @@ def _citation_with_a_continuation_word(searcher):
         while first > 0 and citations[first - 1] == citations[row]:
             first -= 1
         head, tail = searcher.columns.row(first), searcher.columns.row(row)
-        if head["label"] is None or searcher._heading_like[row]:
+        if head["label"] is None or not searcher._listable[row]:
             continue
         words = lambda found: {w.strip('.,;:()"').lower() for w in searcher.store.paragraph_by_position(found["symbol"], found["seq"])["text"].split()}  # noqa: E731
         fresh = sorted(w for w in words(tail) - words(head) if len(w) > 7 and w.isalpha())

@@ -140,8 +140,8 @@ class Searcher:
         self._document_ids = self.columns.array("document_ids")
         self._document_starts = np.asarray(self.columns.array("document_starts"), dtype=np.int64)
         self._document_sizes = np.diff(self._document_starts)
-        self._heading_like = self.columns.hidden()  # heading-like rows, and rows of documents removed since
-        self._listable = ~self._heading_like  # the rows a page may list, before any filter
+        # the rows a page may list, before any filter: not heading-like, not of a document removed since
+        self._listable = ~self.columns.hidden()
         # Unnumbered text cites its numbered paragraph: one citation, one hit.
         self._citation_ids = self.columns.array("citation_ids")
         self._speller: spelling.Speller | None = None
@@ -290,7 +290,7 @@ class Searcher:
             everywhere = np.ones(hits.size, dtype=bool)
             scores = semantic[hits] if mode == "dense" else fuse(lexical[hits], semantic[hits], everywhere, weights.dense)
         scores = self._rescored(hits, scores, query, parsed, mode)
-        keep = ~self._heading_like[hits]
+        keep = self._listable[hits]
         if mask is not None:
             keep &= mask[hits]
         return hits[keep], scores[keep], matched
