@@ -346,19 +346,24 @@ def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1, sta
 
 def web_one_user(work: Path, texts: list[str], workers: int = 1) -> dict:
     """p50/p95 ms of GET /search from one user, each dev query twice in a row with a random filter set: the
-    time one request takes when nothing queues (what --web prints beside the 20 users)."""
+    time one request takes when nothing queues (what --web prints beside the 20 users). Also the workers' CPU
+    per request (/proc, in ticks: means over the 21 pages) for a page the fresh workers meet for the first time
+    and for the same page again: what a worker's warm-up leaves to a page's first visit (run 12, docs/scale.md)."""
     load = os.getloadavg()
     with web_app(work, workers) as server:
-        chooser, timings = random.Random(0), []
-        for query in texts * 2:
-            filters = chooser.choice(list(FILTER_SETS.values()))
-            params = search_params(query, filters)
-            clock = time.perf_counter()
-            with urllib.request.urlopen(server.base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
-                response.read()
-            timings.append((time.perf_counter() - clock) * 1000)
+        chooser, timings, cpu = random.Random(0), [], {"first": 0.0, "again": 0.0}
+        for query in texts:
+            params = search_params(query, chooser.choice(list(FILTER_SETS.values())))
+            for visit in ("first", "again"):
+                before = sum(cpu_seconds(server.pids))
+                clock = time.perf_counter()
+                with urllib.request.urlopen(server.base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
+                    response.read()
+                timings.append((time.perf_counter() - clock) * 1000)
+                cpu[visit] += sum(cpu_seconds(server.pids)) - before
     p50, p95 = percentiles(timings)
-    return {"p50_ms": p50, "p95_ms": p95, "load": load}
+    return {"p50_ms": p50, "p95_ms": p95, "load": load, "first_cpu_ms": cpu["first"] * 1000 / len(texts),
+            "again_cpu_ms": cpu["again"] * 1000 / len(texts)}
 
 
 def said_load(load: tuple) -> str:
@@ -386,7 +391,8 @@ def web_only(folders: list[Path], shared: Path, workers: int = 1) -> None:
         print(f"{folder}: web --workers {workers} on {os.cpu_count()} CPUs, {WEB_USERS} users, ~1 s think time, {WEB_REQUESTS_PER_USER}"
               f" requests each\n  first requests together: {said_crowd(crowd)}\n  first requests staggered over ~2 s:"
               f" {said_crowd(spread)}\n  one user alone: {said_load(alone['load'])}; p50 / p95 {alone['p50_ms']:.0f} /"
-              f" {alone['p95_ms']:.0f} ms", flush=True)
+              f" {alone['p95_ms']:.0f} ms; workers' CPU a page, its first visit / again {alone['first_cpu_ms']:.0f} /"
+              f" {alone['again_cpu_ms']:.0f} ms", flush=True)
 
 
 def queries_only(folders: list[Path], shared: Path) -> None:

@@ -3,6 +3,8 @@ index is counted once per Searcher."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 
@@ -23,3 +25,65 @@ def test_a_members_frequency_is_counted_once_per_index_and_as_before(ctd_searche
     assert kept[("india", "India")] == afresh > 0
     again = searcher.run(query, "bm25")
     assert again.words == first.words and again.total == first.total
+
+
+def _resident_kib(path: Path) -> int | None:
+    """How much of the file's mapping in this process is resident (its page-table entries), from Linux's
+    /proc/self/smaps; None where there is no such file."""
+    smaps = Path("/proc/self/smaps")
+    if not smaps.exists():
+        return None
+    resident, inside = 0, False
+    for line in smaps.read_text().splitlines():
+        if "-" in line.split(" ", 1)[0] and not line.endswith(":"):  # a mapping's header: "start-end perms ... path"
+            inside = line.endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            resident += int(line.split()[1])
+    return resident
+
+
+def test_fault_in_maps_every_page_of_a_mapped_array_and_changes_no_value(tmp_path):
+    """fault_in reads a byte per page: afterwards the whole file is resident in this process's mapping (a query
+    reading it faults no page in), where a fresh mapping held nearly none of it; values are the file's."""
+    from wto_assist.index.mapped import fault_in, mapped
+
+    values = np.arange(4_000_000, dtype=np.int32)  # 16 MB
+    np.save(tmp_path / "index.npy", values)
+    array = mapped(tmp_path / "index.npy")
+    before = _resident_kib(tmp_path / "index.npy")
+    fault_in([array, np.zeros(0), values[::2]])  # an empty and a strided array are passed over
+    after = _resident_kib(tmp_path / "index.npy")
+    if before is not None:  # Linux
+        assert before < 4_000 and after >= 15_000, (before, after)
+    assert np.array_equal(array, values)
+
+
+def test_a_warm_searcher_has_mapped_its_index_and_stemmed_the_corpus_words_ahead(ctd_db, ctd_index, monkeypatch):
+    """Searcher.warm (the web app and `serve` at start) maps every array a query reads and stems the corpus's
+    words: a page highlighted afterwards finds every stem in the cache, and marks what a cold process marks."""
+    import wto_assist.search as search
+    from wto_assist.highlight import QueryWords
+    from wto_assist.index.analysis import stem
+
+    faulted: list[np.ndarray] = []
+    real_fault_in = search.fault_in
+    monkeypatch.setattr(search, "fault_in", lambda arrays: (faulted.extend(arrays), real_fault_in(arrays)))
+    searcher = search.Searcher(ctd_index, ctd_db)
+    try:
+        records = searcher.run("duty-free quota-free market access for least-developed countries", "bm25", size=20).records
+        stem.cache_clear()
+        cold = {record["citation"]: QueryWords("market access proposals").spans(record["text"]) for record in records}
+        cold_misses = stem.cache_info().misses
+        stem.cache_clear()
+        searcher.warm()
+        lexical = searcher.lexical
+        assert any(array is lexical._data for array in faulted) and any(array is lexical._rows for array in faulted)
+        assert len(faulted) >= 2 + len(list((searcher.version / "columns").glob("*.npy")))
+        assert stem.cache_info().currsize >= 5_000  # the CTD minutes' written words, stemmed once each
+        misses = stem.cache_info().misses
+        warm = {record["citation"]: QueryWords("market access proposals").spans(record["text"]) for record in records}
+        assert warm == cold and any(cold.values())
+        # the page's words were stemmed ahead; numbers were not (the spelling vocabulary holds letters only)
+        assert cold_misses >= 200 and stem.cache_info().misses - misses <= cold_misses // 5
+    finally:
+        searcher.close()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from .index.analysis import fold_accents, glossary_forms, numbered_groups, stem
+from .index.analysis import WRITTEN_WORD, glossary_forms, numbered_groups, word_stem
 from .query_parse import parse
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("Türkiye", "Côte" are one word each)
+_WORD = WRITTEN_WORD  # letters and digits, accented ones too
 
 
 def _word_character(character: str) -> bool:
@@ -100,7 +100,7 @@ class QueryWords:
         words = set(_WORD.findall(text))
         unknown = words - self._seen
         if unknown:  # marked first, then met: another request never takes a word as met before its mark is in
-            self._marked.update(word for word in unknown if len(word) > 1 and stem(fold_accents(word.lower())) in self.terms)
+            self._marked.update(word for word in unknown if len(word) > 1 and word_stem(word) in self.terms)
             self._seen |= unknown
         spans = []
         for word in words & self._marked:  # each occurrence that is a whole word as _WORD splits the text

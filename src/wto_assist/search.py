@@ -24,9 +24,10 @@ from . import members, query_parse, ranking, relevance, spelling
 from .documents.citations import find_citations
 from .enrich.provisions import is_within
 from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
-from .index.analysis import tokens
+from .index.analysis import stem_ahead, tokens
 from .index.columns import Columns
 from .index.hitlist import HitList, once_per_citation
+from .index.mapped import fault_in
 from .index.pruned import PrunedHits
 from .index.sublinear import QueryPostings, SublinearHits, about, rows_holding
 from .index.segments import open_lexical
@@ -48,6 +49,7 @@ SIMILAR_THRESHOLD = 0.45
 # reaches and counts beyond a threshold are estimates (index/sublinear.py); below, every row is scored.
 SUBLINEAR_FROM_ROWS = 100_000
 SUBLINEAR_FROM_POSTINGS = 100_000
+STEMS_AHEAD = 50_000  # the corpus's most frequent words stemmed when a server warms up (Searcher.warm)
 # "--speaker Chair" and its variants name a role, not a delegation.
 SPEAKER_ROLES = {
     "chair": "chair", "chairman": "chair", "chairperson": "chair", "chairwoman": "chair", "vice-chair": "chair",
@@ -204,10 +206,13 @@ class Searcher:
         return True
 
     def warm(self) -> None:
-        """Load the query encoder now (the web app and `serve` call this at start, not on the first query).
+        """Load the query encoder now (the web app and `serve` call this at start, not on the first query), and map
+        the index's pages into this process (a worker's first queries would otherwise fault them in one by one).
         A missing model is not an error here: the default mode answers with BM25 and says so; a query that asks
         for dense or hybrid says what is missing."""
+        fault_in([*self.lexical.mapped_arrays(), *self.columns.mapped_arrays()])
         self._speller = self._speller or self._make_speller()
+        stem_ahead(form for form, _ in self._speller.count.most_common(STEMS_AHEAD))
         if self.manifest.get("dense"):
             self._encoder_available([])
 

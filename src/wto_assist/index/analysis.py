@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -110,6 +111,23 @@ def fold(text: str) -> str:
 def stem(token: str) -> str:
     """Snowball English stem ("notified" and "notifies" -> "notifi"), cached: the vocabulary is small."""
     return _snowball().stemWord(token)
+
+
+def word_stem(word: str) -> str:
+    """The stem the index holds for a word as written ("Proposals", "Côte"): lower-cased, accents folded, stemmed."""
+    return stem(fold_accents(word.lower()))
+
+
+WRITTEN_WORD = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("Türkiye", "Côte" are one word each): highlighting's words
+
+
+def stem_ahead(forms: Iterable[str]) -> None:
+    """Stem the words of these written forms now, into stem()'s cache (one per process). A web worker's first
+    pages otherwise stem most words of their paragraphs, met for the first time: a third of a fresh page's
+    highlighting (docs/scale.md, run 12)."""
+    for form in forms:
+        for word in WRITTEN_WORD.findall(form):
+            word_stem(word)
 
 
 _STEMMERS = threading.local()

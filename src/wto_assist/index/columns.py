@@ -167,6 +167,10 @@ class Columns:
             self._arrays[name] = mapped(self.folder / f"{name}.npy")
         return self._arrays[name]
 
+    def mapped_arrays(self) -> list[np.ndarray]:
+        """Every column, memory-mapped (mapped.fault_in)."""
+        return [self.array(path.stem) for path in sorted(self.folder.glob("*.npy"))]
+
     # --- documents --------------------------------------------------------------------------------
 
     def document_rows(self, symbol: str) -> range:

@@ -123,6 +123,10 @@ class LexicalIndex:
         self._maxima = tuple(mapped(folder / name) for name in MAXIMA_FILES) if held else None
         self.folder = folder
 
+    def mapped_arrays(self) -> list[np.ndarray]:
+        """The memory-mapped arrays a query reads (mapped.fault_in)."""
+        return [self._data, self._rows, *(self._maxima or ())]
+
     def average_length(self) -> float:
         lengths = json.loads((self.folder / "lengths.json").read_text(encoding="utf-8"))
         return lengths["tokens"] / max(lengths["rows"], 1)

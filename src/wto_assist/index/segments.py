@@ -166,6 +166,10 @@ class SegmentedLexical:
         self._live_rows = self.row_count - stats["dead_rows"]  # the N of the IDF, as a full rebuild counts it
         self.vocabulary = _Vocabulary(self.base.vocabulary, self._delta_vocabulary)
 
+    def mapped_arrays(self) -> list[np.ndarray]:
+        """The memory-mapped arrays a query reads, of both segments (mapped.fault_in)."""
+        return [*self.base.mapped_arrays(), self._weights, self._rows]
+
     def _term(self, token: str):
         """(base term, delta term, IDF over both segments), or None for a word neither holds."""
         base_term, delta_term = self.base.vocabulary.get(token), self._delta_vocabulary.get(token)
