@@ -16,7 +16,6 @@ from wto_assist.index.dense import DenseIndex
 from wto_assist.index.hitlist import HitList
 from wto_assist.index.pruned import PrunedHits
 from wto_assist.search import Filters
-from tests.test_search_real import ctd_bm25  # noqa: F401 - the real minutes' BM25 index, a fixture
 
 
 def full_order(rows, scores, citation_ids, opened):
@@ -89,8 +88,8 @@ QUERIES = ["What did India say about special and differential treatment?", "who 
 FILTERS = [Filters(), Filters(speaker="European Union"), Filters(date_from="2005", date_to="2012"), Filters(symbol="WT/COMTD/M/1")]
 
 
-def test_the_first_pages_on_the_real_minutes_are_those_of_rescoring_every_hit(shared, ctd_bm25):
-    searcher = ctd_bm25
+def test_the_first_pages_on_the_real_minutes_are_those_of_rescoring_every_hit(shared, ctd_searcher):
+    searcher = ctd_searcher
     queries = QUERIES + [query.query for query in load_queries(Path(shared) / "eval" / "dev-queries.jsonl")[:6]]
     pruned_somewhere = False
     for query in queries:
@@ -111,13 +110,13 @@ def test_the_first_pages_on_the_real_minutes_are_those_of_rescoring_every_hit(sh
     assert deep[:300] == reference[:300]
 
 
-def test_each_documents_ceiling_bounds_its_hits_and_counts_only_the_factors_its_rows_earn(ctd_bm25):
+def test_each_documents_ceiling_bounds_its_hits_and_counts_only_the_factors_its_rows_earn(ctd_searcher):
     """A period, a speaker and a Member named raise a hit's score only where a row earns them: per document, the
     ceiling holds the final score of every hit a filter keeps (its BM25 plus the meeting bonus, scaled), and
     documents without such a row among those kept get a lower ceiling than the query's highest."""
     from wto_assist import query_parse
 
-    searcher = ctd_bm25
+    searcher = ctd_searcher
     cases = [(query, filters) for query in ("What did India say about special and differential treatment?",
                                             "European Union technical assistance in 2005", "Canada tariff preferences for least-developed countries")
              for filters in (Filters(), Filters(speaker="European Union"))]
@@ -209,13 +208,13 @@ def test_a_filter_on_an_approximate_window_index_only_removes_rows(tmp_path):
     assert (filtered[outside] <= everywhere[outside]).all()
 
 
-def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_bm25):
+def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_searcher):
     """The precomputed columns against the index rows themselves, filter by filter, on the real minutes."""
     from wto_assist.enrich.provisions import is_within
     from wto_assist.search import Filters
 
-    rows = ctd_bm25.rows
-    assert len(rows) == ctd_bm25.row_count
+    rows = ctd_searcher.rows
+    assert len(rows) == ctd_searcher.row_count
     speaker = next(row["actors"][0] for row in rows if row["speaker_kind"] == "member" and row["actors"])
     provision = next(key for row in rows for key in row["provisions"])
     mentioned = next(name for row in rows for name in row["mentions"])
@@ -234,7 +233,7 @@ def test_filters_from_the_columns_select_what_a_row_by_row_reading_selects(ctd_b
     if dispute:
         cases.append((Filters(dispute=dispute), [dispute in row["disputes"] for row in rows]))
     for filters, expected in cases:
-        mask = ctd_bm25.mask(filters)
+        mask = ctd_searcher.mask(filters)
         assert sum(expected) > 0, filters
         assert mask.tolist() == expected, filters
 
@@ -370,7 +369,7 @@ def test_estimates_are_said_as_such():
 
 
 @pytest.mark.parametrize("by_document", [True, False])
-def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_row(shared, ctd_bm25, monkeypatch, by_document):
+def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_row(shared, ctd_searcher, monkeypatch, by_document):
     """The archive-scale path forced on the real minutes: the same citations, scores, totals, word counts and
     notices as the path that scores every row (counts exact: the corpus is below the estimate threshold)."""
     import wto_assist.search as search
@@ -379,7 +378,7 @@ def test_on_the_real_minutes_reading_documents_gives_the_pages_of_scoring_every_
     if by_document:  # as at the scale of an archive: a few documents first, never every row at once
         monkeypatch.setattr(sublinear, "FIRST_READ", 8)
         monkeypatch.setattr(sublinear, "FULL_SHARE", 1.0)
-    searcher = ctd_bm25
+    searcher = ctd_searcher
     queries = QUERIES + [query.query for query in load_queries(Path(shared) / "eval" / "dev-queries.jsonl")[:4]] + ["WT/COMTD/M/50 e-commerce"]
     filters = FILTERS[:3] + [Filters(member="India")]
     pages = {}
@@ -410,20 +409,20 @@ def _estimating(monkeypatch):
     monkeypatch.setattr(sublinear, "MIN_SAMPLED_HITS", 50)
 
 
-def test_a_page_past_the_real_hits_but_within_an_overshooting_estimate_is_not_an_empty_page(ctd_bm25, monkeypatch):
+def test_a_page_past_the_real_hits_but_within_an_overshooting_estimate_is_not_an_empty_page(ctd_searcher, monkeypatch):
     from wto_assist.search import SearchError
 
     _estimating(monkeypatch)
     size = 10
     for query in ("Chair", "preferential", "rules of origin", "infrastructure", "capacity building"):
-        order = ctd_bm25.ranked_rows(query, "bm25")
+        order = ctd_searcher.ranked_rows(query, "bm25")
         real_pages = -(-len(list(order)) // size)
         if order.estimated and -(-len(order) // size) > real_pages:
             break
     else:
         pytest.fail("no estimate overshot the real hits by a page")
     try:
-        page = ctd_bm25.run(query, "bm25", page=real_pages + 1, size=size)
+        page = ctd_searcher.run(query, "bm25", page=real_pages + 1, size=size)
     except SearchError:
         return  # said to be past the last page, as the exact count says it
     assert page.records, (query, page.total, page.pages, real_pages)
@@ -447,16 +446,16 @@ def _citation_with_a_continuation_word(searcher):
     pytest.fail("no continuation row holds a word of its own")
 
 
-def test_word_counts_of_a_query_opening_a_paragraph_add_up_to_its_hits_on_both_paths(ctd_bm25, monkeypatch):
+def test_word_counts_of_a_query_opening_a_paragraph_add_up_to_its_hits_on_both_paths(ctd_searcher, monkeypatch):
     import wto_assist.search as search
 
-    symbol, label, word = _citation_with_a_continuation_word(ctd_bm25)
+    symbol, label, word = _citation_with_a_continuation_word(ctd_searcher)
     query = f"{symbol}, para. {label} {word}"
     pages = {}
     for threshold in (10**12, 0):
         monkeypatch.setattr(search, "SUBLINEAR_FROM_ROWS", threshold)
         monkeypatch.setattr(search, "SUBLINEAR_FROM_POSTINGS", threshold)
-        pages[threshold] = ctd_bm25.run(query, "bm25")
+        pages[threshold] = ctd_searcher.run(query, "bm25")
     for page in pages.values():
         assert page.records[0]["match"] == "citation"
         words = page.words
@@ -464,16 +463,16 @@ def test_word_counts_of_a_query_opening_a_paragraph_add_up_to_its_hits_on_both_p
     assert pages[0].words == pages[10**12].words
 
 
-def test_a_page_followed_by_more_hits_does_not_say_it_is_the_last(ctd_bm25, monkeypatch):
+def test_a_page_followed_by_more_hits_does_not_say_it_is_the_last(ctd_searcher, monkeypatch):
     _estimating(monkeypatch)
     size = 10
     for query in ("LDC", "least developed", "report", "Sub-Committee", "small economies"):
-        order = ctd_bm25.ranked_rows(query, "bm25")
+        order = ctd_searcher.ranked_rows(query, "bm25")
         estimated_pages = -(-len(order) // size)
         if order.estimated and -(-len(list(order)) // size) > estimated_pages:
             break
     else:
         pytest.fail("no estimate fell short of the real hits by a page")
-    last = ctd_bm25.run(query, "bm25", page=estimated_pages, size=size)
-    assert ctd_bm25.run(query, "bm25", page=estimated_pages + 1, size=size).records  # hits do follow
+    last = ctd_searcher.run(query, "bm25", page=estimated_pages, size=size)
+    assert ctd_searcher.run(query, "bm25", page=estimated_pages + 1, size=size).records  # hits do follow
     assert last.page < last.pages, (query, last.page, last.pages)  # what the pager's Next link needs
