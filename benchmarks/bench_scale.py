@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
 import platform
@@ -40,6 +41,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -344,23 +346,44 @@ def web_load(work: Path, texts: list[str], think_s: float, workers: int = 1, sta
             "workers": len(server.pids), "load": load}
 
 
+def one_connection(url: str, targets: list[str]) -> Iterator[bytes]:
+    """GET each target (path?query) in turn over one keep-alive connection to `url`'s host, yielding each body: with
+    `web --workers N` every worker listens on its own socket (web/workers.py), so a fresh connection per request may
+    meet another worker, and one connection keeps the visits on one worker."""
+    where = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+    try:
+        for target in targets:
+            connection.request("GET", target)
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise SystemExit(f"bench_scale: GET {target} answered {response.status}")
+            yield body
+    finally:
+        connection.close()
+
+
 def web_one_user(work: Path, texts: list[str], workers: int = 1) -> dict:
     """p50/p95 ms of GET /search from one user, each dev query twice in a row with a random filter set: the
     time one request takes when nothing queues (what --web prints beside the 20 users). Also the workers' CPU
     per request (/proc, in ticks: means over the 21 pages) for a page the fresh workers meet for the first time
-    and for the same page again: what a worker's warm-up leaves to a page's first visit (run 12, docs/scale.md)."""
+    and for the same page again, on the same worker (one connection): what a worker's warm-up leaves to a page's
+    first visit (run 12, docs/scale.md)."""
     load = os.getloadavg()
     with web_app(work, workers) as server:
         chooser, timings, cpu = random.Random(0), [], {"first": 0.0, "again": 0.0}
+        path = urllib.parse.urlsplit(server.base).path
         for query in texts:
-            params = search_params(query, chooser.choice(list(FILTER_SETS.values())))
+            target = path + "?" + urllib.parse.urlencode(search_params(query, chooser.choice(list(FILTER_SETS.values()))))
+            visits = one_connection(server.base, [target, target])
             for visit in ("first", "again"):
                 before = sum(cpu_seconds(server.pids))
                 clock = time.perf_counter()
-                with urllib.request.urlopen(server.base + "?" + urllib.parse.urlencode(params), timeout=60) as response:
-                    response.read()
+                next(visits)
                 timings.append((time.perf_counter() - clock) * 1000)
                 cpu[visit] += sum(cpu_seconds(server.pids)) - before
+            visits.close()
     p50, p95 = percentiles(timings)
     return {"p50_ms": p50, "p95_ms": p95, "load": load, "first_cpu_ms": cpu["first"] * 1000 / len(texts),
             "again_cpu_ms": cpu["again"] * 1000 / len(texts)}

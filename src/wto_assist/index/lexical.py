@@ -125,7 +125,7 @@ class LexicalIndex:
 
     def mapped_arrays(self) -> list[np.ndarray]:
         """The memory-mapped arrays a query reads (mapped.fault_in)."""
-        return [self._data, self._rows, *(self._maxima or ())]
+        return [self._data, self._rows, self._offsets, *(self._maxima or ())]
 
     def average_length(self) -> float:
         lengths = json.loads((self.folder / "lengths.json").read_text(encoding="utf-8"))
