@@ -87,3 +87,44 @@ def test_a_warm_searcher_has_mapped_its_index_and_stemmed_the_corpus_words_ahead
         assert cold_misses >= 200 and stem.cache_info().misses - misses <= cold_misses // 5
     finally:
         searcher.close()
+
+
+def _nodelay_of_an_accepted_connection(bound) -> int:
+    """TCP_NODELAY of a connection accepted on `bound` by asyncio's server, as uvicorn serves a worker's socket."""
+    import asyncio
+    import socket
+
+    async def accept_one() -> int:
+        loop = asyncio.get_running_loop()
+        accepted = loop.create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport):
+                accepted.set_result(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await loop.create_server(Probe, sock=bound)
+        _, writer = await asyncio.open_connection(*bound.getsockname()[:2])
+        try:
+            return await asyncio.wait_for(accepted, 30)
+        finally:
+            writer.close()
+            server.close()
+            await server.wait_closed()
+
+    return asyncio.run(accept_one())
+
+
+def test_a_workers_socket_hands_its_connections_tcp_nodelay():
+    """`web --workers N` binds each worker's socket itself (web/workers.py). asyncio sets TCP_NODELAY only on
+    connections of a socket made for IPPROTO_TCP; one made with protocol 0 left Nagle's algorithm on, and every
+    response after the first on a kept-alive connection (a browser's) waited about 40 ms for the delayed
+    acknowledgement of its headers (docs/scale.md, run 12: 70 against 35 ms a page at 100x)."""
+    import socket
+
+    from wto_assist.web.workers import _bound_socket
+
+    bound = _bound_socket("127.0.0.1", 0, shared=False)
+    bound.listen()
+    assert bound.proto == socket.IPPROTO_TCP
+    assert _nodelay_of_an_accepted_connection(bound) != 0

@@ -119,7 +119,10 @@ def serve_in_workers(settings: WebSettings, host: str, port: int, workers: int) 
 def _bound_socket(host: str, port: int, shared: bool = True) -> socket.socket:
     """A TCP socket bound to host:port; `shared`: with SO_REUSEPORT, which this server's workers bind too."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    bound = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on connections whose socket says so, and a socket made with
+    # protocol 0 passes 0 to every connection it accepts. Without it, each response after the first on a kept-alive
+    # connection waited about 40 ms for the browser's delayed acknowledgement of its headers (docs/scale.md, run 12).
+    bound = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if shared:
         bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
