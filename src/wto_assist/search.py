@@ -206,8 +206,9 @@ class Searcher:
         return True
 
     def warm(self) -> None:
-        """Load the query encoder now (the web app and `serve` call this at start, not on the first query), and map
-        the index's pages into this process (a worker's first queries would otherwise fault them in one by one).
+        """Load the query encoder now (the web app and `serve` call this at start, not on the first query), map the
+        index's pages into this process and stem the corpus's most frequent words (a worker's first pages would
+        otherwise fault the pages in one by one and stem their paragraphs' words: docs/scale.md, run 12).
         A missing model is not an error here: the default mode answers with BM25 and says so; a query that asks
         for dense or hybrid says what is missing."""
         fault_in([*self.lexical.mapped_arrays(), *self.columns.mapped_arrays()])

@@ -118,7 +118,8 @@ def word_stem(word: str) -> str:
     return stem(fold_accents(word.lower()))
 
 
-WRITTEN_WORD = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("Türkiye", "Côte" are one word each): highlighting's words
+# A word as highlighting splits a text: letters and digits, accented ones too ("Türkiye", "Côte" are one word each).
+WRITTEN_WORD = re.compile(r"[^\W_]+")
 
 
 def stem_ahead(forms: Iterable[str]) -> None:

@@ -20,9 +20,10 @@ def mapped(path: Path) -> np.ndarray:
 def fault_in(arrays: Iterable[np.ndarray]) -> None:
     """Map every page of these memory-mapped arrays into this process now (a byte read per page; the kernel maps
     the neighbouring pages of the page cache with it). A process that has not touched a page yet pays a page fault
-    when a query first reads it, and a query reads its postings all over the index: at 100x a query new to a web
-    worker cost 35 ms of CPU against 27 for its next run, 29 after this (docs/scale.md, run 12). For servers that
-    warm up (Searcher.warm), not for a one-off CLI query: at 100x it maps 840 MiB, in 25 ms from the page cache."""
+    when a query first reads it, and a query reads its postings all over the index: at 100x a page new to a fresh
+    web worker cost 50 ms of its CPU against 33 for the same page again; 37 against 32 with this and
+    analysis.stem_ahead (bench_scale.py --web, docs/scale.md run 12). For servers that warm up (Searcher.warm), not
+    for a one-off CLI query: at 100x it maps 840 MiB, in 25 ms from the page cache."""
     for array in arrays:
         if array.size == 0 or not (array.flags.c_contiguous or array.flags.f_contiguous):
             continue
