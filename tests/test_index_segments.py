@@ -13,19 +13,12 @@ from wto_assist.index.build import build_index, current_version
 from wto_assist.ingest import ingest_paths
 from wto_assist.search import Filters, Searcher
 
+from .store_edits import delete_documents
+
 ADDED = "WT/COMTD/M/100"  # removed from the copy before the base build, ingested again after it
 REMOVED = "WT/COMTD/M/50"  # in the base build, removed from the store afterwards
 FILTERS = [Filters(), Filters(speaker="European Union"), Filters(date_from="2010", date_to="2017"),
            Filters(symbol="WT/COMTD/M/1")]
-
-
-def _delete(db, symbol: str) -> None:
-    connection = sqlite3.connect(db)
-    connection.execute("PRAGMA foreign_keys = ON")
-    with connection:
-        connection.execute("DELETE FROM documents WHERE symbol = ?", (symbol,))
-        connection.execute("DELETE FROM sources WHERE symbol = ?", (symbol,))  # else ingest skips its file as known
-    connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +27,11 @@ def segmented(shared, ctd_db, tmp_path_factory):
     work = tmp_path_factory.mktemp("segments")
     db = work / "corpus.sqlite"
     shutil.copy(ctd_db, db)
-    _delete(db, ADDED)
+    delete_documents(db, [ADDED])
     build_index(db, work / "index", with_dense=False)
     report = ingest_paths([shared / "corpus" / "ctd-minutes" / "WTCOMTDM100.txt"], db)
     assert not report.failed, report.failed
-    _delete(db, REMOVED)
+    delete_documents(db, [REMOVED])
     incremental = build_index(db, work / "index", with_dense=False)
     build_index(db, work / "full", with_dense=False, full=True)
     searchers = Searcher(work / "index", db), Searcher(work / "full", db)

@@ -25,22 +25,14 @@ from wto_assist.index.lexical import LexicalIndex
 from wto_assist.index.mapped import fault_in, mapped
 from wto_assist.ingest import ingest_paths
 
+from .store_edits import delete_documents
+
 KEPT = [f"WT/COMTD/M/{number}" for number in range(80, 86)]  # the small base
 ADDED, REMOVED = "WT/COMTD/M/86", "WT/COMTD/M/81"  # the incremental build's added and removed documents
 # Queries naming Members, some by several names or as a possessive ("EU", "European Union", "Canada's").
 MEMBER_QUERIES = ["India tariff preferences for least-developed countries", "European Union and EU proposals on S&DT",
                   "Canada's statement on duty-free quota-free market access", "what did China say about the LDCs",
                   "United States Egypt Brazil technical assistance"]
-
-
-def _delete(db: Path, symbols) -> None:
-    connection = sqlite3.connect(db)
-    connection.execute("PRAGMA foreign_keys = ON")
-    with connection:
-        for symbol in symbols:
-            connection.execute("DELETE FROM documents WHERE symbol = ?", (symbol,))
-            connection.execute("DELETE FROM sources WHERE symbol = ?", (symbol,))  # else ingest skips its file as known
-    connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +44,12 @@ def small(shared, ctd_db, tmp_path_factory):
     connection = sqlite3.connect(db)
     symbols = [symbol for (symbol,) in connection.execute("SELECT symbol FROM documents")]
     connection.close()
-    _delete(db, [symbol for symbol in symbols if symbol not in KEPT])
+    delete_documents(db, [symbol for symbol in symbols if symbol not in KEPT])
     build_index(db, work / "index", with_dense=False)
     base = search.Searcher(work / "index", db)
     report = ingest_paths([shared / "corpus" / "ctd-minutes" / "WTCOMTDM86.txt"], db)
     assert not report.failed, report.failed
-    _delete(db, [REMOVED])
+    delete_documents(db, [REMOVED])
     built = build_index(db, work / "index", with_dense=False)
     assert built.delta and built.delta["documents"] == 1 and built.delta["removed_documents"] == 1, built.delta
     assert (current_version(work / "index") / "delta").is_dir()
@@ -360,7 +352,7 @@ def test_warm_up_over_a_delta_that_only_removed_a_document(small, tmp_path):
     db, index = tmp_path / "corpus.sqlite", tmp_path / "index"
     shutil.copy(small["db"], db)
     build_index(db, index, with_dense=False)
-    _delete(db, ["WT/COMTD/M/83"])
+    delete_documents(db, ["WT/COMTD/M/83"])
     built = build_index(db, index, with_dense=False)
     assert built.delta and built.delta["rows"] == 0 and built.delta["removed_documents"] == 1, built.delta
     cold, warm = search.Searcher(index, db), search.Searcher(index, db)
