@@ -442,7 +442,8 @@ def page_only(folders: list[Path], shared: Path) -> None:
     through the app (starlette's TestClient, whose client side is in the figure too), and alone the steps the page
     takes: the Searcher's run (a page of the web's 20 hits), the results typed (results.Hit), the paragraphs
     highlighted (highlight.QueryWords); the rest is the template, routing and HTTP. The 21 dev queries with each
-    filter set, three times after one pass to warm up; CPU ms per page, p50 / p95."""
+    filter set, three times after one pass to warm up; CPU ms per page, p50 / p95. Also how long the Searcher's
+    warm-up takes (Searcher.warm, which a web worker runs before it accepts)."""
     from starlette.testclient import TestClient
 
     from wto_assist.filters import Filters
@@ -457,6 +458,9 @@ def page_only(folders: list[Path], shared: Path) -> None:
     for folder in folders:
         load = os.getloadavg()
         searcher = Searcher(folder / "index", folder / "corpus.sqlite")
+        clock = time.perf_counter()
+        searcher.warm()  # what a web worker runs before it accepts (maps the index, stems the corpus's words ahead)
+        warm_s = time.perf_counter() - clock
         with tempfile.TemporaryDirectory() as data:
             client = TestClient(create_app(folder / "corpus.sqlite", folder / "index", Path(data), with_dense=False),
                                 base_url="http://127.0.0.1")
@@ -486,7 +490,7 @@ def page_only(folders: list[Path], shared: Path) -> None:
         said = "; ".join(f"{name} {p50:.1f} / {p95:.1f}" for name, (p50, p95) in
                          [(name, percentiles(values)) for name, values in steps.items()] + [("rest", percentiles(rest))])
         print(f"{folder} ({said_load(load)} on {os.cpu_count()} CPUs before), CPU ms per search page of {PAGE_SIZE} hits,"
-              f" p50 / p95 over {len(rest)}: {said}", flush=True)
+              f" p50 / p95 over {len(rest)}: {said}; Searcher.warm {warm_s:.2f} s", flush=True)
         # The same pages served by `wto-assist web` (one worker, one request at a time): the worker's own CPU, which
         # /proc counts in ticks, so only its mean over all the requests.
         with web_app(folder) as server:

@@ -23,7 +23,7 @@ def fault_in(arrays: Iterable[np.ndarray]) -> None:
     when a query first reads it, and a query reads its postings all over the index: at 100x a page new to a fresh
     web worker cost 50 ms of its CPU against 33 for the same page again; 37 against 32 with this and
     analysis.stem_ahead (bench_scale.py --web, docs/scale.md run 12). For servers that warm up (Searcher.warm), not
-    for a one-off CLI query: at 100x it maps 840 MiB, in 25 ms from the page cache."""
+    for a one-off CLI query: at 100x it maps 840 MiB (the whole Searcher.warm: 0.8 to 2.9 s, bench_scale.py --page)."""
     for array in arrays:
         if array.size == 0 or not (array.flags.c_contiguous or array.flags.f_contiguous):
             continue
