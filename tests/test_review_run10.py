@@ -86,9 +86,11 @@ def test_pages_with_a_ceiling_per_document_equal_rescoring_every_hit(seed, parts
 
 @pytest.mark.parametrize("seed", range(20))
 @pytest.mark.parametrize("listed_given", [True, False])
-def test_refined_bounds_stay_at_or_above_the_exact_bounds_with_many_terms(seed, listed_given):
+def test_refined_bounds_stay_at_or_above_the_exact_bounds_with_many_terms(seed, listed_given, monkeypatch):
     """Many terms (float32 rounding at each added term), factor-scaled and delta parts, a refined bound per document
-    is never below the bound reading it gives, with or without the listed rows."""
+    is never below the bound reading it gives, with or without the listed rows (rare terms read in one pass or
+    per document, alternately)."""
+    monkeypatch.setattr(sublinear, "PASS_SHARE", 0.0 if seed % 2 else 2.0)
     got, _ = _ceiling_case(seed, 12 + seed % 5, by_row=listed_given, eligible_filter=not listed_given)
     candidates = got._candidates
     got._refine(candidates)
@@ -98,7 +100,7 @@ def test_refined_bounds_stay_at_or_above_the_exact_bounds_with_many_terms(seed, 
     assert np.all(refined >= exact), (refined[refined < exact], exact[refined < exact])
 
 
-def test_refined_bounds_of_one_posting_per_row_sum_at_or_above_float32_row_sums():
+def test_refined_bounds_of_one_posting_per_row_sum_at_or_above_float32_row_sums(monkeypatch):
     """Worst case of the rounding: 60 rare terms of the same row, each adding a weight float32 rounds (the row's BM25
     sums them in float32 in the parts' order; the refined bound in another order)."""
     rng = np.random.default_rng(7)
@@ -111,10 +113,12 @@ def test_refined_bounds_of_one_posting_per_row_sum_at_or_above_float32_row_sums(
     postings = QueryPostings(parts, starts)
     postings.loose_bounds()
     documents = np.arange(4)
-    best_listed, anywhere = postings.refined_bounds(documents, None)
     rows_read, scores = postings.read(documents)
     exact = np.maximum.reduceat(scores, np.searchsorted(rows_read, starts[:-1]))
-    assert np.all(anywhere >= exact) and np.all(best_listed >= exact)
+    for pass_share in (0.0, 2.0):  # the rare terms read in one pass, and per document
+        monkeypatch.setattr(sublinear, "PASS_SHARE", pass_share)
+        best_listed, anywhere = postings.refined_bounds(documents, None)
+        assert np.all(anywhere >= exact) and np.all(best_listed >= exact)
 
 
 # --- the ceiling per document on the real minutes ------------------------------------------------------------------

@@ -90,6 +90,7 @@ def test_sublinear_ranking_equals_rescoring_every_hit(seed, path, monkeypatch):
     first_read, full_share, by_row, opened, ties, tie_order, reading = path
     monkeypatch.setattr(sublinear, "FIRST_READ", first_read)
     monkeypatch.setattr(sublinear, "FULL_SHARE", full_share)
+    monkeypatch.setattr(sublinear, "PASS_SHARE", 0.0 if seed % 2 else 2.0)  # bounds refined in one pass, or per document
     got, expected = _case(seed, by_row, opened, ties, tie_order)
     every = expected[:]
     if reading == "page":  # a first page, then a deep one from where it stopped
@@ -138,9 +139,12 @@ def test_the_switch_to_the_whole_row_ranking_after_a_first_page_continues_the_sa
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_a_refined_bound_is_never_below_what_reading_the_document_gives(seed):
+@pytest.mark.parametrize("pass_share", [0.0, 2.0], ids=["one-pass", "per-document"])
+def test_a_refined_bound_is_never_below_what_reading_the_document_gives(seed, pass_share, monkeypatch):
     """Each document's refined bound (rare terms read, common ones by block) is at or above its exact bound, and at
-    or below its loose one: refining can only skip documents that cannot reach a page."""
+    or below its loose one: refining can only skip documents that cannot reach a page. Both ways of reading the rare
+    terms: every posting in one pass, or each document's by binary search."""
+    monkeypatch.setattr(sublinear, "PASS_SHARE", pass_share)
     got, _ = _case(seed, seed % 2 == 0, 0, seed % 3 == 0, False)
     candidates = got._candidates
     loose = got._loose[candidates].copy()

