@@ -459,7 +459,7 @@ def page_only(folders: list[Path], shared: Path) -> None:
         load = os.getloadavg()
         searcher = Searcher(folder / "index", folder / "corpus.sqlite")
         clock = time.perf_counter()
-        searcher.warm()  # what a web worker runs before it accepts (maps the index, stems the corpus's words ahead)
+        searcher.warm(for_pages=True)  # what a web worker runs before it accepts (maps the index, stems the corpus's words ahead)
         warm_s = time.perf_counter() - clock
         with tempfile.TemporaryDirectory() as data:
             client = TestClient(create_app(folder / "corpus.sqlite", folder / "index", Path(data), with_dense=False),

@@ -251,13 +251,13 @@ def test_warming_up_changes_no_page_and_no_column(small, sublinear):
     Searcher's, over base + delta; warm() twice is the same; every column is the file's."""
     cold, warm = search.Searcher(small["index"], small["db"]), search.Searcher(small["index"], small["db"])
     try:
-        warm.warm()
+        warm.warm(for_pages=True)
         columns = {path.stem: np.load(path) for path in (warm.version / "columns").glob("*.npy")}
         arrays = warm.columns.mapped_arrays()
         assert len(arrays) == len(columns) and "dead" in columns and "order" in columns
         for name, values in columns.items():
             assert warm.columns.array(name) is warm.columns.array(name) and np.array_equal(warm.columns.array(name), values)
-        warm.warm()
+        warm.warm(for_pages=True)
         queries = MEMBER_QUERIES + ["special and differential treatment", "Aid for Trade", "e-commerce", "Côte d'Ivoire"]
         for query in queries:
             first, second = cold.run(query, "bm25"), warm.run(query, "bm25")
@@ -307,7 +307,7 @@ def test_stems_do_not_depend_on_the_cache_or_the_thread(ctd_searcher):
 
 def test_highlighting_marks_the_same_cold_warm_and_after_the_cache_was_cleared(ctd_searcher):
     """Marks of real paragraphs with accents, "&" and "-" inside words: a cold process, one that stemmed the
-    corpus ahead (Searcher.warm), and one whose cache was emptied again."""
+    corpus ahead (Searcher.warm for the web app's pages), and one whose cache was emptied again."""
     texts = [record["text"] for query in ("Côte d'Ivoire", "S&DT duty-free", "Türkiye") for record in
              ctd_searcher.run(query, "bm25", size=10).records]
     queries = ["Cote d'Ivoire duty free", "S&DT special and differential treatment", "turkiye development"]
@@ -317,7 +317,7 @@ def test_highlighting_marks_the_same_cold_warm_and_after_the_cache_was_cleared(c
 
     stem.cache_clear()
     cold = marks()
-    ctd_searcher.warm()
+    ctd_searcher.warm(for_pages=True)
     warm = marks()
     stem.cache_clear()
     assert cold == warm == marks() and sum(map(len, cold)) > 10
@@ -336,9 +336,9 @@ def test_warm_up_without_a_spelling_vocabulary_reads_the_stores_words(small, tmp
     with_vocabulary, without = search.Searcher(small["index"], small["db"]), search.Searcher(index, small["db"])
     try:
         stem.cache_clear()
-        without.warm()
+        without.warm(for_pages=True)
         assert stem.cache_info().currsize > 1_000
-        with_vocabulary.warm()
+        with_vocabulary.warm(for_pages=True)
         for query in MEMBER_QUERIES + ["tarif preferances"]:
             assert _page(with_vocabulary.run(query, "bm25")) == _page(without.run(query, "bm25")), query
     finally:

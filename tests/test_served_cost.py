@@ -59,8 +59,9 @@ def test_fault_in_maps_every_page_of_a_mapped_array_and_changes_no_value(tmp_pat
 
 
 def test_a_warm_searcher_has_mapped_its_index_and_stemmed_the_corpus_words_ahead(ctd_db, ctd_index, monkeypatch):
-    """Searcher.warm (the web app and `serve` at start) maps every array a query reads and stems the corpus's
-    words: a page highlighted afterwards finds every stem in the cache, and marks what a cold process marks."""
+    """Searcher.warm (the web app and `serve` at start) maps every array a query reads; the web app's (for_pages)
+    also stems the corpus's words: a page highlighted afterwards finds every stem in the cache, and marks what a cold
+    process marks. `serve`'s, which highlights nothing, stems nothing."""
     import wto_assist.search as search
     from wto_assist.highlight import QueryWords
     from wto_assist.index.analysis import stem
@@ -76,6 +77,8 @@ def test_a_warm_searcher_has_mapped_its_index_and_stemmed_the_corpus_words_ahead
         cold_misses = stem.cache_info().misses
         stem.cache_clear()
         searcher.warm()
+        assert stem.cache_info().currsize == 0 and faulted
+        searcher.warm(for_pages=True)
         lexical = searcher.lexical
         assert any(array is lexical._data for array in faulted) and any(array is lexical._rows for array in faulted)
         assert len(faulted) >= 2 + len(list((searcher.version / "columns").glob("*.npy")))
@@ -128,3 +131,46 @@ def test_a_workers_socket_hands_its_connections_tcp_nodelay():
     bound.listen()
     assert bound.proto == socket.IPPROTO_TCP
     assert _nodelay_of_an_accepted_connection(bound) != 0
+
+
+def test_an_index_switch_warms_the_new_index_while_requests_answer_from_the_old(sample_db, tmp_path, monkeypatch):
+    """The web app opens and warms the new Searcher before it takes the lock alone (up to 3 s at 100x): a search
+    arriving meanwhile answers from the index it has, and the new one is in use once warm; the old one is closed."""
+    import threading
+
+    from starlette.testclient import TestClient
+
+    import wto_assist.search as search
+    from wto_assist.index.build import build_index, current_version
+    from wto_assist.web.app import create_app
+
+    index_dir = tmp_path / "index"
+    build_index(sample_db, index_dir, with_dense=False)
+    app = create_app(sample_db, index_dir, tmp_path / "data", with_dense=False)
+    state = app.app.state.web
+    client = TestClient(app, base_url="http://127.0.0.1")
+    old = state.searcher
+    build_index(sample_db, index_dir, with_dense=False, full=True)  # a new version: CURRENT moves
+    assert current_version(index_dir) != old.version
+    warming, release = threading.Event(), threading.Event()
+    real_warm = search.Searcher.warm
+
+    def held_warm(self, for_pages=False):
+        warming.set()
+        assert release.wait(timeout=60)
+        real_warm(self, for_pages=for_pages)
+
+    monkeypatch.setattr(search.Searcher, "warm", held_warm)
+    switcher = threading.Thread(target=state.follow)
+    switcher.start()
+    try:
+        assert warming.wait(timeout=60)
+        answer = client.get("/search?q=DFQF")  # its follow() finds the switch under way
+        assert answer.status_code == 200 and "DFQF" in answer.text and state.searcher is old
+    finally:
+        release.set()
+        switcher.join(timeout=60)
+    assert not switcher.is_alive()
+    assert state.searcher is not old and state.searcher.version == current_version(index_dir)
+    assert client.get("/search?q=DFQF").status_code == 200
+    assert old._hold.closed  # closed once the new one was in use: its version may go at the next build

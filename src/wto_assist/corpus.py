@@ -133,18 +133,27 @@ class Corpus:
 
     def reopen_searcher(self, warm: bool = False) -> Searcher | None:
         """Close the Searcher and open the live index again (after a build replaced it); None when there is none.
-        The caller keeps other users of the old Searcher out while this runs (the web app's exclusive lock)."""
+        The caller keeps other users of the old Searcher out while this runs (`serve`: one query at a time)."""
+        return self.replace_searcher(self.open_live_searcher(warm=warm))
+
+    def open_live_searcher(self, warm: bool = False, for_pages: bool = False) -> Searcher | None:
+        """A new Searcher of the live index, warmed when asked (Searcher.warm); None when there is none. The
+        Searcher in use is untouched: the web app opens and warms the new one while requests go on with it."""
         from .index.build import IndexMissing
 
         try:
             fresh = self._open_searcher()
         except IndexMissing:
-            fresh = None
-        if fresh is not None and warm:
-            fresh.warm()
+            return None
+        if warm:
+            fresh.warm(for_pages=for_pages)
+        return fresh
+
+    def replace_searcher(self, fresh: Searcher | None) -> Searcher | None:
+        """Put `fresh` in use and close the Searcher it replaces; the caller keeps that one's users out meanwhile."""
         with self._searcher_lock:  # swapped in one step: a reader never sees None while a new index replaces the old
             old, self._searcher = self._searcher, fresh
-        if old is not None:
+        if old is not None and old is not fresh:
             old.close()
         return fresh
 

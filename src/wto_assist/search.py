@@ -49,7 +49,7 @@ SIMILAR_THRESHOLD = 0.45
 # reaches and counts beyond a threshold are estimates (index/sublinear.py); below, every row is scored.
 SUBLINEAR_FROM_ROWS = 100_000
 SUBLINEAR_FROM_POSTINGS = 100_000
-STEMS_AHEAD = 50_000  # the corpus's most frequent words stemmed when a server warms up (Searcher.warm)
+STEMS_AHEAD = 50_000  # the corpus's most frequent words stemmed when the web app warms up (Searcher.warm)
 # "--speaker Chair" and its variants name a role, not a delegation.
 SPEAKER_ROLES = {
     "chair": "chair", "chairman": "chair", "chairperson": "chair", "chairwoman": "chair", "vice-chair": "chair",
@@ -205,15 +205,17 @@ class Searcher:
         self._encoder_loaded = True
         return True
 
-    def warm(self) -> None:
-        """Load the query encoder now (the web app and `serve` call this at start, not on the first query), map the
-        index's pages into this process and stem the corpus's most frequent words (a worker's first pages would
-        otherwise fault the pages in one by one and stem their paragraphs' words: docs/scale.md, run 12).
+    def warm(self, for_pages: bool = False) -> None:
+        """Load the query encoder now (the web app and `serve` call this at start, not on the first query) and map
+        the index's pages into this process; `for_pages` (the web app, which highlights the paragraphs it shows):
+        also stem the corpus's most frequent words. A worker's first pages would otherwise fault the pages in one by
+        one and stem their paragraphs' words (docs/scale.md, run 12).
         A missing model is not an error here: the default mode answers with BM25 and says so; a query that asks
         for dense or hybrid says what is missing."""
         fault_in([*self.lexical.mapped_arrays(), *self.columns.mapped_arrays()])
-        self._speller = self._speller or self._make_speller()
-        stem_ahead(form for form, _ in self._speller.count.most_common(STEMS_AHEAD))
+        if for_pages:
+            self._speller = self._speller or self._make_speller()
+            stem_ahead(form for form, _ in self._speller.count.most_common(STEMS_AHEAD))
         if self.manifest.get("dense"):
             self._encoder_available([])
 

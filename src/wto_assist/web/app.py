@@ -51,6 +51,7 @@ class WebState:
         # One search at a time in this process: a burst of searches is answered one after another (the first
         # soon) instead of all together and late, each slowed by the others (docs/scale.md, run 10).
         self.searching = threading.Lock()
+        self.switching = threading.Lock()  # one index switch at a time (follow)
         self.corpus = Corpus(self.db_path, self.index_dir, model)
         self.jobs = JobStore(self.data_dir / JOBS_FILE)  # upload and index jobs, the same in every worker process
         self.readiness = readiness.Readiness()  # warmed up in the app's lifespan, before uvicorn accepts (readiness.py)
@@ -62,19 +63,29 @@ class WebState:
         return self.corpus.opened_searcher
 
     def load(self) -> None:
+        """Open and warm a Searcher of the live index (its pages mapped, the query encoder loaded, the corpus's words
+        stemmed for highlighting: up to 3 s at 100x), then put it in use alone: requests go on with the index they
+        have while the new one warms, and only the swap waits for them to leave."""
+        fresh = self.corpus.open_live_searcher(warm=True, for_pages=True)
         with self.lock.exclusive():
-            self.corpus.reopen_searcher(warm=True)  # the query encoder loads now, not on the first search
+            self.corpus.replace_searcher(fresh)
 
     def follow(self) -> None:
-        """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT."""
+        """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT. One request
+        switches; others arriving meanwhile answer from the index they have (a build keeps the version it replaced)."""
         try:
             live = current_version(self.index_dir)
         except IndexMissing:
             return
-        if self.searcher is None or self.searcher.version != live:
-            with self.lock.exclusive():
-                if self.searcher is None or self.searcher.version != live:  # another request may have switched it
-                    self.load()
+        if self.searcher is not None and self.searcher.version == live:
+            return
+        if not self.switching.acquire(blocking=self.searcher is None):  # no index yet: wait for the first one
+            return
+        try:
+            if self.searcher is None or self.searcher.version != live:  # another request may have switched it
+                self.load()
+        finally:
+            self.switching.release()
 
 
 def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None = None, with_dense: bool = True,
