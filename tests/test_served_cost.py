@@ -1,11 +1,13 @@
-"""Run 12 of issue 24 (docs/scale.md): a search page's CPU at the scale of an archive. A Member's frequency in the
-index is counted once per Searcher."""
+"""Runs 12 and 13 of issue 24 (docs/scale.md): a search page's CPU at the scale of an archive. A Member's frequency
+in the index is counted once per Searcher; a worker warms up before it accepts; an index switch warms the new
+Searcher while requests answer from the old one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 
 def test_a_members_frequency_is_counted_once_per_index_and_as_before(ctd_searcher, monkeypatch):
@@ -133,14 +135,12 @@ def test_a_workers_socket_hands_its_connections_tcp_nodelay():
     assert _nodelay_of_an_accepted_connection(bound) != 0
 
 
-def test_an_index_switch_warms_the_new_index_while_requests_answer_from_the_old(sample_db, tmp_path, monkeypatch):
-    """The web app opens and warms the new Searcher before it takes the lock alone (up to 3 s at 100x): a search
-    arriving meanwhile answers from the index it has, and the new one is in use once warm; the old one is closed."""
-    import threading
 
+@pytest.fixture()
+def app_before_a_switch(sample_db, tmp_path):
+    """(the web app's state, a client, its Searcher) over an index whose CURRENT a second build has just moved."""
     from starlette.testclient import TestClient
 
-    import wto_assist.search as search
     from wto_assist.index.build import build_index, current_version
     from wto_assist.web.app import create_app
 
@@ -148,10 +148,22 @@ def test_an_index_switch_warms_the_new_index_while_requests_answer_from_the_old(
     build_index(sample_db, index_dir, with_dense=False)
     app = create_app(sample_db, index_dir, tmp_path / "data", with_dense=False)
     state = app.app.state.web
-    client = TestClient(app, base_url="http://127.0.0.1")
     old = state.searcher
     build_index(sample_db, index_dir, with_dense=False, full=True)  # a new version: CURRENT moves
     assert current_version(index_dir) != old.version
+    yield state, TestClient(app, base_url="http://127.0.0.1"), old
+    state.corpus.close()
+
+
+def test_an_index_switch_warms_the_new_index_while_requests_answer_from_the_old(app_before_a_switch, monkeypatch):
+    """The web app opens and warms the new Searcher before it takes the lock alone (up to 3 s at 100x): a search
+    arriving meanwhile answers from the index it has, and the new one is in use once warm; the old one is closed."""
+    import threading
+
+    import wto_assist.search as search
+    from wto_assist.index.build import current_version
+
+    state, client, old = app_before_a_switch
     warming, release = threading.Event(), threading.Event()
     real_warm = search.Searcher.warm
 
@@ -171,6 +183,32 @@ def test_an_index_switch_warms_the_new_index_while_requests_answer_from_the_old(
         release.set()
         switcher.join(timeout=60)
     assert not switcher.is_alive()
-    assert state.searcher is not old and state.searcher.version == current_version(index_dir)
+    assert state.searcher is not old and state.searcher.version == current_version(state.index_dir)
     assert client.get("/search?q=DFQF").status_code == 200
     assert old._hold.closed  # closed once the new one was in use: its version may go at the next build
+
+
+def test_a_warm_up_that_fails_leaves_the_old_index_in_use_and_the_new_searcher_closed(app_before_a_switch, monkeypatch):
+    import wto_assist.search as search
+
+    state, client, old = app_before_a_switch
+    opened = []
+    real_init = search.Searcher.__init__
+
+    def recorded_init(self, *arguments, **keywords):
+        real_init(self, *arguments, **keywords)
+        opened.append(self)
+
+    def failing_warm(self, for_pages=False):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(search.Searcher, "__init__", recorded_init)
+    monkeypatch.setattr(search.Searcher, "warm", failing_warm)
+    with pytest.raises(OSError):
+        state.follow()
+    assert state.searcher is old and not old._hold.closed
+    assert len(opened) == 1 and opened[0]._hold.closed  # the Searcher it could not warm holds no version
+    assert not state.switching.locked()
+    monkeypatch.undo()
+    state.follow()  # the next request switches
+    assert state.searcher is not old and old._hold.closed

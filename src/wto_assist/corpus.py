@@ -146,7 +146,11 @@ class Corpus:
         except IndexMissing:
             return None
         if warm:
-            fresh.warm(for_pages=for_pages)
+            try:
+                fresh.warm(for_pages=for_pages)
+            except BaseException:
+                fresh.close()  # not in use by anyone: its hold on the version goes with it
+                raise
         return fresh
 
     def replace_searcher(self, fresh: Searcher | None) -> Searcher | None:
