@@ -195,6 +195,25 @@ def test_one_pass_bound_with_hundreds_of_tiny_rare_terms_stays_above_the_row_sum
     assert bounds[0.0][0] >= exact[0]  # fails: 1.0000200 < 1.0000322
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_refining_documents_in_any_order_with_empty_ones_and_the_last_document(seed, monkeypatch):
+    """_refine is handed documents in loose-bound order (not ascending), empty documents among them and the document
+    ending the rows: _best_per_document assumes ascending documents, none empty (its reduceat reads past the rows
+    otherwise); _refine sorts and drops them first, so the one pass never sees them. Each bound stays at or above the
+    exact one reading the document gives."""
+    monkeypatch.setattr(sublinear, "PASS_SHARE", 0.0)
+    got, _ = _case(200 + seed, seed % 2 == 0, 0, False, False, empty_documents=True)
+    rng = np.random.default_rng(seed)
+    documents = np.r_[rng.permutation(got._starts.size - 1)]  # every document, empty ones too, in no order
+    assert np.any(np.diff(got._starts) == 0) and documents[0] != 0
+    got._refine(documents)
+    candidates = got._candidates
+    refined = got._loose[candidates].copy()
+    got._read(candidates)
+    exact = got._exact_bound[candidates]
+    assert np.all(refined >= exact)
+
+
 # --- the count's kept rows per document -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", range(8))
@@ -392,3 +411,35 @@ def test_load_inside_the_exclusive_lock_and_two_loads_at_once_leave_one_searcher
     slow.join(timeout=20)
     assert len(_open(_Stand.made)) == 1 and _open(_Stand.made) == [web_state.searcher]
 
+
+
+def test_a_page_opening_the_searcher_lazily_during_the_first_switch_leaves_one_open(tmp_path, monkeypatch):
+    """No index at start; the first build lands. While a request's follow() warms it, another page reads
+    corpus.searcher (which opens one, unwarmed, when none is in use). The swap closes that one: one Searcher open."""
+    from wto_assist.index.build import IndexMissing
+    from wto_assist.web.app import WebState
+
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    _Stand.made, _Stand.hold, _Stand.entered, _Stand.fail = [], None, None, False
+
+    def opened(self):
+        if not (self.index_dir / "CURRENT").exists():
+            raise IndexMissing("none yet")
+        return _Stand(self.index_dir)
+
+    monkeypatch.setattr(Corpus, "_open_searcher", opened)
+    state = WebState(tmp_path / "corpus.sqlite", index_dir, tmp_path / "data", None, False)
+    _publish(index_dir, "v1")
+    held = _Stand.hold = threading.Event()
+    _Stand.entered = threading.Event()
+    switcher = threading.Thread(target=state.follow)
+    switcher.start()
+    assert _Stand.entered.wait(timeout=20)
+    _Stand.hold = _Stand.entered = None
+    with state.lock:
+        lazy = state.corpus.searcher  # a page using the corpus directly
+        assert lazy.warmed_for_pages is None and not lazy.closed
+    held.set()
+    switcher.join(timeout=20)
+    assert lazy.closed and _open(_Stand.made) == [state.searcher] and state.searcher.warmed_for_pages is True
