@@ -16,7 +16,7 @@ from wto_assist.corpus import Corpus
 from wto_assist.index import sublinear
 from wto_assist.index.build import current_version
 from wto_assist.index.lexical import BLOCK_ROWS, TermPart, add_at, block_maxima, every_row_score
-from wto_assist.index.sublinear import QueryPostings, _best_per_document
+from wto_assist.index.sublinear import QueryPostings
 
 from .test_review_run10 import _ceiling_case
 from .test_sublinear_review import _case, random_documents
