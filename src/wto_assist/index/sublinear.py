@@ -189,9 +189,12 @@ class QueryPostings:
         block's common weights, the best per document. Above a tenth of the rows at 100x: median 3.2 ms, most 9.7, where
         reading document by document took 8.4 and 36 (benchmarks/bench_refine.py, the dev queries' refinements)."""
         rows = int(self._starts[-1])
-        bounds = np.repeat(self._common_blocks.astype(np.float32), BLOCK_ROWS)[:rows]
+        bounds = np.zeros(rows, dtype=np.float32)
         for part in rare:
             add_at(bounds, np.asarray(part.rows), part.values(slice(None)))
+        # The common blocks added after the rare sums, as the per-document way adds them: added onto a common weight,
+        # hundreds of rare weights each below half its last float32 place would round away (the fault round's case).
+        bounds += np.repeat(self._common_blocks.astype(np.float32), BLOCK_ROWS)[:rows]
         bounds *= np.float32(1 + LOOSE_ROUNDING)
         anywhere = _best_per_document(bounds, self._starts, documents)
         if listed is None:

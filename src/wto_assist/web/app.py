@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 DRAFT_KINDS = ("committee-statement", "tpr-statement", "joint-statement", "third-party-submission")
 JOBS_FILE = "jobs.sqlite"  # in the data folder
 PAGES = (search, documents, precedent, disputes, coalitions, concerns, draft, verify, corpus, cases)
+SWITCHES_AT_ONCE = 3  # follow(): builds landing while a switch warms, switched to in one call (bounded: no spin)
 
 
 class WebState:
@@ -70,23 +71,25 @@ class WebState:
         with self.lock.exclusive():
             self.corpus.replace_searcher(fresh)
 
-    def follow(self) -> None:
+    def follow(self, wait: bool = False) -> None:
         """Switch to the live index when a build (here or `wto-assist index`) has replaced CURRENT. One request
-        switches; others arriving meanwhile answer from the index they have (a build keeps the version it replaced)."""
-        try:
-            live = current_version(self.index_dir)
-        except IndexMissing:
-            return
-        if self.searcher is not None and self.searcher.version == live:
-            return
-        if not self.switching.acquire(blocking=self.searcher is None):  # no index yet: wait for the first one
-            return
-        try:
-            if self.searcher is None or self.searcher.version != live:  # another request may have switched it
-                self.load()
-        finally:
-            self.switching.release()
-
+        switches; others arriving meanwhile answer from the index they have (a build keeps the version it replaced),
+        unless they `wait` (an index job, so that the index it built is in use when it says it is done) or there is
+        no index yet. A build that lands while a switch warms is switched to next, by the same call."""
+        for _ in range(SWITCHES_AT_ONCE):
+            try:
+                live = current_version(self.index_dir)
+            except IndexMissing:
+                return
+            if self.searcher is not None and self.searcher.version == live:
+                return
+            if not self.switching.acquire(blocking=wait or self.searcher is None):
+                return
+            try:
+                if self.searcher is None or self.searcher.version != live:  # another request may have switched it
+                    self.load()
+            finally:
+                self.switching.release()
 
 def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None = None, with_dense: bool = True,
                access: Access | None = None):

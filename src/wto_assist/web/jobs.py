@@ -107,7 +107,7 @@ def _build(state: WebState, job: Job):
 
     with held_across_processes(state.data_dir / BUILD_LOCK, waiting), steps:
         report = build_index(state.db_path, state.index_dir, model=state.model, with_dense=with_dense, on_progress=embedded)
-        state.follow()
+        state.follow(wait=True)  # the index built is in use when the job says it is done
     return report
 
 
