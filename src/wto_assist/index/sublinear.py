@@ -186,8 +186,8 @@ class QueryPostings:
                              listed_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """refined_bounds for documents holding more than PASS_SHARE of the rows: every rare posting added at its row in
         one pass (no binary search per document, then a gather, per rare term), each row bounded by its rare sum plus its
-        block's common weights, the best per document. Above a tenth of the rows at 100x: median 3.2 ms, most 9.7, where
-        reading document by document took 8.4 and 36 (benchmarks/bench_refine.py, the dev queries' refinements)."""
+        block's common weights, the best per document. Above a tenth of the rows at 100x: median 4.7 to 5.9 ms, most 9 to
+        14, where reading document by document took 8.7 to 13 and 21 to 33 (benchmarks/bench_refine.py, three runs)."""
         rows = int(self._starts[-1])
         bounds = np.zeros(rows, dtype=np.float32)
         for part in rare:
