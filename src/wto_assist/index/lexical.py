@@ -93,8 +93,8 @@ class TermPart:
 
 def add_at(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
     """target[index] += values, each index named once: numpy's add.at, which since numpy 1.25 runs about three times
-    faster than the fancy-index form over a query's postings, but only when the values have the target's type
-    (otherwise a slow general loop, twenty times slower): they are converted first. The same sums either way."""
+    faster than the fancy-index form over a query's postings (benchmarks/bench_refine.py), but only when the values
+    have the target's type (otherwise a general loop many times slower): they are converted first. The same sums."""
     np.add.at(target, index, np.asarray(values, dtype=target.dtype))
 
 
