@@ -324,9 +324,10 @@ def test_a_request_during_a_switch_answers_from_the_old_index_and_one_searcher_s
     assert _open(_Stand.made) == [web_state.searcher] and len(_Stand.made) == 2  # no second warm-up raced in
 
 
-def test_before_the_first_index_requests_wait_for_it_and_only_one_opens_it(tmp_path, monkeypatch):
-    """No index at start: two follow() once the first build lands; one opens and warms it, the other waits for it
-    (searcher None: a blocking wait) and then finds it in use."""
+@pytest.fixture
+def web_state_without_an_index(tmp_path, monkeypatch):
+    """(a WebState whose Corpus opens stand-in Searchers, its index folder): no build has landed yet."""
+    from wto_assist.index.build import IndexMissing
     from wto_assist.web.app import WebState
 
     index_dir = tmp_path / "index"
@@ -334,14 +335,19 @@ def test_before_the_first_index_requests_wait_for_it_and_only_one_opens_it(tmp_p
     _Stand.made, _Stand.hold, _Stand.entered, _Stand.fail = [], None, None, False
 
     def opened(self):
-        from wto_assist.index.build import IndexMissing
-
         if not (self.index_dir / "CURRENT").exists():
             raise IndexMissing("none yet")
         return _Stand(self.index_dir)
 
     monkeypatch.setattr(Corpus, "_open_searcher", opened)
-    state = WebState(tmp_path / "corpus.sqlite", index_dir, tmp_path / "data", None, False)
+    yield WebState(tmp_path / "corpus.sqlite", index_dir, tmp_path / "data", None, False), index_dir
+    _Stand.hold = _Stand.entered = None
+
+
+def test_before_the_first_index_requests_wait_for_it_and_only_one_opens_it(web_state_without_an_index):
+    """No index at start: two follow() once the first build lands; one opens and warms it, the other waits for it
+    (searcher None: a blocking wait) and then finds it in use."""
+    state, index_dir = web_state_without_an_index
     assert state.searcher is None
     _publish(index_dir, "v1")
     _Stand.hold, _Stand.entered = threading.Event(), threading.Event()
@@ -356,7 +362,6 @@ def test_before_the_first_index_requests_wait_for_it_and_only_one_opens_it(tmp_p
         thread.join(timeout=20)
     assert len(results) == 2 and all(searcher is not None and not searcher.closed for searcher in results)
     assert len(_Stand.made) == 1
-    _Stand.hold = _Stand.entered = None
 
 
 def test_a_warm_up_that_fails_closes_the_fresh_searcher_and_keeps_the_old_one(web_state, tmp_path):
@@ -426,23 +431,10 @@ def test_load_inside_the_exclusive_lock_and_two_loads_at_once_leave_one_searcher
 
 
 
-def test_a_page_opening_the_searcher_lazily_during_the_first_switch_leaves_one_open(tmp_path, monkeypatch):
+def test_a_page_opening_the_searcher_lazily_during_the_first_switch_leaves_one_open(web_state_without_an_index):
     """No index at start; the first build lands. While a request's follow() warms it, another page reads
     corpus.searcher (which opens one, unwarmed, when none is in use). The swap closes that one: one Searcher open."""
-    from wto_assist.index.build import IndexMissing
-    from wto_assist.web.app import WebState
-
-    index_dir = tmp_path / "index"
-    index_dir.mkdir()
-    _Stand.made, _Stand.hold, _Stand.entered, _Stand.fail = [], None, None, False
-
-    def opened(self):
-        if not (self.index_dir / "CURRENT").exists():
-            raise IndexMissing("none yet")
-        return _Stand(self.index_dir)
-
-    monkeypatch.setattr(Corpus, "_open_searcher", opened)
-    state = WebState(tmp_path / "corpus.sqlite", index_dir, tmp_path / "data", None, False)
+    state, index_dir = web_state_without_an_index
     _publish(index_dir, "v1")
     held = _Stand.hold = threading.Event()
     _Stand.entered = threading.Event()
