@@ -42,7 +42,7 @@ def _fastest(call) -> tuple[float, object]:
 def refinements(searcher: Searcher, texts: list[str]) -> list[tuple[float, float, float]]:
     """(share of rows, ms document by document, ms in one pass) for every refinement of these queries' first pages."""
     measured = []
-    original = sublinear.QueryPostings.refined_bounds
+    original, saved = sublinear.QueryPostings.refined_bounds, sublinear.PASS_SHARE
 
     def timed(postings, documents, listed, listed_blocks=None, listed_rows=None):
         results = {}
@@ -61,7 +61,6 @@ def refinements(searcher: Searcher, texts: list[str]) -> list[tuple[float, float
         measured.append((share, results["by document"][0], results["one pass"][0]))
         return original(postings, documents, listed, listed_blocks, listed_rows)
 
-    saved = sublinear.PASS_SHARE
     sublinear.QueryPostings.refined_bounds = timed
     try:
         for name in ("none", "speaker", "date range"):

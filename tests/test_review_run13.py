@@ -24,25 +24,6 @@ from .test_sublinear_review import _case, random_documents
 
 # --- lexical.add_at ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("index_type", [np.uint32, np.int32, np.int64])
-def test_add_at_equals_the_fancy_index_form_for_every_index_type_and_read_only_mapped_inputs(index_type, tmp_path):
-    """Indices as the index stores them (uint32/int32 postings, int64 delta rows), values and indices memory-mapped
-    read only (np.load mmap_mode="r", as lexical.mapped reads them), and empty postings."""
-    rng = np.random.default_rng(11)
-    target = rng.random(3_000).astype(np.float32)
-    index = np.sort(rng.choice(target.size, 700, replace=False)).astype(index_type)
-    values = (rng.random(index.size) * 5).astype(np.float32)
-    np.save(tmp_path / "i.npy", index)
-    np.save(tmp_path / "v.npy", values)
-    mapped_index, mapped_values = np.load(tmp_path / "i.npy", mmap_mode="r"), np.load(tmp_path / "v.npy", mmap_mode="r")
-    expected = target.copy()
-    expected[index] += values
-    add_at(target, mapped_index, mapped_values)
-    assert np.array_equal(target, expected)
-    add_at(target, np.zeros(0, dtype=index_type), np.zeros(0, dtype=np.float32))  # a term with no posting here
-    assert np.array_equal(target, expected)
-
-
 def test_add_at_with_float64_values_rounds_twice_unlike_the_fancy_form():
     """Latent (fine at every call site): add_at rounds float64 values to float32 before adding, the fancy form adds in
     float64 and rounds once. Equal only because every caller's values are float32 (test below)."""
@@ -84,18 +65,6 @@ def test_reading_a_document_named_twice_gives_its_scores_twice_not_doubled():
     size3 = int(starts[4] - starts[3])
     assert np.array_equal(scores[size3:], once_scores) and np.array_equal(scores[:size3], once_scores[:size3])
     assert np.array_equal(every[size3:], once_every)
-
-
-def test_every_row_score_with_a_delta_part_of_int64_rows_after_the_base():
-    rng = np.random.default_rng(8)
-    base_rows = np.sort(rng.choice(500, 120, replace=False)).astype(np.int32)
-    delta_rows = 500 + np.sort(rng.choice(40, 15, replace=False)).astype(np.int64)
-    parts = [TermPart(base_rows, rng.random(base_rows.size).astype(np.float32), np.float32(0.9)),
-             TermPart(delta_rows, rng.random(delta_rows.size).astype(np.float32), np.float32(1.7))]
-    expected = np.zeros(540, dtype=np.float32)
-    for part in parts:
-        expected[part.rows] += part.values(slice(None))
-    assert np.array_equal(every_row_score(parts, 540), expected)
 
 
 # --- refined bounds read in one pass ----------------------------------------------------------------------------
@@ -215,23 +184,20 @@ def test_refining_documents_in_any_order_with_empty_ones_and_the_last_document(s
 # --- the count's kept rows per document -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", range(8))
-def test_kept_rows_per_document_from_a_bincount_equal_the_sum_per_document(seed):
-    """Empty documents (trailing ones too), a delta segment's documents appended after the base's (their ids offset
-    as columns.py merges them): the bincount weights are the old reduceat sums."""
-    rng = np.random.default_rng(seed)
-    base_sizes = rng.integers(0, 12, int(rng.integers(3, 40)))
-    delta_sizes = rng.integers(0, 6, int(rng.integers(1, 8)))
-    if seed % 2:
-        delta_sizes[-2:] = 0  # trailing empty documents
-    sizes = np.r_[base_sizes, delta_sizes]
-    starts = np.r_[0, np.cumsum(sizes)]
-    document_ids = np.r_[np.repeat(np.arange(base_sizes.size, dtype=np.int32), base_sizes),
-                         np.repeat(np.arange(delta_sizes.size, dtype=np.int32), delta_sizes) + base_sizes.size]
-    listed_rows = rng.random(int(starts[-1])) < 0.4
-    old = np.add.reduceat(np.r_[listed_rows, False], starts[:-1], dtype=np.int64)
-    old = np.where(starts[1:] > starts[:-1], old, 0)
-    new = np.bincount(document_ids[np.flatnonzero(listed_rows)], minlength=starts.size - 1)
-    assert np.array_equal(old, new)
+def test_an_estimated_count_with_a_row_filter_scales_by_the_kept_rows_of_every_document(seed, monkeypatch):
+    """_counted's weights (the filter's kept rows per document, from a bincount) against the sum per document over
+    every row it replaced, empty documents included: the estimate's scale is theirs."""
+    monkeypatch.setattr(sublinear, "EXACT_ROWS", 0)
+    monkeypatch.setattr(sublinear, "SAMPLE_ROWS", 200)
+    monkeypatch.setattr(sublinear, "MIN_SAMPLED_HITS", 0)
+    got, _ = _case(seed, True, 0, False, False)
+    assert np.any(np.diff(got._starts) == 0)
+    _, scale = got.counted_hits()
+    starts, candidates = got._starts, got._candidates
+    kept = np.where(starts[1:] > starts[:-1], np.add.reduceat(np.r_[got._listed_rows, False], starts[:-1], dtype=np.int64), 0)
+    weights = kept[candidates]
+    chosen = sublinear._sampled(candidates, sublinear.SAMPLE_ROWS / int((starts[candidates + 1] - starts[candidates]).sum()))
+    assert got.estimated and scale == float(weights.sum()) / max(float(weights[chosen].sum()), 1.0) and scale > 1
 
 
 def test_the_count_with_a_row_filter_and_empty_documents_matches_the_reference(monkeypatch):
