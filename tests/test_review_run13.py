@@ -220,6 +220,7 @@ class _Stand:
 
     def __init__(self, index_dir):
         self.version = current_version(index_dir)
+        self.manifest = json.loads((self.version / "manifest.json").read_text(encoding="utf-8"))
         self.closed = False
         self.warmed_for_pages = None
         _Stand.made.append(self)
@@ -414,3 +415,35 @@ def test_a_page_opening_the_searcher_lazily_during_the_first_switch_leaves_one_o
     held.set()
     switcher.join(timeout=20)
     assert lazy.closed and _open(_Stand.made) == [state.searcher] and state.searcher.warmed_for_pages is True
+
+
+def test_an_index_job_switches_after_letting_the_build_lock_go(web_state, tmp_path, monkeypatch):
+    """The job's switch (its warm-up up to 3 s at 100x) runs once the cross-process build lock is free: another
+    worker's build does not wait for it; the version the job built is in use when it returns."""
+    import fcntl
+    import types
+
+    from wto_assist.web import jobs
+
+    def built(*arguments, **keywords):
+        _publish(tmp_path / "index", "v2")
+        return types.SimpleNamespace(rows=1)
+
+    lock_free_at_switch = []
+    real_follow = web_state.follow
+
+    def follow(wait=False):
+        with open(web_state.data_dir / jobs.BUILD_LOCK, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock_free_at_switch.append(False)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                lock_free_at_switch.append(True)
+        real_follow(wait=wait)
+
+    monkeypatch.setattr(jobs, "build_index", built)
+    monkeypatch.setattr(web_state, "follow", follow)
+    jobs._build(web_state, types.SimpleNamespace(progress=""))
+    assert lock_free_at_switch == [True] and web_state.searcher.version.name == "v2"

@@ -212,3 +212,37 @@ def test_a_warm_up_that_fails_leaves_the_old_index_in_use_and_the_new_searcher_c
     monkeypatch.undo()
     state.follow()  # the next request switches
     assert state.searcher is not old and old._hold.closed
+
+
+def test_the_corpus_page_reads_the_index_in_use_under_the_lock_a_switch_waits_for(app_before_a_switch, monkeypatch):
+    """The Corpus page stats its index's version folder: read outside the lock, a switch could close that Searcher
+    and a prune remove the folder first (a 500). A switch starting while the page reads waits for it."""
+    import threading
+
+    from wto_assist.web.views import corpus as corpus_page
+
+    state, client, old = app_before_a_switch
+    switcher = threading.Thread(target=state.follow, kwargs={"wait": True})
+    real_health, real_status, seen = corpus_page.index_health, corpus_page._index_status, {}
+
+    def health_then_a_switch(store, manifest):
+        switcher.start()  # the switch now waits for this page's share of the lock
+        for _ in range(6000):
+            if state.lock._writers_waiting:
+                break
+            threading.Event().wait(0.01)
+        assert state.lock._writers_waiting
+        return real_health(store, manifest)
+
+    def status(searcher):
+        seen["closed"] = searcher._hold.closed
+        return real_status(searcher)
+
+    monkeypatch.setattr(corpus_page, "index_health", health_then_a_switch)
+    monkeypatch.setattr(corpus_page, "_index_status", status)
+    monkeypatch.setattr(state, "follow", lambda wait=False: None)  # the page's own follow() off: the thread switches
+    answer = client.get("/corpus")
+    switcher.join(timeout=60)
+    assert answer.status_code == 200 and 'id="index-status">' in answer.text and "No index yet" not in answer.text
+    assert seen == {"closed": False}  # the page's Searcher was still open when its folder was read
+    assert state.searcher is not old and old._hold.closed  # then the switch went through

@@ -107,7 +107,10 @@ def _build(state: WebState, job: Job):
 
     with held_across_processes(state.data_dir / BUILD_LOCK, waiting), steps:
         report = build_index(state.db_path, state.index_dir, model=state.model, with_dense=with_dense, on_progress=embedded)
-        state.follow(wait=True)  # the index built is in use when the job says it is done
+    # The index built (or a newer one) is in use when the job says it is done. Switched after the build lock is let go:
+    # the warm-up (up to 3 s at 100x) no longer holds another worker's build back; a build landing meanwhile may remove
+    # this version before it is opened, and then the Searcher opens the newer one (Searcher.__init__ tries again).
+    state.follow(wait=True)
     return report
 
 

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from ..app import WebState
 
 
-def _index_status(state: WebState) -> dict | None:
-    searcher = state.searcher  # read once: a new build may replace it meanwhile
+def _index_status(searcher) -> dict | None:
+    """The index in use, as the Corpus page shows it (called under the state's lock: no switch closes it meanwhile)."""
     if searcher is None:
         return None
     manifest = searcher.manifest
@@ -55,15 +55,16 @@ def routes(site: Site) -> list[Route]:
         state.follow()
         from ...coverage import coverage
 
-        searcher = state.searcher
-        with state.lock:
+        with state.lock:  # the Searcher read inside: a switch (and a prune of the version it used) waits for the page
+            searcher = state.searcher
             store = state.corpus.store
             documents, failures = store.documents(), store.failures()
             held = Coverage.from_record(coverage(state.corpus))
             health = index_health(store, searcher.manifest if searcher else None)
+            index = _index_status(searcher)
         job = state.jobs.get(request.query_params.get("job", ""))
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
-                    index=_index_status(state), health=health, error=error, job=job, coverage=held)
+                    index=index, health=health, error=error, job=job, coverage=held)
 
     async def index_now(request: Request) -> Response:
         """Start bringing the index up to date (one index job at a time: a second click follows the first)."""
