@@ -62,6 +62,20 @@ def test_a_word_with_accented_letters_is_one_token_typed_with_or_without_its_acc
         assert tokens(written) == tokens(plain) and len(tokens(plain)) == len(plain.replace("’", "'").split(" ")), written
         assert [concept.term for concept in parse(written).concepts] == tokens(written)  # the query's concepts, as indexed
     assert tokens("Côte d'Ivoire") == ["cote", "ivoir"] and fold_accents("plain ASCII") == "plain ASCII"
-    assert tokens("Straße") == ["stra"]  # a letter without an accent to take off stays a separator
+    # letters NFKD keeps whole, as typed without them (index format 9; before, "œuvre" was "uvre", "Straße" "stra")
+    for written, plain in [("mise en œuvre", "mise en oeuvre"), ("Straße", "Strasse"), ("Łódź", "Lodz"), ("Diyarbakır", "Diyarbakir"),
+                           ("Færøerne", "Faeroerne"), ("ŒUVRE", "OEUVRE")]:
+        assert tokens(written) == tokens(plain) and len(tokens(written)) == len(plain.split()), written
     # the spelling check reads the accented word whole (before format 8: "rkiye", unknown)
     assert unknown_words("Türkiye Cancún", lambda word: bool(tokens(word)) and tokens(word)[0] in {"turkiy", "cancun"}) == []
+
+
+def test_a_letter_typed_apart_is_found_and_marked_whole_either_way():
+    """"mise en oeuvre" typed on a keyboard without "œ" meets the paragraph's "œuvre" (one term since index format 9)
+    and the page marks the word as the paragraph writes it; and the other way round."""
+    from wto_assist.highlight import QueryWords
+
+    text = "La mise en œuvre du Traitement spécial; la Straße; Diyarbakır."
+    marked = lambda query: [text[start:end] for start, end in QueryWords(query).spans(text)]  # noqa: E731
+    assert marked("oeuvre strasse diyarbakir") == ["œuvre", "Straße", "Diyarbakır"]
+    assert marked("œuvre") == ["œuvre"] and QueryWords("Œuvre").spans("oeuvre") == [(0, 6)]

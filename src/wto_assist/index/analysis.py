@@ -29,6 +29,10 @@ STOPWORDS = frozenset(
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Accents, as NFKD writes them apart from their letters ("ü" -> "u" + U+0308): the block of the Latin accents.
 _ACCENT = re.compile("[\u0300-\u036f]")
+# Latin letters without a decomposition (NFKD keeps them), written as keyboards without them write them.
+_LETTERS_TYPED_APART = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O",
+                                      "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
+                                      "ı": "i", "ħ": "h", "Ħ": "H"})
 # Numbered groups are one term however written ("G-90", "G90", "Group of 90" -> g90), so "G-90" never
 # meets the "90" of a symbol such as WT/COMTD/W/90.
 # The pattern opens with the "G" and looks behind it: one that opened with the look-behind was tried at every
@@ -165,11 +169,13 @@ def light_stem(token: str) -> str:
 
 def fold_accents(text: str) -> str:
     """Accented letters as their base letters ("Türkiye" -> "Turkiye", "développement" -> "developpement",
-    "ﬁ" -> "fi"): the ASCII tokens below then keep a French or Spanish word, or a Member's name, whole, where they
-    split it at each accent ("rkiy", "te ivoir") before index format 8. Other characters stay as they are."""
+    "ﬁ" -> "fi"), and the Latin letters NFKD leaves whole as they are typed without them ("mise en œuvre" ->
+    "mise en oeuvre", "Straße" -> "Strasse", "Łódź" -> "Lodz"): the ASCII tokens below then keep a French or Spanish
+    word, or a Member's name, whole, where they split it at each such letter ("rkiy", "te ivoir" before index
+    format 8; "uvre", "stra e" before format 9). Other characters stay as they are."""
     if text.isascii():
         return text
-    return _ACCENT.sub("", unicodedata.normalize("NFKD", text))
+    return _ACCENT.sub("", unicodedata.normalize("NFKD", text)).translate(_LETTERS_TYPED_APART)
 
 
 def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True, stemmer=None) -> list[str]:

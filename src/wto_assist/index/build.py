@@ -50,8 +50,9 @@ from .procedural import is_procedural
 # 5: a date per row (a dispute summary's paragraphs carry their events' dates); 6: incremental segments
 # (index/segments.py: paragraph lengths, the store's read time and restriction overrides in the manifest);
 # 7: per term, its best weight in each block of rows (bm25/maxima.*: queries at archive scale skip documents);
-# 8: accented letters folded to their base letters before tokens are cut ("Türkiye" one token, not "rkiy").
-FORMAT_VERSION = 8
+# 8: accented letters folded to their base letters before tokens are cut ("Türkiye" one token, not "rkiy");
+# 9: letters without an accent to take off written as typed without them ("œuvre" -> oeuvre, "Straße" -> strasse).
+FORMAT_VERSION = 9
 
 
 class IndexMissing(UnavailableError):
