@@ -103,3 +103,25 @@ def test_an_upload_the_corpus_already_holds_is_named_a_duplicate(sample_db, tmp_
     assert sorted(path.name for path in (tmp_path / "data" / "uploads").iterdir()) == ["WTCOMTDM993.txt"]  # no copy kept
     page = client.get(str(edited.url)).text
     assert 'data-status="duplicate"' in page and 'class="message"' in page
+
+
+def test_an_index_of_an_older_format_is_said_as_such_and_index_now_builds_it_again(sample_db, tmp_path):
+    """After an upgrade that changed the index format, the pages do not say "no index yet": they say the index must be
+    built again, and Index now does it (a full build: the incremental one refuses another format)."""
+    from wto_assist.index.build import FORMAT_VERSION, current_version
+
+    build_index(sample_db, tmp_path / "index", with_dense=False)
+    manifest_path = current_version(tmp_path / "index") / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path.write_text(json.dumps({**manifest, "format": FORMAT_VERSION - 1}), encoding="utf-8")
+    client = _client(sample_db, tmp_path, tmp_path / "index")
+    said = (f"The index was built by another version of wto-assist (index format {FORMAT_VERSION - 1}; this one reads format "
+            f"{FORMAT_VERSION}): build it again with Index now on the Corpus page.")
+    assert said in client.get("/search?q=DFQF").text and "no index yet" not in client.get("/search?q=DFQF").text
+    answer = client.get("/api/search?q=DFQF")
+    assert answer.status_code == 503 and answer.json()["error"] == said
+    page = client.get("/corpus").text
+    assert said in page and 'action="/corpus/index"' in page
+    job = _finished(client, _job_of(client.post("/corpus/index", data={"csrf_token": client.form_token})))
+    assert job["status"] == "done"
+    assert client.state.corpus.index_problem is None and "DFQF" in client.get("/search?q=DFQF").text

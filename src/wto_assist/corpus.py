@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Iterator
 from .store import Store
 
 if TYPE_CHECKING:
+    from .index.build import IndexMissing
     from .search import Searcher
 
 
@@ -103,6 +104,9 @@ class Corpus:
         self._stores = ThreadStores(self.db_path)
         self._searcher: Searcher | None = None
         self._searcher_lock = threading.Lock()
+        # Why the live index could not be opened last time, when it exists but cannot be read (IndexOutdated: an
+        # index of another format, after an upgrade): the web app says so instead of "no index yet".
+        self.index_problem: IndexMissing | None = None
 
     @property
     def store(self) -> Store:
@@ -139,12 +143,14 @@ class Corpus:
     def open_live_searcher(self, warm: bool = False, for_pages: bool = False) -> Searcher | None:
         """A new Searcher of the live index, warmed when asked (Searcher.warm); None when there is none. The
         Searcher in use is untouched: the web app opens and warms the new one while requests go on with it."""
-        from .index.build import IndexMissing
+        from .index.build import IndexMissing, IndexOutdated
 
         try:
             fresh = self._open_searcher()
-        except IndexMissing:
+        except IndexMissing as missing:
+            self.index_problem = missing if isinstance(missing, IndexOutdated) else None
             return None
+        self.index_problem = None
         if warm:
             try:
                 fresh.warm(for_pages=for_pages)

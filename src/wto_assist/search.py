@@ -23,7 +23,7 @@ import numpy as np
 from . import members, query_parse, ranking, relevance, spelling
 from .documents.citations import find_citations
 from .enrich.provisions import is_within
-from .index.build import FORMAT_VERSION, IndexMissing, current_version, hold_version
+from .index.build import FORMAT_VERSION, IndexMissing, IndexOutdated, current_version, hold_version
 from .index.analysis import stem_ahead, tokens
 from .index.columns import Columns
 from .index.hitlist import HitList, once_per_citation
@@ -122,8 +122,9 @@ class Searcher:
                     raise IndexMissing(f"the index in {index_dir} changed while opening it; try again") from None
         if self.manifest.get("format") != FORMAT_VERSION:
             self._hold.close()
-            raise IndexMissing(f"the index in {index_dir} has format {self.manifest.get('format')}, this wto-assist reads "
-                               f"format {FORMAT_VERSION}: build the index again (the index command, or Index now on the Corpus page)")
+            raise IndexOutdated(f"the index in {index_dir} has format {self.manifest.get('format')}, this wto-assist reads "
+                                f"format {FORMAT_VERSION}: build the index again (the index command, or Index now on the Corpus page)",
+                                self.manifest.get("format"), FORMAT_VERSION)
         # Precomputed columns (index/columns.py), memory-mapped: a cold start reads no per-row JSON.
         self.columns = Columns(self.version / "columns")
         self.row_count = self.columns.row_count

@@ -59,6 +59,14 @@ class IndexMissing(UnavailableError):
     """No usable index where one was expected."""
 
 
+class IndexOutdated(IndexMissing):
+    """An index of another format (built by another version of wto-assist): it must be built again."""
+
+    def __init__(self, message: str, found, expected: int):
+        super().__init__(message)
+        self.found, self.expected = found, expected
+
+
 @dataclass
 class BuildReport:
     version: str

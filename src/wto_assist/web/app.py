@@ -22,7 +22,7 @@ from starlette.templating import Jinja2Templates
 from ..corpus import Corpus
 from ..documents.symbols import FAMILIES
 from ..errors import WtoAssistError, from_storage
-from ..index.build import IndexMissing, current_version
+from ..index.build import IndexMissing, IndexOutdated, current_version
 from ..search import MODES, STALE_NOTICE, Searcher
 from ..store import Store
 from . import readiness, views
@@ -62,6 +62,15 @@ class WebState:
     def searcher(self) -> Searcher | None:
         """The warm Searcher, or None before the first index is built."""
         return self.corpus.opened_searcher
+
+    def missing_index(self) -> IndexMissing:
+        """Why there is no Searcher, as the pages say it: an index that cannot be read (built by another version of
+        wto-assist, after an upgrade) must be built again; otherwise none has been built yet."""
+        problem = self.corpus.index_problem
+        if isinstance(problem, IndexOutdated):
+            return IndexMissing(f"The index was built by another version of wto-assist (index format {problem.found}; this "
+                                f"one reads format {problem.expected}): build it again with Index now on the Corpus page.")
+        return IndexMissing("There is no index yet: ingest documents on the Corpus page first.")
 
     def load(self) -> None:
         """Open and warm a Searcher of the live index (its pages mapped, the query encoder loaded, the corpus's words

@@ -9,12 +9,9 @@ from starlette.routing import Route
 
 from ...coalitions import coalition
 from ...errors import WtoAssistError
-from ...index.build import IndexMissing
 from ...results import Coalition
 from ..messages import shown
 from . import Site, api_answer
-
-NO_INDEX = "There is no index yet: ingest documents on the Corpus page first."
 
 
 def routes(site: Site) -> list[Route]:
@@ -25,7 +22,7 @@ def routes(site: Site) -> list[Route]:
         query = params.get("q", "").strip()
         state.follow()
         if query and state.searcher is None:
-            raise IndexMissing("there is no index yet: ingest documents and build the index first")
+            raise state.missing_index()
         with state.lock:
             found = coalition(state.corpus, query or None, params.get("member", "").strip() or None)
         return Coalition.from_record(found.as_json())
@@ -38,7 +35,7 @@ def routes(site: Site) -> list[Route]:
             try:
                 result = coalition_for(request.query_params)
             except WtoAssistError as problem:
-                error = NO_INDEX if isinstance(problem, IndexMissing) else shown(problem)
+                error = shown(problem)
         return page(request, "coalitions.html", query=query, member=member, result=result, error=error)
 
     def api_coalitions(request: Request) -> Response:

@@ -19,10 +19,10 @@ from ...results import Coverage
 from . import Site, api_answer
 
 if TYPE_CHECKING:
-    from ..app import WebState
+    from ...search import Searcher
 
 
-def _index_status(searcher) -> dict | None:
+def _index_status(searcher: Searcher | None) -> dict | None:
     """The index in use, as the Corpus page shows it (called under the state's lock: no switch closes it meanwhile)."""
     if searcher is None:
         return None
@@ -62,9 +62,10 @@ def routes(site: Site) -> list[Route]:
             held = Coverage.from_record(coverage(state.corpus))
             health = index_health(store, searcher.manifest if searcher else None)
             index = _index_status(searcher)
+            unreadable = None if searcher or state.corpus.index_problem is None else shown(state.missing_index())
         job = state.jobs.get(request.query_params.get("job", ""))
         return page(request, "corpus.html", 400 if error else 200, documents=documents, failures=failures,
-                    index=index, health=health, error=error, job=job, coverage=held)
+                    index=index, unreadable=unreadable, health=health, error=error, job=job, coverage=held)
 
     async def index_now(request: Request) -> Response:
         """Start bringing the index up to date (one index job at a time: a second click follows the first)."""

@@ -25,7 +25,7 @@ def routes(site: Site) -> list[Route]:
         """The page's and the API's one call: the warm Searcher's run, as `search` makes it."""
         state.follow()
         if state.searcher is None:
-            raise IndexMissing("there is no index yet: ingest documents and build the index first")
+            raise state.missing_index()
         with state.searching, state.lock:
             return state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, k)
 
@@ -39,9 +39,7 @@ def routes(site: Site) -> list[Route]:
         if query:
             try:
                 result = searched(params, query, page_number, PAGE_SIZE)
-            except IndexMissing:
-                error = "There is no index yet: ingest documents on the Corpus page first."
-            except SearchError as problem:
+            except (IndexMissing, SearchError) as problem:
                 error = shown(problem)
         else:
             state.follow()
