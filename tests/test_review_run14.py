@@ -69,6 +69,16 @@ def test_a_glossary_expansion_written_with_a_ligature_is_the_acronym_in_the_inde
     assert QueryWords("S&DT").spans(written) == [(0, len(written))]
 
 
+
+@pytest.mark.xfail(strict=True, reason="defect (since format 8): query_parse.concepts folds before lower-casing "
+                   "(fold_text(fold_accents(raw))), the index and highlighting lower-case first (analysis.tokens, "
+                   "word_stem). A sign whose NFKD is capitals (™ -> 'TM', also ℍ, №, ㎐, 🄰…) joins the word as a concept "
+                   "('rounduptm') the index never holds (it drops 'TM'): the word is counted missing and never marked")
+def test_a_word_pasted_with_a_trade_mark_sign_is_the_same_concept_the_index_holds():
+    query = "Roundup™ glyphosate"
+    assert [concept.term for concept in concepts(query)] == tokens(query)  # ['rounduptm', 'glyphos'] vs ['roundup', 'glyphos']
+    assert QueryWords(query).spans("Roundup™ with glyphosate") == [(0, 7), (13, 23)]
+
 # --- an index of an older format ----------------------------------------------------------------------------------
 
 def _outdated_index(db, index_dir):
@@ -97,10 +107,11 @@ def test_an_incremental_build_over_an_older_format_is_a_full_one_and_the_cli_say
 
     index_dir = tmp_path / "index"
     _outdated_index(sample_db, index_dir)
-    said = CliRunner().invoke(main, ["search", "import ban", "--db", str(sample_db), "--index", str(index_dir)])
-    assert said.exit_code != 0
-    assert f"has format {FORMAT_VERSION - 1}, this wto-assist reads format {FORMAT_VERSION}" in said.output
-    assert "build the index again" in said.output
+    for command in (["search", "import ban"], ["serve", "--port", "0"]):  # serve: refused before it listens
+        said = CliRunner().invoke(main, [*command, "--db", str(sample_db), "--index", str(index_dir)])
+        assert said.exit_code != 0, command
+        assert f"has format {FORMAT_VERSION - 1}, this wto-assist reads format {FORMAT_VERSION}" in said.output
+        assert "build the index again" in said.output
     report = build_index(sample_db, index_dir, with_dense=False)
     assert report.delta is None and not report.up_to_date
     assert json.loads((current_version(index_dir) / "manifest.json").read_text(encoding="utf-8"))["format"] == FORMAT_VERSION
@@ -152,6 +163,28 @@ def test_after_the_cli_rebuilds_the_outdated_index_the_web_app_uses_it(sample_db
     assert client.get("/api/search?q=DFQF").status_code == 200
     assert client.state.corpus.index_problem is None and "another version" not in client.get("/corpus").text
 
+
+
+@pytest.mark.xfail(strict=True, reason="latent (cost): with an index of another format in use, every search, "
+                   "coalitions and corpus request runs follow(): searcher None, so it opens the same outdated version "
+                   "again (three times: the SWITCHES_AT_ONCE loop goes on while the searcher stays None; 9 opens for 3 "
+                   "requests) and each time takes the state's lock exclusively to put None in use, waiting for every request in flight "
+                   "(a long draft or Corpus page) — 'no index yet' returns at current_version instead")
+def test_an_outdated_index_is_not_opened_again_on_every_request(sample_db, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    _outdated_index(sample_db, index_dir)
+    client = _client(sample_db, tmp_path, index_dir)
+    opened = []
+    real_open = Corpus._open_searcher
+
+    def counted(self):
+        opened.append(1)
+        return real_open(self)
+
+    monkeypatch.setattr(Corpus, "_open_searcher", counted)
+    for _ in range(3):
+        assert client.get("/api/search?q=DFQF").status_code == 503
+    assert len(opened) <= 1  # CURRENT did not move: one more try at most
 
 @pytest.mark.xfail(strict=True, reason="latent: the search view checks state.searcher outside the lock and reads it "
                    "again after waiting its turn (state.searching); a switch meanwhile to an index that cannot be "
