@@ -89,6 +89,12 @@ def _outdated_index(db, index_dir):
     manifest_path.write_text(json.dumps({**manifest, "format": FORMAT_VERSION - 1}), encoding="utf-8")
 
 
+def _outdated_client(db, tmp_path):
+    """The web app over an outdated index of the sample corpus (tmp_path/index)."""
+    _outdated_index(db, tmp_path / "index")
+    return _client(db, tmp_path, tmp_path / "index")
+
+
 def _client(db, tmp_path, index_dir, raise_server_exceptions=True):
     from wto_assist.web.app import create_app
 
@@ -121,9 +127,7 @@ def test_an_incremental_build_over_an_older_format_is_a_full_one_and_the_cli_say
                    "Corpus.searcher_if_built, which swallows IndexOutdated: with a format-8 index the query is "
                    "dropped without a word (paragraphs newest first, as if no query were given)")
 def test_precedent_with_a_query_on_an_index_of_an_older_format_says_it_must_be_built_again(sample_db, tmp_path):
-    index_dir = tmp_path / "index"
-    _outdated_index(sample_db, index_dir)
-    client = _client(sample_db, tmp_path, index_dir)
+    client = _outdated_client(sample_db, tmp_path)
     answer = client.get("/api/precedent?provision=GATT1994:XI&q=plant+health")
     said = json.dumps(answer.json())
     assert answer.status_code == 503 or "another version" in said or f"format {FORMAT_VERSION - 1}" in said
@@ -144,22 +148,18 @@ def test_the_cases_and_draft_paths_name_the_outdated_index(sample_db, tmp_path):
                    "clearing Corpus.index_problem: after the outdated index is deleted the pages still say it was "
                    "built by another version (it is gone: 'no index yet' is what is true)")
 def test_after_the_outdated_index_is_deleted_the_pages_no_longer_say_another_version(sample_db, tmp_path):
-    index_dir = tmp_path / "index"
-    _outdated_index(sample_db, index_dir)
-    client = _client(sample_db, tmp_path, index_dir)
+    client = _outdated_client(sample_db, tmp_path)
     assert "another version" in client.get("/api/search?q=DFQF").json()["error"]
-    shutil.rmtree(index_dir)
+    shutil.rmtree(tmp_path / "index")
     error = client.get("/api/search?q=DFQF").json()["error"]
     assert "another version" not in error and "no index yet" in error
 
 
 def test_after_the_cli_rebuilds_the_outdated_index_the_web_app_uses_it(sample_db, tmp_path):
     """Fine: a build by `wto-assist index` (not Index now) is followed by the next request; the problem is cleared."""
-    index_dir = tmp_path / "index"
-    _outdated_index(sample_db, index_dir)
-    client = _client(sample_db, tmp_path, index_dir)
+    client = _outdated_client(sample_db, tmp_path)
     assert client.get("/api/search?q=DFQF").status_code == 503
-    build_index(sample_db, index_dir, with_dense=False)
+    build_index(sample_db, tmp_path / "index", with_dense=False)
     assert client.get("/api/search?q=DFQF").status_code == 200
     assert client.state.corpus.index_problem is None and "another version" not in client.get("/corpus").text
 
@@ -171,9 +171,7 @@ def test_after_the_cli_rebuilds_the_outdated_index_the_web_app_uses_it(sample_db
                    "requests) and each time takes the state's lock exclusively to put None in use, waiting for every request in flight "
                    "(a long draft or Corpus page) — 'no index yet' returns at current_version instead")
 def test_an_outdated_index_is_not_opened_again_on_every_request(sample_db, tmp_path, monkeypatch):
-    index_dir = tmp_path / "index"
-    _outdated_index(sample_db, index_dir)
-    client = _client(sample_db, tmp_path, index_dir)
+    client = _outdated_client(sample_db, tmp_path)
     opened = []
     real_open = Corpus._open_searcher
 
