@@ -58,26 +58,33 @@ def test_a_numbered_group_next_to_a_folded_letter_keeps_its_place():
     assert QueryWords("oeuvre strasse").spans(text) == [(0, 6), (12, 17)]
 
 
-@pytest.mark.xfail(strict=True, reason="defect (since format 8): analysis.expand matches glossary expansions on fold(text), "
-                   "before fold_accents; query_parse.concepts matches them after it. A PDF's ligature (U+FB00 'ﬀ') in "
-                   "'diﬀerential' hides the S&DT term from the index but not from the query's concepts")
-def test_a_glossary_expansion_written_with_a_ligature_is_the_acronym_in_the_index_too():
+# Was a defect (since format 8): analysis.expand matched glossary expansions on fold(text), before fold_accents, and
+# query_parse.concepts after it: a PDF's ligature (U+FB00 'ﬀ') in 'diﬀerential' hid the S&DT term from the index only.
+# Both now read the text through analysis.lowered_and_folded (format 9), and a document's text is read with its
+# ligatures as letters (readers.clean_converted_text), so the page marks the phrase too.
+def test_a_glossary_expansion_written_with_a_ligature_is_the_acronym_in_the_index_too(tmp_path):
+    from wto_assist.documents.readers import read_text
+
     written = "special and diﬀerential treatment"  # as text extracted from a PDF often writes it
     concept_terms = {concept.term for concept in concepts(written)}
     assert concept_terms == {stem("sdt")}  # the query side sees the expansion
-    assert stem("sdt") in tokens(written)  # the index side does not: only special, differenti, treatment
-    assert QueryWords("S&DT").spans(written) == [(0, len(written))]
+    assert stem("sdt") in tokens(written)  # and the index side
+    (tmp_path / "page.txt").write_text(f"WT/COMTD/M/999\n&& The {written} of ﬁnancial services.\n", encoding="utf-8")
+    stored, _ = read_text(tmp_path / "page.txt")
+    assert "special and differential treatment of financial services" in stored
+    at = stored.index("special")
+    assert QueryWords("S&DT").spans(stored) == [(at, at + len("special and differential treatment"))]
 
 
 
-@pytest.mark.xfail(strict=True, reason="defect (since format 8): query_parse.concepts folds before lower-casing "
-                   "(fold_text(fold_accents(raw))), the index and highlighting lower-case first (analysis.tokens, "
-                   "word_stem). A sign whose NFKD is capitals (™ -> 'TM', also ℍ, №, ㎐, 🄰…) joins the word as a concept "
-                   "('rounduptm') the index never holds (it drops 'TM'): the word is counted missing and never marked")
+# Was a defect (since format 8): query_parse.concepts folded before lower-casing, the index after: a sign whose NFKD is
+# capitals (™ -> 'TM', also ℍ, №, ㎐, 🄰…) joined the word as a concept ('rounduptm') the index never held. Both read the
+# text through analysis.lowered_and_folded now, where such capitals are separators, as the index always took them.
 def test_a_word_pasted_with_a_trade_mark_sign_is_the_same_concept_the_index_holds():
     query = "Roundup™ glyphosate"
     assert [concept.term for concept in concepts(query)] == tokens(query)  # ['rounduptm', 'glyphos'] vs ['roundup', 'glyphos']
-    assert QueryWords(query).spans("Roundup™ with glyphosate") == [(0, 7), (13, 23)]
+    assert QueryWords(query).spans("Roundup™ with glyphosate") == [(0, 7), (14, 24)]
+    assert [concept.term for concept in concepts("ℍello №5 ㎐")] == tokens("ℍello №5 ㎐")  # "ello", "o5": what the index holds
 
 # --- an index of an older format ----------------------------------------------------------------------------------
 
@@ -123,9 +130,8 @@ def test_an_incremental_build_over_an_older_format_is_a_full_one_and_the_cli_say
     assert json.loads((current_version(index_dir) / "manifest.json").read_text(encoding="utf-8"))["format"] == FORMAT_VERSION
 
 
-@pytest.mark.xfail(strict=True, reason="defect: precedent.find_precedent takes the index through "
-                   "Corpus.searcher_if_built, which swallows IndexOutdated: with a format-8 index the query is "
-                   "dropped without a word (paragraphs newest first, as if no query were given)")
+# Was a defect: precedent took the index through Corpus.searcher_if_built, which swallowed IndexOutdated (the query
+# dropped without a word, paragraphs newest first); searcher_if_built now lets it through.
 def test_precedent_with_a_query_on_an_index_of_an_older_format_says_it_must_be_built_again(sample_db, tmp_path):
     client = _outdated_client(sample_db, tmp_path)
     answer = client.get("/api/precedent?provision=GATT1994:XI&q=plant+health")
@@ -135,18 +141,22 @@ def test_precedent_with_a_query_on_an_index_of_an_older_format_says_it_must_be_b
 
 def test_the_cases_and_draft_paths_name_the_outdated_index(sample_db, tmp_path):
     """Fine: the paths that take Corpus.searcher themselves carry the IndexOutdated message (cases: a notice; a
-    brief's search support: DraftError)."""
+    brief's search support: DraftError); since the fault round, searcher_if_built too (precedent, draft
+    suggestions and preview), where no index at all is still None."""
     index_dir = tmp_path / "index"
     _outdated_index(sample_db, index_dir)
     with Corpus(sample_db, index_dir) as corpus:
         with pytest.raises(IndexOutdated, match=f"format {FORMAT_VERSION - 1}"):
             corpus.searcher
-        assert corpus.searcher_if_built() is None  # what precedent, draft suggestions and preview take (test above)
+        with pytest.raises(IndexOutdated, match=f"format {FORMAT_VERSION - 1}"):
+            corpus.searcher_if_built()  # what precedent, draft suggestions and preview take (test above)
+    with Corpus(sample_db, tmp_path / "no-index") as corpus:
+        assert corpus.searcher_if_built() is None
 
 
-@pytest.mark.xfail(strict=True, reason="defect: WebState.follow returns on IndexMissing from current_version without "
-                   "clearing Corpus.index_problem: after the outdated index is deleted the pages still say it was "
-                   "built by another version (it is gone: 'no index yet' is what is true)")
+# Fixed after the fault round; was defect: WebState.follow returns on IndexMissing from current_version without
+# clearing Corpus.index_problem: after the outdated index is deleted the pages still say it was built by another
+# version (it is gone: 'no index yet' is what is true)
 def test_after_the_outdated_index_is_deleted_the_pages_no_longer_say_another_version(sample_db, tmp_path):
     client = _outdated_client(sample_db, tmp_path)
     assert "another version" in client.get("/api/search?q=DFQF").json()["error"]
@@ -165,11 +175,11 @@ def test_after_the_cli_rebuilds_the_outdated_index_the_web_app_uses_it(sample_db
 
 
 
-@pytest.mark.xfail(strict=True, reason="latent (cost): with an index of another format in use, every search, "
-                   "coalitions and corpus request runs follow(): searcher None, so it opens the same outdated version "
-                   "again (three times: the SWITCHES_AT_ONCE loop goes on while the searcher stays None; 9 opens for 3 "
-                   "requests) and each time takes the state's lock exclusively to put None in use, waiting for every request in flight "
-                   "(a long draft or Corpus page) — 'no index yet' returns at current_version instead")
+# Fixed after the fault round; was latent (cost): with an index of another format in use, every search, coalitions and
+# corpus request runs follow(): searcher None, so it opens the same outdated version again (three times: the
+# SWITCHES_AT_ONCE loop goes on while the searcher stays None; 9 opens for 3 requests) and each time takes the state's
+# lock exclusively to put None in use, waiting for every request in flight (a long draft or Corpus page) — 'no index
+# yet' returns at current_version instead
 def test_an_outdated_index_is_not_opened_again_on_every_request(sample_db, tmp_path, monkeypatch):
     client = _outdated_client(sample_db, tmp_path)
     opened = []
@@ -184,9 +194,9 @@ def test_an_outdated_index_is_not_opened_again_on_every_request(sample_db, tmp_p
         assert client.get("/api/search?q=DFQF").status_code == 503
     assert len(opened) <= 1  # CURRENT did not move: one more try at most
 
-@pytest.mark.xfail(strict=True, reason="latent: the search view checks state.searcher outside the lock and reads it "
-                   "again after waiting its turn (state.searching); a switch meanwhile to an index that cannot be "
-                   "opened (WebState.load puts None in use) makes the second read None: AttributeError, a 500")
+# Fixed after the fault round; was latent: the search view checks state.searcher outside the lock and reads it again
+# after waiting its turn (state.searching); a switch meanwhile to an index that cannot be opened (WebState.load puts
+# None in use) makes the second read None: AttributeError, a 500
 def test_a_switch_to_no_searcher_while_a_search_waits_its_turn_is_no_500(sample_db, tmp_path):
     index_dir = tmp_path / "index"
     build_index(sample_db, index_dir, with_dense=False)
@@ -207,9 +217,9 @@ def test_a_switch_to_no_searcher_while_a_search_waits_its_turn_is_no_500(sample_
     assert answer.status_code != 500
 
 
-@pytest.mark.xfail(strict=True, reason="latent: serve's /health calls _LiveSearcher.current() outside any try: when "
-                   "CURRENT moves to an index that cannot be opened (another format), reopen_searcher puts None in use "
-                   "and Corpus.searcher raises IndexOutdated; the handler dies and the client gets no answer at all")
+# Fixed after the fault round; was latent: serve's /health calls _LiveSearcher.current() outside any try: when CURRENT
+# moves to an index that cannot be opened (another format), reopen_searcher puts None in use and Corpus.searcher
+# raises IndexOutdated; the handler dies and the client gets no answer at all
 def test_serve_health_answers_when_the_live_index_turns_unreadable(sample_db, tmp_path):
     from wto_assist.serve import make_server
 

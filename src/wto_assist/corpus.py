@@ -122,11 +122,14 @@ class Corpus:
             return self._searcher
 
     def searcher_if_built(self) -> Searcher | None:
-        """The Searcher, or None when no index has been built yet (pages and drafts that can do without)."""
-        from .index.build import IndexMissing
+        """The Searcher, or None when no index has been built yet (pages and drafts that can do without). An index
+        that cannot be read (IndexOutdated: another format) is said, not taken as none: a query would be dropped."""
+        from .index.build import IndexMissing, IndexOutdated
 
         try:
             return self.searcher
+        except IndexOutdated:
+            raise
         except IndexMissing:
             return None
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import members
-from .index.analysis import STOPWORDS, acronym_spans, expansion_spans, fold_accents, normalise_groups, stem
+from .index.analysis import STOPWORDS, acronym_spans, expansion_spans, lowered_and_folded, normalise_groups, stem
 from .index.procedural import asks_for_procedure
 from .quality import fold_text
 
@@ -130,7 +130,7 @@ def concepts(text: str) -> list[Concept]:
     for start, end, token in acronym_spans(raw):
         found.append((start, Concept(raw[start:end], stem(token))))  # the index holds acronym tokens stemmed
         raw = raw[:start] + " " * (end - start) + raw[end:]  # same length: later offsets stay valid
-    folded = fold_text(fold_accents(raw))  # accents folded first, as the index's tokens are cut (analysis.tokens)
+    folded = fold_text(lowered_and_folded(raw))  # as the index's tokens are cut (analysis.tokens)
     for start, end, token in expansion_spans(folded):
         found.append((10_000 + start, Concept(folded[start:end], stem(token))))
         folded = folded[:start] + " " * (end - start) + folded[end:]

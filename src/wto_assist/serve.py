@@ -68,9 +68,12 @@ def make_server(corpus: Corpus, host: str, port: int) -> HTTPServer:
             url = urlparse(self.path)
             parameters = {key: values[-1] for key, values in parse_qs(url.query).items()}
             if url.path == "/health":
-                with live.lock:
-                    current = live.current()
-                    self._send(200, {"status": "ok", "index": current.version.name, "rows": current.row_count})
+                try:
+                    with live.lock:
+                        current = live.current()
+                        self._send(200, {"status": "ok", "index": current.version.name, "rows": current.row_count})
+                except WtoAssistError as error:  # the live index cannot be read now (another format): said, 503
+                    self._send(error.status, {"error": str(error), "field": error.field})
                 return
             if url.path != "/search":
                 self._send(404, {"error": f"no such endpoint: {url.path}"})

@@ -538,11 +538,15 @@ _TOC_LINE = re.compile(r"PAGEREF\s+_Toc|^\s*(?:[A-Z]\.|\(?[ivxIVX]+\)|\([A-Za-z]
 # Bidirectional embeddings, overrides and isolates too: in a speaker's name or a symbol they make the text
 # display other than it reads ("Chile" shown backwards, a symbol spoofed); WTO texts in English, French
 # and Spanish never need them.
+# The Latin ligatures a PDF's fonts write (U+FB00-FB06): as letters, so that a quotation typed from the printed page,
+# a glossary phrase ("special and differential") and the words on a page all meet the stored text.
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_converted_text(text: str) -> str:
-    """Normalise line ends and strip control characters, Word field-code debris, TOC lines and running page heads."""
+    """Normalise line ends and ligatures; strip control characters, Word field-code debris, TOC lines and running page heads."""
+    text = text.translate(_LIGATURES)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\x0b", "\n")
     # Word's own control characters first: non-breaking hyphen, optional hyphen, table cell end.
     text = _CONTROL.sub("", text.replace("\x1e", "-").replace("\x1f", "").replace("\x07", "\t"))

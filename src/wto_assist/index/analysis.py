@@ -94,7 +94,8 @@ def expand(text: str) -> str:
     """The text followed by the expansions of its acronyms and the acronyms of its expansions."""
     acronym_pattern, acronyms, expansion_pattern, expansions = _glossary()
     extra = [" ".join(acronyms[match.group(1)]) for match in acronym_pattern.finditer(text)]
-    extra += [expansions[match.group(1)] for match in expansion_pattern.finditer(fold(text))]
+    # on the text as its tokens are cut (a PDF's "diﬀerential" is "differential" there, and the expansion's acronym too)
+    extra += [expansions[match.group(1)] for match in expansion_pattern.finditer(fold(lowered_and_folded(text)))]
     return f"{text} {' '.join(extra)}" if extra else text
 
 
@@ -178,11 +179,24 @@ def fold_accents(text: str) -> str:
     return _ACCENT.sub("", unicodedata.normalize("NFKD", text)).translate(_LETTERS_TYPED_APART)
 
 
+_CAPITALS = re.compile("[A-Z]+")
+
+
+def lowered_and_folded(text: str) -> str:
+    """The text lower-cased, then accents and letters typed apart folded (fold_accents); the capitals a compatibility
+    form decomposes into ("™" -> "TM", "ℍ" -> "H") are separators, as the tokens have always taken them: the index,
+    the query's concepts and the glossary's expansions all read a text through this one function."""
+    lowered = text.lower()
+    if lowered.isascii():  # no capital left: only a decomposition writes one
+        return lowered
+    return _CAPITALS.sub(" ", fold_accents(lowered))
+
+
 def tokens(text: str, expand_acronyms: bool = True, stemmed: bool = True, stemmer=None) -> list[str]:
     """Lower-case, stemmed word tokens without stopwords; `expand_acronyms=False`, `stemmed=False` and
     another `stemmer` exist only to measure what the glossary and the stemmer are worth."""
     text = normalise_groups(text)
     source = expand(text) if expand_acronyms else text
     # Single letters ("s" of "Egypt's" and "S&DT", "e" of "e-commerce") matched nearly every paragraph.
-    words = [token for token in _TOKEN.findall(fold_accents(source.lower())) if len(token) > 1 and token not in STOPWORDS]
+    words = [token for token in _TOKEN.findall(lowered_and_folded(source)) if len(token) > 1 and token not in STOPWORDS]
     return [(stemmer or stem)(word) for word in words] if stemmed else words

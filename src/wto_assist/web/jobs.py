@@ -100,7 +100,8 @@ def _build(state: WebState, job: Job):
         job.progress = steps.line()
 
     # Keep the live index's kind: a BM25-only corpus must not be embedded whole on the first upload.
-    with_dense = state.searcher.manifest.get("dense", False) if state.searcher else state.with_dense
+    in_use = state.searcher  # read once: a switch may land between two reads
+    with_dense = in_use.manifest.get("dense", False) if in_use else state.with_dense
 
     def waiting() -> None:
         job.progress = "waiting for another index build to end (an upload or Index now started elsewhere)"

@@ -24,10 +24,11 @@ def routes(site: Site) -> list[Route]:
     def searched(params, query: str, page_number: int, k: int):
         """The page's and the API's one call: the warm Searcher's run, as `search` makes it."""
         state.follow()
-        if state.searcher is None:
-            raise state.missing_index()
-        with state.searching, state.lock:
-            return state.searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, k)
+        with state.searching, state.lock:  # read once, in turn: a switch may have landed while this search waited
+            searcher = state.searcher
+            if searcher is None:
+                raise state.missing_index()
+            return searcher.run(query, params.get("mode") or None, Filters.from_params(params), page_number, k)
 
     def search(request: Request) -> Response:
         params = request.query_params
