@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import threading
 import types
 import urllib.error
 import urllib.request
@@ -221,34 +220,27 @@ def test_a_switch_to_no_searcher_while_a_search_waits_its_turn_is_no_500(sample_
 # moves to an index that cannot be opened (another format), reopen_searcher puts None in use and Corpus.searcher
 # raises IndexOutdated; the handler dies and the client gets no answer at all
 def test_serve_health_answers_when_the_live_index_turns_unreadable(sample_db, tmp_path):
-    from wto_assist.serve import make_server
+    from .serving import json_service
 
     index_dir = tmp_path / "index"
     build_index(sample_db, index_dir, with_dense=False)
-    corpus = Corpus(sample_db, index_dir)
-    server = make_server(corpus, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with json_service(sample_db, index_dir) as server:
         live = current_version(index_dir)
         older = index_dir / "older-format"
         shutil.copytree(live, older)
         manifest = json.loads((older / "manifest.json").read_text(encoding="utf-8"))
         (older / "manifest.json").write_text(json.dumps({**manifest, "format": FORMAT_VERSION - 1}), encoding="utf-8")
         (index_dir / "CURRENT").write_text(older.name, encoding="utf-8")
-        url = f"http://127.0.0.1:{server.server_address[1]}/health"
+        url = f"http://127.0.0.1:{server.server_port}/health"
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code
-        except http.client.RemoteDisconnected:  # what it does now: the handler raised, nothing was sent
+            assert f"format {FORMAT_VERSION - 1}" in json.loads(error.read())["error"]
+        except http.client.RemoteDisconnected:  # before the fix: the handler raised, nothing was sent
             status = None
         assert status == 503
-    finally:
-        server.shutdown()
-        server.server_close()
-        corpus.close()
 
 
 # --- the index job's switch after the build lock ----------------------------------------------------------------

@@ -151,27 +151,17 @@ def test_the_app_follows_an_index_built_outside_it(sample_db, tmp_path):
 
 def test_the_json_service_refuses_foreign_hosts(sample_db, tmp_path):
     import http.client
-    import threading
 
-    from wto_assist.corpus import Corpus
-    from wto_assist.serve import make_server
+    from .serving import json_service
 
     index_dir = tmp_path / "index"
     build_index(sample_db, index_dir, with_dense=False)
-    corpus = Corpus(sample_db, index_dir)
-    server = make_server(corpus, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with json_service(sample_db, index_dir) as server:
         for host, status in (("127.0.0.1", 200), ("evil.example", 400)):
             connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
             connection.request("GET", "/search?q=fruit&mode=bm25", headers={"Host": host})
             assert connection.getresponse().status == status, host
             connection.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        corpus.close()
 
 
 def test_every_page_has_one_h1_a_nav_landmark_and_a_skip_link(sample_db, tmp_path):
