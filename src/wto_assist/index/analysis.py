@@ -32,7 +32,7 @@ _ACCENT = re.compile("[\u0300-\u036f]")
 # Latin letters without a decomposition (NFKD keeps them), written as keyboards without them write them.
 _LETTERS_TYPED_APART = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O",
                                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
-                                      "ı": "i", "ħ": "h", "Ħ": "H"})
+                                      "ı": "i", "ħ": "h", "Ħ": "H", "ə": "e", "Ə": "E", "ŧ": "t", "Ŧ": "T"})
 # Numbered groups are one term however written ("G-90", "G90", "Group of 90" -> g90), so "G-90" never
 # meets the "90" of a symbol such as WT/COMTD/W/90.
 # The pattern opens with the "G" and looks behind it: one that opened with the look-behind was tried at every
