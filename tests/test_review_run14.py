@@ -159,9 +159,11 @@ def test_the_cases_and_draft_paths_name_the_outdated_index(sample_db, tmp_path):
 def test_after_the_outdated_index_is_deleted_the_pages_no_longer_say_another_version(sample_db, tmp_path):
     client = _outdated_client(sample_db, tmp_path)
     assert "another version" in client.get("/api/search?q=DFQF").json()["error"]
+    assert "another version" in client.get("/api/ready").json()["index_problem"]  # a health check tells it from none
     shutil.rmtree(tmp_path / "index")
     error = client.get("/api/search?q=DFQF").json()["error"]
     assert "another version" not in error and "no index yet" in error
+    assert client.get("/api/ready").json()["index_problem"] is None
 
 
 def test_after_the_cli_rebuilds_the_outdated_index_the_web_app_uses_it(sample_db, tmp_path):

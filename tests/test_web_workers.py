@@ -255,7 +255,7 @@ def test_a_just_started_app_answers_ready_only_once_warm(sample_db, tmp_path, mo
     assert TestClient(app, base_url="http://192.0.2.10:8765", headers=REMOTE).get("/api/ready").status_code == 401  # the Guard's
     with TestClient(create_app(sample_db, tmp_path / "no-index", tmp_path / "data"), base_url="http://127.0.0.1") as client:  # no index yet
         assert client.get("/api/ready").json() | {"pid": 0, "warm_up_s": 0} == {
-            "pid": 0, "ready": True, "searcher": None, "warm_up_s": 0, "warm_up_results": [0, 0], "problem": None}
+            "pid": 0, "ready": True, "searcher": None, "warm_up_s": 0, "warm_up_results": [0, 0], "problem": None, "index_problem": None}
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the search")

@@ -115,7 +115,10 @@ def routes(state) -> list[Route]:
         """/api/ready: this worker's pid, whether its warm-up is done, its Searcher and index version. Answered on
         the event loop, not in a request thread: searches queued for their turn (one at a time) may hold them all."""
         readiness, searcher = state.readiness, state.searcher
+        # no Searcher: an index that cannot be read (another format) is said, where none built yet is null
+        unreadable = str(state.missing_index()) if searcher is None and state.corpus.index_problem is not None else None
         return JSONResponse({"pid": os.getpid(), "ready": readiness.ready, "searcher": searcher.version.name if searcher else None,
+                             "index_problem": unreadable,
                              "warm_up_s": readiness.seconds, "warm_up_results": list(readiness.results), "problem": readiness.problem},
                             status_code=200 if readiness.ready else 503)
 
