@@ -124,7 +124,7 @@ class Searcher:
             self._hold.close()
             raise IndexOutdated(f"the index in {index_dir} has format {self.manifest.get('format')}, this wto-assist reads "
                                 f"format {FORMAT_VERSION}: build the index again (the index command, or Index now on the Corpus page)",
-                                self.manifest.get("format"), FORMAT_VERSION)
+                                self.version, self.manifest.get("format"), FORMAT_VERSION)
         # Precomputed columns (index/columns.py), memory-mapped: a cold start reads no per-row JSON.
         self.columns = Columns(self.version / "columns")
         self.row_count = self.columns.row_count

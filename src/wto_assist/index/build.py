@@ -60,11 +60,11 @@ class IndexMissing(UnavailableError):
 
 
 class IndexOutdated(IndexMissing):
-    """An index of another format (built by another version of wto-assist): it must be built again."""
+    """An index version of another format (built by another version of wto-assist): it must be built again."""
 
-    def __init__(self, message: str, found, expected: int):
+    def __init__(self, message: str, version: Path, found, expected: int):
         super().__init__(message)
-        self.found, self.expected = found, expected
+        self.version, self.found, self.expected = version, found, expected
 
 
 @dataclass

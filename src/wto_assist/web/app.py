@@ -53,7 +53,6 @@ class WebState:
         # soon) instead of all together and late, each slowed by the others (docs/scale.md, run 10).
         self.searching = threading.Lock()
         self.switching = threading.Lock()  # one index switch at a time (follow)
-        self._unreadable: Path | None = None  # the live version that could not be opened (follow)
         self.corpus = Corpus(self.db_path, self.index_dir, model)
         self.jobs = JobStore(self.data_dir / JOBS_FILE)  # upload and index jobs, the same in every worker process
         self.readiness = readiness.Readiness()  # warmed up in the app's lifespan, before uvicorn accepts (readiness.py)
@@ -100,17 +99,17 @@ class WebState:
             try:
                 if not self._settled(live):  # another request may have switched it
                     self.load()
-                    if self.searcher is None:  # the live index could not be opened (said by missing_index)
-                        self._unreadable = live if self.corpus.index_problem is not None else None
-                        return
             finally:
                 self.switching.release()
 
     def _settled(self, live: Path) -> bool:
         """Whether the live version is in use, or is the one that could not be read (another format): opened again
         only once a build moves CURRENT, not on every request (each try takes the lock alone)."""
-        searcher = self.searcher
-        return searcher.version == live if searcher is not None else live == self._unreadable
+        searcher, problem = self.searcher, self.corpus.index_problem
+        if searcher is not None:
+            return searcher.version == live
+        return isinstance(problem, IndexOutdated) and problem.version == live
+
 
 def create_app(db_path: Path, index_dir: Path, data_dir: Path, model: str | None = None, with_dense: bool = True,
                access: Access | None = None):
