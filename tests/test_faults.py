@@ -68,17 +68,22 @@ def test_a_database_not_ours_is_read_or_refused_in_one_line_and_never_changed(ki
         assert outcome["as_expected"] and not outcome["traceback"], (kind, outcome)
 
 
-@pytest.mark.parametrize("command", ["ingest", "index", "enrich", "load-disputes"])
+KILL_TRIALS = {"ingest": 2, "index": 2, "enrich": 1, "load-disputes": 1}
+
+
+@pytest.mark.parametrize("command", sorted(KILL_TRIALS))
 def test_a_kill_during_each_writer_leaves_a_loadable_state(command, tmp_path):
     faults = _campaign()
     rng = random.Random(command)
-    # Two kill points per writer here (each trial runs, kills and re-runs the command: 10 to 12 s); `make faults`
-    # (benchmarks/faults.py) kills each writer at many more.
-    trials = [faults.kill_trial(command, tmp_path, None, rng) for _ in range(2)]
+    # Kill points per writer here (each trial runs, kills and re-runs the command: 10 to 12 s, the index's 4 s): two
+    # where the same whole state after two re-runs is compared, one for the slow writers that `make faults`
+    # (benchmarks/faults.py) kills at many more points; `make test` stays under ten minutes.
+    trials = [faults.kill_trial(command, tmp_path, None, rng) for _ in range(KILL_TRIALS[command])]
     for trial in trials:
         assert trial["integrity"] == "ok" and trial["search_ok"] and trial["rerun_ok"], trial
         assert trial["unenriched"] == 0 and not trial["leftovers"], trial
-    assert len({trial["entities"] for trial in trials}) == 1  # the same whole state after every re-run
+    if len(trials) > 1:
+        assert len({trial["entities"] for trial in trials}) == 1  # the same whole state after every re-run
 
 
 def test_no_command_opens_a_network_connection(tmp_path, monkeypatch):
