@@ -108,12 +108,11 @@ def test_an_upload_the_corpus_already_holds_is_named_a_duplicate(sample_db, tmp_
 def test_an_index_of_an_older_format_is_said_as_such_and_index_now_builds_it_again(sample_db, tmp_path):
     """After an upgrade that changed the index format, the pages do not say "no index yet": they say the index must be
     built again, and Index now does it (a full build: the incremental one refuses another format)."""
-    from wto_assist.index.build import FORMAT_VERSION, current_version
+    from wto_assist.index.build import FORMAT_VERSION
 
-    build_index(sample_db, tmp_path / "index", with_dense=False)
-    manifest_path = current_version(tmp_path / "index") / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest_path.write_text(json.dumps({**manifest, "format": FORMAT_VERSION - 1}), encoding="utf-8")
+    from .test_review_run14 import _outdated_index
+
+    _outdated_index(sample_db, tmp_path / "index")
     client = _client(sample_db, tmp_path, tmp_path / "index")
     said = (f"The index was built by another version of wto-assist (index format {FORMAT_VERSION - 1}; this one reads format "
             f"{FORMAT_VERSION}): build it again with Index now on the Corpus page.")
